@@ -1,0 +1,57 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace RecEngine.Tests.Integration;
+
+/// <summary>
+/// The real app over a fresh temp data directory (a real LiteDB file). Create one per test; settings are
+/// configuration keys such as <c>RecEngine:Events:QueueCapacity</c>.
+/// </summary>
+public sealed class RecEngineFactory : WebApplicationFactory<Program>
+{
+    private readonly Dictionary<string, string?> _settings;
+
+    public RecEngineFactory(IDictionary<string, string?>? settings = null, FakeTimeProvider? time = null)
+    {
+        DataDir = Path.Combine(Path.GetTempPath(), "recengine-tests", Guid.NewGuid().ToString("N"));
+        _settings = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>()) { ["RecEngine:DataDir"] = DataDir };
+        Time = time;
+    }
+
+    public string DataDir { get; }
+
+    public FakeTimeProvider? Time { get; }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
+        builder.UseEnvironment("Testing");
+        if (Time is not null)
+        {
+            builder.ConfigureServices(services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Time)));
+        }
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing)
+        {
+            try
+            {
+                Directory.Delete(DataDir, recursive: true);
+            }
+            catch (IOException)
+            {
+                // A leftover temp folder is not worth failing a test for.
+            }
+        }
+    }
+}

@@ -1,0 +1,85 @@
+using System.Collections.Concurrent;
+
+namespace RecEngine.Catalog;
+
+/// <summary>
+/// In-memory lookup of which users and videos exist (and each video's duration), so validating an
+/// event batch never reads LiteDB per event. Loaded from the store on first use and kept current by
+/// <see cref="CatalogService"/>.
+/// </summary>
+public sealed class CatalogIndex
+{
+    private readonly RecEngineStore _store;
+    private readonly object _loadGate = new();
+    private volatile State? _state;
+
+    public CatalogIndex(RecEngineStore store) => _store = store;
+
+    public int VideoCount => Current.Durations.Count;
+
+    public int UserCount => Current.Users.Count;
+
+    private State Current
+    {
+        get
+        {
+            var state = _state;
+            if (state is not null)
+            {
+                return state;
+            }
+
+            lock (_loadGate)
+            {
+                return _state ??= Load();
+            }
+        }
+    }
+
+    public bool TryGetVideoDuration(string videoId, out double durationSeconds)
+    {
+        var found = Current.Durations.TryGetValue(videoId, out var seconds);
+        durationSeconds = seconds;
+        return found;
+    }
+
+    public bool UserExists(string userId) => Current.Users.ContainsKey(userId);
+
+    internal void Put(Video video) => Current.Durations[video.Id] = (float)video.DurationSeconds;
+
+    internal void Put(User user) => Current.Users[user.Id] = 0;
+
+    /// <summary>Drops the in-memory copy; the next lookup reloads it (after bulk writes).</summary>
+    public void Invalidate()
+    {
+        lock (_loadGate)
+        {
+            _state = null;
+        }
+    }
+
+    private State Load()
+    {
+        var durations = new ConcurrentDictionary<string, float>(StringComparer.Ordinal);
+        using (var reader = _store.Database.Execute("SELECT $._id, $.DurationSeconds FROM videos"))
+        {
+            while (reader.Read())
+            {
+                durations[reader.Current["_id"].AsString] = (float)reader.Current["DurationSeconds"].AsDouble;
+            }
+        }
+
+        var users = new ConcurrentDictionary<string, byte>(StringComparer.Ordinal);
+        using (var reader = _store.Database.Execute("SELECT $._id FROM users"))
+        {
+            while (reader.Read())
+            {
+                users[reader.Current["_id"].AsString] = 0;
+            }
+        }
+
+        return new State(durations, users);
+    }
+
+    private sealed record State(ConcurrentDictionary<string, float> Durations, ConcurrentDictionary<string, byte> Users);
+}

@@ -1,0 +1,50 @@
+namespace RecEngine.Catalog;
+
+/// <summary>Reads and writes videos and users; keeps <see cref="CatalogIndex"/> in step with the store.</summary>
+public sealed class CatalogService(RecEngineStore store, CatalogIndex index)
+{
+    public Video? FindVideo(string id) => store.Videos.FindById(id);
+
+    public User? FindUser(string id) => store.Users.FindById(id);
+
+    /// <summary>Inserts or replaces a video; returns true when it was new.</summary>
+    public bool UpsertVideo(Video video)
+    {
+        var inserted = store.Videos.Upsert(video);
+        index.Put(video);
+        return inserted;
+    }
+
+    /// <summary>Inserts or replaces a user; returns true when it was new.</summary>
+    public bool UpsertUser(User user)
+    {
+        var inserted = store.Users.Upsert(user);
+        index.Put(user);
+        return inserted;
+    }
+
+    /// <summary>Bulk path for generators and imports: one transaction per call, index refreshed after.</summary>
+    public int UpsertVideos(IEnumerable<Video> videos)
+    {
+        var list = videos as IReadOnlyCollection<Video> ?? videos.ToList();
+        var count = store.Videos.Upsert(list);
+        foreach (var video in list)
+        {
+            index.Put(video);
+        }
+
+        return count;
+    }
+
+    public int UpsertUsers(IEnumerable<User> users)
+    {
+        var list = users as IReadOnlyCollection<User> ?? users.ToList();
+        var count = store.Users.Upsert(list);
+        foreach (var user in list)
+        {
+            index.Put(user);
+        }
+
+        return count;
+    }
+}

@@ -1,0 +1,25 @@
+namespace RecEngine.Events;
+
+/// <summary>An event as a client sends it: everything optional, so validation can name each missing field.</summary>
+public sealed class EventInput
+{
+    public string? EventId { get; set; }
+
+    public string? UserId { get; set; }
+
+    public string? VideoId { get; set; }
+
+    public string? Type { get; set; }
+
+    public double? WatchSeconds { get; set; }
+
+    public DateTime? Timestamp { get; set; }
+
+    public string? Device { get; set; }
+
+    public int? Hour { get; set; }
+
+    public string? RequestId { get; set; }
+
+    public int? Position { get; set; }
+}

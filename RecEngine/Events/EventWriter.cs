@@ -1,0 +1,190 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+using Microsoft.Extensions.Options;
+
+namespace RecEngine.Events;
+
+/// <summary>
+/// Group commit. Requests enqueue their validated batch into a bounded channel and wait; one writer
+/// drains whatever is queued (up to <see cref="EventsOptions.MaxEventsPerCommit"/>), stores it in one
+/// LiteDB transaction, tells the listeners, then completes every waiting request. A request is answered
+/// only after its events are committed. A full queue is refused at once with <see cref="IngestionUnavailableException"/>.
+/// </summary>
+public sealed partial class EventWriter : BackgroundService
+{
+    private readonly EventStore _store;
+    private readonly IEventCommitListener[] _listeners;
+    private readonly EventsOptions _options;
+    private readonly ILogger<EventWriter> _logger;
+    private readonly Channel<PendingWrite> _queue;
+    private long _pendingEvents;
+    private volatile bool _stopping;
+
+    public EventWriter(EventStore store, IEnumerable<IEventCommitListener> listeners, IOptions<EventsOptions> options, ILogger<EventWriter> logger)
+    {
+        _store = store;
+        _listeners = listeners.ToArray();
+        _options = options.Value;
+        _logger = logger;
+        _queue = Channel.CreateBounded<PendingWrite>(new BoundedChannelOptions(_options.QueueCapacity)
+        {
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+    }
+
+    /// <summary>Events queued and not yet committed.</summary>
+    public long PendingEvents => Interlocked.Read(ref _pendingEvents);
+
+    /// <summary>Commits so far and the duration of the last one (for metrics).</summary>
+    public long Commits { get; private set; }
+
+    public TimeSpan LastCommitDuration { get; private set; }
+
+    /// <summary>Queues the events and completes when they are durably committed.</summary>
+    /// <exception cref="IngestionUnavailableException">The queue is full or the writer is stopping.</exception>
+    public Task<CommitResult> WriteAsync(IReadOnlyList<InteractionEvent> events)
+    {
+        if (_stopping)
+        {
+            throw new IngestionUnavailableException("The server is shutting down.");
+        }
+
+        if (events.Count == 0)
+        {
+            return Task.FromResult(new CommitResult(0, 0));
+        }
+
+        if (Interlocked.Add(ref _pendingEvents, events.Count) > _options.MaxPendingEvents && events.Count < _options.MaxPendingEvents)
+        {
+            Interlocked.Add(ref _pendingEvents, -events.Count);
+            throw new IngestionUnavailableException("The ingestion queue is full.");
+        }
+
+        var pending = new PendingWrite(events, new TaskCompletionSource<CommitResult>(TaskCreationOptions.RunContinuationsAsynchronously));
+        if (!_queue.Writer.TryWrite(pending))
+        {
+            Interlocked.Add(ref _pendingEvents, -events.Count);
+            throw new IngestionUnavailableException(_stopping ? "The server is shutting down." : "The ingestion queue is full.");
+        }
+
+        return pending.Completion.Task;
+    }
+
+    public override Task StopAsync(CancellationToken cancellationToken)
+    {
+        // Stop taking work, then let ExecuteAsync drain and commit what was already accepted.
+        _stopping = true;
+        _queue.Writer.TryComplete();
+        return base.StopAsync(cancellationToken);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var reader = _queue.Reader;
+        var group = new List<PendingWrite>();
+        while (await reader.WaitToReadAsync(CancellationToken.None))
+        {
+            group.Clear();
+            var count = 0;
+            while (count < _options.MaxEventsPerCommit && reader.TryRead(out var pending))
+            {
+                group.Add(pending);
+                count += pending.Events.Count;
+            }
+
+            CommitGroup(group, count);
+        }
+    }
+
+    /// <summary>Commits one group synchronously: LiteDB transactions belong to the calling thread.</summary>
+    internal void CommitGroup(List<PendingWrite> group, int count)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var results = new CommitResult[group.Count];
+        var inserted = new List<InteractionEvent>(count);
+        try
+        {
+            using (_store.EnterCommit())
+            {
+                var db = _store.Database;
+                var col = _store.Events;
+                db.BeginTrans();
+                try
+                {
+                    for (var g = 0; g < group.Count; g++)
+                    {
+                        int stored = 0, duplicates = 0;
+                        foreach (var ev in group[g].Events)
+                        {
+                            // Upsert reports whether the id was new: a retried event is stored once and counted once.
+                            if (col.Upsert(ev))
+                            {
+                                inserted.Add(ev);
+                                stored++;
+                            }
+                            else
+                            {
+                                duplicates++;
+                            }
+                        }
+
+                        results[g] = new CommitResult(stored, duplicates);
+                    }
+
+                    db.Commit();
+                }
+                catch
+                {
+                    db.Rollback();
+                    throw;
+                }
+
+                foreach (var listener in _listeners)
+                {
+                    try
+                    {
+                        listener.OnCommitted(inserted);
+                    }
+                    catch (Exception ex)
+                    {
+                        LogListenerFailed(ex, listener.GetType().Name);
+                    }
+                }
+            }
+        }
+        catch (Exception ex)
+        {
+            LogCommitFailed(ex, count);
+            foreach (var pending in group)
+            {
+                pending.Completion.TrySetException(new IngestionUnavailableException("The event store could not commit the batch.", ex));
+            }
+
+            Interlocked.Add(ref _pendingEvents, -count);
+            return;
+        }
+
+        Commits++;
+        LastCommitDuration = Stopwatch.GetElapsedTime(started);
+        Interlocked.Add(ref _pendingEvents, -count);
+        for (var g = 0; g < group.Count; g++)
+        {
+            group[g].Completion.TrySetResult(results[g]);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Committing {Count} events failed; their requests get 503")]
+    private partial void LogCommitFailed(Exception ex, int count);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Commit listener {Listener} failed")]
+    private partial void LogListenerFailed(Exception ex, string listener);
+
+    internal sealed record PendingWrite(IReadOnlyList<InteractionEvent> Events, TaskCompletionSource<CommitResult> Completion);
+}
+
+/// <summary>How many events of a request were newly stored, and how many were already there.</summary>
+public sealed record CommitResult(int Accepted, int Duplicates);
+
+/// <summary>Ingestion cannot take the request now; the API answers 503 with Retry-After.</summary>
+public sealed class IngestionUnavailableException(string message, Exception? inner = null) : Exception(message, inner);

@@ -1,0 +1,17 @@
+namespace RecEngine.Events;
+
+public static class EventsModule
+{
+    public static IHostApplicationBuilder AddEvents(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<EventsOptions>()
+            .BindConfiguration(EventsOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton<EventStore>();
+        builder.Services.AddSingleton<EventValidator>();
+        builder.Services.AddSingleton<EventWriter>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<EventWriter>());
+        return builder;
+    }
+}

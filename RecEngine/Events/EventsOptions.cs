@@ -1,0 +1,36 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace RecEngine.Events;
+
+/// <summary>Ingestion settings, section <c>RecEngine:Events</c>.</summary>
+public sealed record EventsOptions
+{
+    public const string Section = "RecEngine:Events";
+
+    /// <summary>Most events one request may carry.</summary>
+    [Range(1, 100_000)]
+    public int MaxBatchSize { get; init; } = 10_000;
+
+    /// <summary>Largest request body accepted by <c>POST /v1/events</c>.</summary>
+    [Range(1024, 256L * 1024 * 1024)]
+    public long MaxBodyBytes { get; init; } = 8 * 1024 * 1024;
+
+    /// <summary>Requests waiting for the writer; past it new requests get 503.</summary>
+    [Range(1, 1_000_000)]
+    public int QueueCapacity { get; init; } = 256;
+
+    /// <summary>Events waiting for the writer; past it new requests get 503.</summary>
+    [Range(1, 10_000_000)]
+    public int MaxPendingEvents { get; init; } = 200_000;
+
+    /// <summary>Most events the writer commits in one LiteDB transaction (group commit).</summary>
+    [Range(1, 1_000_000)]
+    public int MaxEventsPerCommit { get; init; } = 20_000;
+
+    /// <summary>How far in the future an event timestamp may be (client clock skew).</summary>
+    public TimeSpan ClockSkew { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Retry-After seconds sent with 503 when the queue is full.</summary>
+    [Range(1, 3600)]
+    public int RetryAfterSeconds { get; init; } = 1;
+}

@@ -1,0 +1,95 @@
+using RecEngine.Events;
+
+namespace RecEngine.Features;
+
+/// <summary>Folds events, in time order, into a user's features. Used when loading from the store and on each commit.</summary>
+internal sealed class UserFeatureBuilder
+{
+    private readonly string _userId;
+    private readonly LinkedList<RecentWatch> _recent = new();
+    private readonly HashSet<string> _watched = new(StringComparer.Ordinal);
+    private readonly Queue<string> _watchedOrder = new();
+    private readonly HashSet<string> _hidden = new(StringComparer.Ordinal);
+    private long _impressions, _clicks, _watches, _likes, _shares, _skips, _hides;
+    private double _watchSeconds;
+    private DateTime? _last;
+
+    public UserFeatureBuilder(string userId) => _userId = userId;
+
+    public void Apply(InteractionEvent ev)
+    {
+        switch (ev.Type)
+        {
+            case EventType.Impression: _impressions++; break;
+            case EventType.Click: _clicks++; break;
+            case EventType.Watch:
+                _watches++;
+                _watchSeconds += ev.WatchSeconds;
+                AddRecent(ev);
+                break;
+            case EventType.Like: _likes++; break;
+            case EventType.Share: _shares++; break;
+            case EventType.Skip: _skips++; break;
+            case EventType.Hide:
+                _hides++;
+                _hidden.Add(ev.VideoId);
+                break;
+        }
+
+        if (_last is null || ev.Timestamp > _last)
+        {
+            _last = ev.Timestamp;
+        }
+    }
+
+    private void AddRecent(InteractionEvent ev)
+    {
+        var watch = new RecentWatch(ev.VideoId, ev.Timestamp, ev.WatchSeconds);
+        // Keep newest first even when events arrive slightly out of order.
+        var node = _recent.First;
+        while (node is not null && node.Value.Timestamp > ev.Timestamp)
+        {
+            node = node.Next;
+        }
+
+        if (node is null)
+        {
+            _recent.AddLast(watch);
+        }
+        else
+        {
+            _recent.AddBefore(node, watch);
+        }
+
+        while (_recent.Count > UserFeatures.MaxRecentWatches)
+        {
+            _recent.RemoveLast();
+        }
+
+        if (_watched.Add(ev.VideoId))
+        {
+            _watchedOrder.Enqueue(ev.VideoId);
+            while (_watched.Count > UserFeatures.MaxWatched)
+            {
+                _watched.Remove(_watchedOrder.Dequeue());
+            }
+        }
+    }
+
+    public UserFeatures Build() => new()
+    {
+        UserId = _userId,
+        Impressions = _impressions,
+        Clicks = _clicks,
+        Watches = _watches,
+        WatchSeconds = _watchSeconds,
+        Likes = _likes,
+        Shares = _shares,
+        Skips = _skips,
+        Hides = _hides,
+        LastEventAt = _last,
+        RecentWatches = _recent.ToArray(),
+        Watched = new HashSet<string>(_watched, StringComparer.Ordinal),
+        Hidden = new HashSet<string>(_hidden, StringComparer.Ordinal),
+    };
+}

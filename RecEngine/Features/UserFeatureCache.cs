@@ -1,0 +1,117 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Options;
+using RecEngine.Events;
+
+namespace RecEngine.Features;
+
+/// <summary>
+/// Bounded cache of <see cref="UserFeatures"/>. A miss loads the user's events from LiteDB (the source of
+/// truth); each commit updates the users already cached. Loading and committing exclude each other through
+/// <see cref="EventStore.EnterConsistentRead"/>, so no event is missed or counted twice.
+/// </summary>
+public sealed class UserFeatureCache : IEventCommitListener
+{
+    private readonly EventStore _events;
+    private readonly int _capacity;
+    private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    private readonly object _evictGate = new();
+    private long _clock;
+
+    public UserFeatureCache(EventStore events, IOptions<FeaturesOptions> options)
+    {
+        _events = events;
+        _capacity = options.Value.UserCacheCapacity;
+    }
+
+    public int Count => _entries.Count;
+
+    /// <summary>The user's features; a user with no events gets empty ones.</summary>
+    public UserFeatures Get(string userId)
+    {
+        if (_entries.TryGetValue(userId, out var entry))
+        {
+            entry.LastUsed = Interlocked.Increment(ref _clock);
+            return entry.Features;
+        }
+
+        using (_events.EnterConsistentRead())
+        {
+            entry = _entries.GetOrAdd(userId, Load);
+        }
+
+        entry.LastUsed = Interlocked.Increment(ref _clock);
+        EvictIfFull();
+        return entry.Features;
+    }
+
+    public void OnCommitted(IReadOnlyList<InteractionEvent> events)
+    {
+        foreach (var ev in events)
+        {
+            if (_entries.TryGetValue(ev.UserId, out var entry))
+            {
+                lock (entry)
+                {
+                    entry.Builder.Apply(ev);
+                    entry.Dirty = true;
+                }
+            }
+        }
+
+        foreach (var ev in events)
+        {
+            if (_entries.TryGetValue(ev.UserId, out var entry) && entry.Dirty)
+            {
+                lock (entry)
+                {
+                    entry.Features = entry.Builder.Build();
+                    entry.Dirty = false;
+                }
+            }
+        }
+    }
+
+    private Entry Load(string userId)
+    {
+        var builder = new UserFeatureBuilder(userId);
+        foreach (var ev in _events.Events.Query().Where(e => e.UserId == userId).ToEnumerable().OrderBy(e => e.Timestamp))
+        {
+            builder.Apply(ev);
+        }
+
+        return new Entry(builder) { Features = builder.Build() };
+    }
+
+    private void EvictIfFull()
+    {
+        if (_entries.Count <= _capacity || !Monitor.TryEnter(_evictGate))
+        {
+            return;
+        }
+
+        try
+        {
+            // Drop the least recently used tenth in one pass, so the O(n) scan is rare.
+            var excess = _entries.Count - _capacity + (_capacity / 10);
+            foreach (var (key, _) in _entries.OrderBy(e => e.Value.LastUsed).Take(excess).ToList())
+            {
+                _entries.TryRemove(key, out _);
+            }
+        }
+        finally
+        {
+            Monitor.Exit(_evictGate);
+        }
+    }
+
+    private sealed class Entry(UserFeatureBuilder builder)
+    {
+        public UserFeatureBuilder Builder { get; } = builder;
+
+        public volatile UserFeatures Features = null!;
+
+        public bool Dirty;
+
+        public long LastUsed;
+    }
+}

@@ -1,0 +1,44 @@
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using RecEngine.Catalog;
+
+namespace RecEngine.Hosting;
+
+/// <summary><c>serve</c>: runs the HTTP API, after the first-run steps on an empty data directory.</summary>
+internal sealed class ServeVerb : IVerb
+{
+    public string Name => "serve";
+
+    public string Summary => "Run the HTTP API. On an empty data directory, first generate the demo world.";
+
+    public string Usage => "[--urls URL]";
+
+    public IReadOnlyList<VerbOption> Options { get; } = [];
+
+    public string? ServerAlternative => null;
+
+    public async Task<int> RunAsync(WebApplication app, CommandLine command, CancellationToken cancellationToken)
+    {
+        var store = app.Services.GetRequiredService<RecEngineStore>();
+        var dataDir = app.Services.GetRequiredService<DataDirectory>();
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("RecEngine.Serve");
+        if (store.IsEmpty)
+        {
+            logger.LogInformation("Empty data directory {DataDir}: running first-run set-up", dataDir.Root);
+            foreach (var step in app.Services.GetServices<IFirstRunStep>().OrderBy(s => s.Order))
+            {
+                await step.RunAsync(cancellationToken);
+            }
+        }
+
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses;
+            var url = addresses?.FirstOrDefault() ?? "";
+            File.WriteAllText(dataDir.ServerInfoPath, url);
+        });
+        app.Lifetime.ApplicationStopped.Register(() => File.Delete(dataDir.ServerInfoPath));
+        await app.RunAsync(cancellationToken);
+        return 0;
+    }
+}

@@ -1,0 +1,73 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+
+namespace RecEngine.Hosting;
+
+/// <summary>Options, JSON, ProblemDetails, health checks and the verbs every process has.</summary>
+public static class ServiceDefaults
+{
+    /// <summary>snake_case JSON everywhere (HTTP and the files verbs write), enums as strings.</summary>
+    public static readonly JsonSerializerOptions Json = CreateJsonOptions();
+
+    public static IHostApplicationBuilder AddServiceDefaults(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<RecEngineOptions>()
+            .BindConfiguration(RecEngineOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton<DataDirectory>();
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.Configure<Microsoft.AspNetCore.Http.Json.JsonOptions>(o => Configure(o.SerializerOptions));
+        builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        builder.Services.AddProblemDetails();
+        builder.Services.AddHealthChecks();
+        builder.Services.AddSingleton<IVerb, ServeVerb>();
+        return builder;
+    }
+
+    public static WebApplication MapServiceDefaults(this WebApplication app)
+    {
+        app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = WriteExceptionProblemAsync });
+        app.UseStatusCodePages();
+        app.MapHealthChecks("/health/live");
+        app.MapHealthChecks("/health/ready");
+        return app;
+    }
+
+    private static JsonSerializerOptions CreateJsonOptions()
+    {
+        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web);
+        Configure(options);
+        options.WriteIndented = true;
+        return options;
+    }
+
+    private static void Configure(JsonSerializerOptions options)
+    {
+        options.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false));
+        options.NumberHandling = JsonNumberHandling.Strict;
+    }
+
+    /// <summary>
+    /// Bad request bodies (malformed JSON, wrong types) become 400 ProblemDetails naming the JSON path;
+    /// anything else is a 500 without internals.
+    /// </summary>
+    private static async Task WriteExceptionProblemAsync(HttpContext context)
+    {
+        var error = context.Features.Get<IExceptionHandlerFeature>()?.Error;
+        var problem = error is BadHttpRequestException bad
+            ? new ProblemDetails
+            {
+                Status = bad.StatusCode,
+                Title = "The request is not valid.",
+                Detail = bad.InnerException is JsonException json ? $"Malformed JSON at {json.Path ?? "$"}: {json.Message}" : bad.Message,
+            }
+            : new ProblemDetails { Status = StatusCodes.Status500InternalServerError, Title = "An unexpected error occurred." };
+        context.Response.StatusCode = problem.Status!.Value;
+        var writer = context.RequestServices.GetRequiredService<IProblemDetailsService>();
+        await writer.WriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem, Exception = error });
+    }
+}

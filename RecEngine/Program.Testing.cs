@@ -1,0 +1,2 @@
+// Lets WebApplicationFactory<Program> find the entry point.
+public partial class Program;
