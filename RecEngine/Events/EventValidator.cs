@@ -75,7 +75,8 @@ public sealed class EventValidator(CatalogIndex catalog, TimeProvider time, IOpt
             errors.Add(prefix + "watch_seconds", $"must be at most {MaxWatchToDuration}x the video's duration ({duration:0.#} s).");
         }
 
-        var timestamp = input.Timestamp?.ToUniversalTime() ?? default;
+        // LiteDB keeps milliseconds: truncate here so what listeners see equals what a reload reads.
+        var timestamp = input.Timestamp is { } ts ? TruncateToMilliseconds(ts.ToUniversalTime()) : default;
         if (input.Timestamp is null)
         {
             errors.Add(prefix + "timestamp", "is required (ISO 8601, UTC).");
@@ -123,6 +124,9 @@ public sealed class EventValidator(CatalogIndex catalog, TimeProvider time, IOpt
             Position = input.Position,
         };
     }
+
+    private static DateTime TruncateToMilliseconds(DateTime utc) =>
+        new(utc.Ticks - (utc.Ticks % TimeSpan.TicksPerMillisecond), DateTimeKind.Utc);
 
     private static bool TryParseType(string value, out EventType type) =>
         Enum.TryParse(value, ignoreCase: true, out type) && Enum.IsDefined(type) && !value.Any(char.IsDigit);

@@ -93,7 +93,8 @@ public sealed class UserFeatureCache : IEventCommitListener
         {
             // Drop the least recently used tenth in one pass, so the O(n) scan is rare.
             var excess = _entries.Count - _capacity + (_capacity / 10);
-            foreach (var (key, _) in _entries.OrderBy(e => e.Value.LastUsed).Take(excess).ToList())
+            // ToArray is ConcurrentDictionary's own snapshot; LINQ over the live dictionary races with writers.
+            foreach (var (key, _) in _entries.ToArray().OrderBy(e => e.Value.LastUsed).Take(excess))
             {
                 _entries.TryRemove(key, out _);
             }

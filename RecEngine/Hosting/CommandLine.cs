@@ -10,7 +10,7 @@ public sealed class CommandLine
 {
     private static readonly HashSet<string> HostSwitches = new(StringComparer.OrdinalIgnoreCase)
     {
-        "urls", "environment", "contentRoot", "applicationName",
+        "urls", "environment", "contentRoot", "applicationName", "RecEngine", "Logging", "Kestrel", "AllowedHosts",
     };
 
     private CommandLine(string verb, IReadOnlyList<string> positionals, IReadOnlyDictionary<string, string> options, string[] hostArgs, bool help)
