@@ -1,3 +1,6 @@
+using RecEngine.Events.Import;
+using RecEngine.Hosting;
+
 namespace RecEngine.Events;
 
 public static class EventsModule
@@ -12,6 +15,8 @@ public static class EventsModule
         builder.Services.AddSingleton<EventValidator>();
         builder.Services.AddSingleton<EventWriter>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<EventWriter>());
+        builder.Services.AddSingleton<MovieLensImporter>();
+        builder.Services.AddSingleton<IVerb, ImportVerb>();
         return builder;
     }
 }
