@@ -1,0 +1,103 @@
+using RecEngine.Catalog;
+
+namespace RecEngine.Features;
+
+/// <summary>
+/// The catalog as immutable columnar arrays, indexed by a dense video index (the key the vector index and the
+/// ranker use). Built off the hot path from LiteDB and swapped in whole; readers take no locks and never touch
+/// the store per candidate.
+/// </summary>
+public sealed class VideoSnapshot
+{
+    private readonly Dictionary<string, int> _indexOf;
+    private readonly Dictionary<string, int> _categoryOf;
+
+    private VideoSnapshot(List<Video> videos, DateTime builtAt)
+    {
+        BuiltAt = builtAt;
+        Count = videos.Count;
+        Ids = new string[Count];
+        Titles = new string[Count];
+        Tags = new string[Count][];
+        CategoryIndex = new int[Count];
+        CreatorIndex = new int[Count];
+        DurationSeconds = new float[Count];
+        UploadedAt = new DateTime[Count];
+        Available = new bool[Count];
+        _indexOf = new Dictionary<string, int>(Count, StringComparer.Ordinal);
+        _categoryOf = new Dictionary<string, int>(StringComparer.Ordinal);
+        var creators = new Dictionary<string, int>(StringComparer.Ordinal);
+        var categoryNames = new List<string>();
+        var creatorNames = new List<string>();
+        for (var i = 0; i < Count; i++)
+        {
+            var v = videos[i];
+            Ids[i] = v.Id;
+            Titles[i] = v.Title;
+            Tags[i] = v.Tags ?? [];
+            _indexOf[v.Id] = i;
+            CategoryIndex[i] = Intern(_categoryOf, categoryNames, v.Category);
+            CreatorIndex[i] = Intern(creators, creatorNames, v.CreatorId);
+            DurationSeconds[i] = (float)v.DurationSeconds;
+            UploadedAt[i] = v.UploadedAt;
+            Available[i] = v.Available;
+        }
+
+        Categories = categoryNames.ToArray();
+        Creators = creatorNames.ToArray();
+    }
+
+    public DateTime BuiltAt { get; }
+
+    public int Count { get; }
+
+    public string[] Ids { get; }
+
+    public string[] Titles { get; }
+
+    public string[][] Tags { get; }
+
+    /// <summary>Index into <see cref="Categories"/>.</summary>
+    public int[] CategoryIndex { get; }
+
+    public string[] Categories { get; }
+
+    /// <summary>Index into <see cref="Creators"/>.</summary>
+    public int[] CreatorIndex { get; }
+
+    public string[] Creators { get; }
+
+    public float[] DurationSeconds { get; }
+
+    public DateTime[] UploadedAt { get; }
+
+    public bool[] Available { get; }
+
+    public static VideoSnapshot Empty { get; } = new([], DateTime.MinValue);
+
+    public bool TryGetIndex(string videoId, out int index) => _indexOf.TryGetValue(videoId, out index);
+
+    public int CategoryId(string category) => _categoryOf.TryGetValue(category, out var c) ? c : -1;
+
+    /// <summary>Reads every video once, in id order (stable indexes for the same catalog).</summary>
+    public static VideoSnapshot Build(RecEngineStore store, DateTime builtAt)
+    {
+        var videos = store.Videos.Query().OrderBy(v => v.Id).ToList();
+        return new VideoSnapshot(videos, builtAt);
+    }
+
+    public static VideoSnapshot FromVideos(IEnumerable<Video> videos, DateTime builtAt) =>
+        new(videos.OrderBy(v => v.Id, StringComparer.Ordinal).ToList(), builtAt);
+
+    private static int Intern(Dictionary<string, int> map, List<string> names, string value)
+    {
+        if (!map.TryGetValue(value, out var id))
+        {
+            id = names.Count;
+            map[value] = id;
+            names.Add(value);
+        }
+
+        return id;
+    }
+}

@@ -1,0 +1,127 @@
+namespace RecEngine.Retrieval.Candidates;
+
+/// <summary>
+/// Merges the sources: each fills its share of the slate best-first, a video proposed twice is kept once with
+/// both sources' scores, and shares left unused (a user with no history has no personal or item-to-item
+/// proposals) go to whichever sources still have proposals. Sources are asked for more than their share
+/// (over-fetch), and asked again for more when exclusions leave the slate short.
+/// </summary>
+public sealed class CandidateGenerator(IEnumerable<ICandidateSource> sources, CandidateOptions options)
+{
+    private readonly ICandidateSource[] _sources = sources.ToArray();
+
+    public IReadOnlyList<Candidate> Generate(CandidateRequest request, int? count = null)
+    {
+        var want = count ?? options.Count;
+        var overFetch = options.OverFetch;
+        List<Candidate> merged = [];
+        for (var round = 0; round < 4; round++)
+        {
+            var proposals = _sources.ToDictionary(s => s.Kind, s => s.Propose(request, Quota(s.Kind, want, overFetch)));
+            merged = Merge(proposals, want, overFetch, out var anySourceFull);
+            if (merged.Count >= want || !anySourceFull)
+            {
+                break;
+            }
+
+            overFetch *= 3;
+        }
+
+        return merged;
+    }
+
+    private int Quota(CandidateSourceKind kind, int want, double overFetch)
+    {
+        var total = _sources.Sum(s => options.Share(s.Kind));
+        var share = total > 0 ? options.Share(kind) / total : 1.0 / _sources.Length;
+        // Every source may be asked to fill the whole slate when others run dry, so never ask for less than want * share * overFetch,
+        // and give trending/fresh enough depth to cover a cold-start slate on their own.
+        var quota = Math.Ceiling(want * Math.Max(share, kind is CandidateSourceKind.Trending or CandidateSourceKind.Fresh ? 0.5 : share) * overFetch);
+        return (int)Math.Min(quota, int.MaxValue / 2);
+    }
+
+    private List<Candidate> Merge(Dictionary<CandidateSourceKind, IReadOnlyList<Proposal>> proposals, int want, double overFetch, out bool anySourceFull)
+    {
+        var byVideo = new Dictionary<int, Candidate>();
+        var order = new List<Candidate>(want);
+        var total = _sources.Sum(s => options.Share(s.Kind));
+        var cursors = proposals.ToDictionary(p => p.Key, _ => 0);
+
+        // Pass 1: each source up to its own share.
+        foreach (var (kind, list) in proposals)
+        {
+            var share = total > 0 ? options.Share(kind) / total : 1.0 / proposals.Count;
+            var quota = (int)Math.Round(want * share);
+            var taken = 0;
+            var i = 0;
+            for (; i < list.Count && taken < quota && order.Count < want; i++)
+            {
+                if (Take(list[i], kind, byVideo, order))
+                {
+                    taken++;
+                }
+            }
+
+            cursors[kind] = i;
+        }
+
+        // Pass 2: unused shares go to the remaining proposals, best normalised rank first (round-robin over sources).
+        var progressed = true;
+        while (order.Count < want && progressed)
+        {
+            progressed = false;
+            foreach (var (kind, list) in proposals)
+            {
+                var i = cursors[kind];
+                while (i < list.Count && !Take(list[i], kind, byVideo, order))
+                {
+                    i++;
+                }
+
+                if (i < list.Count)
+                {
+                    i++;
+                    progressed = true;
+                }
+
+                cursors[kind] = i;
+                if (order.Count >= want)
+                {
+                    break;
+                }
+            }
+        }
+
+        // Every source's view of every kept video, including proposals beyond its share.
+        foreach (var (kind, list) in proposals)
+        {
+            foreach (var p in list)
+            {
+                if (byVideo.TryGetValue(p.VideoIndex, out var c))
+                {
+                    c.Add(kind, p.Score);
+                }
+            }
+        }
+
+        // A source that returned all it was asked for may have more: worth asking again if the slate is short.
+        anySourceFull = proposals.Any(p => p.Value.Count > 0 && p.Value.Count >= Quota(p.Key, want, overFetch));
+        return order;
+    }
+
+    /// <summary>Adds a new video to the slate; a repeat only gains the source's score. True when added.</summary>
+    private static bool Take(Proposal p, CandidateSourceKind kind, Dictionary<int, Candidate> byVideo, List<Candidate> order)
+    {
+        if (byVideo.TryGetValue(p.VideoIndex, out var existing))
+        {
+            existing.Add(kind, p.Score);
+            return false;
+        }
+
+        var c = new Candidate(p.VideoIndex);
+        c.Add(kind, p.Score);
+        byVideo[p.VideoIndex] = c;
+        order.Add(c);
+        return true;
+    }
+}

@@ -1,0 +1,29 @@
+using RecEngine.Features;
+
+namespace RecEngine.Retrieval.Candidates;
+
+/// <summary>
+/// Everything the sources need for one user at one moment. <see cref="UserVector"/> is null for a user with no
+/// usable history; <see cref="RecentVideoIndexes"/> are the latest watches, newest first.
+/// </summary>
+public sealed record CandidateRequest
+{
+    public required VideoSnapshot Videos { get; init; }
+
+    public required DateTime Now { get; init; }
+
+    public float[]? UserVector { get; init; }
+
+    public IReadOnlyList<int> RecentVideoIndexes { get; init; } = [];
+
+    /// <summary>Videos never to return (watched, hidden); unavailable videos are excluded as well.</summary>
+    public IReadOnlySet<int> Excluded { get; init; } = new HashSet<int>();
+
+    /// <summary>Restrict to these category indexes (empty: all).</summary>
+    public IReadOnlySet<int> Categories { get; init; } = new HashSet<int>();
+
+    public bool Allows(int videoIndex) =>
+        Videos.Available[videoIndex]
+        && !Excluded.Contains(videoIndex)
+        && (Categories.Count == 0 || Categories.Contains(Videos.CategoryIndex[videoIndex]));
+}

@@ -1,0 +1,17 @@
+namespace RecEngine.Retrieval.Candidates;
+
+/// <summary>Where a candidate came from. The ranker takes each source's score as a feature.</summary>
+public enum CandidateSourceKind
+{
+    /// <summary>Nearest videos to the user's vector (ANN).</summary>
+    Personal,
+
+    /// <summary>Nearest videos to the vectors of the last few watched videos.</summary>
+    ItemToItem,
+
+    /// <summary>Decayed recent popularity, overall and per category.</summary>
+    Trending,
+
+    /// <summary>Recent uploads, so new videos get exposure.</summary>
+    Fresh,
+}

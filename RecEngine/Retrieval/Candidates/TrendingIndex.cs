@@ -1,0 +1,82 @@
+using RecEngine.Events;
+using RecEngine.Features;
+
+namespace RecEngine.Retrieval.Candidates;
+
+/// <summary>
+/// Decayed recent popularity: each event adds its engagement weight times 2^(-age / half-life), so yesterday's
+/// hit fades unless it keeps being watched. Keeps the top videos overall and per category, built off the hot
+/// path from an event window.
+/// </summary>
+public sealed class TrendingIndex
+{
+    private readonly Proposal[] _overall;
+    private readonly Proposal[][] _byCategory;
+
+    private TrendingIndex(Proposal[] overall, Proposal[][] byCategory, DateTime builtAt)
+    {
+        _overall = overall;
+        _byCategory = byCategory;
+        BuiltAt = builtAt;
+    }
+
+    public DateTime BuiltAt { get; }
+
+    public static TrendingIndex Empty(VideoSnapshot videos) => new([], new Proposal[videos.Categories.Length][].Select(_ => Array.Empty<Proposal>()).ToArray(), DateTime.MinValue);
+
+    /// <summary>Engagement weight of one event: watches by watched fraction, explicit signals more.</summary>
+    public static float Weight(InteractionEvent ev, float durationSeconds) => ev.Type switch
+    {
+        EventType.Watch => 1f + Math.Clamp((float)ev.WatchSeconds / Math.Max(durationSeconds, 1f), 0f, 1f),
+        EventType.Like => 2f,
+        EventType.Share => 3f,
+        EventType.Click => 0.5f,
+        _ => 0f,
+    };
+
+    public static TrendingIndex Build(IEnumerable<InteractionEvent> events, VideoSnapshot videos, DateTime now, TimeSpan halfLife, int keepOverall = 2000, int keepPerCategory = 300)
+    {
+        var scores = new double[videos.Count];
+        var lambda = Math.Log(2) / halfLife.TotalSeconds;
+        foreach (var ev in events)
+        {
+            if (!videos.TryGetIndex(ev.VideoId, out var v))
+            {
+                continue;
+            }
+
+            var w = Weight(ev, videos.DurationSeconds[v]);
+            if (w > 0)
+            {
+                var age = Math.Max(0, (now - ev.Timestamp).TotalSeconds);
+                scores[v] += w * Math.Exp(-lambda * age);
+            }
+        }
+
+        var ranked = Enumerable.Range(0, videos.Count).Where(v => scores[v] > 0).OrderByDescending(v => scores[v]).ThenBy(v => v).ToArray();
+        var top = ranked.Length > 0 ? scores[ranked[0]] : 1;
+        var byCategory = new List<Proposal>[videos.Categories.Length];
+        for (var c = 0; c < byCategory.Length; c++)
+        {
+            byCategory[c] = [];
+        }
+
+        foreach (var v in ranked)
+        {
+            var list = byCategory[videos.CategoryIndex[v]];
+            if (list.Count < keepPerCategory)
+            {
+                list.Add(new Proposal(v, (float)(scores[v] / top)));
+            }
+        }
+
+        var overall = ranked.Take(keepOverall).Select(v => new Proposal(v, (float)(scores[v] / top))).ToArray();
+        return new TrendingIndex(overall, byCategory.Select(l => l.ToArray()).ToArray(), now);
+    }
+
+    /// <summary>Trending overall, or merged from the requested categories' own lists.</summary>
+    public IEnumerable<Proposal> Ranked(IReadOnlySet<int> categories) =>
+        categories.Count == 0
+            ? _overall
+            : categories.Where(c => c >= 0 && c < _byCategory.Length).SelectMany(c => _byCategory[c]).OrderByDescending(p => p.Score);
+}
