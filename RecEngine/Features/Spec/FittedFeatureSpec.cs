@@ -1,0 +1,250 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace RecEngine.Features.Spec;
+
+/// <summary>Statistics fitted for one numeric feature (raw space for the median and edges, transformed space for mean/std).</summary>
+public sealed record NumericStats(double Median, double Mean, double Std, double[] QuantileEdges);
+
+/// <summary>Vocabulary of one categorical feature: the sorted hashes of the values kept, and its bucket count.</summary>
+public sealed record CategoricalStats(int Buckets, int EmbeddingWidth, ulong[] Vocabulary);
+
+/// <summary>
+/// A <see cref="FeatureSpec"/> with statistics fitted on a training window. It turns raw values into the
+/// ranker's inputs the same way in training and in serving, and is saved with each model version.
+/// Numeric layout per feature: Standardize/Log1p give [value, missing]; Quantile gives [q, q², √q, missing].
+/// </summary>
+public sealed class FittedFeatureSpec
+{
+    public const int QuantileBins = 32;
+
+    [JsonConstructor]
+    public FittedFeatureSpec(FeatureSpec spec, NumericStats[] numeric, CategoricalStats[] categorical)
+    {
+        Spec = spec;
+        Numeric = numeric;
+        Categorical = categorical;
+        Quality = new FeatureQuality(numeric.Length, categorical.Length);
+    }
+
+    public FeatureSpec Spec { get; }
+
+    public NumericStats[] Numeric { get; }
+
+    public CategoricalStats[] Categorical { get; }
+
+    [JsonIgnore]
+    public FeatureQuality Quality { get; }
+
+    public int DenseWidth => Spec.DenseWidth;
+
+    public int TokenWidth => Spec.Text.Sum(t => t.MaxTokens);
+
+    /// <summary>Fits medians, moments, quantile edges and vocabularies. Numeric statistics use at most <paramref name="sample"/> values per feature.</summary>
+    public static FittedFeatureSpec Fit(FeatureSpec spec, IEnumerable<FeatureRow> rows, int sample = 200_000, int seed = 17)
+    {
+        var values = spec.Numeric.Select(_ => new List<double>()).ToArray();
+        var seen = new long[spec.Numeric.Count];
+        var counts = spec.Categorical.Select(_ => new Dictionary<ulong, long>()).ToArray();
+        var rng = new Random(seed);
+        foreach (var row in rows)
+        {
+            for (var i = 0; i < values.Length; i++)
+            {
+                var x = row.Numeric[i];
+                if (!IsUsable(spec.Numeric[i], x))
+                {
+                    continue;
+                }
+
+                // Reservoir sampling (Vitter's algorithm R) keeps a uniform sample of a window of any size.
+                var n = ++seen[i];
+                if (values[i].Count < sample)
+                {
+                    values[i].Add(x);
+                }
+                else if (rng.NextInt64(n) is var j && j < sample)
+                {
+                    values[i][(int)j] = x;
+                }
+            }
+
+            for (var c = 0; c < counts.Length; c++)
+            {
+                if (row.Categorical[c] is { } value)
+                {
+                    var h = FeatureHashing.Fnv1a64(value);
+                    counts[c][h] = counts[c].GetValueOrDefault(h) + 1;
+                }
+            }
+        }
+
+        var numeric = spec.Numeric.Select((f, i) => FitNumeric(f, values[i])).ToArray();
+        var categorical = spec.Categorical.Select((f, c) => FitCategorical(f, counts[c])).ToArray();
+        return new FittedFeatureSpec(spec, numeric, categorical);
+    }
+
+    /// <summary>Writes the dense columns of one row into <paramref name="dense"/> (length <see cref="DenseWidth"/>).</summary>
+    public void TransformNumeric(ReadOnlySpan<double> raw, Span<float> dense)
+    {
+        var o = 0;
+        for (var i = 0; i < Numeric.Length; i++)
+        {
+            var feature = Spec.Numeric[i];
+            var stats = Numeric[i];
+            var x = raw[i];
+            var missing = 0f;
+            if (!IsUsable(feature, x))
+            {
+                CountBad(i, feature, x);
+                x = stats.Median;
+                missing = 1f;
+            }
+
+            switch (feature.Transform)
+            {
+                case NumericTransform.Standardize:
+                    dense[o++] = (float)((x - stats.Mean) / stats.Std);
+                    break;
+                case NumericTransform.Log1p:
+                    dense[o++] = (float)((Math.Log(1 + Math.Max(x, 0)) - stats.Mean) / stats.Std);
+                    break;
+                default:
+                    var q = Cdf(stats.QuantileEdges, x);
+                    dense[o++] = (float)q;
+                    dense[o++] = (float)(q * q);
+                    dense[o++] = (float)Math.Sqrt(q);
+                    break;
+            }
+
+            dense[o++] = missing;
+        }
+    }
+
+    /// <summary>The embedding row of a categorical value: 0 when missing or never seen in training.</summary>
+    public long CategoricalId(int field, string? value)
+    {
+        if (value is null)
+        {
+            Quality.CountMissingCategorical(field);
+            return 0;
+        }
+
+        var stats = Categorical[field];
+        var h = FeatureHashing.Fnv1a64(value);
+        if (Array.BinarySearch(stats.Vocabulary, h) < 0)
+        {
+            Quality.CountUnseen(field);
+            return 0;
+        }
+
+        return FeatureHashing.Bucket(h, stats.Buckets);
+    }
+
+    /// <summary>Hashed token ids of a text, padded with 0 to the field's <see cref="TextFeature.MaxTokens"/>.</summary>
+    public void TextIds(int field, string? text, Span<long> ids)
+    {
+        var feature = Spec.Text[field];
+        ids[..feature.MaxTokens].Clear();
+        var t = 0;
+        foreach (var token in FeatureHashing.Tokens(text, feature.MaxTokens))
+        {
+            ids[t++] = FeatureHashing.Bucket(FeatureHashing.Fnv1a64(token), feature.Buckets);
+        }
+    }
+
+    /// <summary>
+    /// The empirical CDF on the fitted grid, mid-rank for ties: (#edges &lt;= x + #edges &lt; x) / 2 / #edges.
+    /// Counts of discrete values repeat edges, and the mid-rank keeps such values in the middle of their step.
+    /// </summary>
+    public static double Cdf(double[] edges, double x)
+    {
+        if (edges.Length == 0)
+        {
+            return 0;
+        }
+
+        var count = 0;
+        foreach (var e in edges)
+        {
+            count += (x >= e ? 1 : 0) + (x > e ? 1 : 0);
+        }
+
+        return count / (2.0 * edges.Length);
+    }
+
+    public void Save(string path) => File.WriteAllText(path, JsonSerializer.Serialize(this, JsonOptions));
+
+    public static FittedFeatureSpec Load(string path) =>
+        JsonSerializer.Deserialize<FittedFeatureSpec>(File.ReadAllText(path), JsonOptions)
+        ?? throw new InvalidDataException($"{path} holds no feature statistics.");
+
+    private static readonly JsonSerializerOptions JsonOptions = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
+    private static bool IsUsable(NumericFeature feature, double x) => double.IsFinite(x) && !(feature.NonNegative && x < 0);
+
+    private void CountBad(int i, NumericFeature feature, double x)
+    {
+        if (double.IsNaN(x))
+        {
+            Quality.CountMissingNumeric(i);
+        }
+        else if (!double.IsFinite(x))
+        {
+            Quality.CountNonFinite(i);
+        }
+        else if (feature.NonNegative && x < 0)
+        {
+            Quality.CountNegative(i);
+        }
+    }
+
+    private static NumericStats FitNumeric(NumericFeature feature, List<double> values)
+    {
+        if (values.Count == 0)
+        {
+            return new NumericStats(0, 0, 1, []);
+        }
+
+        values.Sort();
+        var median = values[values.Count / 2];
+        var transformed = feature.Transform == NumericTransform.Log1p ? values.Select(x => Math.Log(1 + Math.Max(x, 0))) : values;
+        double mean = 0, m2 = 0;
+        long n = 0;
+        foreach (var x in transformed)
+        {
+            // Welford's online variance.
+            n++;
+            var d = x - mean;
+            mean += d / n;
+            m2 += d * (x - mean);
+        }
+
+        var std = Math.Sqrt(m2 / Math.Max(1, n - 1));
+        var edges = new double[QuantileBins - 1];
+        for (var b = 1; b < QuantileBins; b++)
+        {
+            edges[b - 1] = values[(int)((long)b * (values.Count - 1) / QuantileBins)];
+        }
+
+        return new NumericStats(median, mean, std > 1e-12 ? std : 1, edges);
+    }
+
+    private static CategoricalStats FitCategorical(CategoricalFeature feature, Dictionary<ulong, long> counts)
+    {
+        var vocabulary = counts.Where(kv => kv.Value >= feature.MinCount)
+            .OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key)
+            .Take(feature.MaxBuckets - 1)
+            .Select(kv => kv.Key).Order().ToArray();
+        // Twice the vocabulary keeps hash collisions rare; never more than the feature allows.
+        var buckets = (int)Math.Clamp(2L * vocabulary.Length + 1, 2, feature.MaxBuckets);
+        // Embedding width grows with log(cardinality): 2 * ceil(log2(V + 1)), between 2 and 32.
+        var width = Math.Clamp(2 * (int)Math.Ceiling(Math.Log2(vocabulary.Length + 1)), 2, 32);
+        return new CategoricalStats(buckets, width, vocabulary);
+    }
+}
