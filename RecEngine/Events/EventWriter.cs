@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
+using RecEngine.Hosting;
 
 namespace RecEngine.Events;
 
@@ -58,6 +59,7 @@ public sealed partial class EventWriter : BackgroundService
         if (Interlocked.Add(ref _pendingEvents, events.Count) > _options.MaxPendingEvents && events.Count < _options.MaxPendingEvents)
         {
             Interlocked.Add(ref _pendingEvents, -events.Count);
+            RecEngineMetrics.IngestRefused.Inc();
             throw new IngestionUnavailableException("The ingestion queue is full.");
         }
 
@@ -65,6 +67,7 @@ public sealed partial class EventWriter : BackgroundService
         if (!_queue.Writer.TryWrite(pending))
         {
             Interlocked.Add(ref _pendingEvents, -events.Count);
+            RecEngineMetrics.IngestRefused.Inc();
             throw new IngestionUnavailableException(_stopping ? "The server is shutting down." : "The ingestion queue is full.");
         }
 
@@ -167,6 +170,10 @@ public sealed partial class EventWriter : BackgroundService
 
         Commits++;
         LastCommitDuration = Stopwatch.GetElapsedTime(started);
+        RecEngineMetrics.IngestCommitSeconds.Observe(LastCommitDuration.TotalSeconds);
+        RecEngineMetrics.IngestEvents.WithLabels("stored").Inc(inserted.Count);
+        RecEngineMetrics.IngestEvents.WithLabels("duplicate").Inc(count - inserted.Count);
+        RecEngineMetrics.IngestQueueEvents.Set(PendingEvents);
         Interlocked.Add(ref _pendingEvents, -count);
         for (var g = 0; g < group.Count; g++)
         {

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
+using Prometheus;
 
 namespace RecEngine.Hosting;
 
@@ -31,6 +32,9 @@ public static class ServiceDefaults
     {
         app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = WriteExceptionProblemAsync });
         app.UseStatusCodePages();
+        // Request latency histograms per endpoint; RecEngineMetrics holds the service's own.
+        app.UseHttpMetrics();
+        app.MapMetrics("/metrics");
         app.MapHealthChecks("/health/live");
         app.MapHealthChecks("/health/ready");
         return app;

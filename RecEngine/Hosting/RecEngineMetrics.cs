@@ -1,0 +1,23 @@
+using Prometheus;
+
+namespace RecEngine.Hosting;
+
+/// <summary>
+/// The service's Prometheus metrics, in one place so /metrics reads as one catalogue. prometheus-net collectors are
+/// process-wide, which matches one RecEngine process per data directory.
+/// </summary>
+public static class RecEngineMetrics
+{
+    public static readonly Histogram IngestCommitSeconds = Metrics.CreateHistogram(
+        "recengine_ingest_commit_seconds", "Duration of one group commit of events to LiteDB.",
+        new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.0005, 2, 14) });
+
+    public static readonly Counter IngestEvents = Metrics.CreateCounter(
+        "recengine_ingest_events_total", "Events committed, by outcome (stored, duplicate).", "outcome");
+
+    public static readonly Counter IngestRefused = Metrics.CreateCounter(
+        "recengine_ingest_refused_total", "Event requests refused with 503 (queue full or shutting down).");
+
+    public static readonly Gauge IngestQueueEvents = Metrics.CreateGauge(
+        "recengine_ingest_queue_events", "Events queued for the writer and not yet committed.");
+}
