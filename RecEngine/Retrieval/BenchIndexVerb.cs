@@ -29,7 +29,7 @@ internal sealed class BenchIndexVerb(IOptions<VectorIndexOptions> defaults) : IV
         new("seed", "Random seed", "42"),
         new("connectivity", "HNSW links per node (M)", "from configuration"),
         new("expansion-add", "HNSW efConstruction", "from configuration"),
-        new("expansion-search", "HNSW efSearch (usearch uses max(ef, k))", "from configuration"),
+        new("expansion-search", "HNSW efSearch (usearch uses max(ef, k)); a comma list measures each on one build, JSON holds the last", "from configuration"),
         new("json", "Also write the figures as JSON to FILE"),
     ];
 
@@ -47,8 +47,9 @@ internal sealed class BenchIndexVerb(IOptions<VectorIndexOptions> defaults) : IV
         {
             Connectivity = command.GetInt("connectivity", defaults.Value.Connectivity, 4, 128),
             ExpansionAdd = command.GetInt("expansion-add", defaults.Value.ExpansionAdd, 8, 4096),
-            ExpansionSearch = command.GetInt("expansion-search", defaults.Value.ExpansionSearch, 8, 4096),
         };
+        var expansions = ParseExpansions(command.GetString("expansion-search"), defaults.Value.ExpansionSearch);
+        options = options with { ExpansionSearch = expansions[0] };
         var jsonPath = command.GetString("json");
         k = Math.Min(k, items);
 
@@ -79,6 +80,26 @@ internal sealed class BenchIndexVerb(IOptions<VectorIndexOptions> defaults) : IV
             cancellationToken.ThrowIfCancellationRequested();
         }
 
+        BenchIndexResult? result = null;
+        foreach (var expansion in expansions)
+        {
+            hnsw.ChangeExpansionSearch(expansion);
+            result = Measure(hnsw, queries, exactHits, exactMs, items, dim, k, buildSeconds);
+            PrintTable(result, options with { ExpansionSearch = expansion });
+        }
+
+        if (jsonPath is not null)
+        {
+            File.WriteAllText(jsonPath, JsonSerializer.Serialize(result, ServiceDefaults.Json));
+            Console.WriteLine($"Wrote {jsonPath}");
+        }
+
+        return Task.FromResult(0);
+    }
+
+    private static BenchIndexResult Measure(HnswVectorIndex hnsw, float[] queries, VectorHit[][] exactHits, double[] exactMs, int items, int dim, int k, double buildSeconds)
+    {
+        var queryCount = exactHits.Length;
         var buffer = new VectorHit[k];
         for (var q = 0; q < Math.Min(100, queryCount); q++)
         {
@@ -110,15 +131,25 @@ internal sealed class BenchIndexVerb(IOptions<VectorIndexOptions> defaults) : IV
             ExactP50Ms = Math.Round(Percentile(exactMs, 0.50), 4),
             IndexBytes = hnsw.IndexBytes,
         };
-        result = result with { Speedup = Math.Round(result.ExactP50Ms / result.HnswP50Ms, 2) };
-        PrintTable(result, options);
-        if (jsonPath is not null)
+        return result with { Speedup = Math.Round(result.ExactP50Ms / result.HnswP50Ms, 2) };
+    }
+
+    private static int[] ParseExpansions(string? raw, int fallback)
+    {
+        if (raw is null)
         {
-            File.WriteAllText(jsonPath, JsonSerializer.Serialize(result, ServiceDefaults.Json));
-            Console.WriteLine($"Wrote {jsonPath}");
+            return [fallback];
         }
 
-        return Task.FromResult(0);
+        var values = raw.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(v => int.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out var e) && e is >= 8 and <= 4096 ? e : -1)
+            .ToArray();
+        if (values.Length == 0 || values.Any(v => v < 0))
+        {
+            throw new VerbUsageException($"--expansion-search must be integers between 8 and 4096, comma-separated; got '{raw}'.");
+        }
+
+        return values;
     }
 
     private static double Recall(ReadOnlySpan<VectorHit> truth, ReadOnlySpan<VectorHit> found, int k)

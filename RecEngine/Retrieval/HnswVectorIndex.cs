@@ -146,6 +146,31 @@ public sealed unsafe class HnswVectorIndex : IVectorIndex
         }
     }
 
+    /// <summary>
+    /// Changes efSearch. Waits for in-flight searches (it holds every slot while it changes the setting),
+    /// so it is safe while serving, though meant for tuning.
+    /// </summary>
+    public void ChangeExpansionSearch(int expansion)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(expansion, 1);
+        for (var i = 0; i < _slotCount; i++)
+        {
+            _slots.Wait();
+        }
+
+        try
+        {
+            ObjectDisposedException.ThrowIf(_index == 0, this);
+            nint error = 0;
+            UsearchNative.ChangeExpansionSearch(_index, (nuint)expansion, &error);
+            UsearchNative.Check(error, "change_expansion_search");
+        }
+        finally
+        {
+            _slots.Release(_slotCount);
+        }
+    }
+
     /// <summary>Writes the graph to <paramref name="path"/> and the item vectors next to it (<c>.items</c>).</summary>
     public void Save(string path)
     {
