@@ -15,7 +15,7 @@ public sealed class HnswVectorIndexTests : IDisposable
         var ids = VectorTestData.Ids(n);
         var (vectors, queries) = VectorTestData.Mixture(n, queryCount, dims, 64, seed: 11);
         using var exact = new ExactVectorIndex(ids, vectors, dims);
-        using var hnsw = HnswVectorIndex.Build(ids, vectors, dims, new VectorIndexOptions { Connectivity = 16, ExpansionAdd = 128, ExpansionSearch = 128 });
+        using var hnsw = HnswVectorIndex.Build(ids, vectors, dims, new VectorIndexOptions { Connectivity = 16, ExpansionAdd = 128, ExpansionSearch = 256 });
         Assert.Equal(n, hnsw.Count);
         Assert.Equal(dims, hnsw.Dimensions);
 

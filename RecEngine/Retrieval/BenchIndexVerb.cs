@@ -53,6 +53,19 @@ internal sealed class BenchIndexVerb(IOptions<VectorIndexOptions> defaults) : IV
         var jsonPath = command.GetString("json");
         k = Math.Min(k, items);
 
+        var result = Run(items, dim, k, queryCount, clusters, seed, options, expansions, cancellationToken);
+        if (jsonPath is not null)
+        {
+            File.WriteAllText(jsonPath, JsonSerializer.Serialize(result, ServiceDefaults.Json));
+            Console.WriteLine($"Wrote {jsonPath}");
+        }
+
+        return Task.FromResult(0);
+    }
+
+    /// <summary>Generates the data, builds both indexes and measures each efSearch; returns the last measurement.</summary>
+    internal static BenchIndexResult Run(int items, int dim, int k, int queryCount, int clusters, int seed, VectorIndexOptions options, int[] expansions, CancellationToken cancellationToken)
+    {
         Console.WriteLine($"Generating {items:N0} x {dim} clustered vectors ({clusters} clusters, seed {seed}) and {queryCount:N0} queries...");
         var mixture = new ClusteredVectors(dim, clusters, seed);
         var vectors = mixture.Items(items, seed + 1);
@@ -88,13 +101,7 @@ internal sealed class BenchIndexVerb(IOptions<VectorIndexOptions> defaults) : IV
             PrintTable(result, options with { ExpansionSearch = expansion });
         }
 
-        if (jsonPath is not null)
-        {
-            File.WriteAllText(jsonPath, JsonSerializer.Serialize(result, ServiceDefaults.Json));
-            Console.WriteLine($"Wrote {jsonPath}");
-        }
-
-        return Task.FromResult(0);
+        return result!;
     }
 
     private static BenchIndexResult Measure(HnswVectorIndex hnsw, float[] queries, VectorHit[][] exactHits, double[] exactMs, int items, int dim, int k, double buildSeconds)
