@@ -1,0 +1,67 @@
+namespace RecEngine.Retrieval;
+
+/// <summary>
+/// Trained implicit-ALS factors: row-major user and item matrices (rows x <see cref="Factors"/>), and the
+/// item Gramian YtY kept for fold-in. Immutable.
+/// </summary>
+public sealed class AlsModel
+{
+    private readonly double[] _itemGramian;
+
+    internal AlsModel(int users, int items, int factors, double regularization, float[] userFactors, float[] itemFactors, double[] itemGramian)
+    {
+        UserCount = users;
+        ItemCount = items;
+        Factors = factors;
+        Regularization = regularization;
+        UserFactors = userFactors;
+        ItemFactors = itemFactors;
+        _itemGramian = itemGramian;
+    }
+
+    public int UserCount { get; }
+
+    public int ItemCount { get; }
+
+    public int Factors { get; }
+
+    public double Regularization { get; }
+
+    public float[] UserFactors { get; }
+
+    public float[] ItemFactors { get; }
+
+    public ReadOnlySpan<float> UserVector(int user) => UserFactors.AsSpan(user * Factors, Factors);
+
+    public ReadOnlySpan<float> ItemVector(int item) => ItemFactors.AsSpan(item * Factors, Factors);
+
+    /// <summary>
+    /// A user vector from a history, item factors fixed: the same least-squares step as a full ALS user
+    /// update, so a new watch moves the vector without retraining and an unseen user gets one. Repeated
+    /// items are combined as in training; an empty history gives the zero vector.
+    /// </summary>
+    public float[] FoldIn(ReadOnlySpan<int> items, ReadOnlySpan<float> confidences)
+    {
+        if (items.Length != confidences.Length)
+        {
+            throw new ArgumentException("One confidence per item.", nameof(confidences));
+        }
+
+        var merged = new SortedDictionary<int, float>();
+        for (var n = 0; n < items.Length; n++)
+        {
+            if ((uint)items[n] >= (uint)ItemCount)
+            {
+                throw new ArgumentOutOfRangeException(nameof(items), $"Item {items[n]} is not in the model.");
+            }
+
+            merged[items[n]] = merged.TryGetValue(items[n], out var c) ? c + confidences[n] - 1f : confidences[n];
+        }
+
+        var result = new float[Factors];
+        ImplicitLeastSquares.Solve(
+            _itemGramian, ItemFactors, Factors, Regularization,
+            merged.Keys.ToArray(), merged.Values.ToArray(), result, new ImplicitLeastSquares.Workspace(Factors));
+        return result;
+    }
+}

@@ -1,0 +1,32 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace RecEngine.Retrieval;
+
+/// <summary>Implicit-feedback ALS (Hu, Koren &amp; Volinsky 2008) hyper-parameters.</summary>
+public sealed record AlsOptions
+{
+    /// <summary>Latent factors per user and item.</summary>
+    [Range(1, 512)]
+    public int Factors { get; init; } = 64;
+
+    /// <summary>lambda in the loss sum c_ui (p_ui - x_u.y_i)^2 + lambda (|x_u|^2 + |y_i|^2).</summary>
+    [Range(1e-6, 1e6)]
+    public double Regularization { get; init; } = 0.1;
+
+    /// <summary>Alternations; each solves all items, then all users.</summary>
+    [Range(1, 200)]
+    public int Iterations { get; init; } = 12;
+
+    /// <summary>alpha in the confidence c = 1 + alpha r.</summary>
+    [Range(0.0, 1e4)]
+    public double Alpha { get; init; } = 10.0;
+
+    /// <summary>Standard deviation of the initial factors, divided by sqrt(factors).</summary>
+    [Range(1e-6, 10.0)]
+    public double InitScale { get; init; } = 0.1;
+
+    public int Seed { get; init; } = 42;
+
+    [Range(1, 256)]
+    public int Threads { get; init; } = Environment.ProcessorCount;
+}

@@ -1,0 +1,240 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.Extensions.Options;
+using RecEngine.Hosting;
+
+namespace RecEngine.Retrieval;
+
+/// <summary>
+/// <c>bench-index</c>: HNSW against exact search on seeded clustered vectors: build time, recall, single-query
+/// latency, index size. Needs no data directory and never opens the store.
+/// </summary>
+internal sealed class BenchIndexVerb(IOptions<VectorIndexOptions> defaults) : IVerb
+{
+    public string Name => "bench-index";
+
+    public string Summary => "Benchmark the HNSW index against exact search: recall, latency, build time, size.";
+
+    public string Usage => "--items N --dim D --k K [--json FILE]";
+
+    public IReadOnlyList<VerbOption> Options { get; } =
+    [
+        new("items", "Number of item vectors", "100000"),
+        new("dim", "Vector dimensions", "64"),
+        new("k", "Results per query", "500"),
+        new("queries", "Number of timed queries", "1000"),
+        new("clusters", "Clusters in the synthetic mixture", "1000"),
+        new("seed", "Random seed", "42"),
+        new("connectivity", "HNSW links per node (M)", "from configuration"),
+        new("expansion-add", "HNSW efConstruction", "from configuration"),
+        new("expansion-search", "HNSW efSearch (usearch uses max(ef, k)); a comma list measures each on one build, JSON holds the last", "from configuration"),
+        new("json", "Also write the figures as JSON to FILE"),
+    ];
+
+    public string? ServerAlternative => null;
+
+    public Task<int> RunAsync(WebApplication app, CommandLine command, CancellationToken cancellationToken)
+    {
+        var items = command.GetInt("items", 100_000, 1, 50_000_000);
+        var dim = command.GetInt("dim", 64, 1, 4096);
+        var k = command.GetInt("k", 500, 1, 10_000);
+        var queryCount = command.GetInt("queries", 1000, 1, 1_000_000);
+        var clusters = command.GetInt("clusters", 1000, 1, 1_000_000);
+        var seed = command.GetInt("seed", 42);
+        var options = defaults.Value with
+        {
+            Connectivity = command.GetInt("connectivity", defaults.Value.Connectivity, 4, 128),
+            ExpansionAdd = command.GetInt("expansion-add", defaults.Value.ExpansionAdd, 8, 4096),
+        };
+        var expansions = ParseExpansions(command.GetString("expansion-search"), defaults.Value.ExpansionSearch);
+        options = options with { ExpansionSearch = expansions[0] };
+        var jsonPath = command.GetString("json");
+        k = Math.Min(k, items);
+
+        var result = Run(items, dim, k, queryCount, clusters, seed, options, expansions, cancellationToken);
+        if (jsonPath is not null)
+        {
+            File.WriteAllText(jsonPath, JsonSerializer.Serialize(result, ServiceDefaults.Json));
+            Console.WriteLine($"Wrote {jsonPath}");
+        }
+
+        return Task.FromResult(0);
+    }
+
+    /// <summary>Generates the data, builds both indexes and measures each efSearch; returns the last measurement.</summary>
+    internal static BenchIndexResult Run(int items, int dim, int k, int queryCount, int clusters, int seed, VectorIndexOptions options, int[] expansions, CancellationToken cancellationToken)
+    {
+        Console.WriteLine($"Generating {items:N0} x {dim} clustered vectors ({clusters} clusters, seed {seed}) and {queryCount:N0} queries...");
+        var mixture = new ClusteredVectors(dim, clusters, seed);
+        var vectors = mixture.Items(items, seed + 1);
+        var queries = mixture.Queries(queryCount, seed + 2);
+        var ids = new long[items];
+        for (var i = 0; i < items; i++)
+        {
+            ids[i] = i;
+        }
+
+        Console.WriteLine($"Building HNSW (M={options.Connectivity}, ef_add={options.ExpansionAdd}, ef_search={options.ExpansionSearch}, {options.BuildThreads} threads)...");
+        var clock = Stopwatch.StartNew();
+        using var hnsw = HnswVectorIndex.Build(ids, vectors, dim, options);
+        var buildSeconds = clock.Elapsed.TotalSeconds;
+        using var exact = new ExactVectorIndex(ids, vectors, dim);
+        cancellationToken.ThrowIfCancellationRequested();
+
+        var exactHits = new VectorHit[queryCount][];
+        var exactMs = new double[queryCount];
+        for (var q = 0; q < queryCount; q++)
+        {
+            var start = Stopwatch.GetTimestamp();
+            exactHits[q] = exact.Search(queries.AsSpan(q * dim, dim), k);
+            exactMs[q] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+
+        BenchIndexResult? result = null;
+        foreach (var expansion in expansions)
+        {
+            hnsw.ChangeExpansionSearch(expansion);
+            result = Measure(hnsw, queries, exactHits, exactMs, items, dim, k, buildSeconds);
+            PrintTable(result, options with { ExpansionSearch = expansion });
+        }
+
+        return result!;
+    }
+
+    private static BenchIndexResult Measure(HnswVectorIndex hnsw, float[] queries, VectorHit[][] exactHits, double[] exactMs, int items, int dim, int k, double buildSeconds)
+    {
+        var queryCount = exactHits.Length;
+        var buffer = new VectorHit[k];
+        for (var q = 0; q < Math.Min(100, queryCount); q++)
+        {
+            hnsw.Search(queries.AsSpan(q * dim, dim), buffer);
+        }
+
+        var hnswMs = new double[queryCount];
+        double recallK = 0, recall100 = 0;
+        var top = Math.Min(100, k);
+        for (var q = 0; q < queryCount; q++)
+        {
+            var start = Stopwatch.GetTimestamp();
+            var found = hnsw.Search(queries.AsSpan(q * dim, dim), buffer);
+            hnswMs[q] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+            recallK += Recall(exactHits[q], buffer.AsSpan(0, found), k);
+            recall100 += Recall(exactHits[q].AsSpan(0, Math.Min(top, exactHits[q].Length)), buffer.AsSpan(0, Math.Min(top, found)), top);
+        }
+
+        var result = new BenchIndexResult
+        {
+            Items = items,
+            Dim = dim,
+            K = k,
+            BuildSeconds = Math.Round(buildSeconds, 3),
+            RecallAtK = Math.Round(recallK / queryCount, 4),
+            RecallAt100 = Math.Round(recall100 / queryCount, 4),
+            HnswP50Ms = Math.Round(Percentile(hnswMs, 0.50), 4),
+            HnswP99Ms = Math.Round(Percentile(hnswMs, 0.99), 4),
+            ExactP50Ms = Math.Round(Percentile(exactMs, 0.50), 4),
+            IndexBytes = hnsw.IndexBytes,
+        };
+        return result with { Speedup = Math.Round(result.ExactP50Ms / result.HnswP50Ms, 2) };
+    }
+
+    private static int[] ParseExpansions(string? raw, int fallback)
+    {
+        if (raw is null)
+        {
+            return [fallback];
+        }
+
+        var values = raw.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(v => int.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out var e) && e is >= 8 and <= 4096 ? e : -1)
+            .ToArray();
+        if (values.Length == 0 || values.Any(v => v < 0))
+        {
+            throw new VerbUsageException($"--expansion-search must be integers between 8 and 4096, comma-separated; got '{raw}'.");
+        }
+
+        return values;
+    }
+
+    private static double Recall(ReadOnlySpan<VectorHit> truth, ReadOnlySpan<VectorHit> found, int k)
+    {
+        var set = new HashSet<long>(truth.Length);
+        foreach (var hit in truth)
+        {
+            set.Add(hit.Id);
+        }
+
+        var hits = 0;
+        foreach (var hit in found)
+        {
+            hits += set.Contains(hit.Id) ? 1 : 0;
+        }
+
+        return hits / (double)Math.Min(k, truth.Length);
+    }
+
+    private static double Percentile(double[] values, double p)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
+    }
+
+    private static void PrintTable(BenchIndexResult r, VectorIndexOptions o)
+    {
+        var c = CultureInfo.InvariantCulture;
+        Console.WriteLine();
+        Console.WriteLine($"{"items",-16}{r.Items.ToString("N0", c)}");
+        Console.WriteLine($"{"dim",-16}{r.Dim}");
+        Console.WriteLine($"{"k",-16}{r.K}");
+        Console.WriteLine($"{"hnsw",-16}M={o.Connectivity} ef_add={o.ExpansionAdd} ef_search={o.ExpansionSearch}");
+        Console.WriteLine($"{"build_seconds",-16}{r.BuildSeconds.ToString("F2", c)}");
+        Console.WriteLine($"{"recall_at_k",-16}{r.RecallAtK.ToString("F4", c)}");
+        Console.WriteLine($"{"recall_at_100",-16}{r.RecallAt100.ToString("F4", c)}");
+        Console.WriteLine($"{"hnsw_p50_ms",-16}{r.HnswP50Ms.ToString("F3", c)}");
+        Console.WriteLine($"{"hnsw_p99_ms",-16}{r.HnswP99Ms.ToString("F3", c)}");
+        Console.WriteLine($"{"exact_p50_ms",-16}{r.ExactP50Ms.ToString("F3", c)}");
+        Console.WriteLine($"{"speedup",-16}{r.Speedup.ToString("F1", c)}x");
+        Console.WriteLine($"{"index_bytes",-16}{r.IndexBytes.ToString("N0", c)} ({(r.IndexBytes / 1048576.0).ToString("F1", c)} MiB)");
+    }
+}
+
+/// <summary>The JSON contract of <c>bench-index</c> (ARCHITECTURE.md), plus recall_at_100.</summary>
+internal sealed record BenchIndexResult
+{
+    [JsonPropertyName("items")]
+    public int Items { get; init; }
+
+    [JsonPropertyName("dim")]
+    public int Dim { get; init; }
+
+    [JsonPropertyName("k")]
+    public int K { get; init; }
+
+    [JsonPropertyName("build_seconds")]
+    public double BuildSeconds { get; init; }
+
+    [JsonPropertyName("recall_at_k")]
+    public double RecallAtK { get; init; }
+
+    /// <summary>Recall of the top 100 within the k results (the 1M goal is stated at 100).</summary>
+    [JsonPropertyName("recall_at_100")]
+    public double RecallAt100 { get; init; }
+
+    [JsonPropertyName("hnsw_p50_ms")]
+    public double HnswP50Ms { get; init; }
+
+    [JsonPropertyName("hnsw_p99_ms")]
+    public double HnswP99Ms { get; init; }
+
+    [JsonPropertyName("exact_p50_ms")]
+    public double ExactP50Ms { get; init; }
+
+    [JsonPropertyName("speedup")]
+    public double Speedup { get; init; }
+
+    [JsonPropertyName("index_bytes")]
+    public long IndexBytes { get; init; }
+}

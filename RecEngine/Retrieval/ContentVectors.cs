@@ -1,0 +1,131 @@
+namespace RecEngine.Retrieval;
+
+/// <summary>What a video shares with others, for placing it in factor space before anyone watched it.</summary>
+public sealed record ItemMetadata(string? Category, IReadOnlyList<string> Tags, string? Creator);
+
+/// <summary>Weights of the metadata groups in a content-based vector.</summary>
+public sealed record ContentWeights(double Creator = 3.0, double Category = 1.0, double Tags = 2.0);
+
+/// <summary>
+/// Content-based vectors for items without interactions, so the whole catalog is searchable: the weighted
+/// mean of the mean factors of trained items sharing the creator, the category and each tag (the tag weight
+/// is split evenly over the item's tags that have trained members). Groups without trained members are left
+/// out; an item sharing nothing gets the mean of all trained items. Trained rows are returned unchanged.
+/// </summary>
+public static class ContentVectors
+{
+    public static float[] Fill(IReadOnlyList<ItemMetadata> items, float[] itemFactors, int factors, ReadOnlySpan<bool> trained, ContentWeights? weights = null)
+    {
+        weights ??= new ContentWeights();
+        if (items.Count != trained.Length || (long)items.Count * factors != itemFactors.Length)
+        {
+            throw new ArgumentException("One metadata entry, one trained flag and one factor row per item.");
+        }
+
+        var creators = new Dictionary<string, Mean>(StringComparer.Ordinal);
+        var categories = new Dictionary<string, Mean>(StringComparer.Ordinal);
+        var tags = new Dictionary<string, Mean>(StringComparer.Ordinal);
+        var all = new Mean(factors);
+        for (var i = 0; i < items.Count; i++)
+        {
+            if (!trained[i])
+            {
+                continue;
+            }
+
+            var row = itemFactors.AsSpan(i * factors, factors);
+            all.Add(row);
+            Group(creators, items[i].Creator, factors)?.Add(row);
+            Group(categories, items[i].Category, factors)?.Add(row);
+            foreach (var tag in items[i].Tags.Distinct(StringComparer.Ordinal))
+            {
+                Group(tags, tag, factors)?.Add(row);
+            }
+        }
+
+        var result = (float[])itemFactors.Clone();
+        var sum = new double[factors];
+        for (var i = 0; i < items.Count; i++)
+        {
+            if (trained[i])
+            {
+                continue;
+            }
+
+            Array.Clear(sum);
+            var total = 0.0;
+            total += Accumulate(sum, Find(creators, items[i].Creator), weights.Creator);
+            total += Accumulate(sum, Find(categories, items[i].Category), weights.Category);
+            var tagMeans = items[i].Tags.Distinct(StringComparer.Ordinal).Select(t => Find(tags, t)).Where(m => m is not null).ToList();
+            foreach (var mean in tagMeans)
+            {
+                total += Accumulate(sum, mean, weights.Tags / tagMeans.Count);
+            }
+
+            if (total == 0.0)
+            {
+                total = Accumulate(sum, all.Count > 0 ? all : null, 1.0);
+            }
+
+            var target = result.AsSpan(i * factors, factors);
+            for (var k = 0; k < factors; k++)
+            {
+                target[k] = total > 0.0 ? (float)(sum[k] / total) : 0f;
+            }
+        }
+
+        return result;
+    }
+
+    private static Mean? Group(Dictionary<string, Mean> groups, string? key, int factors)
+    {
+        if (string.IsNullOrEmpty(key))
+        {
+            return null;
+        }
+
+        if (!groups.TryGetValue(key, out var mean))
+        {
+            mean = new Mean(factors);
+            groups[key] = mean;
+        }
+
+        return mean;
+    }
+
+    private static Mean? Find(Dictionary<string, Mean> groups, string? key) =>
+        !string.IsNullOrEmpty(key) && groups.TryGetValue(key, out var mean) ? mean : null;
+
+    /// <summary>sum += weight * mean; returns the weight used (0 when the group is absent).</summary>
+    private static double Accumulate(double[] sum, Mean? mean, double weight)
+    {
+        if (mean is null || weight <= 0.0)
+        {
+            return 0.0;
+        }
+
+        for (var k = 0; k < sum.Length; k++)
+        {
+            sum[k] += weight * mean.Sum[k] / mean.Count;
+        }
+
+        return weight;
+    }
+
+    private sealed class Mean(int factors)
+    {
+        public double[] Sum { get; } = new double[factors];
+
+        public int Count { get; private set; }
+
+        public void Add(ReadOnlySpan<float> row)
+        {
+            for (var k = 0; k < row.Length; k++)
+            {
+                Sum[k] += row[k];
+            }
+
+            Count++;
+        }
+    }
+}

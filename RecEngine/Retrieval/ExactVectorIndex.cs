@@ -1,0 +1,106 @@
+using System.Numerics.Tensors;
+
+namespace RecEngine.Retrieval;
+
+/// <summary>
+/// Brute-force maximum-inner-product search: one SIMD dot product (<see cref="TensorPrimitives.Dot(ReadOnlySpan{float}, ReadOnlySpan{float})"/>)
+/// per row of a contiguous row-major matrix, a bounded heap for the top k. Exact, so it is the ground truth
+/// for the approximate index and the right choice for small catalogs and the side index of recent additions.
+/// Large matrices are scanned in parallel blocks whose heaps are merged.
+/// </summary>
+public sealed class ExactVectorIndex : IVectorIndex
+{
+    /// <summary>Below this many floats one thread scans faster than the cost of fanning out.</summary>
+    private const long ParallelThreshold = 1L << 21;
+
+    private readonly long[] _ids;
+    private readonly float[] _vectors;
+    private readonly bool _parallel;
+
+    /// <param name="ids">Item ids, one per row.</param>
+    /// <param name="vectors">Row-major matrix, <c>ids.Length x dimensions</c>; kept, not copied.</param>
+    /// <param name="dimensions">Row length.</param>
+    /// <param name="parallel">Scan blocks in parallel; by default only for large matrices.</param>
+    public ExactVectorIndex(long[] ids, float[] vectors, int dimensions, bool? parallel = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(dimensions, 1);
+        if ((long)ids.Length * dimensions != vectors.Length)
+        {
+            throw new ArgumentException($"Expected {ids.Length} x {dimensions} floats, got {vectors.Length}.", nameof(vectors));
+        }
+
+        _ids = ids;
+        _vectors = vectors;
+        Dimensions = dimensions;
+        _parallel = parallel ?? vectors.LongLength >= ParallelThreshold;
+    }
+
+    public int Count => _ids.Length;
+
+    public int Dimensions { get; }
+
+    /// <summary>The stored vector of row <paramref name="row"/>.</summary>
+    public ReadOnlySpan<float> Row(int row) => _vectors.AsSpan(row * Dimensions, Dimensions);
+
+    public int Search(ReadOnlySpan<float> query, Span<VectorHit> destination)
+    {
+        if (query.Length != Dimensions)
+        {
+            throw new ArgumentException($"Query has {query.Length} dimensions, the index {Dimensions}.", nameof(query));
+        }
+
+        var k = Math.Min(destination.Length, Count);
+        if (k == 0)
+        {
+            return 0;
+        }
+
+        if (!_parallel)
+        {
+            var heap = new TopK(k);
+            Scan(query, 0, Count, ref heap);
+            return heap.CopySorted(destination);
+        }
+
+        var blocks = Math.Min(Environment.ProcessorCount * 4, Math.Max(1, Count / 4096));
+        var heaps = new TopK[blocks];
+        var q = query.ToArray();
+        Parallel.For(0, blocks, b =>
+        {
+            var heap = new TopK(k);
+            Scan(q, (int)((long)Count * b / blocks), (int)((long)Count * (b + 1) / blocks), ref heap);
+            heaps[b] = heap;
+        });
+
+        var merged = new TopK(k);
+        var part = new VectorHit[k];
+        foreach (var heap in heaps)
+        {
+            var n = heap.CopySorted(part);
+            for (var i = 0; i < n; i++)
+            {
+                merged.Add(part[i].Id, part[i].Score);
+            }
+        }
+
+        return merged.CopySorted(destination);
+    }
+
+    private void Scan(ReadOnlySpan<float> query, int from, int to, ref TopK heap)
+    {
+        var dims = Dimensions;
+        var vectors = _vectors.AsSpan();
+        for (var row = from; row < to; row++)
+        {
+            var score = TensorPrimitives.Dot(query, vectors.Slice(row * dims, dims));
+            if (score >= heap.Threshold)
+            {
+                heap.Add(_ids[row], score);
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+    }
+}

@@ -1,0 +1,43 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace RecEngine.Retrieval;
+
+/// <summary>How the HNSW graph compares vectors after the MIPS augmentation (both rank identically there).</summary>
+public enum VectorMetric
+{
+    Cosine,
+    InnerProduct,
+}
+
+/// <summary>
+/// Knobs of the HNSW index (Malkov &amp; Yashunin 2018). Connectivity is M, the links per node; the expansion
+/// factors are efConstruction and efSearch (usearch searches with max(efSearch, k)).
+/// </summary>
+public sealed record VectorIndexOptions
+{
+    [Range(4, 128)]
+    public int Connectivity { get; init; } = 16;
+
+    [Range(8, 4096)]
+    public int ExpansionAdd { get; init; } = 128;
+
+    [Range(8, 4096)]
+    public int ExpansionSearch { get; init; } = 64;
+
+    /// <summary>Threads adding in parallel during a build; the native index reserves a slot for each.</summary>
+    [Range(1, 256)]
+    public int BuildThreads { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>
+    /// Native search slots. Each search holds one for its duration; callers beyond this many wait on a
+    /// semaphore instead of overrunning the native index ("Reserve capacity ahead of searches!").
+    /// </summary>
+    [Range(1, 1024)]
+    public int SearchThreads { get; init; } = Math.Max(4, Environment.ProcessorCount * 2);
+
+    /// <summary>Candidates fetched per wanted result, re-ranked by their exact inner product.</summary>
+    [Range(1.0, 16.0)]
+    public double OverFetch { get; init; } = 1.0;
+
+    public VectorMetric Metric { get; init; } = VectorMetric.Cosine;
+}
