@@ -1,0 +1,74 @@
+using RecEngine.Features;
+
+namespace RecEngine.Retrieval;
+
+/// <summary>
+/// What candidate generation serves from: the catalog snapshot it was trained on, the ALS factors, and the
+/// vector index over item factors (ids are video indexes of <see cref="Videos"/>). Immutable; disposing it
+/// disposes the index.
+/// </summary>
+public sealed class RetrievalModel : IDisposable
+{
+    private readonly Dictionary<string, int> _userIndex;
+
+    public RetrievalModel(VideoSnapshot videos, AlsModel als, string[] userIds, IVectorIndex index, AlsOptions options)
+    {
+        if (als.ItemCount != videos.Count)
+        {
+            throw new ArgumentException($"The model has {als.ItemCount} items, the catalog {videos.Count}.", nameof(als));
+        }
+
+        Videos = videos;
+        Als = als;
+        UserIds = userIds;
+        Index = index;
+        Options = options;
+        _userIndex = new Dictionary<string, int>(userIds.Length, StringComparer.Ordinal);
+        for (var u = 0; u < userIds.Length; u++)
+        {
+            _userIndex[userIds[u]] = u;
+        }
+    }
+
+    public VideoSnapshot Videos { get; }
+
+    public AlsModel Als { get; }
+
+    public string[] UserIds { get; }
+
+    public IVectorIndex Index { get; }
+
+    public AlsOptions Options { get; }
+
+    public ReadOnlySpan<float> ItemVector(int videoIndex) => Als.ItemVector(videoIndex);
+
+    /// <summary>
+    /// The user's vector folded in from their recent watches (item factors fixed), so a watch made a second ago
+    /// already moves the next slate, and a user unseen at training time gets a vector once they have a history.
+    /// Null when none of the watches is in the catalog.
+    /// </summary>
+    public float[]? UserVector(IReadOnlyList<RecentWatch> recentWatches)
+    {
+        var items = new List<int>(recentWatches.Count);
+        var confidences = new List<float>(recentWatches.Count);
+        foreach (var watch in recentWatches)
+        {
+            if (!Videos.TryGetIndex(watch.VideoId, out var v))
+            {
+                continue;
+            }
+
+            var fraction = watch.WatchSeconds / Math.Max(1f, Videos.DurationSeconds[v]);
+            items.Add(v);
+            confidences.Add(EngagementConfidence.Confidence(Events.EventType.Watch, fraction, Options.Alpha));
+        }
+
+        return items.Count == 0 ? null : Als.FoldIn(items.ToArray(), confidences.ToArray());
+    }
+
+    /// <summary>The vector learned for a user at training time, if the user was in the window.</summary>
+    public ReadOnlySpan<float> TrainedUserVector(string userId) =>
+        _userIndex.TryGetValue(userId, out var u) ? Als.UserVector(u) : default;
+
+    public void Dispose() => Index.Dispose();
+}
