@@ -16,6 +16,10 @@ public static class RetrievalModule
             .BindConfiguration(IndexSection)
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        builder.Services.AddOptions<AlsOptions>()
+            .BindConfiguration(AlsSection)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
         builder.Services.AddSingleton<IVerb, BenchIndexVerb>();
         return builder;
     }
