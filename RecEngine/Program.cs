@@ -5,6 +5,7 @@ using RecEngine.Features;
 using RecEngine.Hosting;
 using RecEngine.Retrieval;
 using RecEngine.Simulation;
+using RecEngine.Training;
 
 var command = CommandLine.Parse(args);
 var builder = WebApplication.CreateBuilder(command.HostArgs);
@@ -13,6 +14,7 @@ builder.AddCatalog();
 builder.AddEvents();
 builder.AddFeatures();
 builder.AddRetrieval();
+builder.AddTraining();
 builder.AddSimulation();
 
 var app = builder.Build();

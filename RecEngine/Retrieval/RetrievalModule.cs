@@ -1,4 +1,5 @@
 using RecEngine.Hosting;
+using RecEngine.Retrieval.Candidates;
 
 namespace RecEngine.Retrieval;
 
@@ -18,6 +19,10 @@ public static class RetrievalModule
             .ValidateOnStart();
         builder.Services.AddOptions<AlsOptions>()
             .BindConfiguration(AlsSection)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddOptions<CandidateOptions>()
+            .BindConfiguration(CandidateOptions.Section)
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddSingleton<IVerb, BenchIndexVerb>();

@@ -22,8 +22,10 @@ public sealed record CandidateRequest
     /// <summary>Restrict to these category indexes (empty: all).</summary>
     public IReadOnlySet<int> Categories { get; init; } = new HashSet<int>();
 
+    /// <summary>Available, published by <see cref="Now"/>, not excluded, and in the requested categories.</summary>
     public bool Allows(int videoIndex) =>
         Videos.Available[videoIndex]
+        && Videos.UploadedAt[videoIndex] <= Now
         && !Excluded.Contains(videoIndex)
         && (Categories.Count == 0 || Categories.Contains(Videos.CategoryIndex[videoIndex]));
 }

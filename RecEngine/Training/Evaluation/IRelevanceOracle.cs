@@ -1,0 +1,21 @@
+namespace RecEngine.Training.Evaluation;
+
+/// <summary>
+/// The hidden ground truth of a synthetic world, for evaluation only (models never see it). Real data has
+/// none: <see cref="IsAvailable"/> is false and evaluations leave the oracle out.
+/// </summary>
+public interface IRelevanceOracle
+{
+    bool IsAvailable { get; }
+
+    /// <summary>The k videos the user would engage with most at <paramref name="at"/>, best first.</summary>
+    IReadOnlyList<string> Ranking(string userId, DateTime at, int k);
+}
+
+/// <summary>No ground truth (imported or production data).</summary>
+public sealed class NoRelevanceOracle : IRelevanceOracle
+{
+    public bool IsAvailable => false;
+
+    public IReadOnlyList<string> Ranking(string userId, DateTime at, int k) => [];
+}

@@ -1,0 +1,16 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using RecEngine.Hosting;
+using RecEngine.Training.Evaluation;
+
+namespace RecEngine.Training;
+
+public static class TrainingModule
+{
+    public static IHostApplicationBuilder AddTraining(this IHostApplicationBuilder builder)
+    {
+        // A synthetic world registers its ground truth instead; real data has none.
+        builder.Services.TryAddSingleton<IRelevanceOracle, NoRelevanceOracle>();
+        builder.Services.AddSingleton<IVerb, EvaluateVerb>();
+        return builder;
+    }
+}
