@@ -168,7 +168,7 @@ public sealed class RankerNetwork
     public void Predict(ReadOnlySpan<float> dense, ReadOnlySpan<long> ids, int rows, Span<float> pWatch, Span<float> watchTime)
     {
         const int Chunk = 256;
-        var ws = new RankerWorkspace(this, Math.Min(rows, Chunk));
+        var ws = new RankerWorkspace(this, Math.Clamp(rows, 1, Chunk));
         for (var start = 0; start < rows; start += Chunk)
         {
             var n = Math.Min(Chunk, rows - start);

@@ -71,6 +71,12 @@ public sealed class RankerTrainer
     public double TrainBatch(RankerExamples data, ReadOnlySpan<int> rows)
     {
         var batch = rows.Length;
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(batch, _options.BatchSize);
+        if (batch == 0)
+        {
+            return 0;
+        }
+
         var d = data.DenseFeatures;
         var f = data.Fields;
         for (var i = 0; i < batch; i++)
@@ -83,7 +89,9 @@ public sealed class RankerTrainer
         }
 
         var watchScale = 1f / batch;
-        var timeScale = (float)(_options.WatchTimeLossWeight / RankerLoss.WeightSum(_watched.AsSpan(0, batch), _seconds.AsSpan(0, batch)));
+        var weightSum = RankerLoss.WeightSum(_watched.AsSpan(0, batch), _seconds.AsSpan(0, batch));
+        // All positives with zero seconds leave nothing to weigh: the watch-time head sits this batch out.
+        var timeScale = weightSum > 0 ? (float)(_options.WatchTimeLossWeight / weightSum) : 0f;
         var shardRows = (batch + _options.Shards - 1) / _options.Shards;
         Parallel.For(0, _options.Shards, s =>
         {
