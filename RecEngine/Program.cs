@@ -3,6 +3,7 @@ using RecEngine.Catalog;
 using RecEngine.Events;
 using RecEngine.Features;
 using RecEngine.Hosting;
+using RecEngine.Ranking;
 using RecEngine.Simulation;
 
 var command = CommandLine.Parse(args);
@@ -11,6 +12,7 @@ builder.AddServiceDefaults();
 builder.AddCatalog();
 builder.AddEvents();
 builder.AddFeatures();
+builder.AddRanking();
 builder.AddSimulation();
 
 var app = builder.Build();
