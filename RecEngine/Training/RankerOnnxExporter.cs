@@ -80,6 +80,7 @@ public static class RankerOnnxExporter
     /// <summary>Writes the model to <paramref name="path"/> through a temporary file, so readers never see half a model.</summary>
     public static void Save(RankerNetwork network, string path)
     {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         var temporary = path + ".tmp";
         File.WriteAllBytes(temporary, ToBytes(network));
         File.Move(temporary, path, overwrite: true);
