@@ -4,18 +4,19 @@ namespace RecEngine.Tests.Training;
 
 public sealed class LayerGradientTests
 {
-    private const int Batch = 3;
+    // Five rows and odd widths exercise the 4-row SIMD blocks, their remainders and the vector tails.
+    private const int Batch = 5;
 
     [Fact]
     public void Dense_gradients_match_finite_differences()
     {
         var random = new Random(1);
-        var layer = new DenseLayer(5, 4);
+        var layer = new DenseLayer(11, 6);
         layer.InitializeGlorot(random);
-        GradientCheck.Random(random, 4, 0.5f).CopyTo(layer.Bias, 0);
-        var x = GradientCheck.Random(random, Batch * 5);
-        var r = GradientCheck.Random(random, Batch * 4);
-        var y = new float[Batch * 4];
+        GradientCheck.Random(random, 6, 0.5f).CopyTo(layer.Bias, 0);
+        var x = GradientCheck.Random(random, Batch * 11);
+        var r = GradientCheck.Random(random, Batch * 6);
+        var y = new float[Batch * 6];
         double Loss()
         {
             layer.Forward(x, y, Batch);
@@ -23,7 +24,7 @@ public sealed class LayerGradientTests
         }
 
         var dW = new float[layer.Weights.Length];
-        var db = new float[4];
+        var db = new float[6];
         var dx = new float[x.Length];
         layer.Backward(x, r, dx, dW, db, Batch);
 
@@ -69,7 +70,7 @@ public sealed class LayerGradientTests
     [Fact]
     public void Cross_gradients_match_finite_differences()
     {
-        const int Width = 4;
+        const int Width = 11;
         var random = new Random(3);
         var cross = new CrossLayer(Width);
         cross.Linear.InitializeGlorot(random);

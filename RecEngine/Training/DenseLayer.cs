@@ -43,7 +43,25 @@ public sealed class DenseLayer
     public void Forward(ReadOnlySpan<float> x, Span<float> y, int batch)
     {
         var w = Weights.AsSpan();
-        for (var b = 0; b < batch; b++)
+        Span<float> four = stackalloc float[4];
+        var b = 0;
+        for (; b + 4 <= batch; b += 4)
+        {
+            var x0 = x.Slice(b * Inputs, Inputs);
+            var x1 = x.Slice((b + 1) * Inputs, Inputs);
+            var x2 = x.Slice((b + 2) * Inputs, Inputs);
+            var x3 = x.Slice((b + 3) * Inputs, Inputs);
+            for (var o = 0; o < Outputs; o++)
+            {
+                DenseKernels.Dot4(w.Slice(o * Inputs, Inputs), x0, x1, x2, x3, four);
+                for (var k = 0; k < 4; k++)
+                {
+                    y[(b + k) * Outputs + o] = four[k] + Bias[o];
+                }
+            }
+        }
+
+        for (; b < batch; b++)
         {
             var xb = x.Slice(b * Inputs, Inputs);
             var yb = y.Slice(b * Outputs, Outputs);
@@ -61,27 +79,53 @@ public sealed class DenseLayer
     public void Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, Span<float> dWeights, Span<float> dBias, int batch)
     {
         var w = Weights.AsSpan();
-        for (var b = 0; b < batch; b++)
+        var b = 0;
+        // dW_o += sum_b dy[b, o] x_b, four rows per pass over dW.
+        for (; b + 4 <= batch; b += 4)
         {
-            var xb = x.Slice(b * Inputs, Inputs);
-            var dyb = dy.Slice(b * Outputs, Outputs);
-            TensorPrimitives.Add(dBias, dyb, dBias);
-            Span<float> dxb = dx.IsEmpty ? default : dx.Slice(b * Inputs, Inputs);
-            dxb.Clear();
+            var x0 = x.Slice(b * Inputs, Inputs);
+            var x1 = x.Slice((b + 1) * Inputs, Inputs);
+            var x2 = x.Slice((b + 2) * Inputs, Inputs);
+            var x3 = x.Slice((b + 3) * Inputs, Inputs);
             for (var o = 0; o < Outputs; o++)
             {
-                var g = dyb[o];
-                if (g == 0f)
-                {
-                    continue;
-                }
+                DenseKernels.MultiplyAdd4(dWeights.Slice(o * Inputs, Inputs),
+                    dy[b * Outputs + o], x0, dy[(b + 1) * Outputs + o], x1, dy[(b + 2) * Outputs + o], x2, dy[(b + 3) * Outputs + o], x3);
+            }
+        }
 
+        for (; b < batch; b++)
+        {
+            var xb = x.Slice(b * Inputs, Inputs);
+            for (var o = 0; o < Outputs; o++)
+            {
                 var dwo = dWeights.Slice(o * Inputs, Inputs);
-                TensorPrimitives.MultiplyAdd(xb, g, dwo, dwo);
-                if (!dxb.IsEmpty)
-                {
-                    TensorPrimitives.MultiplyAdd(w.Slice(o * Inputs, Inputs), g, dxb, dxb);
-                }
+                TensorPrimitives.MultiplyAdd(xb, dy[b * Outputs + o], dwo, dwo);
+            }
+        }
+
+        for (b = 0; b < batch; b++)
+        {
+            var dyb = dy.Slice(b * Outputs, Outputs);
+            TensorPrimitives.Add(dBias, dyb, dBias);
+            if (dx.IsEmpty)
+            {
+                continue;
+            }
+
+            // dx_b = sum_o dy[b, o] W_o, four outputs per pass over dx_b.
+            var dxb = dx.Slice(b * Inputs, Inputs);
+            dxb.Clear();
+            var o = 0;
+            for (; o + 4 <= Outputs; o += 4)
+            {
+                DenseKernels.MultiplyAdd4(dxb, dyb[o], w.Slice(o * Inputs, Inputs), dyb[o + 1], w.Slice((o + 1) * Inputs, Inputs),
+                    dyb[o + 2], w.Slice((o + 2) * Inputs, Inputs), dyb[o + 3], w.Slice((o + 3) * Inputs, Inputs));
+            }
+
+            for (; o < Outputs; o++)
+            {
+                TensorPrimitives.MultiplyAdd(w.Slice(o * Inputs, Inputs), dyb[o], dxb, dxb);
             }
         }
     }
