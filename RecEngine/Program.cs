@@ -3,6 +3,7 @@ using RecEngine.Catalog;
 using RecEngine.Events;
 using RecEngine.Features;
 using RecEngine.Hosting;
+using RecEngine.Ranking;
 using RecEngine.Retrieval;
 using RecEngine.Simulation;
 using RecEngine.Training;
@@ -14,6 +15,7 @@ builder.AddCatalog();
 builder.AddEvents();
 builder.AddFeatures();
 builder.AddRetrieval();
+builder.AddRanking();
 builder.AddTraining();
 builder.AddSimulation();
 

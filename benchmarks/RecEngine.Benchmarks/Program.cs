@@ -16,6 +16,11 @@ public static class BenchmarkProgram
             return 0;
         }
 
+        if (args.Length > 0 && args[0] == "ranking")
+        {
+            return Ranking.RankingTool.Run(args[1..]);
+        }
+
         Console.Error.WriteLine("Usage: RecEngine.Benchmarks bdn [BenchmarkDotNet args] | <tool> --help");
         return 2;
     }

@@ -1,0 +1,71 @@
+namespace RecEngine.Training;
+
+/// <summary>
+/// A categorical input hashed into <paramref name="Buckets"/> ids 1..Buckets; id 0 (and anything out of range)
+/// is the out-of-vocabulary row, so its table has Buckets + 1 rows.
+/// </summary>
+public sealed record CategoricalField(string Name, int Buckets, int? Width = null)
+{
+    public int Rows => Buckets + 1;
+
+    /// <summary>Embedding width: the given one, else <see cref="WidthFor"/>.</summary>
+    public int EmbeddingWidth => Width ?? WidthFor(Buckets);
+
+    /// <summary>
+    /// Width grows with log(cardinality): log2 of the vocabulary rounded up to a multiple of 4 (SIMD lanes),
+    /// between 4 and 32, e.g. 8 for 24 hours, 20 for 100k videos.
+    /// </summary>
+    public static int WidthFor(int cardinality) =>
+        Math.Clamp(4 * (int)Math.Ceiling(Math.Log2(Math.Max(cardinality, 2)) / 4), 4, 32);
+}
+
+/// <summary>Shape of a <see cref="RankerNetwork"/>: DLRM-style inputs, DCN-v2 crosses, an MLP and two heads.</summary>
+public sealed record RankerNetworkOptions
+{
+    public required int DenseFeatures { get; init; }
+    public required IReadOnlyList<CategoricalField> Fields { get; init; }
+    public int CrossLayers { get; init; } = 2;
+    public IReadOnlyList<int> HiddenLayers { get; init; } = [256, 128, 64];
+
+    /// <summary>Width of x0: dense features followed by every field's embedding.</summary>
+    public int InputWidth => DenseFeatures + Fields.Sum(f => f.EmbeddingWidth);
+
+    /// <summary>Multiply-adds per scored row (embedding gathers excluded); FLOPs are twice this.</summary>
+    public long MultiplyAddsPerRow
+    {
+        get
+        {
+            long d0 = InputWidth;
+            var total = CrossLayers * d0 * d0;
+            var previous = d0;
+            foreach (var h in HiddenLayers)
+            {
+                total += previous * h;
+                previous = h;
+            }
+
+            return total + previous * RankerNetwork.Heads;
+        }
+    }
+
+    internal void Validate()
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(DenseFeatures);
+        ArgumentOutOfRangeException.ThrowIfNegative(CrossLayers);
+        if (InputWidth == 0)
+        {
+            throw new ArgumentException("The network needs at least one dense feature or categorical field.");
+        }
+
+        if (HiddenLayers.Any(h => h < 1) || Fields.Any(f => f.Buckets < 1 || f.EmbeddingWidth < 1))
+        {
+            throw new ArgumentException("Hidden layer sizes, field buckets and embedding widths must be positive.");
+        }
+    }
+}
+
+/// <summary>
+/// Standardisation of the dense inputs, (x - mean) * scale with scale = 1 / std, applied first in the
+/// network so that it is exported into the ONNX graph (Sub, Mul) and serving needs no separate step.
+/// </summary>
+public sealed record DenseNormalizer(float[] Mean, float[] Scale);

@@ -1,0 +1,91 @@
+using System.Globalization;
+using Google.Protobuf;
+using Onnx;
+using RecEngine.Ranking;
+using DataType = Onnx.TensorProto.Types.DataType;
+
+namespace RecEngine.Training;
+
+/// <summary>
+/// Writes a <see cref="RankerNetwork"/> as one ONNX graph (opset 17) holding the whole scorer, so that serving
+/// runs nothing else: the dense normaliser (Sub, Mul), per-field embedding lookups with the out-of-vocabulary
+/// rule (Gather, GreaterOrEqual/Less/And/Where, Gather), Concat, the crosses (Gemm, Mul, Add), the MLP (Gemm,
+/// Relu) and the heads (Gemm, Sigmoid for P(watch), Exp for watch time).
+/// </summary>
+public static class RankerOnnxExporter
+{
+    public const string Producer = "RecEngine";
+
+    public static ModelProto Export(RankerNetwork network)
+    {
+        var g = new OnnxGraphBuilder("ranker");
+        var dense = g.Input(RankerModelContract.DenseInput, DataType.Float, network.DenseFeatures);
+        var ids = g.Input(RankerModelContract.CategoricalInput, DataType.Int64, network.FieldCount);
+
+        var parts = new List<string>();
+        if (network.DenseFeatures > 0)
+        {
+            if (network.Normalizer is { } normalizer)
+            {
+                var centred = g.Node("Sub", [dense, g.Floats("dense_mean", normalizer.Mean, network.DenseFeatures)]);
+                dense = g.Node("Mul", [centred, g.Floats("dense_scale", normalizer.Scale, network.DenseFeatures)]);
+            }
+
+            parts.Add(dense);
+        }
+
+        var zero = g.Int64Scalar("zero", 0);
+        for (var f = 0; f < network.FieldCount; f++)
+        {
+            var table = network.Embeddings[f];
+            var column = g.Node("Gather", [ids, g.Int64Scalar($"field{f}", f)], null, OnnxGraphBuilder.IntAttribute("axis", 1));
+            var inRange = g.Node("And", [
+                g.Node("GreaterOrEqual", [column, zero]),
+                g.Node("Less", [column, g.Int64Scalar($"rows{f}", table.Rows)])]);
+            var row = g.Node("Where", [inRange, column, g.Int64Scalar("oov", EmbeddingTable.OutOfVocabulary)]);
+            var values = g.Floats($"embedding{f}", table.Values, table.Rows, table.Width);
+            parts.Add(g.Node("Gather", [values, row], null, OnnxGraphBuilder.IntAttribute("axis", 0)));
+        }
+
+        var x0 = parts.Count == 1 ? parts[0] : g.Node("Concat", [.. parts], "x0", OnnxGraphBuilder.IntAttribute("axis", 1));
+        var x = x0;
+        foreach (var cross in network.Crosses)
+        {
+            var u = Gemm(g, x, cross.Linear, "cross");
+            x = g.Node("Add", [g.Node("Mul", [x0, u]), x]);
+        }
+
+        foreach (var layer in network.Hidden)
+        {
+            x = g.Node("Relu", [Gemm(g, x, layer, "hidden")]);
+        }
+
+        var logits = Gemm(g, x, network.Head, "head");
+        var watchLogit = g.Node("Gather", [logits, g.Int64Scalar("watch_head", RankerNetwork.WatchHead)], null, OnnxGraphBuilder.IntAttribute("axis", 1));
+        var timeLogit = g.Node("Gather", [logits, g.Int64Scalar("time_head", RankerNetwork.WatchTimeHead)], null, OnnxGraphBuilder.IntAttribute("axis", 1));
+        g.Node("Sigmoid", [watchLogit], RankerModelContract.WatchProbabilityOutput);
+        g.Node("Exp", [timeLogit], RankerModelContract.WatchTimeOutput);
+        g.Output(RankerModelContract.WatchProbabilityOutput, DataType.Float);
+        g.Output(RankerModelContract.WatchTimeOutput, DataType.Float);
+
+        return g.ToModel(Producer, new Dictionary<string, string>
+        {
+            ["dense_features"] = network.DenseFeatures.ToString(CultureInfo.InvariantCulture),
+            ["categorical_fields"] = string.Join(',', network.Options.Fields.Select(f => f.Name)),
+        });
+    }
+
+    public static byte[] ToBytes(RankerNetwork network) => Export(network).ToByteArray();
+
+    /// <summary>Writes the model to <paramref name="path"/> through a temporary file, so readers never see half a model.</summary>
+    public static void Save(RankerNetwork network, string path)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        var temporary = path + ".tmp";
+        File.WriteAllBytes(temporary, ToBytes(network));
+        File.Move(temporary, path, overwrite: true);
+    }
+
+    private static string Gemm(OnnxGraphBuilder g, string x, DenseLayer layer, string name) =>
+        g.Gemm(x, g.Floats($"{name}_w", layer.Weights, layer.Outputs, layer.Inputs), g.Floats($"{name}_b", layer.Bias, layer.Outputs));
+}

@@ -1,0 +1,31 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace RecEngine.Training;
+
+/// <summary>Mini-batch training settings.</summary>
+public sealed record RankerTrainerOptions
+{
+    [Range(1, 1000)]
+    public int Epochs { get; init; } = 5;
+
+    [Range(1, 65536)]
+    public int BatchSize { get; init; } = 256;
+
+    /// <summary>
+    /// Each mini-batch is split into this many contiguous shards, run in parallel and summed in shard order;
+    /// the result depends on the seed and this number, never on thread timing.
+    /// </summary>
+    [Range(1, 64)]
+    public int Shards { get; init; } = 2;
+
+    /// <summary>Adam's step size for the crosses, MLP and heads.</summary>
+    public float LearningRate { get; init; } = 1e-3f;
+
+    /// <summary>Adagrad's step size for the embedding tables.</summary>
+    public float EmbeddingLearningRate { get; init; } = 0.05f;
+
+    /// <summary>lambda, the weight of the watch-time loss against the P(watch) loss.</summary>
+    public float WatchTimeLossWeight { get; init; } = 1f;
+
+    public int Seed { get; init; } = 17;
+}
