@@ -3,6 +3,7 @@ using RecEngine.Catalog;
 using RecEngine.Events;
 using RecEngine.Features;
 using RecEngine.Hosting;
+using RecEngine.Monitoring;
 using RecEngine.Simulation;
 
 var command = CommandLine.Parse(args);
@@ -11,10 +12,12 @@ builder.AddServiceDefaults();
 builder.AddCatalog();
 builder.AddEvents();
 builder.AddFeatures();
+builder.AddMonitoring();
 builder.AddSimulation();
 
 var app = builder.Build();
 app.MapServiceDefaults();
 app.MapCatalogApi();
 app.MapEventsApi();
+app.MapMonitoringApi();
 return await app.RunVerbAsync(command);
