@@ -20,6 +20,7 @@ public sealed partial class DriftMonitor : BackgroundService
     private DriftReport[] _history = [];
     private DriftState _overall = DriftState.InsufficientData;
     private string? _modelVersion;
+    private PeriodicTimer? _timer;
 
     public DriftMonitor(
         IDriftDataSource source, IEnumerable<IDriftListener> listeners, IOptions<MonitoringOptions> options, TimeProvider time, ILogger<DriftMonitor> logger)
@@ -41,14 +42,31 @@ public sealed partial class DriftMonitor : BackgroundService
     /// <summary>Checks that failed (logged) since start.</summary>
     public long Failures { get; private set; }
 
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        // The timer starts here, not in ExecuteAsync (which runs whenever the thread pool gets to it), so
+        // the first interval counts from start.
+        if (_options.Enabled)
+        {
+            _timer = new PeriodicTimer(_options.Interval, _time);
+        }
+
+        return base.StartAsync(cancellationToken);
+    }
+
+    public override void Dispose()
+    {
+        _timer?.Dispose();
+        base.Dispose();
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (!_options.Enabled)
+        if (_timer is not { } timer)
         {
             return;
         }
 
-        using var timer = new PeriodicTimer(_options.Interval, _time);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
             await CheckOnceAsync(stoppingToken);

@@ -59,14 +59,23 @@ public sealed record NumericFeatureReference : FeatureReference
         var sorted = values.ToArray();
         Array.Sort(sorted);
         var edges = PopulationStabilityIndex.QuantileEdges(sorted, bins);
-        var reservoir = new ReservoirSample(sampleSize, seed);
-        foreach (var v in values)
+        double[] sample;
+        if (values.Length <= sampleSize)
         {
-            reservoir.Add(v);
+            // Everything fits: the sample is the data.
+            sample = sorted;
         }
+        else
+        {
+            var reservoir = new ReservoirSample(sampleSize, seed);
+            foreach (var v in values)
+            {
+                reservoir.Add(v);
+            }
 
-        var sample = reservoir.ToArray();
-        Array.Sort(sample);
+            sample = reservoir.ToArray();
+            Array.Sort(sample);
+        }
         return new NumericFeatureReference
         {
             Name = name,
