@@ -111,13 +111,27 @@ public sealed class DriftDetector
             return result;
         }
 
-        // The window is shared and immutable: sort a pooled copy.
+        // The window is shared and immutable: sort a pooled copy, leaving out NaNs (no order, no bin).
         var buffer = ArrayPool<double>.Shared.Rent(n);
         try
         {
+            var kept = 0;
+            foreach (var v in live.Values)
+            {
+                if (!double.IsNaN(v))
+                {
+                    buffer[kept++] = v;
+                }
+            }
+
+            if (kept < _options.MinWindowSize)
+            {
+                return result with { LiveCount = kept };
+            }
+
+            n = kept;
             var sorted = buffer.AsSpan(0, n);
-            live.Values.CopyTo(sorted);
-            sorted.Sort();
+            RadixSort.Sort(sorted);
             var d = KolmogorovSmirnov.StatisticSorted(reference.Sample, sorted);
             var liveCounts = PopulationStabilityIndex.CountSorted(sorted, reference.BinEdges);
             var bins = liveCounts.Length;

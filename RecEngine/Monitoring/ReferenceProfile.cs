@@ -56,11 +56,11 @@ public sealed record NumericFeatureReference : FeatureReference
     /// </summary>
     public static NumericFeatureReference Build(string name, ReadOnlySpan<double> values, int bins, int sampleSize, int seed)
     {
-        var sorted = values.ToArray();
-        Array.Sort(sorted);
+        var sorted = values.ToArray().Where(v => !double.IsNaN(v)).ToArray();
+        RadixSort.Sort(sorted);
         var edges = PopulationStabilityIndex.QuantileEdges(sorted, bins);
         double[] sample;
-        if (values.Length <= sampleSize)
+        if (sorted.Length <= sampleSize)
         {
             // Everything fits: the sample is the data.
             sample = sorted;
@@ -70,16 +70,19 @@ public sealed record NumericFeatureReference : FeatureReference
             var reservoir = new ReservoirSample(sampleSize, seed);
             foreach (var v in values)
             {
-                reservoir.Add(v);
+                if (!double.IsNaN(v))
+                {
+                    reservoir.Add(v);
+                }
             }
 
             sample = reservoir.ToArray();
-            Array.Sort(sample);
+            RadixSort.Sort(sample);
         }
         return new NumericFeatureReference
         {
             Name = name,
-            Count = values.Length,
+            Count = sorted.Length,
             BinEdges = edges,
             BinCounts = PopulationStabilityIndex.CountSorted(sorted, edges),
             Sample = sample,
