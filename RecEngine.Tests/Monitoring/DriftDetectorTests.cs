@@ -140,4 +140,30 @@ public class DriftDetectorTests
         var parallel = new DriftDetector(Options() with { MaxParallelism = 4 }).Check(Profile(features), live, Now);
         Assert.Equal(serial.Features, parallel.Features);
     }
+
+    [Fact]
+    public void A_constant_feature_gets_one_bin_and_a_report_that_serialises()
+    {
+        var profile = Profile(NumericFeatureReference.Build("flag", Enumerable.Repeat(1.0, 2000).ToArray(), 10, 2000, 1));
+        var live = new LiveWindow { Numeric = new Dictionary<string, NumericLiveSample> { ["flag"] = new(Enumerable.Repeat(1.0, 2000).ToArray(), 2000) } };
+        var report = new DriftDetector(Options()).Check(profile, live, Now);
+        var f = Assert.Single(report.Features);
+        Assert.Equal(DriftState.Ok, f.State);
+        Assert.Equal(0.0, f.Statistic);
+        Assert.Equal(0.0, f.Psi);
+        Assert.Null(f.PsiCriticalValue);
+        Assert.Contains("\"psi_critical_value\": null", System.Text.Json.JsonSerializer.Serialize(report, RecEngine.Tests.Integration.TestJson.Options), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void NaN_live_values_are_left_out()
+    {
+        var random = new Random(7);
+        var profile = Profile(NumericFeatureReference.Build("x", Normal(random, 5000), 10, 5000, 1));
+        var values = Normal(random, 1500).Concat(Enumerable.Repeat(double.NaN, 600)).ToArray();
+        var live = new LiveWindow { Numeric = new Dictionary<string, NumericLiveSample> { ["x"] = new(values, values.Length) } };
+        var f = new DriftDetector(Options()).Check(profile, live, Now).Features[0];
+        Assert.Equal(1500, f.LiveCount);
+        Assert.Equal(DriftState.Ok, f.State);
+    }
 }

@@ -73,7 +73,9 @@ public sealed class DriftDetector
             var r = raw[tested[t]];
             var state = Classify(testAdjusted[t], r.Psi, psiAdjusted[t]);
             report[tested[t]] = new FeatureDrift(
-                r.Feature, r.Kind, r.Test, r.Statistic, r.PValue, testAdjusted[t], r.Psi, r.PsiCritical, r.PsiPValue,
+                r.Feature, r.Kind, r.Test, r.Statistic, r.PValue, testAdjusted[t], r.Psi,
+                double.IsFinite(r.PsiCritical) ? r.PsiCritical : null, // one bin (a constant feature) has no critical value
+                r.PsiPValue,
                 r.ReferenceCount, r.LiveCount, state);
         }
 
@@ -130,6 +132,7 @@ public sealed class DriftDetector
             }
 
             n = kept;
+            result = result with { LiveCount = kept };
             var sorted = buffer.AsSpan(0, n);
             RadixSort.Sort(sorted);
             var d = KolmogorovSmirnov.StatisticSorted(reference.Sample, sorted);

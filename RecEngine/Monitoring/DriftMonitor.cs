@@ -16,6 +16,7 @@ public sealed partial class DriftMonitor : BackgroundService
     private readonly TimeProvider _time;
     private readonly ILogger<DriftMonitor> _logger;
     private readonly Lock _historyGate = new();
+    private readonly Lock _checkGate = new();
     private readonly Dictionary<string, DriftState> _states = new(StringComparer.Ordinal);
     private DriftReport[] _history = [];
     private DriftState _overall = DriftState.InsufficientData;
@@ -82,7 +83,11 @@ public sealed partial class DriftMonitor : BackgroundService
         cancellationToken.ThrowIfCancellationRequested();
         try
         {
-            return Task.FromResult(RunCheck());
+            // Checks are serialised: the per-feature states belong to one sequence of reports.
+            lock (_checkGate)
+            {
+                return Task.FromResult(RunCheck());
+            }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

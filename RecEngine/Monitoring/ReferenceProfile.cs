@@ -56,7 +56,17 @@ public sealed record NumericFeatureReference : FeatureReference
     /// </summary>
     public static NumericFeatureReference Build(string name, ReadOnlySpan<double> values, int bins, int sampleSize, int seed)
     {
-        var sorted = values.ToArray().Where(v => !double.IsNaN(v)).ToArray();
+        var sorted = new double[values.Length];
+        var count = 0;
+        foreach (var v in values)
+        {
+            if (!double.IsNaN(v))
+            {
+                sorted[count++] = v;
+            }
+        }
+
+        Array.Resize(ref sorted, count);
         RadixSort.Sort(sorted);
         var edges = PopulationStabilityIndex.QuantileEdges(sorted, bins);
         double[] sample;
