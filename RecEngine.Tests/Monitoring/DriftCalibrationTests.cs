@@ -67,6 +67,35 @@ public class DriftCalibrationTests
     }
 
     /// <summary>
+    /// Negative control for the test above: the same stationary data without a correction and at
+    /// alpha = 0.05 must over-alarm (50 tests per check: P(any) = 1 - 0.95^50 = 0.92), so the counting
+    /// above can tell a miscalibrated monitor from a calibrated one.
+    /// </summary>
+    [Fact]
+    public async Task Without_the_correction_stationary_data_over_alarms()
+    {
+        const int checks = 50, window = 1000;
+        var options = Options(minWindow: window) with
+        {
+            ReferenceSampleSize = 2000, LiveWindowCapacity = window, Correction = MultipleTestingCorrection.None, DriftAlpha = 0.05, WarnAlpha = 0.05,
+        };
+        var time = new FakeTimeProvider();
+        var source = new InMemoryDriftDataSource(window, time, seed: 5);
+        var monitor = new DriftMonitor(source, [], Microsoft.Extensions.Options.Options.Create(options), time, new TestLogger<DriftMonitor>());
+        var random = new Random(77);
+        source.SetReference(BuildReference(random, "v", 20_000, options.ReferenceSampleSize));
+        var drifting = 0;
+        for (var check = 0; check < checks; check++)
+        {
+            Feed(source, random, window, shiftedFeature: -1, shift: 0);
+            time.Advance(options.Interval);
+            drifting += (await monitor.CheckOnceAsync(CancellationToken.None))!.State == DriftState.Drift ? 1 : 0;
+        }
+
+        Assert.True(drifting > checks / 2, $"only {drifting} of {checks} uncorrected checks alarmed");
+    }
+
+    /// <summary>
     /// 100 trials, each with fresh references (5,000 values per feature) and 5,000-value live windows
     /// for 50 features, one of them shifted by 0.2 sd. Detected means that feature's state is drift.
     /// </summary>

@@ -45,6 +45,10 @@ public class KolmogorovSmirnovTests
         Assert.Equal(1.0 / 3, KolmogorovSmirnov.PValue(1.0, 2, 2, KsPValueMethod.Exact), 1e-15);
         Assert.Equal(1.0, KolmogorovSmirnov.PValue(0.5, 2, 2, KsPValueMethod.Exact), 1e-15);
         Assert.Equal(2.0 / 3, KolmogorovSmirnov.ExactCdf(0.5, 2, 2), 1e-15);
+
+        // Between lattice values: P(D >= 0.55) = P(D >= 1) and P(D <= 0.9) = P(D <= 1/2).
+        Assert.Equal(1.0 / 3, KolmogorovSmirnov.PValue(0.55, 2, 2, KsPValueMethod.Exact), 1e-15);
+        Assert.Equal(2.0 / 3, KolmogorovSmirnov.ExactCdf(0.9, 2, 2), 1e-15);
     }
 
     [Fact]

@@ -90,7 +90,8 @@ public static class KolmogorovSmirnov
         if (exact)
         {
             // P(D >= d) = 1 - P(D < d); on the lattice D = k/(n*m), so D < d means k <= ceil(d*n*m) - 1.
-            var k = (long)Math.Round(d * n * m);
+            // The slack keeps a lattice d that lands a rounding error above its integer on that integer.
+            var k = (long)Math.Ceiling((d * n * m) - 1e-7);
             return Math.Clamp(1.0 - ExactCdfLattice(n, m, k - 1), 0.0, 1.0);
         }
 
