@@ -22,6 +22,7 @@ public sealed partial class DriftMonitor : BackgroundService
     private DriftState _overall = DriftState.InsufficientData;
     private string? _modelVersion;
     private PeriodicTimer? _timer;
+    private long _failures;
 
     public DriftMonitor(
         IDriftDataSource source, IEnumerable<IDriftListener> listeners, IOptions<MonitoringOptions> options, TimeProvider time, ILogger<DriftMonitor> logger)
@@ -41,7 +42,7 @@ public sealed partial class DriftMonitor : BackgroundService
     public IReadOnlyList<DriftReport> History => Volatile.Read(ref _history);
 
     /// <summary>Checks that failed (logged) since start.</summary>
-    public long Failures { get; private set; }
+    public long Failures => Interlocked.Read(ref _failures);
 
     public override Task StartAsync(CancellationToken cancellationToken)
     {
@@ -95,7 +96,7 @@ public sealed partial class DriftMonitor : BackgroundService
         }
         catch (Exception ex)
         {
-            Failures++;
+            Interlocked.Increment(ref _failures);
             LogCheckFailed(ex);
             return Task.FromResult<DriftReport?>(null);
         }
