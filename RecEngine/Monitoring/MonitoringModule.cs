@@ -1,0 +1,23 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace RecEngine.Monitoring;
+
+public static class MonitoringModule
+{
+    public static IHostApplicationBuilder AddMonitoring(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<MonitoringOptions>()
+            .BindConfiguration(MonitoringOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        // Serving replaces the in-memory source with one fed from the impression log.
+        builder.Services.TryAddSingleton(sp => new InMemoryDriftDataSource(
+            sp.GetRequiredService<IOptions<MonitoringOptions>>().Value.LiveWindowCapacity, sp.GetRequiredService<TimeProvider>()));
+        builder.Services.TryAddSingleton<IDriftDataSource>(sp => sp.GetRequiredService<InMemoryDriftDataSource>());
+        builder.Services.AddSingleton<DriftMonitor>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<DriftMonitor>());
+        return builder;
+    }
+}

@@ -1,0 +1,86 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace RecEngine.Monitoring;
+
+/// <summary>Drift monitoring settings, section <c>RecEngine:Monitoring</c>.</summary>
+public sealed record MonitoringOptions : IValidatableObject
+{
+    public const string Section = "RecEngine:Monitoring";
+
+    /// <summary>Whether the background check runs at all.</summary>
+    public bool Enabled { get; init; } = true;
+
+    /// <summary>Time between checks; each check takes the live window gathered since the previous one.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00")]
+    public TimeSpan Interval { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Fewest live (and reference sample) values a feature needs; below it the state is insufficient_data.</summary>
+    [Range(10, 10_000_000)]
+    public int MinWindowSize { get; init; } = 1000;
+
+    /// <summary>Most live values kept per numeric feature and window (a uniform reservoir beyond it).</summary>
+    [Range(10, 10_000_000)]
+    public int LiveWindowCapacity { get; init; } = 100_000;
+
+    /// <summary>Reference values kept per numeric feature for Kolmogorov–Smirnov.</summary>
+    [Range(10, 10_000_000)]
+    public int ReferenceSampleSize { get; init; } = 10_000;
+
+    /// <summary>Reference-quantile bins for PSI.</summary>
+    [Range(2, 1000)]
+    public int PsiBins { get; init; } = 10;
+
+    /// <summary>Floor for empty-bin fractions in PSI.</summary>
+    [Range(1e-12, 0.01)]
+    public double PsiEpsilon { get; init; } = PopulationStabilityIndex.DefaultEpsilon;
+
+    /// <summary>Adjusted p-value at or below which a feature drifts.</summary>
+    [Range(1e-15, 0.5)]
+    public double DriftAlpha { get; init; } = 0.001;
+
+    /// <summary>Adjusted p-value at or below which a feature warns.</summary>
+    [Range(1e-15, 0.5)]
+    public double WarnAlpha { get; init; } = 0.01;
+
+    /// <summary>Fixed PSI band for warn; counts only where PSI is also significant at <see cref="WarnAlpha"/>.</summary>
+    [Range(0.0, 100.0)]
+    public double PsiWarn { get; init; } = PopulationStabilityIndex.WarnThreshold;
+
+    /// <summary>Fixed PSI band for drift; counts only where PSI is also significant at <see cref="DriftAlpha"/>.</summary>
+    [Range(0.0, 100.0)]
+    public double PsiDrift { get; init; } = PopulationStabilityIndex.DriftThreshold;
+
+    /// <summary>Multiple-testing control across the features of one check.</summary>
+    public MultipleTestingCorrection Correction { get; init; } = MultipleTestingCorrection.BenjaminiHochberg;
+
+    /// <summary>Reports kept for <c>GET /v1/monitoring/drift</c>.</summary>
+    [Range(1, 10_000)]
+    public int HistoryCapacity { get; init; } = 96;
+
+    /// <summary>Features checked at once; 1 keeps a check on one core, off the serving threads' way.</summary>
+    [Range(1, 256)]
+    public int MaxParallelism { get; init; } = 1;
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (WarnAlpha < DriftAlpha)
+        {
+            yield return new ValidationResult("WarnAlpha must be at least DriftAlpha.", [nameof(WarnAlpha)]);
+        }
+
+        if (PsiWarn > PsiDrift)
+        {
+            yield return new ValidationResult("PsiWarn must be at most PsiDrift.", [nameof(PsiWarn)]);
+        }
+
+        if (ReferenceSampleSize < MinWindowSize)
+        {
+            yield return new ValidationResult("ReferenceSampleSize must be at least MinWindowSize.", [nameof(ReferenceSampleSize)]);
+        }
+
+        if (LiveWindowCapacity < MinWindowSize)
+        {
+            yield return new ValidationResult("LiveWindowCapacity must be at least MinWindowSize.", [nameof(LiveWindowCapacity)]);
+        }
+    }
+}
