@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using RecEngine.Monitoring;
+using Xunit.Abstractions;
 using static RecEngine.Tests.Monitoring.MonitoringTestData;
 
 namespace RecEngine.Tests.Monitoring;
@@ -10,7 +11,7 @@ namespace RecEngine.Tests.Monitoring;
 /// and a 0.2 sd mean shift in one of 50 features found almost always. Each fails if the tests are
 /// miscalibrated (too many alarms) or too weak (missed shifts).
 /// </summary>
-public class DriftCalibrationTests
+public class DriftCalibrationTests(ITestOutputHelper output)
 {
     private const int Features = 50;
     private static readonly string[] Devices = ["tv", "phone", "tablet", "web"];
@@ -56,6 +57,7 @@ public class DriftCalibrationTests
         }
 
         Assert.Equal(options.HistoryCapacity, monitor.History.Count);
+        output.WriteLine($"{checks} checks: drift {drifting}, warn {warning}; raw KS p <= 0.05: {(double)pBelow5 / continuousTests:P2}, p <= 0.01: {(double)pBelow1 / continuousTests:P2} of {continuousTests}");
         Assert.True(drifting <= checks / 100, $"{drifting} of {checks} checks drifted on stationary data (warned: {warning})");
 
         // Calibration: on the continuous features the raw KS p-values are about uniform, so the alarm rate
@@ -92,6 +94,7 @@ public class DriftCalibrationTests
             drifting += (await monitor.CheckOnceAsync(CancellationToken.None))!.State == DriftState.Drift ? 1 : 0;
         }
 
+        output.WriteLine($"uncorrected, alpha 0.05: {drifting} of {checks} checks drifted");
         Assert.True(drifting > checks / 2, $"only {drifting} of {checks} uncorrected checks alarmed");
     }
 
@@ -126,6 +129,7 @@ public class DriftCalibrationTests
         });
 
         var found = detected.Count(d => d);
+        output.WriteLine($"shift found in {found} of {trials} trials; unshifted features in drift: {otherDrifts.Sum()} of {trials * (Features - 1)}");
         Assert.True(found >= 99, $"the shift was found in {found} of {trials} trials");
         Assert.True(otherDrifts.Sum() <= trials * (Features - 1) / 100, $"{otherDrifts.Sum()} unshifted features drifted");
     }
