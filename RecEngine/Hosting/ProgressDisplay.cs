@@ -18,7 +18,7 @@ public static class ProgressDisplay
                 .StartAsync(async ctx =>
                 {
                     var task = ctx.AddTask(Markup.Escape(title), maxValue: 1.0);
-                    var result = await work(new Progress<ProgressUpdate>(u =>
+                    var result = await work(new SyncProgress<ProgressUpdate>(u =>
                     {
                         task.Value = Math.Clamp(u.Fraction, 0, 1);
                         task.Description = Markup.Escape($"{title}: {u.Status}");
@@ -29,14 +29,14 @@ public static class ProgressDisplay
         }
 
         var clock = Stopwatch.StartNew();
-        var last = TimeSpan.MinValue;
+        TimeSpan? last = null;
         var gate = new object();
         Console.WriteLine($"{title}...");
-        var value = await work(new SyncProgress(u =>
+        var value = await work(new SyncProgress<ProgressUpdate>(u =>
         {
             lock (gate)
             {
-                if (clock.Elapsed - last < TimeSpan.FromSeconds(2) && u.Fraction < 1)
+                if (last is { } previous && clock.Elapsed - previous < TimeSpan.FromSeconds(2) && u.Fraction < 1)
                 {
                     return;
                 }
@@ -49,10 +49,13 @@ public static class ProgressDisplay
         return value;
     }
 
-    /// <summary>Reports on the caller's thread (no SynchronizationContext hop needed for plain output).</summary>
-    private sealed class SyncProgress(Action<ProgressUpdate> report) : IProgress<ProgressUpdate>
+    /// <summary>
+    /// Reports on the caller's thread. Unlike <see cref="Progress{T}"/>, nothing is posted to the thread pool, so
+    /// no report can arrive after the work has finished.
+    /// </summary>
+    public sealed class SyncProgress<T>(Action<T> report) : IProgress<T>
     {
-        public void Report(ProgressUpdate value) => report(value);
+        public void Report(T value) => report(value);
     }
 }
 

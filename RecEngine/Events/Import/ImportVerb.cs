@@ -41,7 +41,7 @@ internal sealed class ImportVerb(MovieLensImporter importer) : IVerb
         try
         {
             var result = await ProgressDisplay.RunAsync("Importing MovieLens", progress => Task.Run(
-                () => importer.Import(request, new Progress<ImportProgress>(p => progress.Report(
+                () => importer.Import(request, new ProgressDisplay.SyncProgress<ImportProgress>(p => progress.Report(
                     new ProgressUpdate(p.TotalBytes == 0 ? 1 : (double)p.BytesRead / p.TotalBytes, $"{Path.GetFileName(p.File)}: {p.Rows:N0} rows"))), cancellationToken),
                 cancellationToken));
             foreach (var error in result.Errors)
