@@ -147,14 +147,17 @@ public sealed class FittedFeatureSpecTests
     }
 
     [Fact]
-    public void EmbeddingWidthGrowsWithLogCardinality()
+    public void BucketsGrowWithTheVocabularyUpToTheCap()
     {
         var small = FittedFeatureSpec.Fit(new FeatureSpec([], [new CategoricalFeature("c")], []),
             Enumerable.Range(0, 4).Select(i => new FeatureRow([], [$"v{i}"], [])));
         var large = FittedFeatureSpec.Fit(new FeatureSpec([], [new CategoricalFeature("c")], []),
             Enumerable.Range(0, 5000).Select(i => new FeatureRow([], [$"v{i}"], [])));
-        Assert.Equal(6, small.Categorical[0].EmbeddingWidth);   // 2 * ceil(log2(5))
-        Assert.Equal(26, large.Categorical[0].EmbeddingWidth);  // 2 * ceil(log2(5001))
+        Assert.Equal(9, small.Categorical[0].Buckets);      // 2 * 4 + 1
         Assert.Equal(5000, large.Categorical[0].Vocabulary.Length);
+        var capped = FittedFeatureSpec.Fit(new FeatureSpec([], [new CategoricalFeature("c", MaxBuckets: 64)], []),
+            Enumerable.Range(0, 5000).Select(i => new FeatureRow([], [$"v{i}"], [])));
+        Assert.Equal(64, capped.Categorical[0].Buckets);
+        Assert.Equal(63, capped.Categorical[0].Vocabulary.Length);
     }
 }

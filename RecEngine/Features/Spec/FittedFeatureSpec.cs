@@ -6,8 +6,11 @@ namespace RecEngine.Features.Spec;
 /// <summary>Statistics fitted for one numeric feature (raw space for the median and edges, transformed space for mean/std).</summary>
 public sealed record NumericStats(double Median, double Mean, double Std, double[] QuantileEdges);
 
-/// <summary>Vocabulary of one categorical feature: the sorted hashes of the values kept, and its bucket count.</summary>
-public sealed record CategoricalStats(int Buckets, int EmbeddingWidth, ulong[] Vocabulary);
+/// <summary>
+/// Vocabulary of one categorical feature: the sorted hashes of the values kept, and its bucket count (ids
+/// 1..Buckets-1, 0 for missing or out of vocabulary). The embedding width is the network's choice.
+/// </summary>
+public sealed record CategoricalStats(int Buckets, ulong[] Vocabulary);
 
 /// <summary>
 /// A <see cref="FeatureSpec"/> with statistics fitted on a training window. It turns raw values into the
@@ -243,8 +246,6 @@ public sealed class FittedFeatureSpec
             .Select(kv => kv.Key).Order().ToArray();
         // Twice the vocabulary keeps hash collisions rare; never more than the feature allows.
         var buckets = (int)Math.Clamp(2L * vocabulary.Length + 1, 2, feature.MaxBuckets);
-        // Embedding width grows with log(cardinality): 2 * ceil(log2(V + 1)), between 2 and 32.
-        var width = Math.Clamp(2 * (int)Math.Ceiling(Math.Log2(vocabulary.Length + 1)), 2, 32);
-        return new CategoricalStats(buckets, width, vocabulary);
+        return new CategoricalStats(buckets, vocabulary);
     }
 }

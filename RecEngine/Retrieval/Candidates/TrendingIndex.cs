@@ -12,17 +12,23 @@ public sealed class TrendingIndex
 {
     private readonly Proposal[] _overall;
     private readonly Proposal[][] _byCategory;
+    private readonly float[] _scores;
 
-    private TrendingIndex(Proposal[] overall, Proposal[][] byCategory, DateTime builtAt)
+    private TrendingIndex(Proposal[] overall, Proposal[][] byCategory, float[] scores, DateTime builtAt)
     {
         _overall = overall;
         _byCategory = byCategory;
+        _scores = scores;
         BuiltAt = builtAt;
     }
 
     public DateTime BuiltAt { get; }
 
-    public static TrendingIndex Empty(VideoSnapshot videos) => new([], new Proposal[videos.Categories.Length][].Select(_ => Array.Empty<Proposal>()).ToArray(), DateTime.MinValue);
+    public static TrendingIndex Empty(VideoSnapshot videos) =>
+        new([], videos.Categories.Select(_ => Array.Empty<Proposal>()).ToArray(), new float[videos.Count], DateTime.MinValue);
+
+    /// <summary>A video's trending score relative to the top video (0-1); 0 when it had no engagement.</summary>
+    public float Score(int videoIndex) => (uint)videoIndex < (uint)_scores.Length ? _scores[videoIndex] : 0f;
 
     /// <summary>Engagement weight of one event: watches by watched fraction, explicit signals more.</summary>
     public static float Weight(InteractionEvent ev, float durationSeconds) => ev.Type switch
@@ -71,7 +77,8 @@ public sealed class TrendingIndex
         }
 
         var overall = ranked.Take(keepOverall).Select(v => new Proposal(v, (float)(scores[v] / top))).ToArray();
-        return new TrendingIndex(overall, byCategory.Select(l => l.ToArray()).ToArray(), now);
+        var relative = scores.Select(x => (float)(x / top)).ToArray();
+        return new TrendingIndex(overall, byCategory.Select(l => l.ToArray()).ToArray(), relative, now);
     }
 
     /// <summary>Trending overall, or merged from the requested categories' own lists.</summary>

@@ -1,0 +1,95 @@
+using System.Numerics.Tensors;
+using RecEngine.Features;
+using RecEngine.Features.Spec;
+using RecEngine.Retrieval;
+using RecEngine.Retrieval.Candidates;
+
+namespace RecEngine.Ranking.Features;
+
+/// <summary>Where and when a video is (or was) shown: the context half of a ranking example.</summary>
+public readonly record struct ImpressionContext(DateTime At, int Position, string? Device, int Hour, double ExampleAgeHours);
+
+/// <summary>
+/// The ranker's inputs, defined once for training and serving (train/serve parity): raw values for the shared
+/// <see cref="Spec"/>, which the fitted spec then imputes and normalises. Example age is the time from the
+/// example to the end of the training window, and 0 when serving (Covington et al. 2016, section 3.3);
+/// position is the slate position in logged data and 0 when serving, so the model learns position bias
+/// without applying it.
+/// </summary>
+public static class RankingFeatures
+{
+    public static readonly FeatureSpec Spec = new(
+        [
+            new NumericFeature("video_duration", NumericTransform.Log1p, NonNegative: true),
+            new NumericFeature("video_age_hours", NumericTransform.Log1p, NonNegative: true),
+            new NumericFeature("example_age_hours", NumericTransform.Log1p, NonNegative: true),
+            new NumericFeature("position", NumericTransform.Log1p, NonNegative: true),
+            new NumericFeature("user_watches", NumericTransform.Log1p, NonNegative: true),
+            new NumericFeature("user_impressions", NumericTransform.Log1p, NonNegative: true),
+            new NumericFeature("user_watch_seconds", NumericTransform.Log1p, NonNegative: true),
+            new NumericFeature("user_watch_rate", NumericTransform.Standardize, NonNegative: true),
+            new NumericFeature("user_video_dot", NumericTransform.Standardize),
+            new NumericFeature("item_to_item_score", NumericTransform.Standardize),
+            new NumericFeature("category_affinity", NumericTransform.Quantile, NonNegative: true),
+            new NumericFeature("creator_affinity", NumericTransform.Quantile, NonNegative: true),
+            new NumericFeature("trending_score", NumericTransform.Quantile, NonNegative: true),
+            new NumericFeature("fresh_score", NumericTransform.Standardize, NonNegative: true),
+        ],
+        [
+            new CategoricalFeature("video_id", MaxBuckets: 1 << 17, MinCount: 2),
+            new CategoricalFeature("category", MaxBuckets: 512),
+            new CategoricalFeature("creator", MaxBuckets: 1 << 15, MinCount: 2),
+            new CategoricalFeature("device", MaxBuckets: 16),
+            new CategoricalFeature("hour", MaxBuckets: 32),
+        ],
+        []);
+
+    public static int NumericCount => Spec.Numeric.Count;
+
+    public static int CategoricalCount => Spec.Categorical.Count;
+
+    private static readonly string[] Hours = Enumerable.Range(0, 24).Select(h => h.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+
+    /// <summary>Writes one candidate's raw values. NaN marks a missing value (for example no user vector yet).</summary>
+    public static void Raw(UserContext user, int video, ImpressionContext context, VideoSnapshot videos, RetrievalModel? model, TrendingIndex trending, Span<double> numeric, Span<string?> categorical)
+    {
+        var f = user.Features;
+        numeric[0] = videos.DurationSeconds[video];
+        numeric[1] = (context.At - videos.UploadedAt[video]).TotalHours;
+        numeric[2] = context.ExampleAgeHours;
+        numeric[3] = context.Position;
+        numeric[4] = f.Watches;
+        numeric[5] = f.Impressions;
+        numeric[6] = f.WatchSeconds;
+        numeric[7] = f.Impressions > 0 ? (double)f.Watches / f.Impressions : double.NaN;
+        numeric[8] = model is not null && user.Vector is not null ? TensorPrimitives.Dot<float>(user.Vector, model.ItemVector(video)) : double.NaN;
+        numeric[9] = ItemToItem(user, video, model);
+        numeric[10] = user.CategoryShare.Length > videos.CategoryIndex[video] ? user.CategoryShare[videos.CategoryIndex[video]] : 0;
+        numeric[11] = user.CreatorShare.GetValueOrDefault(videos.CreatorIndex[video]);
+        numeric[12] = trending.Score(video);
+        numeric[13] = Math.Exp(-Math.Max(0, (context.At - videos.UploadedAt[video]).TotalDays));
+
+        categorical[0] = videos.Ids[video];
+        categorical[1] = videos.Categories[videos.CategoryIndex[video]];
+        categorical[2] = videos.Creators[videos.CreatorIndex[video]];
+        categorical[3] = context.Device;
+        categorical[4] = context.Hour is >= 0 and < 24 ? Hours[context.Hour] : null;
+    }
+
+    private static double ItemToItem(UserContext user, int video, RetrievalModel? model)
+    {
+        if (model is null || user.SeedVideos.Length == 0)
+        {
+            return double.NaN;
+        }
+
+        var item = model.ItemVector(video);
+        var best = float.NegativeInfinity;
+        foreach (var seed in user.SeedVideos)
+        {
+            best = Math.Max(best, TensorPrimitives.Dot(item, model.ItemVector(seed)));
+        }
+
+        return best;
+    }
+}

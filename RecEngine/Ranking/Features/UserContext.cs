@@ -1,0 +1,70 @@
+using RecEngine.Features;
+using RecEngine.Retrieval;
+
+namespace RecEngine.Ranking.Features;
+
+/// <summary>
+/// What the ranking features need of a user, computed once per request (or once per logged slate in training):
+/// the folded-in vector, the seeds for item-to-item similarity, and the category and creator mix of recent watches.
+/// </summary>
+public sealed class UserContext
+{
+    public const int Seeds = 5;
+
+    private UserContext(UserFeatures features, float[]? vector, int[] seeds, float[] categoryShare, Dictionary<int, float> creatorShare)
+    {
+        Features = features;
+        Vector = vector;
+        SeedVideos = seeds;
+        CategoryShare = categoryShare;
+        CreatorShare = creatorShare;
+    }
+
+    public UserFeatures Features { get; }
+
+    public float[]? Vector { get; }
+
+    public int[] SeedVideos { get; }
+
+    public float[] CategoryShare { get; }
+
+    public Dictionary<int, float> CreatorShare { get; }
+
+    public static UserContext Build(UserFeatures features, RetrievalModel? model, VideoSnapshot videos)
+    {
+        var categoryShare = new float[videos.Categories.Length];
+        var creatorShare = new Dictionary<int, float>();
+        var seeds = new List<int>(Seeds);
+        var counted = 0;
+        foreach (var watch in features.RecentWatches)
+        {
+            if (!videos.TryGetIndex(watch.VideoId, out var v))
+            {
+                continue;
+            }
+
+            counted++;
+            categoryShare[videos.CategoryIndex[v]]++;
+            creatorShare[videos.CreatorIndex[v]] = creatorShare.GetValueOrDefault(videos.CreatorIndex[v]) + 1;
+            if (seeds.Count < Seeds)
+            {
+                seeds.Add(v);
+            }
+        }
+
+        if (counted > 0)
+        {
+            for (var c = 0; c < categoryShare.Length; c++)
+            {
+                categoryShare[c] /= counted;
+            }
+
+            foreach (var key in creatorShare.Keys.ToList())
+            {
+                creatorShare[key] /= counted;
+            }
+        }
+
+        return new UserContext(features, model?.UserVector(features.RecentWatches), seeds.ToArray(), categoryShare, creatorShare);
+    }
+}

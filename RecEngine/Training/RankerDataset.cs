@@ -1,0 +1,138 @@
+using RecEngine.Events;
+using RecEngine.Features;
+using RecEngine.Ranking.Features;
+using RecEngine.Retrieval;
+using RecEngine.Retrieval.Candidates;
+
+namespace RecEngine.Training;
+
+/// <summary>
+/// Ranking examples: every logged impression with its raw features as of that moment, labelled watched when
+/// a watch of the same video follows in the same slate (same request id), with its watch seconds. Shown but
+/// not watched is a negative.
+/// </summary>
+public sealed class RankerDataset
+{
+    public List<double[]> Numeric { get; } = [];
+
+    public List<string?[]> Categorical { get; } = [];
+
+    public List<float> Watched { get; } = [];
+
+    public List<float> WatchSeconds { get; } = [];
+
+    public List<string> Users { get; } = [];
+
+    public List<int> Videos { get; } = [];
+
+    public int Count => Watched.Count;
+
+    /// <summary>
+    /// Replays <paramref name="timeOrdered"/> so user features and trending are what they were at each impression
+    /// (no leakage from the future), emitting examples for impressions at or after <paramref name="from"/>.
+    /// </summary>
+    public static RankerDataset Build(
+        IReadOnlyList<InteractionEvent> timeOrdered,
+        VideoSnapshot videos,
+        RetrievalModel? model,
+        DateTime windowEnd,
+        CandidateOptions candidates,
+        DateTime? from = null,
+        CancellationToken cancellationToken = default)
+    {
+        var data = new RankerDataset();
+        var users = new Dictionary<string, UserFeatureBuilder>(StringComparer.Ordinal);
+        var contexts = new Dictionary<(string User, string Request), UserContext>();
+        var bySlate = new Dictionary<(string User, string Video, string Request), int>();
+        var lastShown = new Dictionary<(string User, string Video), int>();
+        var trending = TrendingIndex.Empty(videos);
+        var trendingDay = DateTime.MinValue;
+        var trendingStart = 0;
+        var numeric = new double[RankingFeatures.NumericCount];
+        var categorical = new string?[RankingFeatures.CategoricalCount];
+
+        for (var i = 0; i < timeOrdered.Count; i++)
+        {
+            if ((i & 0xFFFF) == 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
+            var ev = timeOrdered[i];
+            var day = ev.Timestamp.Date;
+            if (day != trendingDay)
+            {
+                // Trending as serving would have had it: rebuilt daily from the preceding window.
+                while (trendingStart < i && timeOrdered[trendingStart].Timestamp < day - candidates.TrendingWindow)
+                {
+                    trendingStart++;
+                }
+
+                trending = TrendingIndex.Build(Slice(timeOrdered, trendingStart, i), videos, day, candidates.TrendingHalfLife);
+                trendingDay = day;
+            }
+
+            if (!users.TryGetValue(ev.UserId, out var builder))
+            {
+                users[ev.UserId] = builder = new UserFeatureBuilder(ev.UserId);
+            }
+
+            if (videos.TryGetIndex(ev.VideoId, out var video))
+            {
+                if (ev.Type == EventType.Impression && (from is null || ev.Timestamp >= from))
+                {
+                    var request = ev.RequestId ?? ev.EventId;
+                    if (!contexts.TryGetValue((ev.UserId, request), out var context))
+                    {
+                        // One context per slate, taken at its first impression: later outcomes of the slate must not leak in.
+                        contexts[(ev.UserId, request)] = context = UserContext.Build(builder.Build(), model, videos);
+                    }
+
+                    var impression = new ImpressionContext(ev.Timestamp, ev.Position ?? 0, ev.Device, ev.Hour, Math.Max(0, (windowEnd - ev.Timestamp).TotalHours));
+                    RankingFeatures.Raw(context, video, impression, videos, model, trending, numeric, categorical);
+                    var index = data.Add(numeric, categorical, ev.UserId, video);
+                    if (ev.RequestId is not null)
+                    {
+                        bySlate[(ev.UserId, ev.VideoId, ev.RequestId)] = index;
+                    }
+
+                    lastShown[(ev.UserId, ev.VideoId)] = index;
+                }
+                else if (ev.Type == EventType.Watch)
+                {
+                    var found = ev.RequestId is not null
+                        ? bySlate.TryGetValue((ev.UserId, ev.VideoId, ev.RequestId), out var example)
+                        : lastShown.TryGetValue((ev.UserId, ev.VideoId), out example);
+                    if (found)
+                    {
+                        data.Watched[example] = 1;
+                        data.WatchSeconds[example] += (float)ev.WatchSeconds;
+                    }
+                }
+            }
+
+            builder.Apply(ev);
+        }
+
+        return data;
+    }
+
+    private int Add(double[] numeric, string?[] categorical, string user, int video)
+    {
+        Numeric.Add((double[])numeric.Clone());
+        Categorical.Add((string?[])categorical.Clone());
+        Watched.Add(0);
+        WatchSeconds.Add(0);
+        Users.Add(user);
+        Videos.Add(video);
+        return Watched.Count - 1;
+    }
+
+    private static IEnumerable<InteractionEvent> Slice(IReadOnlyList<InteractionEvent> list, int from, int to)
+    {
+        for (var i = from; i < to; i++)
+        {
+            yield return list[i];
+        }
+    }
+}

@@ -1,0 +1,52 @@
+using RecEngine.Features.Spec;
+using RecEngine.Ranking.Features;
+
+namespace RecEngine.Training;
+
+/// <summary>A trained ranker with the feature statistics it was trained on: the two travel together.</summary>
+public sealed record TrainedRanker(RankerNetwork Network, FittedFeatureSpec Spec, IReadOnlyList<double> EpochLosses, double ExamplesPerSecond);
+
+/// <summary>Fits the feature spec on the examples, encodes them, and trains the network.</summary>
+public static class RankerModelTrainer
+{
+    public static TrainedRanker Train(RankerDataset data, RankerTrainerOptions options, IReadOnlyList<int>? hiddenLayers = null)
+    {
+        if (data.Count == 0)
+        {
+            throw new InvalidOperationException("No impressions in the window: the ranker needs logged slates (impression events) to learn from.");
+        }
+
+        var spec = FittedFeatureSpec.Fit(RankingFeatures.Spec, Enumerable.Range(0, data.Count).Select(i => new FeatureRow(data.Numeric[i], data.Categorical[i], [])));
+        var examples = Encode(spec, data);
+        var fields = RankingFeatures.Spec.Categorical.Select((c, i) => new CategoricalField(c.Name, spec.Categorical[i].Buckets - 1)).ToList();
+        var network = new RankerNetwork(new RankerNetworkOptions
+        {
+            DenseFeatures = spec.DenseWidth,
+            Fields = fields,
+            HiddenLayers = hiddenLayers ?? [256, 128, 64],
+        }, options.Seed);
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var losses = new RankerTrainer(network, options).Train(examples);
+        var seconds = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds;
+        return new TrainedRanker(network, spec, losses, examples.Count * (double)options.Epochs / Math.Max(seconds, 1e-9));
+    }
+
+    /// <summary>Dense and categorical inputs of every example, through the fitted spec.</summary>
+    public static RankerExamples Encode(FittedFeatureSpec spec, RankerDataset data)
+    {
+        var d = spec.DenseWidth;
+        var f = spec.Categorical.Length;
+        var dense = new float[data.Count * d];
+        var ids = new long[data.Count * f];
+        for (var i = 0; i < data.Count; i++)
+        {
+            spec.TransformNumeric(data.Numeric[i], dense.AsSpan(i * d, d));
+            for (var c = 0; c < f; c++)
+            {
+                ids[(i * f) + c] = spec.CategoricalId(c, data.Categorical[i][c]);
+            }
+        }
+
+        return new RankerExamples(d, f, dense, ids, data.Watched.ToArray(), data.WatchSeconds.ToArray());
+    }
+}
