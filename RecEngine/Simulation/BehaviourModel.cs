@@ -16,10 +16,10 @@ public sealed class BehaviourModel(GroundTruth world)
 {
     public const double PositionBiasExponent = 0.7;
     public const double ClickNoise = 0.6;
-    public const double WatchNoise = 0.8;
+    public const double WatchNoise = 1.2;
 
     /// <summary>Watches shorter than this fraction are abandoned: recorded as a skip instead of a watch.</summary>
-    public const double SkipFraction = 0.08;
+    public const double SkipFraction = 0.1;
 
     /// <summary>How strongly tastes move toward the shifted topic in the taste-shift scenario.</summary>
     public const float TasteShiftStrength = 1.2f;
@@ -63,7 +63,7 @@ public sealed class BehaviourModel(GroundTruth world)
 
     /// <summary>Noise-free logit of the watched fraction of a clicked video; long videos are watched less of.</summary>
     public double WatchLogit(int user, int video, int day, int device) =>
-        0.3 + 2.2 * Affinity(user, video, day) + 0.4 * world.Quality[video]
+        -0.5 + 2.2 * Affinity(user, video, day) + 0.4 * world.Quality[video]
         - 0.45 * LogLength(video) + DeviceTilt(video, device);
 
     /// <summary>
@@ -107,12 +107,12 @@ public sealed class BehaviourModel(GroundTruth world)
             Emit(output, context, user, video, position, ref eventCounter, EventType.Watch, seconds, cursor);
             var affinity = Affinity(user, video, context.Day);
             var appeal = 2.5 * affinity + 2.0 * fraction + 0.4 * world.Quality[video];
-            if (rng.Chance(Sigmoid(-3.4 + appeal)))
+            if (rng.Chance(Sigmoid(-4.3 + appeal)))
             {
                 Emit(output, context, user, video, position, ref eventCounter, EventType.Like, 0, cursor);
             }
 
-            if (rng.Chance(Sigmoid(-5.8 + appeal)))
+            if (rng.Chance(Sigmoid(-6.8 + appeal)))
             {
                 Emit(output, context, user, video, position, ref eventCounter, EventType.Share, 0, cursor);
             }

@@ -40,7 +40,7 @@ public sealed record SimulationOptions
     /// user-day, so 100k users over 14 days write about 5M events.
     /// </summary>
     [Range(0.001, 100)]
-    public double MeanSessionsPerUserDay { get; init; } = 0.34;
+    public double MeanSessionsPerUserDay { get; init; } = 0.32;
 
     /// <summary>Share of videos uploaded before day 0; the rest arrive during the simulated days.</summary>
     [Range(0.0, 1.0)]
