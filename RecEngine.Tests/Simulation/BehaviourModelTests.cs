@@ -46,8 +46,7 @@ public sealed class BehaviourModelTests
     [Fact]
     public void WatchSecondsAreNeverNegativeNorBeyondTheDuration()
     {
-        var world = TestWorlds.Create();
-        var events = TestWorlds.History(world);
+        var (world, events) = TestWorlds.Default;
         var watched = events.Where(e => e.Type is EventType.Watch or EventType.Skip).ToList();
         Assert.True(watched.Count > 200, $"only {watched.Count} watch events");
         Assert.All(watched, e =>
@@ -61,8 +60,7 @@ public sealed class BehaviourModelTests
     [Fact]
     public void SlateEventsCarryRequestPositionAndContext()
     {
-        var world = TestWorlds.Create();
-        var events = TestWorlds.History(world);
+        var (world, events) = TestWorlds.Default;
         Assert.All(events, e =>
         {
             Assert.NotNull(e.RequestId);

@@ -7,12 +7,12 @@ public sealed class DeterminismTests
     [Fact]
     public void SameSeedGivesIdenticalWorldAndEvents()
     {
-        var first = TestWorlds.Create(seed: 11);
-        var second = TestWorlds.Create(seed: 11);
+        var (first, history) = TestWorlds.Default;
+        var second = TestWorlds.Create(seed: TestWorlds.DefaultSeed);
 
         Assert.Equal(first.Truth.UserTaste, second.Truth.UserTaste);
         Assert.Equal(first.Videos().Select(Describe), second.Videos().Select(Describe));
-        var a = TestWorlds.History(first).Select(Describe).ToList();
+        var a = history.Select(Describe).ToList();
         var b = TestWorlds.History(second).Select(Describe).ToList();
         Assert.True(a.Count > 1000, $"expected a real history, got {a.Count} events");
         Assert.Equal(a, b);
@@ -21,7 +21,7 @@ public sealed class DeterminismTests
     [Fact]
     public void DifferentSeedGivesDifferentEvents()
     {
-        var a = TestWorlds.History(TestWorlds.Create(seed: 11)).Select(Describe).ToList();
+        var a = TestWorlds.Default.Events.Select(Describe).ToList();
         var b = TestWorlds.History(TestWorlds.Create(seed: 12)).Select(Describe).ToList();
         Assert.NotEqual(a, b);
         var shared = a.Intersect(b).Count();
@@ -31,7 +31,7 @@ public sealed class DeterminismTests
     [Fact]
     public void EventIdsAreUniqueAndDeterministicInForm()
     {
-        var events = TestWorlds.History(TestWorlds.Create());
+        var events = TestWorlds.Default.Events;
         Assert.Equal(events.Count, events.Select(e => e.EventId).Distinct(StringComparer.Ordinal).Count());
         Assert.All(events, e => Assert.Matches(@"^e\d+-\d+-\d+$", e.EventId));
     }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using RecEngine.Catalog;
 using RecEngine.Events;
@@ -10,42 +11,62 @@ namespace RecEngine.Tests.Simulation;
 public sealed class GenerateTests
 {
     [Fact]
-    public void WriterStoresTheWholeWorldAndTheEventsPassValidation()
+    public async Task GenerateVerbWritesTheWorldAndTheEventsPassValidation()
     {
         // Now is just after the world's last day, as when generate runs with its default start.
-        var time = new FakeTimeProvider(new DateTimeOffset(TestWorlds.Start.AddDays(4).AddHours(1)));
-        using var factory = new RecEngineFactory(time: time);
+        var time = new FakeTimeProvider(new DateTimeOffset(TestWorlds.Start.AddDays(3).AddHours(1)));
+        using var factory = new RecEngineFactory(new Dictionary<string, string?> { ["RecEngine:Simulation:MeanSessionsPerUserDay"] = "1.5" }, time);
         var services = factory.Services;
-        var writer = services.GetRequiredService<WorldWriter>();
-        Assert.False(writer.StoreHasData);
-        var world = TestWorlds.Create(users: 150, videos: 300, days: 4);
-        var progress = new List<WriteProgress>();
+        var verb = (GenerateVerb)services.GetServices<Hosting.IVerb>().Single(v => v.Name == "generate");
+        var command = Hosting.CommandLine.Parse(["generate", "--users", "120", "--videos", "240", "--days", "3", "--seed", "5", "--start", "2025-03-01"]);
 
-        var result = new WorldWriter(
-            services.GetRequiredService<RecEngineStore>(),
-            services.GetRequiredService<CatalogService>(),
-            services.GetRequiredService<CatalogIndex>(),
-            services.GetRequiredService<EventStore>()) { ChunkSize = 500 }
-            .Write(world, new InlineProgress(progress.Add), CancellationToken.None);
+        Assert.Equal(0, await verb.RunAsync(services, command, CancellationToken.None));
 
+        // The same options give the same world, so the store must hold exactly what a fresh generator makes.
+        var expected = TestWorlds.History(TestWorlds.Create(seed: 5, users: 120, videos: 240, days: 3));
         var store = services.GetRequiredService<RecEngineStore>();
         var events = services.GetRequiredService<EventStore>();
-        Assert.Equal(150, store.Users.Count());
-        Assert.Equal(300, store.Videos.Count());
-        Assert.True(result.Events > 1000, $"only {result.Events} events");
-        Assert.Equal(result.Events, events.Count());
-        Assert.True(writer.StoreHasData);
-        Assert.Contains(progress, p => p.Stage == "events" && p.Done == 4 && p.EventsWritten == result.Events);
+        Assert.Equal(120, store.Users.Count());
+        Assert.Equal(240, store.Videos.Count());
+        Assert.True(expected.Count > 1000, $"only {expected.Count} events");
+        Assert.Equal(expected.Count, events.Count());
+        Assert.Equal(expected.Select(e => e.EventId).Order(StringComparer.Ordinal), events.Events.FindAll().Select(e => e.EventId).Order(StringComparer.Ordinal));
 
         // Stored events, read back, are accepted by the API's validator against the stored catalog.
-        var validator = new EventValidator(new CatalogIndex(store), time, services.GetRequiredService<Microsoft.Extensions.Options.IOptions<EventsOptions>>());
+        var validator = new EventValidator(new CatalogIndex(store), time, services.GetRequiredService<IOptions<EventsOptions>>());
         var inputs = events.Events.FindAll().Select(ToInput).ToList();
         var (valid, errors) = validator.Validate(inputs);
         Assert.True(errors.IsValid, string.Join("; ", errors.ToDictionary().Take(5).Select(e => $"{e.Key}: {string.Join(", ", e.Value)}")));
         Assert.Equal(inputs.Count, valid.Count);
+        Assert.NotEmpty(events.ForUser(expected[0].UserId, 10_000));
 
-        // A user's history is queryable through the store's index.
-        Assert.NotEmpty(events.ForUser(store.Users.FindAll().First().Id, 10000));
+        // --force replaces the world instead of mixing two.
+        var again = Hosting.CommandLine.Parse(["generate", "--users", "50", "--videos", "100", "--days", "1", "--seed", "6", "--start", "2025-03-01", "--force"]);
+        Assert.Equal(0, await verb.RunAsync(services, again, CancellationToken.None));
+        Assert.Equal(50, store.Users.Count());
+        Assert.Equal(100, store.Videos.Count());
+        Assert.Equal(TestWorlds.History(TestWorlds.Create(seed: 6, users: 50, videos: 100, days: 1)).Count, events.Count());
+    }
+
+    [Fact]
+    public void WriterReportsProgressPerChunkAndDay()
+    {
+        using var factory = new RecEngineFactory();
+        var services = factory.Services;
+        var writer = new WorldWriter(
+            services.GetRequiredService<RecEngineStore>(),
+            services.GetRequiredService<CatalogService>(),
+            services.GetRequiredService<CatalogIndex>(),
+            services.GetRequiredService<EventStore>()) { ChunkSize = 100 };
+        Assert.False(writer.StoreHasData);
+        var progress = new List<WriteProgress>();
+
+        var result = writer.Write(TestWorlds.Create(users: 40, videos: 250, days: 2), new InlineProgress(progress.Add), CancellationToken.None);
+
+        Assert.True(writer.StoreHasData);
+        Assert.Equal([100L, 200, 250], progress.Where(p => p.Stage == "videos").Select(p => p.Done));
+        Assert.Contains(progress, p => p.Stage == "events" && p.Done == 2 && p.EventsWritten == result.Events);
+        Assert.Equal(result.Events, services.GetRequiredService<EventStore>().Count());
     }
 
     [Fact]

@@ -8,6 +8,17 @@ internal static class TestWorlds
 {
     public static readonly DateTime Start = new(2025, 3, 1, 0, 0, 0, DateTimeKind.Utc);
 
+    private static readonly Lazy<(SimulatedWorld World, List<InteractionEvent> Events)> Shared = new(() =>
+    {
+        var world = Create(seed: DefaultSeed);
+        return (world, History(world));
+    });
+
+    public const int DefaultSeed = 11;
+
+    /// <summary>One default world and its history, played once and shared by the tests that only read them.</summary>
+    public static (SimulatedWorld World, List<InteractionEvent> Events) Default => Shared.Value;
+
     public static SimulationOptions Options(int seed = 7, string scenario = "none", int users = 400, int videos = 800, int days = 6) => new()
     {
         Users = users,

@@ -13,8 +13,8 @@ public readonly record struct WriteProgress(string Stage, long Done, long Total,
 
 /// <summary>
 /// Writes a simulated world through the store's bulk path: users and videos with
-/// <see cref="CatalogService.UpsertUsers"/> / <see cref="CatalogService.UpsertVideos"/> and events with
-/// <see cref="EventStore.UpsertBulk"/>, one transaction per chunk. The next day is generated on other
+/// <see cref="CatalogService.UpsertUsers"/> / <see cref="CatalogService.UpsertVideos"/> (which keep the
+/// catalog index current) and events with a bulk insert into <see cref="EventStore.Events"/>, one transaction per chunk. The next day is generated on other
 /// threads while the current one is written, because LiteDB writes on one thread only.
 /// </summary>
 public sealed class WorldWriter(RecEngineStore store, CatalogService catalog, CatalogIndex catalogIndex, EventStore eventStore)
@@ -102,7 +102,9 @@ public sealed class WorldWriter(RecEngineStore store, CatalogService catalog, Ca
                 {
                     cancellationToken.ThrowIfCancellationRequested();
                     var count = Math.Min(ChunkSize, events.Count - i);
-                    eventStore.UpsertBulk(events.GetRange(i, count));
+                    // Insert, not upsert: the store held no events (or --force cleared them), so the id lookup an
+                    // upsert makes first is wasted; it cost about a fifth of the write time in our measurements.
+                    eventStore.Events.InsertBulk(events.GetRange(i, count), count);
                     written += count;
                     progress?.Report(new WriteProgress("events", day, days, written));
                 }
