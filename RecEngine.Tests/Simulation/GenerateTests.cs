@@ -18,17 +18,17 @@ public sealed class GenerateTests
         using var factory = new RecEngineFactory(new Dictionary<string, string?> { ["RecEngine:Simulation:MeanSessionsPerUserDay"] = "1.5" }, time);
         var services = factory.Services;
         var verb = (GenerateVerb)services.GetServices<Hosting.IVerb>().Single(v => v.Name == "generate");
-        var command = Hosting.CommandLine.Parse(["generate", "--users", "120", "--videos", "240", "--days", "3", "--seed", "5", "--start", "2025-03-01"]);
+        var command = Hosting.CommandLine.Parse(["generate", "--users", "80", "--videos", "200", "--days", "3", "--seed", "5", "--start", "2025-03-01"]);
 
         Assert.Equal(0, await verb.RunAsync(services, command, CancellationToken.None));
 
         // The same options give the same world, so the store must hold exactly what a fresh generator makes.
-        var expected = TestWorlds.History(TestWorlds.Create(seed: 5, users: 120, videos: 240, days: 3));
+        var expected = TestWorlds.History(TestWorlds.Create(seed: 5, users: 80, videos: 200, days: 3));
         var store = services.GetRequiredService<RecEngineStore>();
         var events = services.GetRequiredService<EventStore>();
-        Assert.Equal(120, store.Users.Count());
-        Assert.Equal(240, store.Videos.Count());
-        Assert.True(expected.Count > 1000, $"only {expected.Count} events");
+        Assert.Equal(80, store.Users.Count());
+        Assert.Equal(200, store.Videos.Count());
+        Assert.True(expected.Count > 500, $"only {expected.Count} events");
         Assert.Equal(expected.Count, events.Count());
         Assert.Equal(expected.Select(e => e.EventId).Order(StringComparer.Ordinal), events.Events.FindAll().Select(e => e.EventId).Order(StringComparer.Ordinal));
 

@@ -20,7 +20,7 @@ public sealed class ScenarioTests
     [Fact]
     public void UnknownNameIsAClearError()
     {
-        var error = Assert.Throws<ArgumentException>(() => Scenario.Parse("meteor-strike", 3));
+        var error = Assert.Throws<FormatException>(() => Scenario.Parse("meteor-strike", 3));
         Assert.Contains("meteor-strike", error.Message, StringComparison.Ordinal);
         Assert.Contains("content-flood", error.Message, StringComparison.Ordinal);
     }

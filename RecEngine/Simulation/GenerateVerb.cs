@@ -49,7 +49,7 @@ internal sealed class GenerateVerb : IVerb
         {
             Scenario.Parse(options.Scenario, options.ResolveSwitchDay());
         }
-        catch (ArgumentException ex)
+        catch (FormatException ex)
         {
             throw new VerbUsageException(ex.Message);
         }

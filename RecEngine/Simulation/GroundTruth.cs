@@ -119,7 +119,8 @@ public sealed class GroundTruth
             Category = category,
             Tags = [category, $"topic-{TopTopic(video)}"],
             CreatorId = $"c{VideoCreator[video]}",
-            DurationSeconds = DurationSeconds[video],
+            // Whole tenths of a second, so the JSON shows 57.1 rather than the float 57.09999847.
+            DurationSeconds = Math.Round(DurationSeconds[video], 1),
             UploadedAt = UploadedAt(video),
             Available = true,
         };

@@ -106,7 +106,7 @@ public static class GroundTruthBuilder
             VectorMath.AddNoise(v, rng, 0.45);
             VectorMath.Normalize(v);
             var profile = world.Categories[cat];
-            duration[i] = (float)Math.Clamp(rng.NextLogNormal(profile.MedianSeconds, profile.DurationSigma), 5, 6 * 3600);
+            duration[i] = (float)Math.Round(Math.Clamp(rng.NextLogNormal(profile.MedianSeconds, profile.DurationSigma), 5, 6 * 3600), 1);
             // Exponential log-quality: exp(q) is Pareto with alpha 1.5, the heavy tail of appeal and views.
             qualityRaw[i] = (float)(Math.Min(rng.NextExponential(1.5), 5) - 1 / 1.5 + creatorQuality[c] + (isFlood ? 0.3 : 0));
             upload[i] = isFlood

@@ -23,7 +23,8 @@ public sealed record Scenario(ScenarioKind Kind, int SwitchDay)
 
     public string Name => Names[(int)Kind];
 
-    /// <summary>Parses a scenario name; unknown names throw with the list of known ones.</summary>
+    /// <summary>Parses a scenario name (case-insensitive).</summary>
+    /// <exception cref="FormatException">The name is not one of <see cref="Names"/>; the message lists them.</exception>
     public static Scenario Parse(string? name, int switchDay)
     {
         if (switchDay < 0)
@@ -35,7 +36,7 @@ public sealed record Scenario(ScenarioKind Kind, int SwitchDay)
         var index = Names.ToList().IndexOf(normalized);
         if (index < 0)
         {
-            throw new ArgumentException($"Unknown scenario '{name}'. Known scenarios: {string.Join(", ", Names)}.", nameof(name));
+            throw new FormatException($"Unknown scenario '{name}'. Known scenarios: {string.Join(", ", Names)}.");
         }
 
         return new Scenario((ScenarioKind)index, switchDay);
