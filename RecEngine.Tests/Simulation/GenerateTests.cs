@@ -88,6 +88,7 @@ public sealed class GenerateTests
     [InlineData("--days", "-3")]
     [InlineData("--scenario", "meteor-strike")]
     [InlineData("--start", "yesterday")]
+    [InlineData("--switch-day", "14")]
     public async Task GenerateVerbRejectsBadNumbersAndNames(string option, string value)
     {
         using var factory = new RecEngineFactory();

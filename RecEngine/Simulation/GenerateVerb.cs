@@ -21,7 +21,7 @@ internal sealed class GenerateVerb : IVerb
         new("days", "Days of event history (1-3650).", "RecEngine:Simulation:Days, 14"),
         new("seed", "Random seed; the same seed and sizes give the same world.", "RecEngine:Simulation:Seed, 42"),
         new("scenario", $"Drift scenario: {string.Join(", ", Scenario.Names)}.", "none"),
-        new("switch-day", "Day the scenario switches on.", "days / 2"),
+        new("switch-day", "Day the scenario switches on (0 to days - 1).", "days / 2"),
         new("start", "Date of day 0 (UTC).", "so that the last day ends at today's midnight UTC"),
         new("force", "Replace the videos, users and events already in the data directory (models are left as they are)."),
     ];
@@ -42,9 +42,14 @@ internal sealed class GenerateVerb : IVerb
             Days = days,
             Seed = command.GetInt("seed", defaults.Seed),
             Scenario = command.GetString("scenario") ?? defaults.Scenario,
-            SwitchDay = command.Options.ContainsKey("switch-day") ? command.GetInt("switch-day", 0, 0, days) : defaults.SwitchDay,
+            SwitchDay = command.Options.ContainsKey("switch-day") ? command.GetInt("switch-day", 0, 0, days - 1) : defaults.SwitchDay,
             Start = ParseStart(command.GetString("start")) ?? defaults.Start,
         };
+        if (options.ResolveSwitchDay() >= days)
+        {
+            throw new VerbUsageException($"The switch day ({options.ResolveSwitchDay()}) must be before the last day; pass --switch-day 0-{days - 1}.");
+        }
+
         try
         {
             Scenario.Parse(options.Scenario, options.ResolveSwitchDay());

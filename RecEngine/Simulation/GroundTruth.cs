@@ -105,9 +105,9 @@ public sealed class GroundTruth
     }
 
     /// <summary>The index of a video id (<c>v123</c>), or -1 when it is not a video of this world.</summary>
-    public int VideoIndex(string videoId) => ParseIndex(videoId, 'v', VideoCount);
+    public int VideoIndex(string videoId) => ParseIndex(videoId, 'v', VideoIds);
 
-    public int UserIndex(string userId) => ParseIndex(userId, 'u', UserCount);
+    public int UserIndex(string userId) => ParseIndex(userId, 'u', UserIds);
 
     public Video ToVideo(int video)
     {
@@ -150,8 +150,12 @@ public sealed class GroundTruth
         return best;
     }
 
-    private static int ParseIndex(string id, char prefix, int count) =>
-        id.Length > 1 && id[0] == prefix && int.TryParse(id.AsSpan(1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var i) && i < count
+    // Ids are the prefix and the index, so parsing beats a dictionary of a million strings; the final
+    // comparison rejects look-alikes such as "v007".
+    private static int ParseIndex(string id, char prefix, string[] ids) =>
+        id.Length > 1 && id[0] == prefix
+        && int.TryParse(id.AsSpan(1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var i)
+        && i < ids.Length && string.Equals(ids[i], id, StringComparison.Ordinal)
             ? i
             : -1;
 }

@@ -10,6 +10,7 @@ public static class SimulationModule
             .BindConfiguration(SimulationOptions.Section)
             .ValidateDataAnnotations()
             .Validate(o => Scenario.Names.Contains(o.Scenario.Trim().ToLowerInvariant()), $"RecEngine:Simulation:Scenario must be one of {string.Join(", ", Scenario.Names)}.")
+            .Validate(o => o.SwitchDay is null || o.SwitchDay < o.Days, "RecEngine:Simulation:SwitchDay must be less than Days.")
             .ValidateOnStart();
         builder.Services.AddSingleton<WorldWriter>();
         builder.Services.AddSingleton<IVerb, GenerateVerb>();
