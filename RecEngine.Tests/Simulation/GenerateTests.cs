@@ -46,6 +46,17 @@ public sealed class GenerateTests
         Assert.Equal(50, store.Users.Count());
         Assert.Equal(100, store.Videos.Count());
         Assert.Equal(TestWorlds.History(TestWorlds.Create(seed: 6, users: 50, videos: 100, days: 1)).Count, events.Count());
+        var indexes = new List<string>();
+        using (var reader = store.Database.Execute("SELECT $.name FROM $indexes WHERE $.collection = 'events'"))
+        {
+            while (reader.Read())
+            {
+                indexes.Add(reader.Current["name"].AsString);
+            }
+        }
+
+        Assert.Contains("Timestamp", indexes);
+        Assert.Contains("UserId", indexes);
     }
 
     [Fact]

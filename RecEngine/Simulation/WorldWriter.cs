@@ -35,6 +35,10 @@ public sealed class WorldWriter(RecEngineStore store, CatalogService catalog, Ca
         store.Database.DropCollection("videos");
         store.Database.DropCollection("users");
         store.Database.DropCollection(EventStore.CollectionName);
+        // EventStore creates its indexes once, when it first opens the collection; if that already happened in
+        // this process the drop removed them, so put back the same two (EnsureIndex is a no-op when present).
+        eventStore.Events.EnsureIndex(e => e.Timestamp);
+        eventStore.Events.EnsureIndex(e => e.UserId);
         catalogIndex.Invalidate();
     }
 
