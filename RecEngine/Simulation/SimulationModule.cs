@@ -1,9 +1,20 @@
+using RecEngine.Hosting;
+
 namespace RecEngine.Simulation;
 
 public static class SimulationModule
 {
     public static IHostApplicationBuilder AddSimulation(this IHostApplicationBuilder builder)
     {
+        builder.Services.AddOptions<SimulationOptions>()
+            .BindConfiguration(SimulationOptions.Section)
+            .ValidateDataAnnotations()
+            .Validate(o => Scenario.Names.Contains(o.Scenario.Trim().ToLowerInvariant()), $"RecEngine:Simulation:Scenario must be one of {string.Join(", ", Scenario.Names)}.")
+            .Validate(o => o.SwitchDay is null || o.SwitchDay < o.Days, "RecEngine:Simulation:SwitchDay must be less than Days.")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<WorldWriter>();
+        builder.Services.AddSingleton<IVerb, GenerateVerb>();
+        builder.Services.AddSingleton<IFirstRunStep, DemoWorldFirstRunStep>();
         return builder;
     }
 }

@@ -1,0 +1,94 @@
+using System.Globalization;
+using Microsoft.Extensions.Options;
+using RecEngine.Hosting;
+
+namespace RecEngine.Simulation;
+
+/// <summary><c>generate</c>: writes a synthetic world (users, videos, event history) into the data directory.</summary>
+internal sealed class GenerateVerb : IVerb
+{
+    public string Name => "generate";
+
+    public string Summary => "Write a synthetic world (users, videos, event history) into the data directory. " +
+        "Refuses a data directory that already holds data unless --force, which first deletes its videos, users and events.";
+
+    public string Usage => "--users N --videos N --days N --seed S [--scenario NAME] [--switch-day D] [--start YYYY-MM-DD] [--force]";
+
+    public IReadOnlyList<VerbOption> Options { get; } =
+    [
+        new("users", "Users to create (1-10,000,000).", "RecEngine:Simulation:Users, 10000"),
+        new("videos", "Videos to create (1-50,000,000).", "RecEngine:Simulation:Videos, 20000"),
+        new("days", "Days of event history (1-3650).", "RecEngine:Simulation:Days, 14"),
+        new("seed", "Random seed; the same seed and sizes give the same world.", "RecEngine:Simulation:Seed, 42"),
+        new("scenario", $"Drift scenario: {string.Join(", ", Scenario.Names)}.", "none"),
+        new("switch-day", "Day the scenario switches on (0 to days - 1).", "days / 2"),
+        new("start", "Date of day 0 (UTC).", "so that the last day ends at today's midnight UTC"),
+        new("force", "Replace the videos, users and events already in the data directory (models are left as they are)."),
+    ];
+
+    public string? ServerAlternative => "PUT /v1/videos/{id}, PUT /v1/users/{id} and POST /v1/events";
+
+    public Task<int> RunAsync(WebApplication app, CommandLine command, CancellationToken cancellationToken) =>
+        RunAsync(app.Services, command, cancellationToken);
+
+    internal async Task<int> RunAsync(IServiceProvider services, CommandLine command, CancellationToken cancellationToken)
+    {
+        var defaults = services.GetRequiredService<IOptions<SimulationOptions>>().Value;
+        var days = command.GetInt("days", defaults.Days, 1, 3650);
+        var options = defaults with
+        {
+            Users = command.GetInt("users", defaults.Users, 1, 10_000_000),
+            Videos = command.GetInt("videos", defaults.Videos, 1, 50_000_000),
+            Days = days,
+            Seed = command.GetInt("seed", defaults.Seed),
+            Scenario = command.GetString("scenario") ?? defaults.Scenario,
+            SwitchDay = command.Options.ContainsKey("switch-day") ? command.GetInt("switch-day", 0, 0, days - 1) : defaults.SwitchDay,
+            Start = ParseStart(command.GetString("start")) ?? defaults.Start,
+        };
+        if (options.ResolveSwitchDay() >= days)
+        {
+            throw new VerbUsageException($"The switch day ({options.ResolveSwitchDay()}) must be before the last day; pass --switch-day 0-{days - 1}.");
+        }
+
+        try
+        {
+            Scenario.Parse(options.Scenario, options.ResolveSwitchDay());
+        }
+        catch (FormatException ex)
+        {
+            throw new VerbUsageException(ex.Message);
+        }
+
+        var writer = services.GetRequiredService<WorldWriter>();
+        var dataDir = services.GetRequiredService<DataDirectory>();
+        if (writer.StoreHasData)
+        {
+            if (command.GetString("force") is not ("true" or "True"))
+            {
+                throw new VerbUsageException($"The data directory '{dataDir.Root}' already holds a catalog or events. " +
+                    "Pass --force to replace them, or point --RecEngine:DataDir at an empty directory.");
+            }
+
+            writer.Clear();
+        }
+
+        var result = await WorldGeneration.RunAsync(options, services, Console.Out, cancellationToken);
+        var seconds = result.Elapsed.TotalSeconds;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"Wrote {result.Users:N0} users, {result.Videos:N0} videos and {result.Events:N0} events in {seconds:0.0} s " +
+            $"({result.Events / Math.Max(seconds, 1e-9):N0} events/s) to {dataDir.DatabasePath}."));
+        return 0;
+    }
+
+    private static DateTime? ParseStart(string? value)
+    {
+        if (value is null)
+        {
+            return null;
+        }
+
+        return DateTime.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var start)
+            ? DateTime.SpecifyKind(start, DateTimeKind.Utc)
+            : throw new VerbUsageException($"--start must be a date like 2025-01-31; got '{value}'.");
+    }
+}

@@ -1,0 +1,19 @@
+using RecEngine.Events;
+
+namespace RecEngine.Simulation;
+
+/// <summary>
+/// Decides which videos a simulated user is shown. The generated history uses
+/// <see cref="PopularityExplorationPolicy"/>; the online loop plugs the real serving pipeline in here.
+/// </summary>
+public interface ISlatePolicy
+{
+    /// <summary>Called once before a day's sessions; <see cref="ChooseSlate"/> may then run on several threads.</summary>
+    void BeginDay(int day);
+
+    /// <summary>Video indices (see <see cref="GroundTruth.VideoIds"/>) to show, best first. Draw randomness only from <paramref name="rng"/>.</summary>
+    int[] ChooseSlate(int user, DateTime at, int device, int size, SimRandom rng);
+
+    /// <summary>Called once after a day with the events it produced, in a fixed order.</summary>
+    void EndDay(int day, IReadOnlyList<InteractionEvent> events);
+}
