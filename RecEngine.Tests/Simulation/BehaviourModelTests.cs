@@ -65,7 +65,7 @@ public sealed class BehaviourModelTests
         {
             Assert.NotNull(e.RequestId);
             Assert.InRange(e.Position ?? -1, 0, world.Truth.Options.SlateSize - 1);
-            Assert.Contains(e.Device, Catalog.User.Devices);
+            Assert.Contains(e.Device, RecEngine.Catalog.User.Devices);
             Assert.InRange(e.Hour, 0, 23);
             Assert.True(e.Timestamp >= TestWorlds.Start && e.Timestamp < TestWorlds.Start.AddDays(world.Truth.Days), $"timestamp {e.Timestamp:O} outside the world");
             Assert.True(world.Truth.UploadedAt(world.Truth.VideoIndex(e.VideoId)) <= e.Timestamp, "a video was shown before its upload");

@@ -39,6 +39,6 @@ public sealed class DeterminismTests
     private static string Describe(InteractionEvent e) =>
         $"{e.EventId}|{e.UserId}|{e.VideoId}|{e.Type}|{e.WatchSeconds:R}|{e.Timestamp:O}|{e.Device}|{e.Hour}|{e.RequestId}|{e.Position}";
 
-    private static string Describe(Catalog.Video v) =>
+    private static string Describe(RecEngine.Catalog.Video v) =>
         $"{v.Id}|{v.Title}|{v.Category}|{string.Join(',', v.Tags)}|{v.CreatorId}|{v.DurationSeconds:R}|{v.UploadedAt:O}";
 }

@@ -17,8 +17,8 @@ public sealed class GenerateTests
         var time = new FakeTimeProvider(new DateTimeOffset(TestWorlds.Start.AddDays(3).AddHours(1)));
         using var factory = new RecEngineFactory(new Dictionary<string, string?> { ["RecEngine:Simulation:MeanSessionsPerUserDay"] = "1.5" }, time);
         var services = factory.Services;
-        var verb = (GenerateVerb)services.GetServices<Hosting.IVerb>().Single(v => v.Name == "generate");
-        var command = Hosting.CommandLine.Parse(["generate", "--users", "80", "--videos", "200", "--days", "3", "--seed", "5", "--start", "2025-03-01"]);
+        var verb = (GenerateVerb)services.GetServices<RecEngine.Hosting.IVerb>().Single(v => v.Name == "generate");
+        var command = RecEngine.Hosting.CommandLine.Parse(["generate", "--users", "80", "--videos", "200", "--days", "3", "--seed", "5", "--start", "2025-03-01"]);
 
         Assert.Equal(0, await verb.RunAsync(services, command, CancellationToken.None));
 
@@ -41,7 +41,7 @@ public sealed class GenerateTests
         Assert.NotEmpty(events.ForUser(expected[0].UserId, 10_000));
 
         // --force replaces the world instead of mixing two.
-        var again = Hosting.CommandLine.Parse(["generate", "--users", "50", "--videos", "100", "--days", "1", "--seed", "6", "--start", "2025-03-01", "--force"]);
+        var again = RecEngine.Hosting.CommandLine.Parse(["generate", "--users", "50", "--videos", "100", "--days", "1", "--seed", "6", "--start", "2025-03-01", "--force"]);
         Assert.Equal(0, await verb.RunAsync(services, again, CancellationToken.None));
         Assert.Equal(50, store.Users.Count());
         Assert.Equal(100, store.Videos.Count());
@@ -86,10 +86,10 @@ public sealed class GenerateTests
         using var factory = new RecEngineFactory();
         var services = factory.Services;
         services.GetRequiredService<CatalogService>().UpsertUser(new User { Id = "someone", Country = "US", Device = "mobile", SignedUpAt = DateTime.UtcNow });
-        var verb = (GenerateVerb)services.GetServices<Hosting.IVerb>().Single(v => v.Name == "generate");
-        var command = Hosting.CommandLine.Parse(["generate", "--users", "5", "--videos", "5", "--days", "1"]);
+        var verb = (GenerateVerb)services.GetServices<RecEngine.Hosting.IVerb>().Single(v => v.Name == "generate");
+        var command = RecEngine.Hosting.CommandLine.Parse(["generate", "--users", "5", "--videos", "5", "--days", "1"]);
 
-        var error = await Assert.ThrowsAsync<Hosting.VerbUsageException>(() => verb.RunAsync(services, command, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<RecEngine.Hosting.VerbUsageException>(() => verb.RunAsync(services, command, CancellationToken.None));
         Assert.Contains("--force", error.Message, StringComparison.Ordinal);
     }
 
@@ -104,10 +104,10 @@ public sealed class GenerateTests
     {
         using var factory = new RecEngineFactory();
         var services = factory.Services;
-        var verb = (GenerateVerb)factory.Services.GetServices<Hosting.IVerb>().Single(v => v.Name == "generate");
-        var command = Hosting.CommandLine.Parse(["generate", option, value]);
+        var verb = (GenerateVerb)factory.Services.GetServices<RecEngine.Hosting.IVerb>().Single(v => v.Name == "generate");
+        var command = RecEngine.Hosting.CommandLine.Parse(["generate", option, value]);
 
-        await Assert.ThrowsAsync<Hosting.VerbUsageException>(() => verb.RunAsync(services, command, CancellationToken.None));
+        await Assert.ThrowsAsync<RecEngine.Hosting.VerbUsageException>(() => verb.RunAsync(services, command, CancellationToken.None));
     }
 
     private static EventInput ToInput(InteractionEvent e) => new()
