@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using RecEngine.Hosting;
 
 namespace RecEngine.Simulation;
 
@@ -15,6 +16,7 @@ internal static class WorldGeneration
         var world = await Task.Run(() => new SimulatedWorld(options, start), cancellationToken);
         var writer = services.GetRequiredService<WorldWriter>();
         var result = await GenerateProgressDisplay.RunAsync(progress => writer.Write(world, progress, cancellationToken), plainOutput: output);
+        WorldFile.Save(services.GetRequiredService<DataDirectory>(), options with { Start = start });
         return result with { Elapsed = Stopwatch.GetElapsedTime(started) };
     }
 }
