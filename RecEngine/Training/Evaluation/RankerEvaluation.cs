@@ -1,0 +1,132 @@
+using RecEngine.Features;
+using RecEngine.Ranking.Features;
+using RecEngine.Retrieval;
+using RecEngine.Retrieval.Candidates;
+
+namespace RecEngine.Training.Evaluation;
+
+/// <summary>Top-k metrics of one ordering of the catalog for the sampled users.</summary>
+public sealed record SlateMetrics(double NdcgAt10, double NdcgAt20, double RecallAt10, double RecallAt20, double MapAt20, double Coverage, double? Auc);
+
+/// <summary>AUC and log-loss of both ranker heads on held-out impressions.</summary>
+public sealed record HeadMetrics(int Impressions, double WatchRate, double WatchAuc, double WatchLogLoss, double WatchTimeAuc, double WatchTimeLogLoss);
+
+/// <summary>
+/// Offline comparison on the temporal holdout: for each sampled user, the videos they watched next (new to
+/// them) are the relevant set; each model orders videos at the cut and is scored at 10 and 20.
+/// <c>ranker</c> orders the retrieved candidates by the ranker's expected watch time, <c>retrieval_only</c> orders
+/// the same candidates by the retrieval score, <c>most_popular</c> is the window's most watched videos, and
+/// <c>oracle</c> is the hidden ground truth where the world has one.
+/// </summary>
+public static class RankerEvaluation
+{
+    public static Dictionary<string, SlateMetrics> Run(
+        TemporalSplit split,
+        VideoSnapshot videos,
+        RetrievalModel model,
+        CandidateScorer scorer,
+        CandidateOptions options,
+        IRelevanceOracle oracle,
+        IReadOnlyList<string> users,
+        int candidates,
+        double? rankerAuc)
+    {
+        var trending = TrendingIndex.Build(split.Train.Where(e => e.Timestamp >= split.Cut - options.TrendingWindow), videos, split.Cut, options.TrendingHalfLife);
+        var generator = new CandidateGenerator(
+        [
+            new PersonalSource(() => model),
+            new ItemToItemSource(() => model, options.ItemToItemSeeds),
+            new TrendingSource(() => trending),
+            new FreshSource(options.FreshWindow, TimeSpan.FromDays(1)),
+        ], options);
+        var popularity = split.Train.Where(e => e.Type == Events.EventType.Watch)
+            .GroupBy(e => e.VideoId).Select(g => (Id: g.Key, Count: g.Count()))
+            .OrderByDescending(x => x.Count).ThenBy(x => x.Id, StringComparer.Ordinal)
+            .Select(x => videos.TryGetIndex(x.Id, out var v) ? v : -1).Where(v => v >= 0).ToArray();
+
+        var lists = new Dictionary<string, List<(IReadOnlyList<int> Ranked, HashSet<int> Relevant)>>(StringComparer.Ordinal);
+        void Add(string name, IReadOnlyList<int> ranked, HashSet<int> relevant)
+        {
+            if (!lists.TryGetValue(name, out var l))
+            {
+                lists[name] = l = [];
+            }
+
+            l.Add((ranked, relevant));
+        }
+
+        foreach (var user in users)
+        {
+            var relevant = split.Targets[user];
+            var features = split.Histories.GetValueOrDefault(user) ?? new UserFeatures { UserId = user };
+            var request = CandidateRequests.ForUser(features, model, videos, split.Cut);
+            var pool = generator.Generate(request, candidates);
+            var ids = pool.Select(c => c.VideoIndex).ToArray();
+
+            var context = UserContext.Build(features, model, videos);
+            var impression = new ImpressionContext(split.Cut, 0, null, split.Cut.Hour, 0);
+            var p = new float[ids.Length];
+            var t = new float[ids.Length];
+            scorer.Score(context, ids, impression, videos, model, trending, p, t);
+            Add("ranker", Enumerable.Range(0, ids.Length).OrderByDescending(i => t[i]).Select(i => ids[i]).Take(20).ToList(), relevant);
+
+            var byRetrieval = pool.OrderByDescending(c => RetrievalScore(c, request.UserVector, model)).Select(c => c.VideoIndex).Take(20).ToList();
+            Add("retrieval_only", byRetrieval, relevant);
+            Add("most_popular", popularity.Where(request.Allows).Take(20).ToList(), relevant);
+            if (oracle.IsAvailable)
+            {
+                var best = oracle.Ranking(user, split.Cut, 20 + request.Excluded.Count)
+                    .Select(id => videos.TryGetIndex(id, out var v) ? v : -1).Where(v => v >= 0 && request.Allows(v)).Take(20).ToList();
+                Add("oracle", best, relevant);
+            }
+        }
+
+        return lists.ToDictionary(kv => kv.Key, kv => Summarise(kv.Value, videos.Count, kv.Key == "ranker" ? rankerAuc : null), StringComparer.Ordinal);
+    }
+
+    /// <summary>AUC and log-loss of both heads on the impressions after the cut.</summary>
+    public static HeadMetrics Heads(RankerExamples test, Ranking.OnnxRanker ranker)
+    {
+        var p = new float[test.Count];
+        var t = new float[test.Count];
+        const int chunk = 1000;
+        for (var start = 0; start < test.Count; start += chunk)
+        {
+            var rows = Math.Min(chunk, test.Count - start);
+            ranker.Score(test.Dense.AsSpan(start * test.DenseFeatures, rows * test.DenseFeatures), test.Categorical.AsSpan(start * test.Fields, rows * test.Fields), rows,
+                p.AsSpan(start, rows), t.AsSpan(start, rows));
+        }
+
+        var labels = test.Watched.Select(w => w > 0.5f).ToList();
+        var watchProb = p.Select(x => (double)x).ToList();
+        // The watch-time head's logit is log-odds with positives weighted by watch seconds; as a probability
+        // of "watched" it is e^z / (1 + e^z) = t / (1 + t).
+        var watchTimeProb = t.Select(x => x / (1.0 + x)).ToList();
+        return new HeadMetrics(
+            test.Count,
+            labels.Count(l => l) / (double)Math.Max(1, labels.Count),
+            RankingMetrics.Auc(watchProb, labels),
+            RankingMetrics.LogLoss(watchProb, labels),
+            RankingMetrics.Auc(t.Select(x => (double)x).ToList(), labels),
+            RankingMetrics.LogLoss(watchTimeProb, labels));
+    }
+
+    private static float RetrievalScore(Candidate c, float[]? userVector, RetrievalModel model) =>
+        userVector is null
+            ? (c.ProposedBy(CandidateSourceKind.Trending) ? c.ScoreFrom(CandidateSourceKind.Trending) : 0f)
+            : System.Numerics.Tensors.TensorPrimitives.Dot<float>(userVector, model.ItemVector(c.VideoIndex));
+
+    private static SlateMetrics Summarise(List<(IReadOnlyList<int> Ranked, HashSet<int> Relevant)> lists, int catalog, double? auc)
+    {
+        double Mean(Func<(IReadOnlyList<int> Ranked, HashSet<int> Relevant), double> metric) => lists.Count == 0 ? 0 : lists.Average(metric);
+        var covered = lists.SelectMany(l => l.Ranked.Take(20)).Distinct().Count();
+        return new SlateMetrics(
+            Mean(l => RankingMetrics.NdcgAtK(l.Ranked, l.Relevant, 10)),
+            Mean(l => RankingMetrics.NdcgAtK(l.Ranked, l.Relevant, 20)),
+            Mean(l => RankingMetrics.RecallAtK(l.Ranked, l.Relevant, 10)),
+            Mean(l => RankingMetrics.RecallAtK(l.Ranked, l.Relevant, 20)),
+            Mean(l => RankingMetrics.AveragePrecisionAtK(l.Ranked, l.Relevant, 20)),
+            (double)covered / Math.Max(1, catalog),
+            auc);
+    }
+}
