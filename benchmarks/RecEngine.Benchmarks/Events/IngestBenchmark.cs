@@ -61,13 +61,19 @@ internal static class IngestBenchmark
                 using var client = new HttpClient { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromMinutes(2) };
                 await PostBatchesAsync(client, Serialize(warmup, batchSize, json), concurrency);
                 var bodies = Serialize(events, batchSize, json);
+                var serverCpu = server.CpuTime;
+                var clientCpu = SelfCpu();
                 var started = Stopwatch.GetTimestamp();
                 var retries = await PostBatchesAsync(client, bodies, concurrency);
                 var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+                serverCpu = server.CpuTime - serverCpu;
+                clientCpu = SelfCpu() - clientCpu;
+                result["http_server_cpu_seconds"] = Math.Round(serverCpu.TotalSeconds, 2);
+                result["http_client_cpu_seconds"] = Math.Round(clientCpu.TotalSeconds, 2);
                 result["http_seconds"] = Math.Round(seconds, 3);
                 result["http_events_per_second"] = Math.Round(count / seconds);
                 result["http_503_retries"] = retries;
-                Console.WriteLine($"  HTTP, durable:         {count / seconds,10:N0} events/s  ({seconds:0.00} s, {retries} retries after 503)");
+                Console.WriteLine($"  HTTP, durable:         {count / seconds,10:N0} events/s  ({seconds:0.00} s; CPU s: server {serverCpu.TotalSeconds:0.0}, client {clientCpu.TotalSeconds:0.0}; {retries} retries after 503)");
 
                 var sequential = await SingleLatenciesAsync(client, singles.Take(latencyEvents).ToList(), 1, json);
                 var parallel = await SingleLatenciesAsync(client, singles.Skip(latencyEvents).ToList(), concurrency, json);
@@ -86,13 +92,19 @@ internal static class IngestBenchmark
                 return 1;
             }
 
+            var cpu = SelfCpu();
             var writer = await WriterOnlyAsync(Path.Combine(root, "writer"), events, batchSize, concurrency);
+            cpu = SelfCpu() - cpu;
             result["writer_events_per_second"] = Math.Round(count / writer);
-            Console.WriteLine($"  writer, no HTTP:       {count / writer,10:N0} events/s  ({writer:0.00} s)");
+            result["writer_cpu_seconds"] = Math.Round(cpu.TotalSeconds, 2);
+            Console.WriteLine($"  writer, no HTTP:       {count / writer,10:N0} events/s  ({writer:0.00} s; CPU {cpu.TotalSeconds:0.0} s)");
 
+            cpu = SelfCpu();
             var raw = RawInsertBulk(Path.Combine(root, "raw"), events);
+            cpu = SelfCpu() - cpu;
             result["raw_events_per_second"] = Math.Round(count / raw);
-            Console.WriteLine($"  raw LiteDB InsertBulk: {count / raw,10:N0} events/s  ({raw:0.00} s)");
+            result["raw_cpu_seconds"] = Math.Round(cpu.TotalSeconds, 2);
+            Console.WriteLine($"  raw LiteDB InsertBulk: {count / raw,10:N0} events/s  ({raw:0.00} s; CPU {cpu.TotalSeconds:0.0} s)");
             var ratio = raw / (double)result["http_seconds"];
             result["http_to_raw"] = Math.Round(ratio, 3);
             result["writer_to_raw"] = Math.Round(raw / writer, 3);
@@ -116,6 +128,12 @@ internal static class IngestBenchmark
                 // Temp leftovers only.
             }
         }
+    }
+
+    private static TimeSpan SelfCpu()
+    {
+        using var self = Process.GetCurrentProcess();
+        return self.TotalProcessorTime;
     }
 
     private static void SeedCatalog(string dataDir)
