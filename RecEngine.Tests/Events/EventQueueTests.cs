@@ -36,7 +36,7 @@ public sealed class EventQueueTests
 
         // The writer takes the first batch, commits it and is then held inside the commit by the gate.
         var first = client.PostAsJsonAsync("/v1/events", Batch("first"), TestJson.Options);
-        await gate.Entered.WaitAsync(HangGuard);
+        await Guard(gate.Entered, "the writer to reach the commit listener");
 
         // Batches that still fit wait in the queue.
         var waiting = new List<Task<HttpResponseMessage>>();
@@ -48,7 +48,7 @@ public sealed class EventQueueTests
         }
 
         // The next one finds the queue full and is refused without waiting for the writer.
-        using var refused = await client.PostAsJsonAsync("/v1/events", Batch("refused"), TestJson.Options).WaitAsync(HangGuard);
+        using var refused = await Guard(client.PostAsJsonAsync("/v1/events", Batch("refused"), TestJson.Options), "a batch sent to a full queue");
         await HttpAssert.StatusAsync(HttpStatusCode.ServiceUnavailable, refused);
         Assert.Equal("7", Assert.Single(refused.Headers.GetValues("Retry-After")));
         Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
@@ -64,7 +64,7 @@ public sealed class EventQueueTests
         gate.Open();
         foreach (var accepted in waiting.Prepend(first))
         {
-            using var response = await accepted.WaitAsync(HangGuard);
+            using var response = await Guard(accepted, "an accepted batch once the writer was released");
             await HttpAssert.StatusAsync(HttpStatusCode.OK, response);
             Assert.Equal(new IngestResponse(10, 0), await response.Content.ReadFromJsonAsync<IngestResponse>(TestJson.Options));
         }
@@ -122,9 +122,25 @@ public sealed class EventQueueTests
 
     private static async Task<IngestResponse> PostAsync(HttpClient client, IReadOnlyList<EventInput> events)
     {
-        using var response = await client.PostAsJsonAsync("/v1/events", events, TestJson.Options).WaitAsync(HangGuard);
+        using var response = await Guard(client.PostAsJsonAsync("/v1/events", events, TestJson.Options), "POST /v1/events");
         await HttpAssert.StatusAsync(HttpStatusCode.OK, response);
         return (await response.Content.ReadFromJsonAsync<IngestResponse>(TestJson.Options))!;
+    }
+
+    private static async Task<T> Guard<T>(Task<T> task, string what)
+    {
+        await Guard((Task)task, what);
+        return await task;
+    }
+
+    private static async Task Guard(Task task, string what)
+    {
+        if (await Task.WhenAny(task, Task.Delay(HangGuard)) != task)
+        {
+            Assert.Fail($"Hung: no answer within {HangGuard.TotalSeconds} s waiting for {what}.");
+        }
+
+        await task;
     }
 
     private static async Task PollAsync(Func<bool> condition, string what)
