@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Time.Testing;
@@ -27,10 +28,9 @@ public sealed class RecEngineFactory : WebApplicationFactory<Program>
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        foreach (var (key, value) in _settings)
-        {
-            builder.UseSetting(key, value);
-        }
+        // Not UseSetting: the factory hands those to Program as "--key=value" arguments, parent sections
+        // included ("--RecEngine="), which the verb parser rightly refuses as unknown options.
+        builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(_settings));
 
         builder.UseEnvironment("Testing");
         if (Time is not null)

@@ -8,20 +8,20 @@ namespace RecEngine.Benchmarks;
 /// </summary>
 public static class BenchmarkProgram
 {
-    public static int Main(string[] args)
+    public static async Task<int> Main(string[] args)
     {
-        if (args.Length > 0 && args[0] == "bdn")
+        switch (args.FirstOrDefault())
         {
-            BenchmarkSwitcher.FromAssembly(typeof(BenchmarkProgram).Assembly).Run(args[1..]);
-            return 0;
+            case "bdn":
+                BenchmarkSwitcher.FromAssembly(typeof(BenchmarkProgram).Assembly).Run(args[1..]);
+                return 0;
+            case "ingest":
+                return await Events.IngestBenchmark.RunAsync(args[1..]);
+            case "ranking":
+                return Ranking.RankingTool.Run(args[1..]);
+            default:
+                Console.Error.WriteLine("Usage: RecEngine.Benchmarks bdn [BenchmarkDotNet args] | ingest [--events N] [--batch B] [--concurrency C] [--json FILE] | ranking [--calls N] [--train-examples N]");
+                return 2;
         }
-
-        if (args.Length > 0 && args[0] == "ranking")
-        {
-            return Ranking.RankingTool.Run(args[1..]);
-        }
-
-        Console.Error.WriteLine("Usage: RecEngine.Benchmarks bdn [BenchmarkDotNet args] | <tool> --help");
-        return 2;
     }
 }

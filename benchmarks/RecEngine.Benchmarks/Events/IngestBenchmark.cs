@@ -1,0 +1,305 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using RecEngine.Api;
+using RecEngine.Catalog;
+using RecEngine.Events;
+using RecEngine.Hosting;
+
+namespace RecEngine.Benchmarks.Events;
+
+/// <summary>
+/// <c>ingest [--events N] [--batch B] [--concurrency C] [--latency-events L] [--json FILE]</c>: durable
+/// ingestion over HTTP against the real server process, next to raw LiteDB <c>InsertBulk</c> of the same
+/// documents and the in-process writer without HTTP, then single-event latency.
+/// </summary>
+internal static class IngestBenchmark
+{
+    private const int Users = 10_000, Videos = 20_000;
+    private static readonly MediaTypeHeaderValue JsonType = new("application/json");
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var options = Args.Parse(args, "events", "batch", "concurrency", "latency-events", "json", "seed");
+        if (options is null)
+        {
+            Console.Error.WriteLine("Usage: ingest [--events 200000] [--batch 1000] [--concurrency 4] [--latency-events 2000] [--json FILE] [--seed 1]");
+            return 2;
+        }
+
+        var count = options.Int("events", 200_000);
+        var batchSize = options.Int("batch", 1000);
+        var concurrency = options.Int("concurrency", 4);
+        var latencyEvents = options.Int("latency-events", 2000);
+        var random = new Random(options.Int("seed", 1));
+        var json = new JsonSerializerOptions(ServiceDefaults.Json) { WriteIndented = false };
+        var root = Path.Combine(Path.GetTempPath(), "recengine-bench-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var serverDir = Path.Combine(root, "server");
+            SeedCatalog(serverDir);
+            var now = DateTime.UtcNow;
+            var events = MakeEvents("e", count, random, now);
+            var warmup = MakeEvents("w", Math.Min(20 * batchSize, count), random, now);
+            var singles = MakeEvents("s", 2 * latencyEvents, random, now);
+            Console.WriteLine($"ingest: {count:N0} events in batches of {batchSize:N0}, {concurrency} concurrent clients; {Environment.ProcessorCount} cores");
+
+            var result = new Dictionary<string, object>
+            {
+                ["events"] = count,
+                ["batch"] = batchSize,
+                ["concurrency"] = concurrency,
+                ["processors"] = Environment.ProcessorCount,
+            };
+            // The raw baseline runs before and after the server; on a shared machine the mean of the two is the fairer yardstick.
+            var rawBefore = RawInsertBulk(Path.Combine(root, "raw-before"), events);
+            await using (var server = await ServerProcess.StartAsync(serverDir, new Dictionary<string, string>()))
+            {
+                using var client = new HttpClient { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromMinutes(2) };
+                await PostBatchesAsync(client, Serialize(warmup, batchSize, json), concurrency);
+                var bodies = Serialize(events, batchSize, json);
+                var serverCpu = server.CpuTime;
+                var clientCpu = SelfCpu();
+                var started = Stopwatch.GetTimestamp();
+                var retries = await PostBatchesAsync(client, bodies, concurrency);
+                var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+                serverCpu = server.CpuTime - serverCpu;
+                clientCpu = SelfCpu() - clientCpu;
+                result["http_server_cpu_seconds"] = Math.Round(serverCpu.TotalSeconds, 2);
+                result["http_client_cpu_seconds"] = Math.Round(clientCpu.TotalSeconds, 2);
+                result["http_seconds"] = Math.Round(seconds, 3);
+                result["http_events_per_second"] = Math.Round(count / seconds);
+                result["http_503_retries"] = retries;
+                Console.WriteLine($"  HTTP, durable:         {count / seconds,10:N0} events/s  ({seconds:0.00} s; CPU s: server {serverCpu.TotalSeconds:0.0}, client {clientCpu.TotalSeconds:0.0}; {retries} retries after 503)");
+
+                var sequential = await SingleLatenciesAsync(client, singles.Take(latencyEvents).ToList(), 1, json);
+                var parallel = await SingleLatenciesAsync(client, singles.Skip(latencyEvents).ToList(), concurrency, json);
+                Report(result, "single", sequential, "single event, sequential");
+                Report(result, "single_concurrent", parallel, $"single event, {concurrency} clients");
+                result["server_peak_rss_mb"] = Math.Round(server.PeakRssMb);
+            }
+
+            var expected = warmup.Count + count + singles.Count;
+            var stored = CountStored(serverDir);
+            result["stored_after_kill"] = stored;
+            Console.WriteLine($"  after SIGKILL the store holds {stored:N0} of {expected:N0} acknowledged events");
+            if (stored != expected)
+            {
+                Console.Error.WriteLine("FAILED: acknowledged events are missing.");
+                return 1;
+            }
+
+            var cpu = SelfCpu();
+            var writer = await WriterOnlyAsync(Path.Combine(root, "writer"), events, batchSize, concurrency);
+            cpu = SelfCpu() - cpu;
+            result["writer_events_per_second"] = Math.Round(count / writer);
+            result["writer_cpu_seconds"] = Math.Round(cpu.TotalSeconds, 2);
+            Console.WriteLine($"  writer, no HTTP:       {count / writer,10:N0} events/s  ({writer:0.00} s; CPU {cpu.TotalSeconds:0.0} s)");
+
+            var rawAfter = RawInsertBulk(Path.Combine(root, "raw-after"), events);
+            var raw = (rawBefore.Seconds + rawAfter.Seconds) / 2;
+            result["raw_events_per_second"] = Math.Round(count / raw);
+            result["raw_before_events_per_second"] = Math.Round(count / rawBefore.Seconds);
+            result["raw_after_events_per_second"] = Math.Round(count / rawAfter.Seconds);
+            result["raw_cpu_seconds"] = Math.Round((rawBefore.Cpu.TotalSeconds + rawAfter.Cpu.TotalSeconds) / 2, 2);
+            Console.WriteLine($"  raw LiteDB InsertBulk: {count / raw,10:N0} events/s  (mean of {count / rawBefore.Seconds:N0} before and {count / rawAfter.Seconds:N0} after; CPU {rawBefore.Cpu.TotalSeconds:0.0} / {rawAfter.Cpu.TotalSeconds:0.0} s)");
+            var ratio = raw / (double)result["http_seconds"];
+            result["http_to_raw"] = Math.Round(ratio, 3);
+            result["writer_to_raw"] = Math.Round(raw / writer, 3);
+            Console.WriteLine($"  HTTP / raw = {ratio:0.00}x   writer / raw = {raw / writer:0.00}x   (goal: >= 10,000 events/s and >= 0.65x)");
+
+            if (options.String("json") is { } path)
+            {
+                await File.WriteAllTextAsync(path, JsonSerializer.Serialize(result, ServiceDefaults.Json));
+            }
+
+            return 0;
+        }
+        finally
+        {
+            try
+            {
+                Directory.Delete(root, recursive: true);
+            }
+            catch (IOException)
+            {
+                // Temp leftovers only.
+            }
+        }
+    }
+
+    private static TimeSpan SelfCpu()
+    {
+        using var self = Process.GetCurrentProcess();
+        return self.TotalProcessorTime;
+    }
+
+    private static void SeedCatalog(string dataDir)
+    {
+        using var store = new RecEngineStore(new DataDirectory(dataDir));
+        var catalog = new CatalogService(store, new CatalogIndex(store));
+        var signedUp = new DateTime(2025, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+        catalog.UpsertUsers(Enumerable.Range(0, Users).Select(i => new User
+        {
+            Id = $"u{i}", Country = "US", Device = User.Devices[i % User.Devices.Length], SignedUpAt = signedUp,
+        }));
+        catalog.UpsertVideos(Enumerable.Range(0, Videos).Select(i => new Video
+        {
+            Id = $"v{i}", Title = $"Video {i}", Category = $"cat{i % 20}", CreatorId = $"c{i % 500}",
+            DurationSeconds = 30 + (i % 600), UploadedAt = signedUp, Tags = ["bench"],
+        }));
+    }
+
+    /// <summary>Events as the validator would store them: random users, videos and types over the last two weeks.</summary>
+    private static List<InteractionEvent> MakeEvents(string prefix, int count, Random random, DateTime now)
+    {
+        var events = new List<InteractionEvent>(count);
+        for (var i = 0; i < count; i++)
+        {
+            var type = (EventType)random.Next(0, 7);
+            var timestamp = now.AddSeconds(-random.Next(1, 14 * 24 * 3600));
+            events.Add(new InteractionEvent
+            {
+                EventId = $"{prefix}{i:D8}-{random.Next():x8}",
+                UserId = $"u{random.Next(Users)}",
+                VideoId = $"v{random.Next(Videos)}",
+                Type = type,
+                WatchSeconds = type == EventType.Watch ? random.Next(1, 30) : 0,
+                Timestamp = timestamp,
+                Device = User.Devices[random.Next(User.Devices.Length)],
+                Hour = timestamp.Hour,
+                RequestId = type == EventType.Impression ? $"r{random.Next(1_000_000)}" : null,
+                Position = type == EventType.Impression ? random.Next(20) : null,
+            });
+        }
+
+        return events;
+    }
+
+    private static byte[][] Serialize(List<InteractionEvent> events, int batchSize, JsonSerializerOptions json) =>
+        events.Chunk(batchSize).Select(b => JsonSerializer.SerializeToUtf8Bytes(b, json)).ToArray();
+
+    /// <summary>Posts every body once, from <paramref name="concurrency"/> clients; a 503 is retried after its Retry-After.</summary>
+    private static async Task<int> PostBatchesAsync(HttpClient client, byte[][] bodies, int concurrency)
+    {
+        var next = -1;
+        var retries = 0;
+        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
+        {
+            int i;
+            while ((i = Interlocked.Increment(ref next)) < bodies.Length)
+            {
+                while (true)
+                {
+                    using var content = new ByteArrayContent(bodies[i]);
+                    content.Headers.ContentType = JsonType;
+                    using var response = await client.PostAsync("v1/events", content);
+                    if (response.StatusCode == HttpStatusCode.ServiceUnavailable)
+                    {
+                        Interlocked.Increment(ref retries);
+                        await Task.Delay(response.Headers.RetryAfter?.Delta ?? TimeSpan.FromMilliseconds(100));
+                        continue;
+                    }
+
+                    var answer = await response.Content.ReadFromJsonAsync<IngestResponse>(ServiceDefaults.Json);
+                    if (!response.IsSuccessStatusCode || answer is null || answer.Duplicates != 0)
+                    {
+                        throw new InvalidOperationException($"batch {i}: {(int)response.StatusCode} {answer}");
+                    }
+
+                    break;
+                }
+            }
+        }));
+        return retries;
+    }
+
+    private static async Task<double[]> SingleLatenciesAsync(HttpClient client, List<InteractionEvent> events, int concurrency, JsonSerializerOptions json)
+    {
+        var latencies = new double[events.Count];
+        var next = -1;
+        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
+        {
+            int i;
+            while ((i = Interlocked.Increment(ref next)) < events.Count)
+            {
+                using var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(events[i], json));
+                content.Headers.ContentType = JsonType;
+                var started = Stopwatch.GetTimestamp();
+                using var response = await client.PostAsync("v1/events", content);
+                await response.Content.LoadIntoBufferAsync();
+                latencies[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+                if (response.StatusCode != HttpStatusCode.OK)
+                {
+                    throw new InvalidOperationException($"single event {i}: {(int)response.StatusCode}");
+                }
+            }
+        }));
+        Array.Sort(latencies);
+        return latencies;
+    }
+
+    private static void Report(Dictionary<string, object> result, string key, double[] sorted, string label)
+    {
+        double P(double q) => sorted[Math.Max(0, (int)Math.Ceiling(q * sorted.Length) - 1)];
+        result[key + "_p50_ms"] = Math.Round(P(0.50), 3);
+        result[key + "_p99_ms"] = Math.Round(P(0.99), 3);
+        result[key + "_max_ms"] = Math.Round(sorted[^1], 3);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  {label + ":",-30} p50 {P(0.50),7:0.00} ms  p99 {P(0.99),7:0.00} ms  max {sorted[^1],7:0.00} ms  (n={sorted.Length})"));
+    }
+
+    private static long CountStored(string dataDir)
+    {
+        using var store = new RecEngineStore(new DataDirectory(dataDir));
+        using var events = new EventStore(store);
+        return events.Count();
+    }
+
+    /// <summary>The group-commit writer alone, fed the same batches by <paramref name="concurrency"/> tasks: HTTP, JSON and validation left out.</summary>
+    private static async Task<double> WriterOnlyAsync(string dataDir, List<InteractionEvent> events, int batchSize, int concurrency)
+    {
+        using var store = new RecEngineStore(new DataDirectory(dataDir));
+        using var eventStore = new EventStore(store);
+        _ = eventStore.Events;
+        using var writer = new EventWriter(eventStore, [], Options.Create(new EventsOptions()), NullLogger<EventWriter>.Instance);
+        await writer.StartAsync(CancellationToken.None);
+        var batches = events.Chunk(batchSize).ToArray();
+        var next = -1;
+        var started = Stopwatch.GetTimestamp();
+        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
+        {
+            int i;
+            while ((i = Interlocked.Increment(ref next)) < batches.Length)
+            {
+                await writer.WriteAsync(batches[i]);
+            }
+        }));
+        var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        await writer.StopAsync(CancellationToken.None);
+        return seconds;
+    }
+
+    /// <summary>The baseline: the same documents into a fresh file with the same mapper, collation and indexes.</summary>
+    private static (double Seconds, TimeSpan Cpu) RawInsertBulk(string dataDir, List<InteractionEvent> events)
+    {
+        var cpu = SelfCpu();
+        using var store = new RecEngineStore(new DataDirectory(dataDir));
+        using var eventStore = new EventStore(store);
+        var collection = eventStore.Events;
+        var started = Stopwatch.GetTimestamp();
+        var inserted = collection.InsertBulk(events);
+        var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        if (inserted != events.Count)
+        {
+            throw new InvalidOperationException($"InsertBulk stored {inserted} of {events.Count}");
+        }
+
+        return (seconds, SelfCpu() - cpu);
+    }
+}
