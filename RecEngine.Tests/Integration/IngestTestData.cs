@@ -36,7 +36,7 @@ public static class IngestTestData
     /// <summary>Seeds the catalog straight into the LiteDB file of a data directory no process holds.</summary>
     public static void SeedDataDirectory(string dataDir, int users, int videos)
     {
-        using var store = new RecEngineStore(new Hosting.DataDirectory(dataDir));
+        using var store = new RecEngineStore(new RecEngine.Hosting.DataDirectory(dataDir));
         Seed(new CatalogService(store, new CatalogIndex(store)), users, videos);
     }
 
