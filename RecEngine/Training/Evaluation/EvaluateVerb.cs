@@ -6,6 +6,8 @@ using RecEngine.Catalog;
 using RecEngine.Events;
 using RecEngine.Features;
 using RecEngine.Hosting;
+using RecEngine.Ranking;
+using RecEngine.Ranking.Features;
 using RecEngine.Retrieval;
 using RecEngine.Retrieval.Candidates;
 
@@ -23,9 +25,9 @@ internal sealed class EvaluateVerb(
 {
     public string Name => "evaluate";
 
-    public string Summary => "Temporal-holdout evaluation: recall of candidate generation per source (and the oracle on synthetic data).";
+    public string Summary => "Temporal-holdout evaluation: trains retrieval and the ranker before the cut, then reports NDCG/recall/MAP/coverage of ranker, retrieval_only, most_popular (and oracle on synthetic data), head AUC/log-loss, and retrieval recall per source.";
 
-    public string Usage => "[--holdout-days N] [--users N] [--retrieval-k K] [--json FILE]";
+    public string Usage => "[--holdout-days N] [--users N] [--retrieval-k K] [--epochs N] [--json FILE]";
 
     public IReadOnlyList<VerbOption> Options { get; } =
     [
@@ -33,6 +35,8 @@ internal sealed class EvaluateVerb(
         new("users", "users evaluated (sampled deterministically)", "2000"),
         new("retrieval-k", "candidates per user for retrieval recall", "500"),
         new("seed", "seed of the user sample", "7"),
+        new("epochs", "ranker training epochs", "3"),
+        new("candidates", "candidates the ranker orders per user", "500"),
         new("json", "also write the report as JSON to FILE"),
     ];
 
@@ -44,6 +48,8 @@ internal sealed class EvaluateVerb(
         var maxUsers = command.GetInt("users", 2000, min: 1);
         var k = command.GetInt("retrieval-k", 500, min: 1, max: 5000);
         var seed = command.GetInt("seed", 7);
+        var epochs = command.GetInt("epochs", 3, min: 1, max: 100);
+        var poolSize = command.GetInt("candidates", 500, min: 20, max: 5000);
         var clock = Stopwatch.StartNew();
 
         var videos = VideoSnapshot.Build(store, time.GetUtcNow().UtcDateTime);
@@ -74,13 +80,43 @@ internal sealed class EvaluateVerb(
             Console.WriteLine($"  {name,-14} {value:0.000}");
         }
 
+        Console.WriteLine("Training the ranker on impressions before the cut...");
+        var trainSet = RankerDataset.Build(split.Train, videos, model, cut, candidates.Value, cancellationToken: cancellationToken);
+        var trained = RankerModelTrainer.Train(trainSet, new RankerTrainerOptions { Epochs = epochs });
+        Console.WriteLine($"  {trainSet.Count:N0} examples ({trainSet.Watched.Average():P1} watched), {trained.ExamplesPerSecond:N0} examples/s, losses {string.Join(" ", trained.EpochLosses.Select(l => l.ToString("0.0000", CultureInfo.InvariantCulture)))}");
+        using var ranker = OnnxRanker.Load(RankerOnnxExporter.ToBytes(trained.Network), "evaluation", new OnnxRankerOptions(), trained.Spec.DenseWidth, trained.Spec.Categorical.Length);
+        var testSet = RankerDataset.Build(ordered, videos, model, cut, candidates.Value, from: cut, cancellationToken: cancellationToken);
+        var heads = RankerEvaluation.Heads(RankerModelTrainer.Encode(trained.Spec, testSet), ranker);
+        Console.WriteLine($"  held-out impressions {heads.Impressions:N0}: watch head AUC {heads.WatchAuc:0.000} log-loss {heads.WatchLogLoss:0.000}; watch-time head AUC {heads.WatchTimeAuc:0.000} log-loss {heads.WatchTimeLogLoss:0.000}");
+
+        var scorer = new CandidateScorer(ranker, trained.Spec);
+        var models = RankerEvaluation.Run(split, videos, model, scorer, candidates.Value, oracle, users, poolSize, heads.WatchAuc);
+        Console.WriteLine($"{"model",-15} {"ndcg@10",8} {"ndcg@20",8} {"recall@10",10} {"recall@20",10} {"map@20",8} {"coverage",9}");
+        foreach (var (name, m) in models.OrderByDescending(kv => kv.Value.NdcgAt20))
+        {
+            Console.WriteLine($"{name,-15} {m.NdcgAt10,8:0.0000} {m.NdcgAt20,8:0.0000} {m.RecallAt10,10:0.0000} {m.RecallAt20,10:0.0000} {m.MapAt20,8:0.0000} {m.Coverage,9:0.0000}");
+        }
+
         Console.WriteLine($"Done in {clock.Elapsed.TotalSeconds:0.0}s.");
         if (command.GetString("json") is { } path)
         {
             var report = new Dictionary<string, object>
             {
                 ["users_evaluated"] = retrieval.UsersEvaluated,
+                ["k"] = new[] { 10, 20 },
                 ["cut"] = cut,
+                ["models"] = models.ToDictionary(kv => kv.Key, kv => (object)new Dictionary<string, double?>
+                {
+                    ["ndcg@10"] = kv.Value.NdcgAt10,
+                    ["ndcg@20"] = kv.Value.NdcgAt20,
+                    ["recall@10"] = kv.Value.RecallAt10,
+                    ["recall@20"] = kv.Value.RecallAt20,
+                    ["map@20"] = kv.Value.MapAt20,
+                    ["coverage"] = kv.Value.Coverage,
+                    ["auc"] = kv.Value.Auc,
+                }),
+                ["heads"] = heads,
+                ["training"] = new { examples = trainSet.Count, examples_per_second = trained.ExamplesPerSecond, epoch_losses = trained.EpochLosses },
                 ["retrieval"] = new Dictionary<string, object>
                 {
                     ["k"] = k,
