@@ -107,7 +107,7 @@ public sealed class WorldWriter(RecEngineStore store, CatalogService catalog, Ca
                     cancellationToken.ThrowIfCancellationRequested();
                     var count = Math.Min(ChunkSize, events.Count - i);
                     // Insert, not upsert: the store held no events (or --force cleared them), so the id lookup an
-                    // upsert makes first is wasted; it cost about a fifth of the write time in our measurements.
+                    // upsert makes first is wasted (40 us against 42-56 us CPU per event in benchmarks/RESULTS.md).
                     eventStore.Events.InsertBulk(events.GetRange(i, count), count);
                     written += count;
                     progress?.Report(new WriteProgress("events", day, days, written));
