@@ -36,6 +36,7 @@ internal sealed class EvaluateVerb(
         new("retrieval-k", "candidates per user for retrieval recall", "500"),
         new("seed", "seed of the user sample", "7"),
         new("epochs", "ranker training epochs", "3"),
+        new("ranker-days", "days before the cut whose impressions train the ranker; embeddings for its features come from the days before those", "4"),
         new("candidates", "candidates the ranker orders per user", "500"),
         new("json", "also write the report as JSON to FILE"),
     ];
@@ -49,6 +50,7 @@ internal sealed class EvaluateVerb(
         var k = command.GetInt("retrieval-k", 500, min: 1, max: 5000);
         var seed = command.GetInt("seed", 7);
         var epochs = command.GetInt("epochs", 3, min: 1, max: 100);
+        var rankerDays = command.GetInt("ranker-days", 4, min: 1, max: 365);
         var poolSize = command.GetInt("candidates", 500, min: 20, max: 5000);
         var clock = Stopwatch.StartNew();
 
@@ -80,8 +82,14 @@ internal sealed class EvaluateVerb(
             Console.WriteLine($"  {name,-14} {value:0.000}");
         }
 
-        Console.WriteLine("Training the ranker on impressions before the cut...");
-        var trainSet = RankerDataset.Build(split.Train, videos, model, cut, candidates.Value, cancellationToken: cancellationToken);
+        // The ranker's embedding features must come from a model that never saw the outcomes it learns from:
+        // an ALS trained on the same window scores watched pairs high because it was fitted to them (measured:
+        // held-out AUC 0.59 with in-sample embeddings). So embeddings for training examples come from the days
+        // before the ranker's own window, as serving's come from days before the request.
+        var rankerFrom = cut.AddDays(-rankerDays);
+        Console.WriteLine($"Training the ranker on impressions from {rankerFrom:u} to the cut, with embeddings trained before {rankerFrom:u}...");
+        using var featureModel = RetrievalTrainer.Train(split.Train.Where(e => e.Timestamp < rankerFrom), videos, als.Value, index.Value, cancellationToken);
+        var trainSet = RankerDataset.Build(split.Train, videos, featureModel, cut, candidates.Value, from: rankerFrom, cancellationToken: cancellationToken);
         var trained = RankerModelTrainer.Train(trainSet, new RankerTrainerOptions { Epochs = epochs });
         Console.WriteLine($"  {trainSet.Count:N0} examples ({trainSet.Watched.Average():P1} watched), {trained.ExamplesPerSecond:N0} examples/s, losses {string.Join(" ", trained.EpochLosses.Select(l => l.ToString("0.0000", CultureInfo.InvariantCulture)))}");
         using var ranker = OnnxRanker.Load(RankerOnnxExporter.ToBytes(trained.Network), "evaluation", new OnnxRankerOptions(), trained.Spec.DenseWidth, trained.Spec.Categorical.Length);
