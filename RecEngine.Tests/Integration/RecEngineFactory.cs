@@ -18,7 +18,14 @@ public sealed class RecEngineFactory : WebApplicationFactory<Program>
     public RecEngineFactory(IDictionary<string, string?>? settings = null, FakeTimeProvider? time = null)
     {
         DataDir = Path.Combine(Path.GetTempPath(), "recengine-tests", Guid.NewGuid().ToString("N"));
-        _settings = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>()) { ["RecEngine:DataDir"] = DataDir };
+        // The factory runs Program through `serve`; tests bring their own data instead of the demo world.
+        _settings = new Dictionary<string, string?> { ["RecEngine:FirstRunDemo"] = "false" };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            _settings[key] = value;
+        }
+
+        _settings["RecEngine:DataDir"] = DataDir;
         Time = time;
     }
 

@@ -35,7 +35,7 @@ public sealed class RecEngineProcess : IAsyncDisposable
     }
 
     /// <summary>Starts <c>serve</c> and returns once <c>/health/live</c> answers 200.</summary>
-    public static async Task<RecEngineProcess> StartAsync(string dataDir, TimeSpan timeout)
+    public static async Task<RecEngineProcess> StartAsync(string dataDir, TimeSpan timeout, params string[] extraArgs)
     {
         var port = FreePort();
         var dll = Path.Combine(AppContext.BaseDirectory, "RecEngine.dll");
@@ -46,7 +46,7 @@ public sealed class RecEngineProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[] { dll, "serve", "--urls", $"http://127.0.0.1:{port}", $"--RecEngine:DataDir={dataDir}" })
+        foreach (var arg in new[] { dll, "serve", "--urls", $"http://127.0.0.1:{port}", $"--RecEngine:DataDir={dataDir}" }.Concat(extraArgs))
         {
             start.ArgumentList.Add(arg);
         }

@@ -11,6 +11,12 @@ public sealed record RecEngineOptions
     [Required]
     public string DataDir { get; init; } = "data/local";
 
+    /// <summary>
+    /// Whether <c>serve</c> on an empty data directory first generates the demo world (and whatever else the first-run
+    /// steps do). Off for tests and for deployments that import their own data.
+    /// </summary>
+    public bool FirstRunDemo { get; init; } = true;
+
     /// <summary>Key required in <c>X-Api-Key</c> by admin endpoints. Empty means admin endpoints are refused.</summary>
     public string AdminApiKey { get; init; } = "";
 }

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Options;
 using RecEngine.Catalog;
 
 namespace RecEngine.Hosting;
@@ -22,7 +23,7 @@ internal sealed class ServeVerb : IVerb
         var store = app.Services.GetRequiredService<RecEngineStore>();
         var dataDir = app.Services.GetRequiredService<DataDirectory>();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("RecEngine.Serve");
-        if (store.IsEmpty)
+        if (app.Services.GetRequiredService<IOptions<RecEngineOptions>>().Value.FirstRunDemo && store.IsEmpty)
         {
             logger.LogInformation("Empty data directory {DataDir}: running first-run set-up", dataDir.Root);
             foreach (var step in app.Services.GetServices<IFirstRunStep>().OrderBy(s => s.Order))

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using RecEngine.Hosting;
 using Spectre.Console;
 
 namespace RecEngine.Simulation;
@@ -22,7 +23,7 @@ public static class GenerateProgressDisplay
                 .StartAsync(async context =>
                 {
                     var tasks = Stages.ToDictionary(s => s, s => context.AddTask(s, autoStart: false));
-                    var progress = new SynchronousProgress(p =>
+                    var progress = new ProgressDisplay.SyncProgress<WriteProgress>(p =>
                     {
                         var task = tasks[p.Stage];
                         task.StartTask();
@@ -40,7 +41,7 @@ public static class GenerateProgressDisplay
         var output = plainOutput ?? Console.Out;
         var lastLine = Stopwatch.GetTimestamp();
         var lastStage = "";
-        var plain = new SynchronousProgress(p =>
+        var plain = new ProgressDisplay.SyncProgress<WriteProgress>(p =>
         {
             // A line per stage start and end, otherwise at most one every five seconds.
             var boundary = p.Stage != lastStage || p.Done == p.Total;
@@ -60,11 +61,5 @@ public static class GenerateProgressDisplay
             }
         });
         return await Task.Run(() => work(plain));
-    }
-
-    /// <summary>Reports on the reporting thread (unlike <see cref="Progress{T}"/>, which posts to the pool out of order).</summary>
-    private sealed class SynchronousProgress(Action<WriteProgress> report) : IProgress<WriteProgress>
-    {
-        public void Report(WriteProgress value) => report(value);
     }
 }
