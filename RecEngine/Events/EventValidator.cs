@@ -22,92 +22,94 @@ public sealed class EventValidator(CatalogIndex catalog, TimeProvider time, IOpt
         var latest = time.GetUtcNow().UtcDateTime + options.Value.ClockSkew;
         for (var i = 0; i < inputs.Count; i++)
         {
-            var prefix = inputs.Count == 1 && i == 0 ? "" : $"[{i}].";
             var input = inputs[i];
             if (input is null)
             {
+                errors.Item = null;
                 errors.Add($"[{i}]", "must be an event object, not null.");
                 continue;
             }
 
+            errors.Item = inputs.Count == 1 ? null : i;
             var before = errors.Count;
-            var ev = Validate(input, prefix, latest, errors);
+            var ev = Validate(input, latest, errors);
             if (errors.Count == before)
             {
                 events.Add(ev);
             }
         }
 
+        errors.Item = null;
         return (events, errors);
     }
 
-    private InteractionEvent Validate(EventInput input, string prefix, DateTime latest, ValidationErrors errors)
+    private InteractionEvent Validate(EventInput input, DateTime latest, ValidationErrors errors)
     {
-        errors.RequireId(prefix + "event_id", input.EventId);
-        if (errors.RequireId(prefix + "user_id", input.UserId) && !catalog.UserExists(input.UserId!))
+        errors.RequireId("event_id", input.EventId);
+        if (errors.RequireId("user_id", input.UserId) && !catalog.UserExists(input.UserId!))
         {
-            errors.Add(prefix + "user_id", $"unknown user '{input.UserId}'.");
+            errors.Add("user_id", $"unknown user '{input.UserId}'.");
         }
 
         var duration = 0d;
-        if (errors.RequireId(prefix + "video_id", input.VideoId) && !catalog.TryGetVideoDuration(input.VideoId!, out duration))
+        if (errors.RequireId("video_id", input.VideoId) && !catalog.TryGetVideoDuration(input.VideoId!, out duration))
         {
-            errors.Add(prefix + "video_id", $"unknown video '{input.VideoId}'.");
+            errors.Add("video_id", $"unknown video '{input.VideoId}'.");
         }
 
         EventType type = default;
         if (string.IsNullOrEmpty(input.Type))
         {
-            errors.Add(prefix + "type", "is required.");
+            errors.Add("type", "is required.");
         }
         else if (!TryParseType(input.Type, out type))
         {
-            errors.Add(prefix + "type", "must be one of impression, click, watch, like, share, skip, hide.");
+            errors.Add("type", "must be one of impression, click, watch, like, share, skip, hide.");
         }
 
         var watch = input.WatchSeconds ?? 0;
         if (!double.IsFinite(watch) || watch < 0)
         {
-            errors.Add(prefix + "watch_seconds", "must be zero or more.");
+            errors.Add("watch_seconds", "must be zero or more.");
         }
         else if (duration > 0 && watch > MaxWatchToDuration * duration)
         {
-            errors.Add(prefix + "watch_seconds", $"must be at most {MaxWatchToDuration}x the video's duration ({duration:0.#} s).");
+            errors.Add("watch_seconds", $"must be at most {MaxWatchToDuration}x the video's duration ({duration:0.#} s).");
         }
 
         // LiteDB keeps milliseconds: truncate here so what listeners see equals what a reload reads.
         var timestamp = input.Timestamp is { } ts ? TruncateToMilliseconds(ts.ToUniversalTime()) : default;
         if (input.Timestamp is null)
         {
-            errors.Add(prefix + "timestamp", "is required (ISO 8601, UTC).");
+            errors.Add("timestamp", "is required (ISO 8601, UTC).");
         }
         else if (timestamp > latest)
         {
-            errors.Add(prefix + "timestamp", "is in the future beyond the allowed clock skew.");
+            errors.Add("timestamp", "is in the future beyond the allowed clock skew.");
         }
         else if (timestamp < Earliest)
         {
-            errors.Add(prefix + "timestamp", "is before 1990.");
+            errors.Add("timestamp", "is before 1990.");
         }
 
         if (input.Device is not null && !User.Devices.Contains(input.Device))
         {
-            errors.Add(prefix + "device", $"must be one of {string.Join(", ", User.Devices)}.");
+            errors.Add("device", $"must be one of {string.Join(", ", User.Devices)}.");
         }
 
         if (input.Hour is < 0 or > 23)
         {
-            errors.Add(prefix + "hour", "must be 0-23.");
+            errors.Add("hour", "must be 0-23.");
         }
 
         if (input.RequestId is not null)
         {
-            errors.RequireId(prefix + "request_id", input.RequestId);
+            errors.RequireId("request_id", input.RequestId);
         }
 
         if (input.Position is < 0 or > 10_000)
         {
-            errors.Add(prefix + "position", "must be 0-10000.");
+            errors.Add("position", "must be 0-10000.");
         }
 
         return new InteractionEvent

@@ -110,37 +110,10 @@ public sealed partial class EventWriter : BackgroundService
         {
             using (_store.EnterCommit())
             {
-                var db = _store.Database;
-                var col = _store.Events;
-                db.BeginTrans();
-                try
+                if (!TryInsertAllNew(group, count, results, inserted))
                 {
-                    for (var g = 0; g < group.Count; g++)
-                    {
-                        int stored = 0, duplicates = 0;
-                        foreach (var ev in group[g].Events)
-                        {
-                            // Upsert reports whether the id was new: a retried event is stored once and counted once.
-                            if (col.Upsert(ev))
-                            {
-                                inserted.Add(ev);
-                                stored++;
-                            }
-                            else
-                            {
-                                duplicates++;
-                            }
-                        }
-
-                        results[g] = new CommitResult(stored, duplicates);
-                    }
-
-                    db.Commit();
-                }
-                catch
-                {
-                    db.Rollback();
-                    throw;
+                    inserted.Clear();
+                    UpsertOneByOne(group, results, inserted);
                 }
 
                 foreach (var listener in _listeners)
@@ -178,6 +151,84 @@ public sealed partial class EventWriter : BackgroundService
         for (var g = 0; g < group.Count; g++)
         {
             group[g].Completion.TrySetResult(results[g]);
+        }
+    }
+
+    /// <summary>
+    /// The common case, no event stored before: one bulk insert. Ids repeated inside the group count as duplicates.
+    /// If any id is already stored LiteDB refuses the insert and rolls the transaction back; returns false then.
+    /// </summary>
+    private bool TryInsertAllNew(List<PendingWrite> group, int count, CommitResult[] results, List<InteractionEvent> inserted)
+    {
+        var seen = new HashSet<string>(count, StringComparer.Ordinal);
+        for (var g = 0; g < group.Count; g++)
+        {
+            var before = inserted.Count;
+            foreach (var ev in group[g].Events)
+            {
+                if (seen.Add(ev.EventId))
+                {
+                    inserted.Add(ev);
+                }
+            }
+
+            var stored = inserted.Count - before;
+            results[g] = new CommitResult(stored, group[g].Events.Count - stored);
+        }
+
+        var db = _store.Database;
+        db.BeginTrans();
+        try
+        {
+            _store.Events.InsertBulk(inserted);
+            db.Commit();
+            return true;
+        }
+        catch (LiteDB.LiteException ex) when (ex.ErrorCode == LiteDB.LiteException.INDEX_DUPLICATE_KEY)
+        {
+            db.Rollback();
+            return false;
+        }
+        catch
+        {
+            db.Rollback();
+            throw;
+        }
+    }
+
+    /// <summary>Retries present: upsert event by event, since Upsert tells whether each id was new.</summary>
+    private void UpsertOneByOne(List<PendingWrite> group, CommitResult[] results, List<InteractionEvent> inserted)
+    {
+        var db = _store.Database;
+        var col = _store.Events;
+        db.BeginTrans();
+        try
+        {
+            for (var g = 0; g < group.Count; g++)
+            {
+                int stored = 0, duplicates = 0;
+                foreach (var ev in group[g].Events)
+                {
+                    if (col.Upsert(ev))
+                    {
+                        inserted.Add(ev);
+                        stored++;
+                    }
+                    else
+                    {
+                        duplicates++;
+                    }
+                }
+
+                results[g] = new CommitResult(stored, duplicates);
+            }
+
+            db.Commit();
+        }
+        catch
+        {
+            db.Rollback();
+            throw;
         }
     }
 
