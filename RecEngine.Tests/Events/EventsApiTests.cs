@@ -62,6 +62,21 @@ public sealed class EventsApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task APartlyRetriedBatchStoresOnlyTheNewEvents()
+    {
+        var first = Enumerable.Range(0, 10).Select(i => TestWorld.Event($"p{i}")).ToArray();
+        var overlapping = Enumerable.Range(5, 10).Select(i => TestWorld.Event($"p{i}")).ToArray();
+        await HttpAssert.StatusAsync(HttpStatusCode.OK, await _client.PostAsJsonAsync("/v1/events", first));
+        var response = await _client.PostAsJsonAsync("/v1/events", overlapping);
+        await HttpAssert.StatusAsync(HttpStatusCode.OK, response);
+
+        Assert.Equal(new IngestResponse(5, 5), await response.Content.ReadFromJsonAsync<IngestResponse>(TestJson.Options));
+        Assert.Equal(15, StoredEvents());
+        var features = await _client.GetFromJsonAsync<FeaturesView>("/v1/users/u1/features", TestJson.Options);
+        Assert.Equal(15, features!.Watches);
+    }
+
+    [Fact]
     public async Task DuplicateIdsInsideOneBatchAreStoredOnce()
     {
         var batch = new[] { TestWorld.Event("same"), TestWorld.Event("same") };
