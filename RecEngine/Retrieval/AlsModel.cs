@@ -31,6 +31,9 @@ public sealed class AlsModel
 
     public float[] ItemFactors { get; }
 
+    /// <summary>Y^T Y of the item factors (row-major, Factors x Factors), kept for fold-in and saved with the model.</summary>
+    internal double[] ItemGramian => _itemGramian;
+
     public ReadOnlySpan<float> UserVector(int user) => UserFactors.AsSpan(user * Factors, Factors);
 
     public ReadOnlySpan<float> ItemVector(int item) => ItemFactors.AsSpan(item * Factors, Factors);

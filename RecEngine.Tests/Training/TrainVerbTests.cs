@@ -1,0 +1,67 @@
+using RecEngine.Features.Spec;
+using RecEngine.Ranking;
+using RecEngine.Tests.Integration;
+using RecEngine.Training;
+
+namespace RecEngine.Tests.Training;
+
+/// <summary>The real executable: generate a tiny world, train, and check the written model version.</summary>
+public sealed class TrainVerbTests : IDisposable
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(120);
+    private readonly string _dataDir = Path.Combine(Path.GetTempPath(), "recengine-tests", Guid.NewGuid().ToString("N"));
+
+    [Fact]
+    public async Task TrainWritesACompleteVerifiableModelVersion()
+    {
+        var dataSwitch = $"--RecEngine:DataDir={_dataDir}";
+        var generate = await CliProcess.RunAsync(Timeout, "generate", "--users", "150", "--videos", "120", "--days", "5", "--seed", "3", dataSwitch);
+        Assert.True(generate.ExitCode == 0, generate.StdErr + generate.StdOut);
+
+        var train = await CliProcess.RunAsync(Timeout, "train", "--window-days", "5", "--ranker-days", "2", "--epochs", "1", dataSwitch);
+        Assert.True(train.ExitCode == 0, train.StdErr + train.StdOut);
+
+        var version = Assert.Single(Directory.GetDirectories(Path.Combine(_dataDir, "models")));
+        Assert.StartsWith("v", Path.GetFileName(version), StringComparison.Ordinal);
+        foreach (var file in new[] { "ranker.onnx", "feature_spec.json", "als.bin", "videos.json", "metrics.json", ModelArtifacts.Manifest })
+        {
+            Assert.True(File.Exists(Path.Combine(version, file)), file);
+        }
+
+        Assert.Empty(ModelArtifacts.Verify(version));
+
+        // The ranker loads with the widths its feature statistics describe.
+        var spec = FittedFeatureSpec.Load(Path.Combine(version, "feature_spec.json"));
+        using var ranker = OnnxRanker.Load(Path.Combine(version, "ranker.onnx"), "test", new OnnxRankerOptions(), spec.DenseWidth, spec.Categorical.Length);
+        Assert.Equal(spec.DenseWidth, ranker.DenseFeatures);
+
+        // ALS round-trips, and fold-in works from the loaded model.
+        var als = ModelArtifacts.LoadAls(Path.Combine(version, "als.bin"));
+        Assert.Equal(120, als.ItemCount);
+        Assert.Equal(64, als.Factors);
+        Assert.Equal(64, als.FoldIn([0, 1], [5f, 3f]).Length);
+
+        // A corrupted file is caught by its checksum.
+        await File.AppendAllTextAsync(Path.Combine(version, "metrics.json"), " ");
+        Assert.Equal(["metrics.json"], ModelArtifacts.Verify(version));
+    }
+
+    [Fact]
+    public async Task TrainOnAnEmptyDataDirSaysWhatToDo()
+    {
+        var train = await CliProcess.RunAsync(Timeout, "train", $"--RecEngine:DataDir={_dataDir}");
+        Assert.Equal(1, train.ExitCode);
+        Assert.Contains("generate", train.StdErr, StringComparison.Ordinal);
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(_dataDir, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}

@@ -1,0 +1,99 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using RecEngine.Catalog;
+using RecEngine.Events;
+using RecEngine.Features;
+using RecEngine.Hosting;
+using RecEngine.Retrieval;
+using RecEngine.Retrieval.Candidates;
+
+namespace RecEngine.Training;
+
+/// <summary>
+/// <c>train</c>: embeddings and ranker from the last N days of events, written as a model version under
+/// <c>models/&lt;version&gt;/</c>. Promotion and serving from the registry are not built yet.
+/// </summary>
+internal sealed class TrainVerb(
+    RecEngineStore store,
+    EventStore events,
+    DataDirectory dataDir,
+    IOptions<AlsOptions> als,
+    IOptions<VectorIndexOptions> index,
+    IOptions<CandidateOptions> candidates,
+    TimeProvider time) : IVerb
+{
+    public string Name => "train";
+
+    public string Summary => "Train embeddings and the ranker on a rolling window of events and write a model version to models/<version>/.";
+
+    public string Usage => "[--window-days N] [--ranker-days N] [--epochs N]";
+
+    public IReadOnlyList<VerbOption> Options { get; } =
+    [
+        new("window-days", "days of events, counted back from the newest event", "14"),
+        new("ranker-days", "the last N days' impressions train the ranker; embeddings for its features come from the days before", "4"),
+        new("epochs", "ranker training epochs", "3"),
+    ];
+
+    public string? ServerAlternative => "POST /v1/models/retrain (not built yet)";
+
+    public Task<int> RunAsync(WebApplication app, CommandLine command, CancellationToken cancellationToken)
+    {
+        var windowDays = command.GetInt("window-days", 14, min: 1, max: 3650);
+        var rankerDays = command.GetInt("ranker-days", 4, min: 1, max: 3650);
+        var epochs = command.GetInt("epochs", 3, min: 1, max: 100);
+        if (rankerDays >= windowDays)
+        {
+            throw new VerbUsageException("--ranker-days must be less than --window-days: the embeddings for the ranker's features need earlier days.");
+        }
+
+        var clock = Stopwatch.StartNew();
+        var now = time.GetUtcNow().UtcDateTime;
+        var videos = VideoSnapshot.Build(store, now);
+        var newest = events.Events.Query().OrderByDescending(e => e.Timestamp).Limit(1).FirstOrDefault();
+        if (videos.Count == 0 || newest is null)
+        {
+            Console.Error.WriteLine("The data directory has no videos or no events: run 'generate' or 'import movielens' first.");
+            return Task.FromResult(1);
+        }
+
+        var end = newest.Timestamp.AddMilliseconds(1);
+        var start = end.AddDays(-windowDays);
+        var rankerFrom = end.AddDays(-rankerDays);
+        var window = events.InWindow(start, end).ToList();
+        Console.WriteLine($"Window {start:u} to {end:u}: {window.Count:N0} events, {videos.Count:N0} videos.");
+
+        using var retrieval = RetrievalTrainer.Train(window, videos, als.Value, index.Value, cancellationToken);
+        Console.WriteLine($"Embeddings: {retrieval.UserIds.Length:N0} users x {retrieval.Als.Factors} factors ({clock.Elapsed.TotalSeconds:0.0}s).");
+        using var featureModel = RetrievalTrainer.Train(window.Where(e => e.Timestamp < rankerFrom), videos, als.Value, index.Value, cancellationToken);
+        var dataset = RankerDataset.Build(window, videos, featureModel, end, candidates.Value, from: rankerFrom, cancellationToken: cancellationToken);
+        var ranker = RankerModelTrainer.Train(dataset, new RankerTrainerOptions { Epochs = epochs });
+        Console.WriteLine($"Ranker: {dataset.Count:N0} examples, {ranker.ExamplesPerSecond:N0} examples/s, losses {string.Join(" ", ranker.EpochLosses.Select(l => l.ToString("0.0000", CultureInfo.InvariantCulture)))}.");
+
+        var version = "v" + now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
+        var path = ModelArtifacts.Write(dataDir, version, dir =>
+        {
+            RankerOnnxExporter.Save(ranker.Network, Path.Combine(dir, "ranker.onnx"));
+            ranker.Spec.Save(Path.Combine(dir, "feature_spec.json"));
+            ModelArtifacts.SaveAls(retrieval.Als, Path.Combine(dir, "als.bin"));
+            File.WriteAllText(Path.Combine(dir, "videos.json"), JsonSerializer.Serialize(videos.Ids));
+            File.WriteAllText(Path.Combine(dir, "metrics.json"), JsonSerializer.Serialize(new
+            {
+                version,
+                window_start = start,
+                window_end = end,
+                events = window.Count,
+                users = retrieval.UserIds.Length,
+                videos = videos.Count,
+                ranker_examples = dataset.Count,
+                ranker_epoch_losses = ranker.EpochLosses,
+                ranker_examples_per_second = ranker.ExamplesPerSecond,
+                seconds = clock.Elapsed.TotalSeconds,
+            }, ServiceDefaults.Json));
+        });
+        Console.WriteLine($"Wrote model version {version} to {path} in {clock.Elapsed.TotalSeconds:0.0}s.");
+        return Task.FromResult(0);
+    }
+}
