@@ -20,4 +20,13 @@ public static class RecEngineMetrics
 
     public static readonly Gauge IngestQueueEvents = Metrics.CreateGauge(
         "recengine_ingest_queue_events", "Events queued for the writer and not yet committed.");
+
+    public static readonly Gauge DriftPsi = Metrics.CreateGauge(
+        "recengine_drift_psi", "Population Stability Index of each monitored feature at the last drift check.", "feature");
+
+    public static readonly Gauge DriftAdjustedPValue = Metrics.CreateGauge(
+        "recengine_drift_adjusted_p_value", "Multiple-testing-adjusted p-value of each monitored feature at the last drift check.", "feature");
+
+    public static readonly Gauge DriftState = Metrics.CreateGauge(
+        "recengine_drift_state", "State of each monitored feature: -1 insufficient data, 0 ok, 1 warn, 2 drift.", "feature");
 }

@@ -1,3 +1,4 @@
+using RecEngine.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace RecEngine.Monitoring;
@@ -121,9 +122,27 @@ public sealed partial class DriftMonitor : BackgroundService
         }
 
         var report = _detector.Check(reference, window, _time.GetUtcNow());
+        Export(report);
         Record(report);
         Announce(report);
         return report;
+    }
+
+    /// <summary>Per-feature scores to Prometheus (/metrics), so dashboards and alerts see drift without polling the API.</summary>
+    private static void Export(DriftReport report)
+    {
+        foreach (var f in report.Features)
+        {
+            RecEngineMetrics.DriftPsi.WithLabels(f.Feature).Set(f.Psi ?? double.NaN);
+            RecEngineMetrics.DriftAdjustedPValue.WithLabels(f.Feature).Set(f.AdjustedPValue ?? double.NaN);
+            RecEngineMetrics.DriftState.WithLabels(f.Feature).Set(f.State switch
+            {
+                DriftState.Ok => 0,
+                DriftState.Warn => 1,
+                DriftState.Drift => 2,
+                _ => -1,
+            });
+        }
     }
 
     private void Record(DriftReport report)

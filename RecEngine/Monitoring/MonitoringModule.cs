@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using RecEngine.Events;
 
 namespace RecEngine.Monitoring;
 
@@ -16,6 +17,8 @@ public static class MonitoringModule
         builder.Services.TryAddSingleton(sp => new InMemoryDriftDataSource(
             sp.GetRequiredService<IOptions<MonitoringOptions>>().Value.LiveWindowCapacity, sp.GetRequiredService<TimeProvider>()));
         builder.Services.TryAddSingleton<IDriftDataSource>(sp => sp.GetRequiredService<InMemoryDriftDataSource>());
+        // Ingested events feed the live window (device mix, outcome rates, hours, watch seconds).
+        builder.Services.AddSingleton<IEventCommitListener>(sp => new EventDriftRecorder(sp.GetRequiredService<InMemoryDriftDataSource>()));
         builder.Services.AddSingleton<DriftMonitor>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<DriftMonitor>());
         return builder;
