@@ -19,6 +19,7 @@ public static class MonitoringModule
         builder.Services.TryAddSingleton<IDriftDataSource>(sp => sp.GetRequiredService<InMemoryDriftDataSource>());
         // Ingested events feed the live window (device mix, outcome rates, hours, watch seconds).
         builder.Services.AddSingleton<IEventCommitListener>(sp => new EventDriftRecorder(sp.GetRequiredService<InMemoryDriftDataSource>()));
+        builder.Services.AddHostedService<DriftReferenceBootstrap>();
         builder.Services.AddSingleton<DriftMonitor>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<DriftMonitor>());
         return builder;

@@ -1,0 +1,57 @@
+using Microsoft.Extensions.Options;
+using RecEngine.Events;
+
+namespace RecEngine.Monitoring;
+
+/// <summary>
+/// Until the model registry stores a reference profile with each version, the live window is compared with the
+/// last day of stored events before the server started. Built in the background, so start-up does not wait.
+/// </summary>
+public sealed partial class DriftReferenceBootstrap(
+    EventStore events,
+    InMemoryDriftDataSource source,
+    IOptions<MonitoringOptions> options,
+    TimeProvider time,
+    ILogger<DriftReferenceBootstrap> logger) : BackgroundService
+{
+    public static readonly TimeSpan Window = TimeSpan.FromDays(1);
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => Task.Run(() =>
+    {
+        try
+        {
+            Build();
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogFailed(ex);
+        }
+    }, stoppingToken);
+
+    /// <summary>Sets the reference from the day of events before the newest one; false when there are none or one is set.</summary>
+    internal bool Build()
+    {
+        if (source.Reference is not null)
+        {
+            return false;
+        }
+
+        var newest = events.Events.Query().OrderByDescending(e => e.Timestamp).Limit(1).FirstOrDefault();
+        if (newest is null)
+        {
+            return false;
+        }
+
+        var end = newest.Timestamp.AddMilliseconds(1);
+        var reference = EventDriftFeatures.Reference(events.InWindow(end - Window, end), $"events-{end:yyyyMMdd}", time.GetUtcNow(), options.Value);
+        source.SetReference(reference);
+        LogBuilt(reference.ModelVersion, reference.Features.Count);
+        return true;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Drift reference {Version} built from stored events: {Features} features")]
+    private partial void LogBuilt(string version, int features);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Building the drift reference from stored events failed; drift checks wait for a reference")]
+    private partial void LogFailed(Exception ex);
+}
