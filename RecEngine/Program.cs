@@ -6,6 +6,7 @@ using RecEngine.Hosting;
 using RecEngine.Monitoring;
 using RecEngine.Ranking;
 using RecEngine.Retrieval;
+using RecEngine.Serving;
 using RecEngine.Simulation;
 using RecEngine.Training;
 
@@ -19,6 +20,7 @@ builder.AddRetrieval();
 builder.AddRanking();
 builder.AddTraining();
 builder.AddMonitoring();
+builder.AddServing();
 builder.AddSimulation();
 
 var app = builder.Build();
@@ -26,4 +28,5 @@ app.MapServiceDefaults();
 app.MapCatalogApi();
 app.MapEventsApi();
 app.MapMonitoringApi();
+app.MapRecommendationsApi();
 return await app.RunVerbAsync(command);

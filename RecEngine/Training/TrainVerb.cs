@@ -15,14 +15,7 @@ namespace RecEngine.Training;
 /// <c>train</c>: embeddings and ranker from the last N days of events, written as a model version under
 /// <c>models/&lt;version&gt;/</c>. Promotion and serving from the registry are not built yet.
 /// </summary>
-internal sealed class TrainVerb(
-    RecEngineStore store,
-    EventStore events,
-    DataDirectory dataDir,
-    IOptions<AlsOptions> als,
-    IOptions<VectorIndexOptions> index,
-    IOptions<CandidateOptions> candidates,
-    TimeProvider time) : IVerb
+internal sealed class TrainVerb(ModelTraining training) : IVerb
 {
     public string Name => "train";
 
@@ -49,28 +42,51 @@ internal sealed class TrainVerb(
             throw new VerbUsageException("--ranker-days must be less than --window-days: the embeddings for the ranker's features need earlier days.");
         }
 
+        var version = training.Train(windowDays, rankerDays, epochs, Console.Out, cancellationToken);
+        if (version is null)
+        {
+            Console.Error.WriteLine("The data directory has no videos or no events: run 'generate' or 'import movielens' first.");
+            return Task.FromResult(1);
+        }
+
+        return Task.FromResult(0);
+    }
+}
+
+/// <summary>Trains a model version from the store; used by <c>train</c> and by the first start of <c>serve</c>.</summary>
+public sealed class ModelTraining(
+    RecEngineStore store,
+    EventStore events,
+    DataDirectory dataDir,
+    IOptions<AlsOptions> als,
+    IOptions<VectorIndexOptions> index,
+    IOptions<CandidateOptions> candidates,
+    TimeProvider time)
+{
+    /// <summary>Writes a new version and returns its folder, or null when there is nothing to train on.</summary>
+    public string? Train(int windowDays, int rankerDays, int epochs, TextWriter output, CancellationToken cancellationToken)
+    {
         var clock = Stopwatch.StartNew();
         var now = time.GetUtcNow().UtcDateTime;
         var videos = VideoSnapshot.Build(store, now);
         var newest = events.Events.Query().OrderByDescending(e => e.Timestamp).Limit(1).FirstOrDefault();
         if (videos.Count == 0 || newest is null)
         {
-            Console.Error.WriteLine("The data directory has no videos or no events: run 'generate' or 'import movielens' first.");
-            return Task.FromResult(1);
+            return null;
         }
 
         var end = newest.Timestamp.AddMilliseconds(1);
         var start = end.AddDays(-windowDays);
         var rankerFrom = end.AddDays(-rankerDays);
         var window = events.InWindow(start, end).ToList();
-        Console.WriteLine($"Window {start:u} to {end:u}: {window.Count:N0} events, {videos.Count:N0} videos.");
+        output.WriteLine($"Window {start:u} to {end:u}: {window.Count:N0} events, {videos.Count:N0} videos.");
 
         using var retrieval = RetrievalTrainer.Train(window, videos, als.Value, index.Value, cancellationToken);
-        Console.WriteLine($"Embeddings: {retrieval.UserIds.Length:N0} users x {retrieval.Als.Factors} factors ({clock.Elapsed.TotalSeconds:0.0}s).");
+        output.WriteLine($"Embeddings: {retrieval.UserIds.Length:N0} users x {retrieval.Als.Factors} factors ({clock.Elapsed.TotalSeconds:0.0}s).");
         using var featureModel = RetrievalTrainer.Train(window.Where(e => e.Timestamp < rankerFrom), videos, als.Value, index.Value, cancellationToken);
         var dataset = RankerDataset.Build(window, videos, featureModel, end, candidates.Value, from: rankerFrom, cancellationToken: cancellationToken);
         var ranker = RankerModelTrainer.Train(dataset, new RankerTrainerOptions { Epochs = epochs });
-        Console.WriteLine($"Ranker: {dataset.Count:N0} examples, {ranker.ExamplesPerSecond:N0} examples/s, losses {string.Join(" ", ranker.EpochLosses.Select(l => l.ToString("0.0000", CultureInfo.InvariantCulture)))}.");
+        output.WriteLine($"Ranker: {dataset.Count:N0} examples, {ranker.ExamplesPerSecond:N0} examples/s, losses {string.Join(" ", ranker.EpochLosses.Select(l => l.ToString("0.0000", CultureInfo.InvariantCulture)))}.");
 
         var version = "v" + now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
         var path = ModelArtifacts.Write(dataDir, version, dir =>
@@ -93,7 +109,7 @@ internal sealed class TrainVerb(
                 seconds = clock.Elapsed.TotalSeconds,
             }, ServiceDefaults.Json));
         });
-        Console.WriteLine($"Wrote model version {version} to {path} in {clock.Elapsed.TotalSeconds:0.0}s.");
-        return Task.FromResult(0);
+        output.WriteLine($"Wrote model version {version} to {path} in {clock.Elapsed.TotalSeconds:0.0}s.");
+        return path;
     }
 }

@@ -12,6 +12,8 @@ public static class TrainingModule
         builder.Services.TryAddSingleton<IRelevanceOracle, NoRelevanceOracle>();
         builder.Services.AddSingleton<IVerb, EvaluateVerb>();
         builder.Services.AddSingleton<IVerb, TrainVerb>();
+        builder.Services.AddSingleton<ModelTraining>();
+        builder.Services.AddSingleton<IFirstRunStep, FirstModelStep>();
         return builder;
     }
 }

@@ -1,0 +1,81 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.AspNetCore.Mvc;
+
+namespace RecEngine.Tests.Integration;
+
+public sealed class RecommendationsTests : IDisposable
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(120);
+    private readonly string _dataDir = Path.Combine(Path.GetTempPath(), "recengine-tests", Guid.NewGuid().ToString("N"));
+
+    [Fact]
+    public async Task WithoutAModelTheAnswerIs503AndBadKIs400()
+    {
+        await using var factory = new RecEngineFactory();
+        using var client = factory.CreateClient();
+
+        var none = await client.GetAsync("/v1/recommendations/u1");
+        await HttpAssert.StatusAsync(HttpStatusCode.ServiceUnavailable, none);
+        Assert.Equal(503, (await none.Content.ReadFromJsonAsync<ProblemDetails>())!.Status);
+
+        foreach (var k in new[] { 0, 201, -1 })
+        {
+            var bad = await client.GetAsync($"/v1/recommendations/u1?k={k}");
+            await HttpAssert.StatusAsync(HttpStatusCode.BadRequest, bad);
+            Assert.Contains("k", (await bad.Content.ReadFromJsonAsync<ValidationProblemDetails>())!.Errors.Keys);
+        }
+    }
+
+    [Fact]
+    public async Task ATrainedVersionServesPersonalSlatesWithoutWatchedVideos()
+    {
+        var data = $"--RecEngine:DataDir={_dataDir}";
+        var generate = await CliProcess.RunAsync(Timeout, "generate", "--users", "150", "--videos", "120", "--days", "5", "--seed", "4", data);
+        Assert.True(generate.ExitCode == 0, generate.StdErr + generate.StdOut);
+        var train = await CliProcess.RunAsync(Timeout, "train", "--window-days", "5", "--ranker-days", "2", "--epochs", "1", data);
+        Assert.True(train.ExitCode == 0, train.StdErr + train.StdOut);
+        var version = Path.GetFileName(Directory.GetDirectories(Path.Combine(_dataDir, "models")).Single());
+
+        await using var server = await RecEngineProcess.StartAsync(_dataDir, Timeout);
+        using var client = server.CreateClient();
+        HttpResponseMessage response;
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        do
+        {
+            // The version loads in the background after start.
+            response = await client.GetAsync("/v1/recommendations/u1?k=10");
+        }
+        while (response.StatusCode == HttpStatusCode.ServiceUnavailable && waited.Elapsed < Timeout && await Task.Delay(200).ContinueWith(_ => true));
+
+        await HttpAssert.StatusAsync(HttpStatusCode.OK, response);
+        using var slate = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal(version, slate.RootElement.GetProperty("model_version").GetString());
+        var videos = slate.RootElement.GetProperty("videos").EnumerateArray().ToList();
+        Assert.Equal(10, videos.Count);
+        var scores = videos.Select(v => v.GetProperty("score").GetSingle()).ToList();
+        Assert.Equal(scores.OrderByDescending(s => s), scores);
+        Assert.All(videos, v => Assert.NotEmpty(v.GetProperty("sources").EnumerateArray()));
+
+        using var features = JsonDocument.Parse(await client.GetStringAsync("/v1/users/u1/features"));
+        var watched = features.RootElement.GetProperty("watched").EnumerateArray().Select(e => e.GetString()).ToHashSet();
+        Assert.DoesNotContain(videos, v => watched.Contains(v.GetProperty("video_id").GetString()));
+
+        var stranger = await client.GetAsync("/v1/recommendations/someone-new?k=5");
+        await HttpAssert.StatusAsync(HttpStatusCode.OK, stranger);
+        using var cold = JsonDocument.Parse(await stranger.Content.ReadAsStringAsync());
+        Assert.Equal(5, cold.RootElement.GetProperty("videos").GetArrayLength());
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(_dataDir, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}

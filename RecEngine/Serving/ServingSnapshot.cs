@@ -1,0 +1,98 @@
+using System.Text.Json;
+using RecEngine.Features;
+using RecEngine.Features.Spec;
+using RecEngine.Ranking;
+using RecEngine.Ranking.Features;
+using RecEngine.Retrieval;
+using RecEngine.Retrieval.Candidates;
+using RecEngine.Training;
+
+namespace RecEngine.Serving;
+
+/// <summary>
+/// Everything one request reads, immutable: the model version, the catalog snapshot, retrieval (factors and index),
+/// the ranker with its feature statistics, and trending. Built off the hot path from a model version folder.
+/// </summary>
+public sealed class ServingSnapshot : IDisposable
+{
+    private ServingSnapshot(string version, VideoSnapshot videos, RetrievalModel retrieval, CandidateScorer scorer, TrendingIndex trending)
+    {
+        Version = version;
+        Videos = videos;
+        Retrieval = retrieval;
+        Scorer = scorer;
+        Trending = trending;
+    }
+
+    public string Version { get; }
+
+    public VideoSnapshot Videos { get; }
+
+    public RetrievalModel Retrieval { get; }
+
+    public CandidateScorer Scorer { get; }
+
+    public TrendingIndex Trending { get; }
+
+    /// <summary>
+    /// Loads a version written by <c>train</c> for the current catalog. Videos added since training get content-based
+    /// vectors (as unwatched videos do at training time), so the whole catalog is searchable.
+    /// </summary>
+    public static ServingSnapshot Load(string versionDir, VideoSnapshot videos, TrendingIndex trending, VectorIndexOptions indexOptions, OnnxRankerOptions rankerOptions, AlsOptions alsOptions)
+    {
+        var bad = ModelArtifacts.Verify(versionDir);
+        if (bad.Count > 0)
+        {
+            throw new InvalidDataException($"Model version {Path.GetFileName(versionDir)} fails its checksums: {string.Join(", ", bad)}.");
+        }
+
+        var version = Path.GetFileName(versionDir);
+        var trainedAls = ModelArtifacts.LoadAls(Path.Combine(versionDir, "als.bin"));
+        var trainedIds = JsonSerializer.Deserialize<string[]>(File.ReadAllText(Path.Combine(versionDir, "videos.json"))) ?? [];
+        var f = trainedAls.Factors;
+        var factors = new float[videos.Count * f];
+        var trained = new bool[videos.Count];
+        for (var row = 0; row < trainedIds.Length; row++)
+        {
+            if (videos.TryGetIndex(trainedIds[row], out var v))
+            {
+                trainedAls.ItemVector(row).CopyTo(factors.AsSpan(v * f, f));
+                trained[v] = true;
+            }
+        }
+
+        if (trained.Any(t => !t))
+        {
+            var metadata = Enumerable.Range(0, videos.Count)
+                .Select(v => new ItemMetadata(videos.Categories[videos.CategoryIndex[v]], videos.Tags[v], videos.Creators[videos.CreatorIndex[v]]))
+                .ToList();
+            factors = ContentVectors.Fill(metadata, factors, f, trained);
+        }
+
+        var als = new AlsModel(0, videos.Count, f, trainedAls.Regularization, [], factors, trainedAls.ItemGramian);
+        var ids = Enumerable.Range(0, videos.Count).Select(v => (long)v).ToArray();
+        IVectorIndex index = videos.Count < RetrievalTrainer.ExactIndexBelow
+            ? new ExactVectorIndex(ids, factors, f)
+            : HnswVectorIndex.Build(ids, factors, f, indexOptions);
+        var retrieval = new RetrievalModel(videos, als, [], index, alsOptions);
+        var spec = FittedFeatureSpec.Load(Path.Combine(versionDir, "feature_spec.json"));
+        OnnxRanker? ranker = null;
+        try
+        {
+            ranker = OnnxRanker.Load(Path.Combine(versionDir, "ranker.onnx"), version, rankerOptions, spec.DenseWidth, spec.Categorical.Length);
+            return new ServingSnapshot(version, videos, retrieval, new CandidateScorer(ranker, spec), trending);
+        }
+        catch
+        {
+            ranker?.Dispose();
+            retrieval.Dispose();
+            throw;
+        }
+    }
+
+    public void Dispose()
+    {
+        Scorer.Ranker.Dispose();
+        Retrieval.Dispose();
+    }
+}

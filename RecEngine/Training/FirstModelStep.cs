@@ -1,0 +1,27 @@
+using RecEngine.Hosting;
+
+namespace RecEngine.Training;
+
+/// <summary>
+/// First <c>serve</c>: after the demo world is written, train the first model version so recommendations are
+/// personal from the start. A world too small to train on is reported, not fatal: the server still starts.
+/// </summary>
+internal sealed partial class FirstModelStep(ModelTraining training, ILogger<FirstModelStep> logger) : IFirstRunStep
+{
+    public int Order => 10;
+
+    public Task RunAsync(CancellationToken cancellationToken) => Task.Run(() =>
+    {
+        try
+        {
+            training.Train(windowDays: 14, rankerDays: 4, epochs: 3, Console.Out, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogNotTrained(ex.Message);
+        }
+    }, cancellationToken);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "No first model was trained ({Reason}); run 'train' once there is enough data")]
+    private partial void LogNotTrained(string reason);
+}
