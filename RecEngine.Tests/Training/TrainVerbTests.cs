@@ -47,6 +47,36 @@ public sealed class TrainVerbTests : IDisposable
     }
 
     [Fact]
+    public async Task EvaluateWritesTheContractJson()
+    {
+        var dataSwitch = $"--RecEngine:DataDir={_dataDir}";
+        var generate = await CliProcess.RunAsync(Timeout, "generate", "--users", "300", "--videos", "150", "--days", "6", "--seed", "5", dataSwitch);
+        Assert.True(generate.ExitCode == 0, generate.StdErr + generate.StdOut);
+        var json = Path.Combine(_dataDir, "eval.json");
+
+        var evaluate = await CliProcess.RunAsync(Timeout, "evaluate", "--holdout-days", "1", "--ranker-days", "2", "--epochs", "1", "--users", "50", "--retrieval-k", "50", "--json", json, dataSwitch);
+        Assert.True(evaluate.ExitCode == 0, evaluate.StdErr + evaluate.StdOut);
+
+        using var report = System.Text.Json.JsonDocument.Parse(await File.ReadAllTextAsync(json));
+        var root = report.RootElement;
+        Assert.InRange(root.GetProperty("users_evaluated").GetInt32(), 1, 50);
+        foreach (var model in new[] { "ranker", "retrieval_only", "most_popular", "oracle" })
+        {
+            var metrics = root.GetProperty("models").GetProperty(model);
+            foreach (var key in new[] { "ndcg@10", "ndcg@20", "recall@10", "recall@20", "map@20", "coverage" })
+            {
+                Assert.InRange(metrics.GetProperty(key).GetDouble(), 0, 1);
+            }
+        }
+
+        Assert.InRange(root.GetProperty("models").GetProperty("ranker").GetProperty("auc").GetDouble(), 0, 1);
+        var recall = root.GetProperty("retrieval").GetProperty("recall@50");
+        Assert.InRange(recall.GetProperty("merged").GetDouble(), 0, 1);
+        // The oracle of a synthetic world is available: world.json was written by generate.
+        Assert.True(recall.TryGetProperty("oracle", out _));
+    }
+
+    [Fact]
     public async Task TrainOnAnEmptyDataDirSaysWhatToDo()
     {
         var train = await CliProcess.RunAsync(Timeout, "train", $"--RecEngine:DataDir={_dataDir}");

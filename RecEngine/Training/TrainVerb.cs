@@ -83,10 +83,8 @@ public sealed class ModelTraining(
 
         using var retrieval = RetrievalTrainer.Train(window, videos, als.Value, index.Value, cancellationToken);
         output.WriteLine($"Embeddings: {retrieval.UserIds.Length:N0} users x {retrieval.Als.Factors} factors ({clock.Elapsed.TotalSeconds:0.0}s).");
-        using var featureModel = RetrievalTrainer.Train(window.Where(e => e.Timestamp < rankerFrom), videos, als.Value, index.Value, cancellationToken);
-        var dataset = RankerDataset.Build(window, videos, featureModel, end, candidates.Value, from: rankerFrom, cancellationToken: cancellationToken);
-        var ranker = RankerModelTrainer.Train(dataset, new RankerTrainerOptions { Epochs = epochs });
-        output.WriteLine($"Ranker: {dataset.Count:N0} examples, {ranker.ExamplesPerSecond:N0} examples/s, losses {string.Join(" ", ranker.EpochLosses.Select(l => l.ToString("0.0000", CultureInfo.InvariantCulture)))}.");
+        var (ranker, examples) = RankerModelTrainer.TrainOutOfSample(window, videos, rankerFrom, end, als.Value, index.Value, candidates.Value, epochs, cancellationToken);
+        output.WriteLine($"Ranker: {examples:N0} examples, {ranker.ExamplesPerSecond:N0} examples/s, losses {string.Join(" ", ranker.EpochLosses.Select(l => l.ToString("0.0000", CultureInfo.InvariantCulture)))}.");
 
         var version = "v" + now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
         var path = ModelArtifacts.Write(dataDir, version, dir =>
@@ -103,7 +101,7 @@ public sealed class ModelTraining(
                 events = window.Count,
                 users = retrieval.UserIds.Length,
                 videos = videos.Count,
-                ranker_examples = dataset.Count,
+                ranker_examples = examples,
                 ranker_epoch_losses = ranker.EpochLosses,
                 ranker_examples_per_second = ranker.ExamplesPerSecond,
                 seconds = clock.Elapsed.TotalSeconds,

@@ -82,16 +82,10 @@ internal sealed class EvaluateVerb(
             Console.WriteLine($"  {name,-14} {value:0.000}");
         }
 
-        // The ranker's embedding features must come from a model that never saw the outcomes it learns from:
-        // an ALS trained on the same window scores watched pairs high because it was fitted to them (measured:
-        // held-out AUC 0.59 with in-sample embeddings). So embeddings for training examples come from the days
-        // before the ranker's own window, as serving's come from days before the request.
         var rankerFrom = cut.AddDays(-rankerDays);
         Console.WriteLine($"Training the ranker on impressions from {rankerFrom:u} to the cut, with embeddings trained before {rankerFrom:u}...");
-        using var featureModel = RetrievalTrainer.Train(split.Train.Where(e => e.Timestamp < rankerFrom), videos, als.Value, index.Value, cancellationToken);
-        var trainSet = RankerDataset.Build(split.Train, videos, featureModel, cut, candidates.Value, from: rankerFrom, cancellationToken: cancellationToken);
-        var trained = RankerModelTrainer.Train(trainSet, new RankerTrainerOptions { Epochs = epochs });
-        Console.WriteLine($"  {trainSet.Count:N0} examples ({trainSet.Watched.Average():P1} watched), {trained.ExamplesPerSecond:N0} examples/s, losses {string.Join(" ", trained.EpochLosses.Select(l => l.ToString("0.0000", CultureInfo.InvariantCulture)))}");
+        var (trained, examples) = RankerModelTrainer.TrainOutOfSample(split.Train, videos, rankerFrom, cut, als.Value, index.Value, candidates.Value, epochs, cancellationToken);
+        Console.WriteLine($"  {examples:N0} examples, {trained.ExamplesPerSecond:N0} examples/s, losses {string.Join(" ", trained.EpochLosses.Select(l => l.ToString("0.0000", CultureInfo.InvariantCulture)))}");
         using var ranker = OnnxRanker.Load(RankerOnnxExporter.ToBytes(trained.Network), "evaluation", new OnnxRankerOptions(), trained.Spec.DenseWidth, trained.Spec.Categorical.Length);
         var testSet = RankerDataset.Build(ordered, videos, model, cut, candidates.Value, from: cut, cancellationToken: cancellationToken);
         var heads = RankerEvaluation.Heads(RankerModelTrainer.Encode(trained.Spec, testSet), ranker);
@@ -124,7 +118,7 @@ internal sealed class EvaluateVerb(
                     ["auc"] = kv.Value.Auc,
                 }),
                 ["heads"] = heads,
-                ["training"] = new { examples = trainSet.Count, examples_per_second = trained.ExamplesPerSecond, epoch_losses = trained.EpochLosses },
+                ["training"] = new { examples, examples_per_second = trained.ExamplesPerSecond, epoch_losses = trained.EpochLosses },
                 ["retrieval"] = new Dictionary<string, object>
                 {
                     ["k"] = k,
