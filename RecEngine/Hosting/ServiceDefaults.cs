@@ -24,6 +24,7 @@ public static class ServiceDefaults
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.AddProblemDetails();
         builder.Services.AddHealthChecks();
+        builder.Services.AddOpenApi();
         builder.Services.AddSingleton<IVerb, ServeVerb>();
         return builder;
     }
@@ -35,6 +36,7 @@ public static class ServiceDefaults
         // Request latency histograms per endpoint; RecEngineMetrics holds the service's own.
         app.UseHttpMetrics();
         app.MapMetrics("/metrics");
+        app.MapOpenApi("/openapi/{documentName}.json");
         app.MapHealthChecks("/health/live");
         app.MapHealthChecks("/health/ready");
         return app;
