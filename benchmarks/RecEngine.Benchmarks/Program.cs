@@ -17,10 +17,12 @@ public static class BenchmarkProgram
                 return 0;
             case "ingest":
                 return await Events.IngestBenchmark.RunAsync(args[1..]);
+            case "load":
+                return await Serving.LoadTest.RunAsync(args[1..]);
             case "ranking":
                 return Ranking.RankingTool.Run(args[1..]);
             default:
-                Console.Error.WriteLine("Usage: RecEngine.Benchmarks bdn [BenchmarkDotNet args] | ingest [--events N] [--batch B] [--concurrency C] [--json FILE] | ranking [--calls N] [--train-examples N]");
+                Console.Error.WriteLine("Usage: RecEngine.Benchmarks bdn [BenchmarkDotNet args] | ingest [--events N] [--batch B] [--concurrency C] [--json FILE] | ranking [--calls N] [--train-examples N] | load --url URL --rps R --seconds S [--json FILE]");
                 return 2;
         }
     }
