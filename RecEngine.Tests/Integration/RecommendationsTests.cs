@@ -40,12 +40,6 @@ public sealed class RecommendationsTests : IDisposable
 
         await using var server = await RecEngineProcess.StartAsync(_dataDir, Timeout);
         using var client = server.CreateClient();
-        long impressionsBefore;
-        using (var baseline = JsonDocument.Parse(await client.GetStringAsync("/v1/users/u1/features")))
-        {
-            impressionsBefore = baseline.RootElement.GetProperty("impressions").GetInt64();
-        }
-
         HttpResponseMessage response;
         var waited = System.Diagnostics.Stopwatch.StartNew();
         do
@@ -67,18 +61,6 @@ public sealed class RecommendationsTests : IDisposable
         using var features = JsonDocument.Parse(await client.GetStringAsync("/v1/users/u1/features"));
         var watched = features.RootElement.GetProperty("watched").EnumerateArray().Select(e => e.GetString()).ToHashSet();
         Assert.DoesNotContain(videos, v => watched.Contains(v.GetProperty("video_id").GetString()));
-
-        // Served slates are logged as impressions through ingestion (10 above, 7 here), joined by request id.
-        await HttpAssert.StatusAsync(HttpStatusCode.OK, await client.GetAsync("/v1/recommendations/u1?k=7"));
-        long impressionsAfter = impressionsBefore;
-        for (var attempt = 0; attempt < 50 && impressionsAfter < impressionsBefore + 17; attempt++)
-        {
-            await Task.Delay(100);
-            using var again = JsonDocument.Parse(await client.GetStringAsync("/v1/users/u1/features"));
-            impressionsAfter = again.RootElement.GetProperty("impressions").GetInt64();
-        }
-
-        Assert.Equal(impressionsBefore + 17, impressionsAfter);
 
         var stranger = await client.GetAsync("/v1/recommendations/someone-new?k=5");
         await HttpAssert.StatusAsync(HttpStatusCode.OK, stranger);

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Options;
 using RecEngine.Catalog;
-using RecEngine.Events;
 using RecEngine.Features;
 using RecEngine.Ranking.Features;
 using RecEngine.Retrieval.Candidates;
@@ -17,14 +16,7 @@ public sealed record Recommendations(string RequestId, string UserId, string Mod
 /// Retrieve (the four sources, watched and hidden videos excluded) then score (the ranker's expected watch time)
 /// then the top k. A user the catalog does not know gets the cold-start mix of trending and fresh, ranked.
 /// </summary>
-public sealed partial class Recommender(
-    ServingState state,
-    UserFeatureCache users,
-    CatalogIndex catalog,
-    EventWriter writer,
-    IOptions<CandidateOptions> options,
-    TimeProvider time,
-    ILogger<Recommender> logger)
+public sealed class Recommender(ServingState state, UserFeatureCache users, CatalogIndex catalog, IOptions<CandidateOptions> options, TimeProvider time)
 {
     /// <summary>The slate, or null when no model version is serving yet.</summary>
     public Recommendations? Recommend(string userId, int k)
@@ -60,45 +52,6 @@ public sealed partial class Recommender(
                 videos.Ids[ids[i]], videos.Titles[ids[i]], videos.Categories[videos.CategoryIndex[ids[i]]],
                 watchTime[i], pWatch[i], candidates[i].Sources.ToList()))
             .ToList();
-        var result = new Recommendations("r" + Guid.NewGuid().ToString("N"), userId, snapshot.Version, slate);
-        if (catalog.UserExists(userId))
-        {
-            LogImpressions(result, now);
-        }
-
-        return result;
+        return new Recommendations("r" + Guid.NewGuid().ToString("N"), userId, snapshot.Version, slate);
     }
-
-    /// <summary>
-    /// Every served slate goes through the ingestion writer as impression events (request id, position), so later
-    /// clicks and watches join to what was shown and the next training window has its negatives. The request
-    /// does not wait for the commit; a full queue drops the log entry with a warning, never the response.
-    /// </summary>
-    private void LogImpressions(Recommendations slate, DateTime now)
-    {
-        var impressions = slate.Videos.Select((v, position) => new InteractionEvent
-        {
-            EventId = $"{slate.RequestId}-{position}",
-            UserId = slate.UserId,
-            VideoId = v.VideoId,
-            Type = EventType.Impression,
-            Timestamp = new DateTime(now.Ticks - (now.Ticks % TimeSpan.TicksPerMillisecond), DateTimeKind.Utc),
-            Hour = now.Hour,
-            RequestId = slate.RequestId,
-            Position = position,
-        }).ToList();
-        try
-        {
-            _ = writer.WriteAsync(impressions).ContinueWith(
-                t => LogImpressionsLost(t.Exception!.GetBaseException().Message, slate.RequestId),
-                CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
-        }
-        catch (IngestionUnavailableException ex)
-        {
-            LogImpressionsLost(ex.Message, slate.RequestId);
-        }
-    }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Impressions of slate {RequestId} not logged: {Reason}")]
-    private partial void LogImpressionsLost(string reason, string requestId);
 }
