@@ -19,6 +19,9 @@ public static class ServiceDefaults
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddSingleton<DataDirectory>();
+        // appsettings.json sits next to the project, but `dotnet run --project RecEngine` runs from the repository
+        // root, where the content root has none: keep per-request framework logs quiet by default all the same.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.Configure<Microsoft.AspNetCore.Http.Json.JsonOptions>(o => Configure(o.SerializerOptions));
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
