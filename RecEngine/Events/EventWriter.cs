@@ -86,8 +86,17 @@ public sealed partial class EventWriter : BackgroundService
     {
         var reader = _queue.Reader;
         var group = new List<PendingWrite>();
+        var lastGroupRequests = 0;
         while (await reader.WaitToReadAsync(CancellationToken.None))
         {
+            if (lastGroupRequests > 1 && !_stopping)
+            {
+                // Under concurrent load the clients answered by the last commit send their next batches almost
+                // together: a millisecond's wait lets them share one commit instead of trickling into small ones.
+                // A lone client (groups of one request) never waits.
+                await Task.Delay(TimeSpan.FromMilliseconds(1), CancellationToken.None);
+            }
+
             group.Clear();
             var count = 0;
             while (count < _options.MaxEventsPerCommit && reader.TryRead(out var pending))
@@ -97,6 +106,7 @@ public sealed partial class EventWriter : BackgroundService
             }
 
             CommitGroup(group, count);
+            lastGroupRequests = group.Count;
         }
     }
 
