@@ -68,6 +68,38 @@ public sealed class RecommendationsTests : IDisposable
         Assert.Equal(5, cold.RootElement.GetProperty("videos").GetArrayLength());
     }
 
+    [Fact]
+    public async Task ACorruptNewestVersionIsRefusedAndThePreviousOneServes()
+    {
+        var data = $"--RecEngine:DataDir={_dataDir}";
+        var generate = await CliProcess.RunAsync(Timeout, "generate", "--users", "150", "--videos", "120", "--days", "5", "--seed", "4", data);
+        Assert.True(generate.ExitCode == 0, generate.StdErr + generate.StdOut);
+        foreach (var _ in new[] { 1, 2 })
+        {
+            var train = await CliProcess.RunAsync(Timeout, "train", "--window-days", "5", "--ranker-days", "2", "--epochs", "1", data);
+            Assert.True(train.ExitCode == 0, train.StdErr + train.StdOut);
+        }
+
+        var versions = Directory.GetDirectories(Path.Combine(_dataDir, "models")).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(2, versions.Count);
+        await File.AppendAllTextAsync(Path.Combine(versions[1], "ranker.onnx"), "corrupt");
+
+        await using var server = await RecEngineProcess.StartAsync(_dataDir, Timeout);
+        using var client = server.CreateClient();
+        HttpResponseMessage response;
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        do
+        {
+            response = await client.GetAsync("/v1/recommendations/u1?k=5");
+        }
+        while (response.StatusCode == HttpStatusCode.ServiceUnavailable && waited.Elapsed < Timeout && await Task.Delay(200).ContinueWith(_ => true));
+
+        await HttpAssert.StatusAsync(HttpStatusCode.OK, response);
+        using var slate = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal(Path.GetFileName(versions[0]), slate.RootElement.GetProperty("model_version").GetString());
+        Assert.Contains($"Model version {Path.GetFileName(versions[1])} refused", server.Output, StringComparison.Ordinal);
+    }
+
     public void Dispose()
     {
         try

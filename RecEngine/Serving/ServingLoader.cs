@@ -34,11 +34,14 @@ public sealed partial class ServingLoader(
         }
     }, stoppingToken);
 
-    /// <summary>Publishes the newest version; false when there is none.</summary>
+    /// <summary>
+    /// Publishes the newest version that loads; a version whose files fail their checksums (or do not load) is
+    /// refused with a log line and the one before it serves. False when none loads.
+    /// </summary>
     internal bool Load()
     {
-        var latest = NewestVersion(dataDir);
-        if (latest is null)
+        var versions = Versions(dataDir);
+        if (versions.Count == 0)
         {
             LogNoModel(dataDir.ModelsPath);
             return false;
@@ -49,15 +52,31 @@ public sealed partial class ServingLoader(
         var newest = events.Events.Query().OrderByDescending(e => e.Timestamp).Limit(1).FirstOrDefault()?.Timestamp ?? now;
         var trendingEnd = newest > now ? now : newest;
         var trending = TrendingIndex.Build(events.InWindow(trendingEnd - candidates.Value.TrendingWindow, trendingEnd.AddMilliseconds(1)), videos, trendingEnd, candidates.Value.TrendingHalfLife);
-        state.Publish(ServingSnapshot.Load(latest, videos, trending, index.Value, ranker.Value, als.Value));
-        LogServing(Path.GetFileName(latest), videos.Count);
-        return true;
+        foreach (var version in versions)
+        {
+            try
+            {
+                state.Publish(ServingSnapshot.Load(version, videos, trending, index.Value, ranker.Value, als.Value));
+                LogServing(Path.GetFileName(version), videos.Count);
+                return true;
+            }
+            catch (Exception ex) when (ex is InvalidDataException or IOException or RankerModelException)
+            {
+                LogRefused(Path.GetFileName(version), ex.Message);
+            }
+        }
+
+        return false;
     }
 
-    public static string? NewestVersion(DataDirectory dataDir) =>
+    /// <summary>Model version folders, newest first (names sort by time); temp folders of unfinished writes are skipped.</summary>
+    public static List<string> Versions(DataDirectory dataDir) =>
         Directory.Exists(dataDir.ModelsPath)
-            ? Directory.GetDirectories(dataDir.ModelsPath).Where(d => !Path.GetFileName(d).StartsWith('.')).Order(StringComparer.Ordinal).LastOrDefault()
-            : null;
+            ? Directory.GetDirectories(dataDir.ModelsPath).Where(d => !Path.GetFileName(d).StartsWith('.')).OrderDescending(StringComparer.Ordinal).ToList()
+            : [];
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Model version {Version} refused: {Reason}")]
+    private partial void LogRefused(string version, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Serving model version {Version} over {Videos} videos")]
     private partial void LogServing(string version, int videos);

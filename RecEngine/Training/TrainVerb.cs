@@ -86,7 +86,7 @@ public sealed class ModelTraining(
         var (ranker, examples) = RankerModelTrainer.TrainOutOfSample(window, videos, rankerFrom, end, als.Value, index.Value, candidates.Value, epochs, cancellationToken);
         output.WriteLine($"Ranker: {examples:N0} examples, {ranker.ExamplesPerSecond:N0} examples/s, losses {string.Join(" ", ranker.EpochLosses.Select(l => l.ToString("0.0000", CultureInfo.InvariantCulture)))}.");
 
-        var version = "v" + now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
+        var version = "v" + now.ToString("yyyyMMdd-HHmmss-fff", CultureInfo.InvariantCulture);
         var path = ModelArtifacts.Write(dataDir, version, dir =>
         {
             RankerOnnxExporter.Save(ranker.Network, Path.Combine(dir, "ranker.onnx"));
