@@ -31,23 +31,12 @@ public sealed class RecommendationsTests : IDisposable
     [Fact]
     public async Task ATrainedVersionServesPersonalSlatesWithoutWatchedVideos()
     {
-        var data = $"--RecEngine:DataDir={_dataDir}";
-        var generate = await CliProcess.RunAsync(Timeout, "generate", "--users", "150", "--videos", "120", "--days", "5", "--seed", "4", data);
-        Assert.True(generate.ExitCode == 0, generate.StdErr + generate.StdOut);
-        var train = await CliProcess.RunAsync(Timeout, "train", "--window-days", "5", "--ranker-days", "2", "--epochs", "1", data);
-        Assert.True(train.ExitCode == 0, train.StdErr + train.StdOut);
+        await GenerateAndTrainAsync(versions: 1);
         var version = Path.GetFileName(Directory.GetDirectories(Path.Combine(_dataDir, "models")).Single());
 
         await using var server = await RecEngineProcess.StartAsync(_dataDir, Timeout);
         using var client = server.CreateClient();
-        HttpResponseMessage response;
-        var waited = System.Diagnostics.Stopwatch.StartNew();
-        do
-        {
-            // The version loads in the background after start.
-            response = await client.GetAsync("/v1/recommendations/u1?k=10");
-        }
-        while (response.StatusCode == HttpStatusCode.ServiceUnavailable && waited.Elapsed < Timeout && await Task.Delay(200).ContinueWith(_ => true));
+        var response = await FirstSlateAsync(client, "/v1/recommendations/u1?k=10");
 
         await HttpAssert.StatusAsync(HttpStatusCode.OK, response);
         using var slate = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
@@ -71,14 +60,7 @@ public sealed class RecommendationsTests : IDisposable
     [Fact]
     public async Task ACorruptNewestVersionIsRefusedAndThePreviousOneServes()
     {
-        var data = $"--RecEngine:DataDir={_dataDir}";
-        var generate = await CliProcess.RunAsync(Timeout, "generate", "--users", "150", "--videos", "120", "--days", "5", "--seed", "4", data);
-        Assert.True(generate.ExitCode == 0, generate.StdErr + generate.StdOut);
-        foreach (var _ in new[] { 1, 2 })
-        {
-            var train = await CliProcess.RunAsync(Timeout, "train", "--window-days", "5", "--ranker-days", "2", "--epochs", "1", data);
-            Assert.True(train.ExitCode == 0, train.StdErr + train.StdOut);
-        }
+        await GenerateAndTrainAsync(versions: 2);
 
         var versions = Directory.GetDirectories(Path.Combine(_dataDir, "models")).Order(StringComparer.Ordinal).ToList();
         Assert.Equal(2, versions.Count);
@@ -86,18 +68,42 @@ public sealed class RecommendationsTests : IDisposable
 
         await using var server = await RecEngineProcess.StartAsync(_dataDir, Timeout);
         using var client = server.CreateClient();
-        HttpResponseMessage response;
-        var waited = System.Diagnostics.Stopwatch.StartNew();
-        do
-        {
-            response = await client.GetAsync("/v1/recommendations/u1?k=5");
-        }
-        while (response.StatusCode == HttpStatusCode.ServiceUnavailable && waited.Elapsed < Timeout && await Task.Delay(200).ContinueWith(_ => true));
+        var response = await FirstSlateAsync(client, "/v1/recommendations/u1?k=5");
 
         await HttpAssert.StatusAsync(HttpStatusCode.OK, response);
         using var slate = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         Assert.Equal(Path.GetFileName(versions[0]), slate.RootElement.GetProperty("model_version").GetString());
         Assert.Contains($"Model version {Path.GetFileName(versions[1])} refused", server.Output, StringComparison.Ordinal);
+    }
+
+    /// <summary>A tiny synthetic world and <paramref name="versions"/> trained model versions, through the real executable.</summary>
+    private async Task GenerateAndTrainAsync(int versions)
+    {
+        var data = $"--RecEngine:DataDir={_dataDir}";
+        var generate = await CliProcess.RunAsync(Timeout, "generate", "--users", "150", "--videos", "120", "--days", "5", "--seed", "4", data);
+        Assert.True(generate.ExitCode == 0, generate.StdErr + generate.StdOut);
+        for (var v = 0; v < versions; v++)
+        {
+            var train = await CliProcess.RunAsync(Timeout, "train", "--window-days", "5", "--ranker-days", "2", "--epochs", "1", data);
+            Assert.True(train.ExitCode == 0, train.StdErr + train.StdOut);
+        }
+    }
+
+    /// <summary>The first answer other than 503: the version loads in the background after start.</summary>
+    private static async Task<HttpResponseMessage> FirstSlateAsync(HttpClient client, string path)
+    {
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            var response = await client.GetAsync(path);
+            if (response.StatusCode != HttpStatusCode.ServiceUnavailable || waited.Elapsed > Timeout)
+            {
+                return response;
+            }
+
+            response.Dispose();
+            await Task.Delay(200);
+        }
     }
 
     public void Dispose()

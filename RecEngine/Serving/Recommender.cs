@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Options;
 using RecEngine.Catalog;
 using RecEngine.Features;
 using RecEngine.Ranking.Features;
@@ -16,7 +15,7 @@ public sealed record Recommendations(string RequestId, string UserId, string Mod
 /// Retrieve (the four sources, watched and hidden videos excluded) then score (the ranker's expected watch time)
 /// then the top k. A user the catalog does not know gets the cold-start mix of trending and fresh, ranked.
 /// </summary>
-public sealed class Recommender(ServingState state, UserFeatureCache users, CatalogIndex catalog, IOptions<CandidateOptions> options, TimeProvider time)
+public sealed class Recommender(ServingState state, UserFeatureCache users, CatalogIndex catalog, TimeProvider time)
 {
     /// <summary>The slate, or null when no model version is serving yet.</summary>
     public Recommendations? Recommend(string userId, int k)
@@ -30,14 +29,7 @@ public sealed class Recommender(ServingState state, UserFeatureCache users, Cata
         var now = time.GetUtcNow().UtcDateTime;
         var features = catalog.UserExists(userId) ? users.Get(userId) : new UserFeatures { UserId = userId };
         var request = CandidateRequests.ForUser(features, snapshot.Retrieval, snapshot.Videos, now);
-        var generator = new CandidateGenerator(
-        [
-            new PersonalSource(() => snapshot.Retrieval),
-            new ItemToItemSource(() => snapshot.Retrieval, options.Value.ItemToItemSeeds),
-            new TrendingSource(() => snapshot.Trending),
-            new FreshSource(options.Value.FreshWindow, TimeSpan.FromDays(1)),
-        ], options.Value);
-        var candidates = generator.Generate(request);
+        var candidates = snapshot.Candidates.Generate(request);
         var ids = candidates.Select(c => c.VideoIndex).ToArray();
         var pWatch = new float[ids.Length];
         var watchTime = new float[ids.Length];

@@ -56,7 +56,7 @@ public sealed partial class ServingLoader(
         {
             try
             {
-                state.Publish(ServingSnapshot.Load(version, videos, trending, index.Value, ranker.Value, als.Value));
+                state.Publish(ServingSnapshot.Load(version, videos, trending, index.Value, ranker.Value, als.Value, candidates.Value));
                 LogServing(Path.GetFileName(version), videos.Count);
                 return true;
             }

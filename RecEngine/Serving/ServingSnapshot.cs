@@ -15,8 +15,10 @@ namespace RecEngine.Serving;
 /// </summary>
 public sealed class ServingSnapshot : IDisposable
 {
-    private ServingSnapshot(string version, VideoSnapshot videos, RetrievalModel retrieval, CandidateScorer scorer, TrendingIndex trending)
+    private ServingSnapshot(string version, VideoSnapshot videos, RetrievalModel retrieval, CandidateScorer scorer, TrendingIndex trending, CandidateOptions candidates)
     {
+        // Built once per snapshot, not per request: the fresh source sorts the catalog by upload time once and reuses it.
+        Candidates = CandidateGenerator.Standard(retrieval, trending, candidates);
         Version = version;
         Videos = videos;
         Retrieval = retrieval;
@@ -34,11 +36,13 @@ public sealed class ServingSnapshot : IDisposable
 
     public TrendingIndex Trending { get; }
 
+    public CandidateGenerator Candidates { get; }
+
     /// <summary>
     /// Loads a version written by <c>train</c> for the current catalog. Videos added since training get content-based
     /// vectors (as unwatched videos do at training time), so the whole catalog is searchable.
     /// </summary>
-    public static ServingSnapshot Load(string versionDir, VideoSnapshot videos, TrendingIndex trending, VectorIndexOptions indexOptions, OnnxRankerOptions rankerOptions, AlsOptions alsOptions)
+    public static ServingSnapshot Load(string versionDir, VideoSnapshot videos, TrendingIndex trending, VectorIndexOptions indexOptions, OnnxRankerOptions rankerOptions, AlsOptions alsOptions, CandidateOptions candidates)
     {
         var bad = ModelArtifacts.Verify(versionDir);
         if (bad.Count > 0)
@@ -80,7 +84,7 @@ public sealed class ServingSnapshot : IDisposable
         try
         {
             ranker = OnnxRanker.Load(Path.Combine(versionDir, "ranker.onnx"), version, rankerOptions, spec.DenseWidth, spec.Categorical.Length);
-            return new ServingSnapshot(version, videos, retrieval, new CandidateScorer(ranker, spec), trending);
+            return new ServingSnapshot(version, videos, retrieval, new CandidateScorer(ranker, spec), trending, candidates);
         }
         catch
         {

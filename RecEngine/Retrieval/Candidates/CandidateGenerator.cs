@@ -10,6 +10,15 @@ public sealed class CandidateGenerator(IEnumerable<ICandidateSource> sources, Ca
 {
     private readonly ICandidateSource[] _sources = sources.ToArray();
 
+    /// <summary>The four sources of a serving model: personal ANN, item-to-item, trending and fresh.</summary>
+    public static CandidateGenerator Standard(RetrievalModel model, TrendingIndex trending, CandidateOptions options) => new(
+    [
+        new PersonalSource(() => model),
+        new ItemToItemSource(() => model, options.ItemToItemSeeds),
+        new TrendingSource(() => trending),
+        new FreshSource(options.FreshWindow, TimeSpan.FromDays(1)),
+    ], options);
+
     public IReadOnlyList<Candidate> Generate(CandidateRequest request, int? count = null)
     {
         var want = count ?? options.Count;

@@ -32,13 +32,7 @@ public static class RankerEvaluation
         double? rankerAuc)
     {
         var trending = TrendingIndex.Build(split.Train.Where(e => e.Timestamp >= split.Cut - options.TrendingWindow), videos, split.Cut, options.TrendingHalfLife);
-        var generator = new CandidateGenerator(
-        [
-            new PersonalSource(() => model),
-            new ItemToItemSource(() => model, options.ItemToItemSeeds),
-            new TrendingSource(() => trending),
-            new FreshSource(options.FreshWindow, TimeSpan.FromDays(1)),
-        ], options);
+        var generator = CandidateGenerator.Standard(model, trending, options);
         var popularity = split.Train.Where(e => e.Type == Events.EventType.Watch)
             .GroupBy(e => e.VideoId).Select(g => (Id: g.Key, Count: g.Count()))
             .OrderByDescending(x => x.Count).ThenBy(x => x.Id, StringComparer.Ordinal)
