@@ -20,11 +20,13 @@ public sealed class Recommender(ServingState state, UserFeatureCache users, Cata
     /// <summary>The slate, or null when no model version is serving yet.</summary>
     public Recommendations? Recommend(string userId, int k)
     {
-        var snapshot = state.Current;
-        if (snapshot is null)
+        using var lease = state.Acquire();
+        if (lease is null)
         {
             return null;
         }
+
+        var snapshot = lease.Snapshot;
 
         var now = time.GetUtcNow().UtcDateTime;
         var features = catalog.UserExists(userId) ? users.Get(userId) : new UserFeatures { UserId = userId };
