@@ -18,13 +18,10 @@ public static class CatalogVectorIndex
         var count = trained.Length;
         if (count < options.ExactBelow || !File.Exists(savedPath))
         {
-            var ids = Enumerable.Range(0, count).Select(v => (long)v).ToArray();
-            return count < options.ExactBelow
-                ? new ExactVectorIndex(ids, factors, f)
-                : HnswVectorIndex.Build(ids, factors, f, options);
+            return VectorIndexes.Build(Enumerable.Range(0, count).Select(v => (long)v).ToArray(), factors, f, options);
         }
 
-        IVectorIndex index = HnswVectorIndex.Open(savedPath, options, memoryMap: true);
+        IVectorIndex index = VectorIndexes.Open(savedPath, options, memoryMap: true);
         try
         {
             var identity = currentRow.Length == count && currentRow.Select((v, row) => v == row).All(same => same);

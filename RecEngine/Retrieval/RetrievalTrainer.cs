@@ -32,9 +32,7 @@ public static class RetrievalTrainer
         filled.CopyTo(model.ItemFactors, 0);
 
         var ids = Enumerable.Range(0, videos.Count).Select(v => (long)v).ToArray();
-        IVectorIndex index = videos.Count < indexOptions.ExactBelow
-            ? new ExactVectorIndex(ids, model.ItemFactors, model.Factors)
-            : HnswVectorIndex.Build(ids, model.ItemFactors, model.Factors, indexOptions);
+        var index = VectorIndexes.Build(ids, model.ItemFactors, model.Factors, indexOptions);
         return new RetrievalModel(videos, model, userIds, index, als);
     }
 

@@ -42,6 +42,13 @@ public sealed record VectorIndexOptions
     public VectorMetric Metric { get; init; } = VectorMetric.Cosine;
 
     /// <summary>
+    /// Norm bands, each its own HNSW graph (<see cref="NormRangedVectorIndex"/>); 1 is a single graph. Bands keep
+    /// inner-product recall high when item norms vary, at the cost of one search per band visited.
+    /// </summary>
+    [Range(1, 64)]
+    public int NormRanges { get; init; } = 1;
+
+    /// <summary>
     /// Catalogs smaller than this are searched exactly: below about 50k videos the SIMD scan is as fast as HNSW at
     /// k=500 (measured in RESULTS.md, bench-index at 100k) and has perfect recall.
     /// </summary>

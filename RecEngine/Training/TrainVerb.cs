@@ -92,10 +92,10 @@ public sealed class ModelTraining(
             RankerOnnxExporter.Save(ranker.Network, Path.Combine(dir, "ranker.onnx"));
             ranker.Spec.Save(Path.Combine(dir, "feature_spec.json"));
             ModelArtifacts.SaveAls(retrieval.Als, Path.Combine(dir, "als.bin"));
-            if (retrieval.Index is HnswVectorIndex hnsw)
+            if (retrieval.Index is IPersistentVectorIndex approximate)
             {
                 // Saved so that serving maps it instead of rebuilding it at every start.
-                hnsw.Save(Path.Combine(dir, ModelArtifacts.IndexFile));
+                approximate.Save(Path.Combine(dir, ModelArtifacts.IndexFile));
             }
 
             File.WriteAllText(Path.Combine(dir, "videos.json"), JsonSerializer.Serialize(videos.Ids));
