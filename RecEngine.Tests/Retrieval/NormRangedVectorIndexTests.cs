@@ -66,7 +66,7 @@ public sealed class NormRangedVectorIndexTests : IDisposable
         const int n = 500, dims = 4;
         var vectors = ClusteredVectors.Generate(n, dims, clusters: 3, seed: 1);
         var path = Path.Combine(_dir, "single.usearch");
-        using (var built = VectorIndexes.BuildApproximate(VectorTestData.Ids(n), vectors, dims, new VectorIndexOptions()))
+        using (var built = VectorIndexes.BuildApproximate(VectorTestData.Ids(n), vectors, dims, new VectorIndexOptions { NormRanges = 1 }))
         {
             Assert.IsType<HnswVectorIndex>(built);
             built.Save(path);
