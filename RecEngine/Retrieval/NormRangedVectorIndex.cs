@@ -145,7 +145,7 @@ public sealed class NormRangedVectorIndex : IVectorIndex, IPersistentVectorIndex
 
             // A band below the first usually adds a few items to a full top k: ask it for a few, and widen only while
             // every answer still beats the current k-th score (then more of this band might too).
-            var want = heap.Count < k ? k : Math.Max(MinimumAsk, k / 8);
+            var want = heap.Count < k ? k : Math.Min(k, Math.Max(MinimumAsk, k / 8));
             seen.Clear();
             while (true)
             {
