@@ -51,7 +51,8 @@ public static class RankerModelTrainer
         int epochs,
         CancellationToken cancellationToken)
     {
-        using var featureModel = RetrievalTrainer.Train(timeOrdered.Where(e => e.Timestamp < rankerFrom), videos, als, index, cancellationToken);
+        // The ranker's features read the factors, never the index: an exact one costs a copy, an HNSW build minutes at 1M.
+        using var featureModel = RetrievalTrainer.Train(timeOrdered.Where(e => e.Timestamp < rankerFrom), videos, als, index with { ExactBelow = int.MaxValue }, cancellationToken);
         var dataset = RankerDataset.Build(timeOrdered, videos, featureModel, end, candidates, from: rankerFrom, cancellationToken: cancellationToken);
         return (Train(dataset, new RankerTrainerOptions { Epochs = epochs }), dataset.Count);
     }
