@@ -86,9 +86,9 @@ internal sealed class EvaluateVerb(
         Console.WriteLine($"Training the ranker on impressions from {rankerFrom:u} to the cut, with embeddings trained before {rankerFrom:u}...");
         var (trained, examples) = RankerModelTrainer.TrainOutOfSample(split.Train, videos, rankerFrom, cut, als.Value, index.Value, candidates.Value, epochs, cancellationToken);
         Console.WriteLine($"  {examples:N0} examples, {trained.ExamplesPerSecond:N0} examples/s, losses {string.Join(" ", trained.EpochLosses.Select(l => l.ToString("0.0000", CultureInfo.InvariantCulture)))}");
-        using var ranker = OnnxRanker.Load(RankerOnnxExporter.ToBytes(trained.Network), "evaluation", new OnnxRankerOptions(), trained.Spec.DenseWidth, trained.Spec.Categorical.Length);
+        using var ranker = OnnxRanker.Load(RankerOnnxExporter.ToBytes(trained.Network, trained.Spec), "evaluation", new OnnxRankerOptions(), trained.Spec.RawWidth, trained.Spec.IdWidth);
         var testSet = RankerDataset.Build(ordered, videos, model, cut, candidates.Value, from: cut, cancellationToken: cancellationToken);
-        var heads = RankerEvaluation.Heads(RankerModelTrainer.Encode(trained.Spec, testSet), ranker);
+        var heads = RankerEvaluation.Heads(RankerModelTrainer.EncodeImputed(trained.Spec, testSet), ranker);
         Console.WriteLine($"  held-out impressions {heads.Impressions:N0}: watch head AUC {heads.WatchAuc:0.000} log-loss {heads.WatchLogLoss:0.000}; watch-time head AUC {heads.WatchTimeAuc:0.000} log-loss {heads.WatchTimeLogLoss:0.000}");
 
         var scorer = new CandidateScorer(ranker, trained.Spec);

@@ -63,6 +63,11 @@ public static class RankerEvaluation
             var t = new float[ids.Length];
             scorer.Score(context, ids, impression, videos, model, trending, p, t);
             Add("ranker", Enumerable.Range(0, ids.Length).OrderByDescending(i => t[i]).Select(i => ids[i]).Take(20).ToList(), relevant);
+            Add("ranker_p_watch", Enumerable.Range(0, ids.Length).OrderByDescending(i => p[i]).Select(i => ids[i]).Take(20).ToList(), relevant);
+            // Diagnostic of the logged-exposure gap: P(watched next) = P(shown) x P(watch | shown). The ranker
+            // estimates the second factor; the first is the logging policy's, estimated by the video's share of
+            // the impressions in the trending window before the cut (add-one smoothed).
+            Add("ranker_x_exposure", Enumerable.Range(0, ids.Length).OrderByDescending(i => p[i] * (trending.Impressions(ids[i]) + 1.0)).Select(i => ids[i]).Take(20).ToList(), relevant);
 
             var byRetrieval = pool.OrderByDescending(c => RetrievalScore(c, request.UserVector, model)).Select(c => c.VideoIndex).Take(20).ToList();
             Add("retrieval_only", byRetrieval, relevant);
