@@ -28,6 +28,9 @@ public sealed class RankerDataset
 
     public List<int> Videos { get; } = [];
 
+    /// <summary>Each impression's time, position and device, as logged.</summary>
+    public List<(DateTime At, int Position, string? Device)> Impressions { get; } = [];
+
     public int Count => Watched.Count;
 
     /// <summary>
@@ -101,6 +104,7 @@ public sealed class RankerDataset
                     }
 
                     var index = data.Add(numeric, categorical, text, ev.UserId, video);
+                    data.Impressions.Add((ev.Timestamp, ev.Position ?? 0, ev.Device));
                     if (ev.RequestId is not null)
                     {
                         bySlate[(ev.UserId, ev.VideoId, ev.RequestId)] = index;

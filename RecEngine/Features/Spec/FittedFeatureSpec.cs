@@ -245,7 +245,10 @@ public sealed class FittedFeatureSpec
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
     };
 
-    private static bool IsUsable(NumericFeature feature, double x) => double.IsFinite(x) && !(feature.NonNegative && x < 0);
+    /// <summary>Finite in single precision (the model's input type: a double beyond float's range would reach the graph as infinity), and not negative where only non-negative makes sense.</summary>
+    private static bool IsUsable(NumericFeature feature, double x) => IsFiniteFloat(x) && !(feature.NonNegative && x < 0);
+
+    private static bool IsFiniteFloat(double x) => double.IsFinite(x) && Math.Abs(x) <= float.MaxValue;
 
     private void CountBad(int i, NumericFeature feature, double x)
     {
@@ -253,7 +256,7 @@ public sealed class FittedFeatureSpec
         {
             Quality.CountMissingNumeric(i);
         }
-        else if (!double.IsFinite(x))
+        else if (!IsFiniteFloat(x))
         {
             Quality.CountNonFinite(i);
         }

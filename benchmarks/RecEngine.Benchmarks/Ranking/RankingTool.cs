@@ -24,7 +24,7 @@ internal static class RankingTool
         {
             foreach (var rows in new[] { 100, 500, 1000 })
             {
-                var (dense, ids) = RankingModels.Candidates(RankingModels.DefaultOptions(), rows, seed: 3);
+                var (dense, ids) = RankingModels.Candidates(RankingModels.DefaultOptions(), rows, seed: 3, ranker.DenseFeatures);
                 var p = new float[rows];
                 var t = new float[rows];
                 Report("ranker", rows, RankingModels.DefaultFlopsPerRow, Time(calls, () => ranker.Score(dense, ids, rows, p, t)));
@@ -57,7 +57,7 @@ internal static class RankingTool
             seconds[i] = watched[i] > 0 ? (float)(random.NextDouble() * 120) : 0;
         }
 
-        var data = new RankerExamples(options.DenseFeatures, options.Fields.Count, dense, ids, watched, seconds);
+        var data = new RankerExamples(options.DenseFeatures, options.IdWidth, dense, ids, watched, seconds);
         var network = RankingModels.DefaultNetwork();
         var trainer = new RankerTrainer(network, new RankerTrainerOptions { BatchSize = 256, Shards = shards });
         trainer.TrainBatch(data, Enumerable.Range(0, 256).ToArray()); // warm-up (JIT)
