@@ -8,7 +8,7 @@ namespace RecEngine.Training;
 /// values and serving computes no transform: standardisation (Sub, Mul), log1p (Max, Add, Log, Sub, Mul), and
 /// the quantile CDF with its q² and √q companions (Covington et al. 2016, section 4.2). The CDF is the mid-rank
 /// step function over the fitted edges, (#edges ≤ x + #edges &lt; x) / (2 #edges), computed by broadcasting the
-/// values against the edges (GreaterOrEqual, Greater), casting to float and summing (ReduceSum): exactly
+/// values against the edges as Σ (sign(x - e) + 1) (Sub, Sign, ReduceSum): exactly
 /// <see cref="FittedFeatureSpec.Cdf"/>, compared in single precision on both sides.
 /// </summary>
 public static class NumericTransformGraph
@@ -93,11 +93,12 @@ public static class NumericTransformGraph
 
     private static (string Q, string Squared, string Root) Quantiles(OnnxGraphBuilder g, string x, IReadOnlyList<int> group, FittedFeatureSpec spec)
     {
-        // Features fitted on no values have no edges; padding with +inf adds nothing to the counts, and the
-        // divisor (any positive number then) keeps q at 0 as Cdf returns.
+        // Features fitted on no values have no edges; +inf pads every group to one width (each pad adds sign -1, cancelled
+        // below), and the divisor (any positive number then) keeps q at 0 as Cdf returns.
         var edges = Math.Max(1, group.Max(i => spec.Numeric[i].QuantileEdges.Length));
         var grid = new float[group.Count * edges];
         var inverse = new float[group.Count];
+        var counts = new float[group.Count];
         for (var k = 0; k < group.Count; k++)
         {
             var fitted = spec.Numeric[group[k]].QuantileEdges;
@@ -107,14 +108,17 @@ public static class NumericTransformGraph
             }
 
             inverse[k] = 1f / (2f * Math.Max(1, fitted.Length));
+            // Padded +inf edges give sign -1: adding the padded count too cancels them, leaving #real edges.
+            counts[k] = edges;
         }
 
         var column = g.Node("Unsqueeze", [x, g.Int64s("axes", 2)]);
         var cuts = g.Floats("quantile_edges", grid, group.Count, edges);
-        var atOrAbove = g.Node("Cast", [g.Node("GreaterOrEqual", [column, cuts])], null, OnnxGraphBuilder.IntAttribute("to", (long)DataType.Float));
-        var above = g.Node("Cast", [g.Node("Greater", [column, cuts])], null, OnnxGraphBuilder.IntAttribute("to", (long)DataType.Float));
-        var count = g.Node("ReduceSum", [g.Node("Add", [atOrAbove, above]), g.Int64s("axes", 2)], null, OnnxGraphBuilder.IntAttribute("keepdims", 0));
-        var q = g.Node("Mul", [count, g.Floats("inverse_count", inverse, group.Count)]);
+        // #edges ≤ x + #edges < x = Σ (sign(x - e) + 1): three broadcast ops instead of two compares, two casts and
+        // an add (measured: the compare form cost about as much as the whole MLP at 500 rows). x - e is 0 only when
+        // x = e in IEEE arithmetic with gradual underflow, and ±inf keeps its sign, so the step is the same.
+        var signs = g.Node("ReduceSum", [g.Node("Sign", [g.Node("Sub", [column, cuts])]), g.Int64s("axes", 2)], null, OnnxGraphBuilder.IntAttribute("keepdims", 0));
+        var q = g.Node("Mul", [g.Node("Add", [signs, g.Floats("edge_count", counts, group.Count)]), g.Floats("inverse_count", inverse, group.Count)]);
         return (q, g.Node("Mul", [q, q]), g.Node("Sqrt", [q]));
     }
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using RecEngine.Ranking;
 using RecEngine.Training;
 
 namespace RecEngine.Benchmarks.Ranking;
@@ -29,6 +30,19 @@ internal static class RankingTool
                 var t = new float[rows];
                 Report("ranker", rows, RankingModels.DefaultFlopsPerRow, Time(calls, () => ranker.Score(dense, ids, rows, p, t)));
             }
+        }
+
+        // The same network without the in-graph normalisation and/or the token bags, timed in the same process so
+        // the cost of those graph parts reads as a ratio even on a loaded box.
+        var spec = RankingModels.DefaultSpec();
+        foreach (var (name, withText, withSpec) in new[] { ("ranker-plain-graph", false, false), ("ranker-bags-only", true, false), ("ranker-transforms-only", false, true) })
+        {
+            var options = withText ? RankingModels.DefaultOptions() : RankingModels.DefaultOptions() with { TextFields = [] };
+            using var variant = OnnxRanker.Load(RankerOnnxExporter.ToBytes(new RankerNetwork(options, seed: 1), withSpec ? spec : null), name, new OnnxRankerOptions { IntraOpThreads = 1 });
+            var (dense, ids) = RankingModels.Candidates(options, 500, seed: 3, variant.DenseFeatures);
+            var p = new float[500];
+            var t = new float[500];
+            Report(name, 500, 2 * options.MultiplyAddsPerRow, Time(calls, () => variant.Score(dense, ids, 500, p, t)));
         }
 
         var baseline = new RankerOnnxBaselineBenchmarks();
