@@ -112,8 +112,8 @@ public static class RankerOnnxExporter
 
     /// <summary>
     /// The mean of the valid token embeddings: the slots' ids (Gather), valid = 0 &lt; id &lt; rows, invalid ones
-    /// looked up at row 0 and masked out (Where, Cast, Mul), summed over the slots (ReduceSum) and divided by
-    /// max(count, 1), as <see cref="TokenBagEmbedding.Forward"/> does.
+    /// looked up at the zeroed row 0 (Where, Gather), summed over the slots (ReduceSum) and divided by
+    /// max(count, 1) (Cast, ReduceSum, Max, Div), as <see cref="TokenBagEmbedding.Forward"/> does.
     /// </summary>
     private static string TokenBag(OnnxGraphBuilder g, string ids, TokenBagEmbedding bag, long firstSlot)
     {
@@ -122,10 +122,13 @@ public static class RankerOnnxExporter
             g.Node("Greater", [slots, g.Int64Scalar("pad", 0)]),
             g.Node("Less", [slots, g.Int64Scalar("token_rows", bag.Table.Rows)])]);
         var rows = g.Node("Where", [valid, slots, g.Int64Scalar("pad_row", 0)]);
-        var vectors = g.Node("Gather", [g.Floats($"tokens_{bag.Field.Name}", bag.Table.Values, bag.Table.Rows, bag.Width), rows], null, OnnxGraphBuilder.IntAttribute("axis", 0));
+        // Row 0 (padding) is exported as zeros, so invalid slots add nothing to the sum and no mask multiply is
+        // needed (measured: the broadcast Mul was a large part of the bags' cost); training never reads row 0.
+        var table = bag.Table.Values.ToArray();
+        Array.Clear(table, 0, bag.Width);
+        var vectors = g.Node("Gather", [g.Floats($"tokens_{bag.Field.Name}", table, bag.Table.Rows, bag.Width), rows], null, OnnxGraphBuilder.IntAttribute("axis", 0));
+        var sum = g.Node("ReduceSum", [vectors, g.Int64s("axes", 1)], null, OnnxGraphBuilder.IntAttribute("keepdims", 0));
         var mask = g.Node("Cast", [valid], null, OnnxGraphBuilder.IntAttribute("to", (long)DataType.Float));
-        var masked = g.Node("Mul", [vectors, g.Node("Unsqueeze", [mask, g.Int64s("axes", 2)])]);
-        var sum = g.Node("ReduceSum", [masked, g.Int64s("axes", 1)], null, OnnxGraphBuilder.IntAttribute("keepdims", 0));
         var count = g.Node("ReduceSum", [mask, g.Int64s("axes", 1)], null, OnnxGraphBuilder.IntAttribute("keepdims", 1));
         return g.Node("Div", [sum, g.Node("Max", [count, g.Floats("one", [1f])])]);
     }
