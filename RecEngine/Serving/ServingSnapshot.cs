@@ -83,7 +83,7 @@ public sealed class ServingSnapshot : IDisposable
         OnnxRanker? ranker = null;
         try
         {
-            ranker = OnnxRanker.Load(Path.Combine(versionDir, "ranker.onnx"), version, rankerOptions, spec.DenseWidth, spec.Categorical.Length);
+            ranker = OnnxRanker.Load(Path.Combine(versionDir, "ranker.onnx"), version, rankerOptions, spec.RawWidth, spec.IdWidth);
             return new ServingSnapshot(version, videos, retrieval, new CandidateScorer(ranker, spec), trending, candidates);
         }
         catch

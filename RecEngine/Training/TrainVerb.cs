@@ -89,7 +89,7 @@ public sealed class ModelTraining(
         var version = "v" + now.ToString("yyyyMMdd-HHmmss-fff", CultureInfo.InvariantCulture);
         var path = ModelArtifacts.Write(dataDir, version, dir =>
         {
-            RankerOnnxExporter.Save(ranker.Network, Path.Combine(dir, "ranker.onnx"));
+            RankerOnnxExporter.Save(ranker.Network, ranker.Spec, Path.Combine(dir, "ranker.onnx"));
             ranker.Spec.Save(Path.Combine(dir, "feature_spec.json"));
             ModelArtifacts.SaveAls(retrieval.Als, Path.Combine(dir, "als.bin"));
             if (retrieval.Index is IPersistentVectorIndex approximate)
