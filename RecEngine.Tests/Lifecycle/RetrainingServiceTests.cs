@@ -64,6 +64,9 @@ public sealed class RetrainingServiceTests
         Assert.StartsWith("worse than serving beyond the absolute tolerance -1: recall@20", record.Reason, StringComparison.Ordinal);
         Assert.Contains($"serving:{serving}", record.Reason, StringComparison.Ordinal);
         Assert.False(record.Validation!.Passed);
+        // The serving model was trained by `train` up to the newest event, so it saw the held-out slice: said so.
+        Assert.True(record.Validation.ServingTrainedOnSlice);
+        Assert.EndsWith("(the serving model was trained on this slice too, which favours it)", record.Reason, StringComparison.Ordinal);
         Assert.InRange(record.Validation.CandidateValue, 0, 1);
         Assert.Equal(ModelStatus.Serving, registry.Get(serving)!.Status);
     }

@@ -70,17 +70,23 @@ public sealed partial class CandidateRetraining(
         {
             cancellationToken.ThrowIfCancellationRequested();
             var heldOut = events.InWindow(start, end).ToList();
-            var scored = HeldOutValidation.Evaluate(candidate, heldOut, cut, candidates.Value, o);
+            using var serving = state.Acquire();
+
+            // Score both on events the serving model did not train on either, where there are any after the cut.
+            var servingWindowTo = serving is null ? null : registry.Get(serving.Snapshot.Version)?.WindowTo;
+            var slice = servingWindowTo is { } seen && seen > cut && seen < end ? seen : cut;
+            var scored = HeldOutValidation.Evaluate(candidate, heldOut, slice, candidates.Value, o);
             if (scored is not { } result)
             {
-                return Rejected(version, o, $"no user watched anything new in the held-out slice after {cut:u}: nothing to validate on", null, null);
+                return Rejected(version, o, $"no user watched anything new in the held-out slice after {slice:u}: nothing to validate on", null, null);
             }
 
             var candidateValue = HeldOutValidation.Value(result.Models["ranker"], o.Metric);
-            var validation = Validate(candidateValue, result.Models["most_popular"], heldOut, cut, o);
+            var validation = Validate(candidateValue, result.Models["most_popular"], serving, heldOut, slice, o);
             validation.Users = result.Users;
-            validation.HeldOutFrom = cut;
+            validation.HeldOutFrom = slice;
             validation.HeldOutTo = end;
+            validation.ServingTrainedOnSlice = servingWindowTo >= end;
             var metrics = HeldOutValidation.All(result.Models["ranker"], "held_out_");
             foreach (var (name, value) in HeldOutValidation.All(result.Models["most_popular"], "held_out_most_popular_"))
             {
@@ -110,7 +116,7 @@ public sealed partial class CandidateRetraining(
     }
 
     /// <summary>The candidate against the serving model on the same slice, or against most_popular when none serves.</summary>
-    private ModelValidation Validate(double candidateValue, Training.Evaluation.SlateMetrics mostPopular, List<InteractionEvent> heldOut, DateTime cut, LifecycleOptions o)
+    private ModelValidation Validate(double candidateValue, Training.Evaluation.SlateMetrics mostPopular, ServingState.Lease? lease, List<InteractionEvent> heldOut, DateTime cut, LifecycleOptions o)
     {
         var validation = new ModelValidation
         {
@@ -119,7 +125,6 @@ public sealed partial class CandidateRetraining(
             Tolerance = o.Tolerance,
             ToleranceMode = o.ToleranceMode,
         };
-        using var lease = state.Acquire();
         var serving = lease is null ? null : HeldOutValidation.Evaluate(lease.Snapshot, heldOut, cut, candidates.Value, o);
         if (lease is null || serving is null)
         {
@@ -145,7 +150,8 @@ public sealed partial class CandidateRetraining(
         }
 
         var tolerance = string.Create(CultureInfo.InvariantCulture, $"{o.ToleranceMode.ToString().ToLowerInvariant()} tolerance {o.Tolerance:0.####}");
-        return v.Passed ? $"not worse than serving within the {tolerance}: {numbers}" : $"worse than serving beyond the {tolerance}: {numbers}";
+        var caveat = v.ServingTrainedOnSlice ? " (the serving model was trained on this slice too, which favours it)" : "";
+        return (v.Passed ? $"not worse than serving within the {tolerance}: {numbers}" : $"worse than serving beyond the {tolerance}: {numbers}") + caveat;
     }
 
     private RetrainOutcome Rejected(string version, LifecycleOptions o, string reason, double? candidateValue, double? servingValue)

@@ -71,6 +71,10 @@ public sealed record LifecycleOptions : IValidatableObject
     [Range(1, 256)]
     public int TrainingThreads { get; init; } = 1;
 
+    /// <summary>Linux nice value of the retraining thread (0 = as requests, 19 = only idle CPU); ignored elsewhere.</summary>
+    [Range(0, 19)]
+    public int TrainingNice { get; init; } = 19;
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (!Metrics.Contains(Metric))

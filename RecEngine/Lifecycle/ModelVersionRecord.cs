@@ -75,5 +75,8 @@ public sealed class ModelValidation
 
     public DateTime HeldOutTo { get; set; }
 
+    /// <summary>The serving model's window covered the whole slice (a manual or first-run model): the comparison favours it.</summary>
+    public bool ServingTrainedOnSlice { get; set; }
+
     public bool Passed { get; set; }
 }

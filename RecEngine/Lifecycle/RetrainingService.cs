@@ -6,8 +6,8 @@ namespace RecEngine.Lifecycle;
 /// <summary>
 /// Retrains on a schedule, on drift (a feature newly in drift, at most once per <see cref="LifecycleOptions.DriftDebounce"/>)
 /// and on demand (<c>POST /v1/models/retrain</c>, the <c>simulate</c> loop). One training at a time; background runs
-/// stop at shutdown. The work itself is <see cref="CandidateRetraining"/>, on the thread pool with the option's
-/// thread cap so serving keeps its cores.
+/// stop at shutdown. The work itself is <see cref="CandidateRetraining"/>, on its own low-priority thread with the
+/// option's thread cap, so serving keeps its cores.
 /// </summary>
 public sealed partial class RetrainingService(
     CandidateRetraining retraining,
@@ -138,7 +138,7 @@ public sealed partial class RetrainingService(
         {
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _shutdown.Token);
             LogStarted(trigger);
-            return await Task.Run(() => retraining.Run(trigger, nowUtc, linked.Token), linked.Token);
+            return await RunOnTrainingThreadAsync(trigger, nowUtc, linked.Token);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -149,6 +149,37 @@ public sealed partial class RetrainingService(
         {
             _gate.Release();
         }
+    }
+
+    /// <summary>
+    /// A dedicated thread at a lower CPU priority (<see cref="LifecycleOptions.TrainingNice"/>): most of a retraining
+    /// runs on it (the ALS solver and index build run inline at one thread), so request threads win the cores.
+    /// </summary>
+    private Task<RetrainOutcome> RunOnTrainingThreadAsync(string trigger, DateTime nowUtc, CancellationToken cancellationToken)
+    {
+        var done = new TaskCompletionSource<RetrainOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                TrainingThreadPriority.Lower(options.Value.TrainingNice);
+                done.SetResult(retraining.Run(trigger, nowUtc, cancellationToken));
+            }
+            catch (OperationCanceledException ex)
+            {
+                done.SetCanceled(ex.CancellationToken);
+            }
+            catch (Exception ex)
+            {
+                done.SetException(ex);
+            }
+        })
+        {
+            IsBackground = true,
+            Name = "RecEngine retraining",
+        };
+        thread.Start();
+        return done.Task;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Retraining started ({Trigger})")]
