@@ -71,9 +71,12 @@ public sealed record LifecycleOptions : IValidatableObject
     [Range(1, 256)]
     public int TrainingThreads { get; init; } = 1;
 
-    /// <summary>Linux nice value of the retraining thread (0 = as requests, 19 = only idle CPU); ignored elsewhere.</summary>
+    /// <summary>
+    /// Linux nice value of the retraining thread (0 = as requests, 19 = mostly idle CPU); ignored elsewhere. Off by
+    /// default: a GC triggered on a low-priority thread stalls every thread (see benchmarks/RESULTS.md).
+    /// </summary>
     [Range(0, 19)]
-    public int TrainingNice { get; init; } = 19;
+    public int TrainingNice { get; init; }
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {

@@ -6,8 +6,8 @@ namespace RecEngine.Lifecycle;
 /// <summary>
 /// Retrains on a schedule, on drift (a feature newly in drift, at most once per <see cref="LifecycleOptions.DriftDebounce"/>)
 /// and on demand (<c>POST /v1/models/retrain</c>, the <c>simulate</c> loop). One training at a time; background runs
-/// stop at shutdown. The work itself is <see cref="CandidateRetraining"/>, on its own low-priority thread with the
-/// option's thread cap, so serving keeps its cores.
+/// stop at shutdown. The work itself is <see cref="CandidateRetraining"/>, on its own thread with the option's thread
+/// cap, so serving keeps a core.
 /// </summary>
 public sealed partial class RetrainingService(
     CandidateRetraining retraining,
@@ -152,8 +152,8 @@ public sealed partial class RetrainingService(
     }
 
     /// <summary>
-    /// A dedicated thread at a lower CPU priority (<see cref="LifecycleOptions.TrainingNice"/>): most of a retraining
-    /// runs on it (the ALS solver and index build run inline at one thread), so request threads win the cores.
+    /// A dedicated thread, optionally at a lower CPU priority (<see cref="LifecycleOptions.TrainingNice"/>): most of a
+    /// retraining runs on it (the ALS solver and index build run inline at one thread), off the request thread pool.
     /// </summary>
     private Task<RetrainOutcome> RunOnTrainingThreadAsync(string trigger, DateTime nowUtc, CancellationToken cancellationToken)
     {
