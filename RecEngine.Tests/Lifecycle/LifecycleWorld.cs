@@ -67,6 +67,17 @@ internal static class LifecycleWorld
 
     private static async Task GenerateAsync()
     {
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            try
+            {
+                Directory.Delete(Template, recursive: true);
+            }
+            catch (IOException)
+            {
+                // Left in the temp folder; nothing depends on it.
+            }
+        };
         var generate = await CliProcess.RunAsync(Timeout, "generate", "--users", "200", "--videos", "150", "--days", "5", "--seed", "4", $"--RecEngine:DataDir={Template}");
         Assert.True(generate.ExitCode == 0, generate.StdErr + generate.StdOut);
     }
