@@ -19,7 +19,12 @@ public sealed class RecEngineStore : IDisposable
         _open = new Lazy<(StoreLock, LiteDatabase)>(Open, LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
-    public static BsonMapper Mapper { get; } = CreateMapper();
+    /// <summary>
+    /// This store's mapper. One per store, not one static: LiteDB 5.0.21 builds a type's entity mapper on first use
+    /// without guarding readers (litedb-org/LiteDB#2536), so stores opened in parallel (test hosts in one process)
+    /// could see a half-built mapper ("Member X not found on BsonMapper").
+    /// </summary>
+    public BsonMapper Mapper { get; } = CreateMapper();
 
     public LiteDatabase Database => _open.Value.Db;
 

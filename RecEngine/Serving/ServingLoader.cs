@@ -9,9 +9,13 @@ using RecEngine.Retrieval.Candidates;
 
 namespace RecEngine.Serving;
 
-/// <summary>Loads the newest model version in <c>models/</c> at start, in the background, and publishes it.</summary>
+/// <summary>
+/// Loads the preferred model version (see <see cref="IServingVersionSource"/>) at start, in the background, and
+/// publishes it; <see cref="LoadSnapshot"/> builds a snapshot off to the side for a later swap.
+/// </summary>
 public sealed partial class ServingLoader(
     ServingState state,
+    IServingVersionSource source,
     RecEngineStore store,
     EventStore events,
     DataDirectory dataDir,
@@ -35,38 +39,59 @@ public sealed partial class ServingLoader(
     }, stoppingToken);
 
     /// <summary>
-    /// Publishes the newest version that loads; a version whose files fail their checksums (or do not load) is
-    /// refused with a log line and the one before it serves. False when none loads.
+    /// Publishes the first preferred version that loads; a version whose files fail their checksums (or do not load)
+    /// is refused with a log line and the next one serves. False when none loads.
     /// </summary>
     internal bool Load()
     {
-        var versions = Versions(dataDir);
+        var versions = source.VersionFolders();
         if (versions.Count == 0)
         {
             LogNoModel(dataDir.ModelsPath);
             return false;
         }
 
+        var (videos, trending) = Catalog();
+        foreach (var version in versions)
+        {
+            var name = Path.GetFileName(version);
+            try
+            {
+                state.Publish(ServingSnapshot.Load(version, videos, trending, index.Value, ranker.Value, als.Value, candidates.Value));
+                LogServing(name, videos.Count);
+                source.Served(name);
+                return true;
+            }
+            catch (Exception ex) when (ex is InvalidDataException or IOException or RankerModelException)
+            {
+                LogRefused(name, ex.Message);
+                source.Refused(name, ex.Message);
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Builds the snapshot of <paramref name="versionDir"/> for the current catalog without publishing it. Throws
+    /// <see cref="InvalidDataException"/>, <see cref="IOException"/> or <see cref="RankerModelException"/> for a
+    /// version that fails its checksums or does not load. <paramref name="buildThreads"/> caps the index build.
+    /// </summary>
+    public ServingSnapshot LoadSnapshot(string versionDir, int? buildThreads = null)
+    {
+        var (videos, trending) = Catalog();
+        var indexOptions = buildThreads is { } threads ? index.Value with { BuildThreads = threads } : index.Value;
+        return ServingSnapshot.Load(versionDir, videos, trending, indexOptions, ranker.Value, als.Value, candidates.Value);
+    }
+
+    private (VideoSnapshot Videos, TrendingIndex Trending) Catalog()
+    {
         var now = time.GetUtcNow().UtcDateTime;
         var videos = VideoSnapshot.Build(store, now);
         var newest = events.Events.Query().OrderByDescending(e => e.Timestamp).Limit(1).FirstOrDefault()?.Timestamp ?? now;
         var trendingEnd = newest > now ? now : newest;
         var trending = TrendingIndex.Build(events.InWindow(trendingEnd - candidates.Value.TrendingWindow, trendingEnd.AddMilliseconds(1)), videos, trendingEnd, candidates.Value.TrendingHalfLife);
-        foreach (var version in versions)
-        {
-            try
-            {
-                state.Publish(ServingSnapshot.Load(version, videos, trending, index.Value, ranker.Value, als.Value, candidates.Value));
-                LogServing(Path.GetFileName(version), videos.Count);
-                return true;
-            }
-            catch (Exception ex) when (ex is InvalidDataException or IOException or RankerModelException)
-            {
-                LogRefused(Path.GetFileName(version), ex.Message);
-            }
-        }
-
-        return false;
+        return (videos, trending);
     }
 
     /// <summary>Model version folders, newest first (names sort by time); temp folders of unfinished writes are skipped.</summary>

@@ -4,9 +4,9 @@ namespace RecEngine.Training;
 
 /// <summary>
 /// First <c>serve</c>: after the demo world is written, train the first model version so recommendations are
-/// personal from the start. A world too small to train on is reported, not fatal: the server still starts.
+/// personal from the start; it is registered as the serving version. A world too small to train on is reported, not fatal: the server still starts.
 /// </summary>
-internal sealed partial class FirstModelStep(ModelTraining training, ILogger<FirstModelStep> logger) : IFirstRunStep
+internal sealed partial class FirstModelStep(ModelTraining training, Lifecycle.ModelRegistry registry, ILogger<FirstModelStep> logger) : IFirstRunStep
 {
     public int Order => 10;
 
@@ -14,7 +14,12 @@ internal sealed partial class FirstModelStep(ModelTraining training, ILogger<Fir
     {
         try
         {
-            training.Train(windowDays: 14, rankerDays: 4, epochs: 3, Console.Out, cancellationToken);
+            if (training.Train(windowDays: 14, rankerDays: 4, epochs: 3, Console.Out, cancellationToken) is { } version)
+            {
+                // Nothing serves yet, so there is no baseline to validate against: the first model serves.
+                registry.Register(version, "first_run");
+                registry.MarkServing(Path.GetFileName(version), "first run: the first model serves");
+            }
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

@@ -13,13 +13,15 @@ namespace RecEngine.Training;
 
 /// <summary>
 /// <c>train</c>: embeddings and ranker from the last N days of events, written as a model version under
-/// <c>models/&lt;version&gt;/</c>. Promotion and serving from the registry are not built yet.
+/// <c>models/&lt;version&gt;/</c> and registered. A manual train promotes what it writes without validation (the
+/// operator asked for it; the next <c>serve</c> serves it); <c>POST /v1/models/{version}/promote</c> rolls back.
+/// Validated promotion is the server's retraining (<c>POST /v1/models/retrain</c>).
 /// </summary>
-internal sealed class TrainVerb(ModelTraining training) : IVerb
+internal sealed class TrainVerb(ModelTraining training, Lifecycle.ModelRegistry registry) : IVerb
 {
     public string Name => "train";
 
-    public string Summary => "Train embeddings and the ranker on a rolling window of events and write a model version to models/<version>/.";
+    public string Summary => "Train embeddings and the ranker on a rolling window of events, write a model version to models/<version>/ and promote it (the next serve serves it).";
 
     public string Usage => "[--window-days N] [--ranker-days N] [--epochs N]";
 
@@ -30,7 +32,7 @@ internal sealed class TrainVerb(ModelTraining training) : IVerb
         new("epochs", "ranker training epochs", "3"),
     ];
 
-    public string? ServerAlternative => "POST /v1/models/retrain (not built yet)";
+    public string? ServerAlternative => "POST /v1/models/retrain (validated against the serving model)";
 
     public Task<int> RunAsync(WebApplication app, CommandLine command, CancellationToken cancellationToken)
     {
@@ -49,6 +51,9 @@ internal sealed class TrainVerb(ModelTraining training) : IVerb
             return Task.FromResult(1);
         }
 
+        registry.Register(version, "train");
+        registry.MarkServing(Path.GetFileName(version), "manual train: promoted without validation");
+        Console.WriteLine($"Registered {Path.GetFileName(version)} as the serving version.");
         return Task.FromResult(0);
     }
 }
@@ -66,24 +71,39 @@ public sealed class ModelTraining(
     /// <summary>Writes a new version and returns its folder, or null when there is nothing to train on.</summary>
     public string? Train(int windowDays, int rankerDays, int epochs, TextWriter output, CancellationToken cancellationToken)
     {
-        var clock = Stopwatch.StartNew();
-        var now = time.GetUtcNow().UtcDateTime;
-        var videos = VideoSnapshot.Build(store, now);
         var newest = events.Events.Query().OrderByDescending(e => e.Timestamp).Limit(1).FirstOrDefault();
-        if (videos.Count == 0 || newest is null)
+        if (newest is null)
         {
             return null;
         }
 
         var end = newest.Timestamp.AddMilliseconds(1);
-        var start = end.AddDays(-windowDays);
-        var rankerFrom = end.AddDays(-rankerDays);
+        return TrainWindow(end.AddDays(-windowDays), end, end.AddDays(-rankerDays), epochs, threads: null, output, cancellationToken);
+    }
+
+    /// <summary>
+    /// Writes a version trained on events in [<paramref name="start"/>, <paramref name="end"/>), the ranker on the
+    /// impressions from <paramref name="rankerFrom"/>; null when there are no videos. <paramref name="threads"/> caps
+    /// the ALS solver and index build (retraining inside the server keeps cores for serving).
+    /// </summary>
+    public string? TrainWindow(DateTime start, DateTime end, DateTime rankerFrom, int epochs, int? threads, TextWriter output, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        var now = time.GetUtcNow().UtcDateTime;
+        var videos = VideoSnapshot.Build(store, now);
+        if (videos.Count == 0)
+        {
+            return null;
+        }
+
+        var alsOptions = threads is { } t ? als.Value with { Threads = t } : als.Value;
+        var indexOptions = threads is { } n ? index.Value with { BuildThreads = n } : index.Value;
         var window = events.InWindow(start, end).ToList();
         output.WriteLine($"Window {start:u} to {end:u}: {window.Count:N0} events, {videos.Count:N0} videos.");
 
-        using var retrieval = RetrievalTrainer.Train(window, videos, als.Value, index.Value, cancellationToken);
+        using var retrieval = RetrievalTrainer.Train(window, videos, alsOptions, indexOptions, cancellationToken);
         output.WriteLine($"Embeddings: {retrieval.UserIds.Length:N0} users x {retrieval.Als.Factors} factors ({clock.Elapsed.TotalSeconds:0.0}s).");
-        var (ranker, examples) = RankerModelTrainer.TrainOutOfSample(window, videos, rankerFrom, end, als.Value, index.Value, candidates.Value, epochs, cancellationToken);
+        var (ranker, examples) = RankerModelTrainer.TrainOutOfSample(window, videos, rankerFrom, end, alsOptions, indexOptions, candidates.Value, epochs, cancellationToken);
         output.WriteLine($"Ranker: {examples:N0} examples, {ranker.ExamplesPerSecond:N0} examples/s, losses {string.Join(" ", ranker.EpochLosses.Select(l => l.ToString("0.0000", CultureInfo.InvariantCulture)))}.");
 
         var version = "v" + now.ToString("yyyyMMdd-HHmmss-fff", CultureInfo.InvariantCulture);

@@ -1,0 +1,178 @@
+using System.Globalization;
+using Microsoft.Extensions.Options;
+using RecEngine.Events;
+using RecEngine.Ranking;
+using RecEngine.Retrieval.Candidates;
+using RecEngine.Serving;
+using RecEngine.Training;
+
+namespace RecEngine.Lifecycle;
+
+/// <summary>
+/// One retraining, start to end: train a candidate on the rolling window before the held-out slice, register it,
+/// score it and the serving model on the slice, then promote it (hot swap) or record the rejection with the
+/// numbers. The very first model has no serving baseline and must beat most_popular. Not thread-safe:
+/// <see cref="RetrainingService"/> runs one at a time.
+/// </summary>
+public sealed partial class CandidateRetraining(
+    ModelTraining training,
+    EventStore events,
+    ModelRegistry registry,
+    ModelPromoter promoter,
+    ServingLoader loader,
+    ServingState state,
+    IOptions<LifecycleOptions> options,
+    IOptions<CandidateOptions> candidates,
+    ILogger<CandidateRetraining> logger)
+{
+    public RetrainOutcome Run(string trigger, DateTime nowUtc, CancellationToken cancellationToken)
+    {
+        var o = options.Value;
+        var newest = events.Events.Query().Where(e => e.Timestamp <= nowUtc).OrderByDescending(e => e.Timestamp).Limit(1).FirstOrDefault();
+        if (newest is null)
+        {
+            return Failed(trigger, o, "no events to train on");
+        }
+
+        // Train before the cut, validate after it: both models are scored on events neither candidate saw.
+        var end = newest.Timestamp.AddMilliseconds(1);
+        var cut = end - o.HoldOut;
+        var start = cut - o.Window;
+        string? folder;
+        try
+        {
+            folder = training.TrainWindow(start, cut, cut - o.RankerWindow, o.Epochs, o.TrainingThreads, TextWriter.Null, cancellationToken);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or IOException)
+        {
+            return Failed(trigger, o, "training failed: " + ex.Message);
+        }
+
+        if (folder is null)
+        {
+            return Failed(trigger, o, "no videos to train on");
+        }
+
+        var version = Path.GetFileName(folder);
+        registry.Register(folder, trigger);
+        ServingSnapshot candidate;
+        try
+        {
+            candidate = loader.LoadSnapshot(folder, o.TrainingThreads);
+        }
+        catch (Exception ex) when (ex is InvalidDataException or IOException or RankerModelException)
+        {
+            return Rejected(version, o, "the candidate does not load: " + ex.Message, null, null);
+        }
+
+        var published = false;
+        try
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var heldOut = events.InWindow(start, end).ToList();
+            using var serving = state.Acquire();
+
+            // Score both on events the serving model did not train on either, where there are any after the cut.
+            var servingWindowTo = serving is null ? null : registry.Get(serving.Snapshot.Version)?.WindowTo;
+            var slice = servingWindowTo is { } seen && seen > cut && seen < end ? seen : cut;
+            var scored = HeldOutValidation.Evaluate(candidate, heldOut, slice, candidates.Value, o);
+            if (scored is not { } result)
+            {
+                return Rejected(version, o, $"no user watched anything new in the held-out slice after {slice:u}: nothing to validate on", null, null);
+            }
+
+            var candidateValue = HeldOutValidation.Value(result.Models["ranker"], o.Metric);
+            var validation = Validate(candidateValue, result.Models["most_popular"], serving, heldOut, slice, o);
+            validation.Users = result.Users;
+            validation.HeldOutFrom = slice;
+            validation.HeldOutTo = end;
+            validation.ServingTrainedOnSlice = servingWindowTo >= end;
+            var metrics = HeldOutValidation.All(result.Models["ranker"], "held_out_");
+            foreach (var (name, value) in HeldOutValidation.All(result.Models["most_popular"], "held_out_most_popular_"))
+            {
+                metrics[name] = value;
+            }
+
+            registry.RecordValidation(version, validation, metrics);
+            cancellationToken.ThrowIfCancellationRequested();
+            var reason = Explain(validation, o);
+            if (!validation.Passed)
+            {
+                return Rejected(version, o, reason, candidateValue, validation.BaselineValue);
+            }
+
+            promoter.Publish(candidate, reason);
+            published = true;
+            LogPromoted(version, trigger, reason);
+            return new RetrainOutcome(version, true, reason, o.Metric, candidateValue, validation.BaselineValue);
+        }
+        finally
+        {
+            if (!published)
+            {
+                candidate.Dispose();
+            }
+        }
+    }
+
+    /// <summary>The candidate against the serving model on the same slice, or against most_popular when none serves.</summary>
+    private ModelValidation Validate(double candidateValue, Training.Evaluation.SlateMetrics mostPopular, ServingState.Lease? lease, List<InteractionEvent> heldOut, DateTime cut, LifecycleOptions o)
+    {
+        var validation = new ModelValidation
+        {
+            Metric = o.Metric,
+            CandidateValue = candidateValue,
+            Tolerance = o.Tolerance,
+            ToleranceMode = o.ToleranceMode,
+        };
+        var serving = lease is null ? null : HeldOutValidation.Evaluate(lease.Snapshot, heldOut, cut, candidates.Value, o);
+        if (lease is null || serving is null)
+        {
+            // No baseline model: the first one has to beat the popularity ranking outright.
+            validation.Baseline = "most_popular";
+            validation.BaselineValue = HeldOutValidation.Value(mostPopular, o.Metric);
+            validation.Passed = candidateValue > validation.BaselineValue;
+            return validation;
+        }
+
+        validation.Baseline = "serving:" + lease.Snapshot.Version;
+        validation.BaselineValue = HeldOutValidation.Value(serving.Value.Models["ranker"], o.Metric);
+        validation.Passed = HeldOutValidation.NotWorse(candidateValue, validation.BaselineValue, o.Tolerance, o.ToleranceMode);
+        return validation;
+    }
+
+    private static string Explain(ModelValidation v, LifecycleOptions o)
+    {
+        var numbers = string.Create(CultureInfo.InvariantCulture, $"{v.Metric} {v.CandidateValue:0.0000} vs {v.Baseline} {v.BaselineValue:0.0000} on {v.Users} held-out users");
+        if (v.Baseline == "most_popular")
+        {
+            return v.Passed ? $"first model beats most_popular: {numbers}" : $"first model does not beat most_popular: {numbers}";
+        }
+
+        var tolerance = string.Create(CultureInfo.InvariantCulture, $"{o.ToleranceMode.ToString().ToLowerInvariant()} tolerance {o.Tolerance:0.####}");
+        var caveat = v.ServingTrainedOnSlice ? " (the serving model was trained on this slice too, which favours it)" : "";
+        return (v.Passed ? $"not worse than serving within the {tolerance}: {numbers}" : $"worse than serving beyond the {tolerance}: {numbers}") + caveat;
+    }
+
+    private RetrainOutcome Rejected(string version, LifecycleOptions o, string reason, double? candidateValue, double? servingValue)
+    {
+        registry.MarkRejected(version, reason);
+        LogRejected(version, reason);
+        return new RetrainOutcome(version, false, reason, o.Metric, candidateValue, servingValue);
+    }
+
+    private RetrainOutcome Failed(string trigger, LifecycleOptions o, string reason)
+    {
+        LogNotTrained(trigger, reason);
+        return new RetrainOutcome(null, false, reason, o.Metric, null, null);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Retraining ({Trigger}) promoted model version {Version}: {Reason}")]
+    private partial void LogPromoted(string version, string trigger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Retraining rejected model version {Version}: {Reason}")]
+    private partial void LogRejected(string version, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Retraining ({Trigger}) trained nothing: {Reason}")]
+    private partial void LogNotTrained(string trigger, string reason);
+}

@@ -1,0 +1,28 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using RecEngine.Monitoring;
+using RecEngine.Serving;
+
+namespace RecEngine.Lifecycle;
+
+public static class LifecycleModule
+{
+    public static IHostApplicationBuilder AddLifecycle(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<LifecycleOptions>()
+            .BindConfiguration(LifecycleOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        builder.Services.AddSingleton<ModelRegistry>();
+        // At start the last promoted version serves, not merely the newest folder.
+        builder.Services.Replace(ServiceDescriptor.Singleton<IServingVersionSource, RegistryServingVersions>());
+        builder.Services.AddHostedService<LeftoverModelCleanup>();
+        builder.Services.AddSingleton<ModelPromoter>();
+        builder.Services.AddSingleton<CandidateRetraining>();
+        builder.Services.AddSingleton<RetrainingService>();
+        builder.Services.AddSingleton<IRetrainer>(sp => sp.GetRequiredService<RetrainingService>());
+        builder.Services.AddSingleton<IDriftListener>(sp => sp.GetRequiredService<RetrainingService>());
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<RetrainingService>());
+        return builder;
+    }
+}

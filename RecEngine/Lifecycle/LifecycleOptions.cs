@@ -1,0 +1,93 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace RecEngine.Lifecycle;
+
+/// <summary>How a candidate's metric may compare with the baseline's (TFX model validation's change thresholds).</summary>
+public enum ToleranceMode
+{
+    /// <summary>Passes if candidate &gt;= baseline - tolerance.</summary>
+    Absolute,
+
+    /// <summary>Passes if candidate &gt;= baseline * (1 - tolerance).</summary>
+    Relative,
+}
+
+/// <summary>Continuous training and promotion, section <c>RecEngine:Lifecycle</c>.</summary>
+public sealed record LifecycleOptions : IValidatableObject
+{
+    public const string Section = "RecEngine:Lifecycle";
+
+    /// <summary>The metrics a validation can compare, as <c>evaluate</c> names them.</summary>
+    public static readonly IReadOnlyList<string> Metrics = ["ndcg@10", "ndcg@20", "recall@10", "recall@20", "map@20"];
+
+    /// <summary>Whether the scheduled retraining runs; drift and <c>POST /v1/models/retrain</c> work either way.</summary>
+    public bool ScheduleEnabled { get; init; } = true;
+
+    /// <summary>Time between scheduled retrainings.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "365.00:00:00")]
+    public TimeSpan Interval { get; init; } = TimeSpan.FromDays(1);
+
+    /// <summary>Whether a feature newly in drift triggers a retraining.</summary>
+    public bool RetrainOnDrift { get; init; } = true;
+
+    /// <summary>At most one drift-triggered retraining per this long.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "365.00:00:00")]
+    public TimeSpan DriftDebounce { get; init; } = TimeSpan.FromHours(6);
+
+    /// <summary>The rolling window: events this far back from the held-out slice train the candidate.</summary>
+    [Range(typeof(TimeSpan), "01:00:00", "3650.00:00:00")]
+    public TimeSpan Window { get; init; } = TimeSpan.FromDays(14);
+
+    /// <summary>The last part of the window whose impressions train the ranker (embeddings come from before it).</summary>
+    [Range(typeof(TimeSpan), "00:10:00", "3650.00:00:00")]
+    public TimeSpan RankerWindow { get; init; } = TimeSpan.FromDays(4);
+
+    /// <summary>The most recent slice, held out of training; candidate and serving model are both scored on it.</summary>
+    [Range(typeof(TimeSpan), "00:10:00", "365.00:00:00")]
+    public TimeSpan HoldOut { get; init; } = TimeSpan.FromDays(1);
+
+    [Range(1, 100)]
+    public int Epochs { get; init; } = 3;
+
+    /// <summary>Validation metric, one of <see cref="Metrics"/>.</summary>
+    [Required]
+    public string Metric { get; init; } = "ndcg@20";
+
+    public ToleranceMode ToleranceMode { get; init; } = ToleranceMode.Relative;
+
+    /// <summary>How much worse than the baseline a candidate may be; negative demands an improvement.</summary>
+    [Range(-1.0, 1.0)]
+    public double Tolerance { get; init; } = 0.02;
+
+    /// <summary>Users of the held-out slice scored (sampled deterministically).</summary>
+    [Range(1, 1_000_000)]
+    public int ValidationUsers { get; init; } = 1000;
+
+    /// <summary>Candidates the ranker orders per validation user.</summary>
+    [Range(20, 5000)]
+    public int ValidationCandidates { get; init; } = 500;
+
+    /// <summary>Threads for the ALS solver and index build of a retraining; 1 leaves the other cores to serving.</summary>
+    [Range(1, 256)]
+    public int TrainingThreads { get; init; } = 1;
+
+    /// <summary>
+    /// Linux nice value of the retraining thread (0 = as requests, 19 = mostly idle CPU); ignored elsewhere. Off by
+    /// default: a GC triggered on a low-priority thread stalls every thread (see benchmarks/RESULTS.md).
+    /// </summary>
+    [Range(0, 19)]
+    public int TrainingNice { get; init; }
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (!Metrics.Contains(Metric))
+        {
+            yield return new ValidationResult($"Metric must be one of {string.Join(", ", Metrics)}.", [nameof(Metric)]);
+        }
+
+        if (RankerWindow >= Window)
+        {
+            yield return new ValidationResult("RankerWindow must be shorter than Window: the ranker's embedding features need earlier events.", [nameof(RankerWindow)]);
+        }
+    }
+}
