@@ -81,7 +81,7 @@ public sealed partial class ServingLoader(
     [LoggerMessage(Level = LogLevel.Information, Message = "Serving model version {Version} over {Videos} videos")]
     private partial void LogServing(string version, int videos);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "No model version in {Path}: recommendations answer 503 until one is trained ('train')")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "No model version in {Path}: recommendations are degraded popularity slates until one is trained ('train')")]
     private partial void LogNoModel(string path);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Loading the newest model version failed")]
