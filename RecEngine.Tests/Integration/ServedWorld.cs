@@ -56,7 +56,20 @@ public sealed class ServedWorld : IAsyncLifetime
     /// <summary>A factory over a copy of the world; the caller creates the client (which starts the app).</summary>
     public RecEngineFactory Factory(IDictionary<string, string?>? settings = null, bool withModels = true)
     {
-        var factory = new RecEngineFactory(settings);
+        // A test box is slow and busy (and the first request JIT-compiles the pipeline): generous deadlines, so only
+        // the tests that set budgets see degraded answers.
+        var all = new Dictionary<string, string?>
+        {
+            ["RecEngine:Serving:Deadline"] = "00:00:30",
+            ["RecEngine:Serving:RetrieveBudget"] = "00:00:30",
+            ["RecEngine:Serving:ScoreBudget"] = "00:00:30",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            all[key] = value;
+        }
+
+        var factory = new RecEngineFactory(all);
         CopyTo(factory.DataDir, withModels);
         return factory;
     }

@@ -83,7 +83,7 @@ public sealed class ServingPipelineTests(ServedWorld world)
     [Fact]
     public async Task ExplainReportsEachStageWithTimingsAndCandidateCounts()
     {
-        await using var factory = world.Factory();
+        await using var factory = world.Factory(new Dictionary<string, string?> { ["RecEngine:Serving:Deadline"] = "00:00:20" });
         using var client = factory.CreateClient();
         var plain = await ServedWorld.FirstModelSlateAsync(client, "/v1/recommendations/u4?k=7");
         Assert.Equal(JsonValueKind.Null, plain.GetProperty("explain").ValueKind);
@@ -91,7 +91,7 @@ public sealed class ServingPipelineTests(ServedWorld world)
 
         var slate = await SlateAsync(client, "/v1/recommendations/u4?k=7&explain=true");
         var explain = slate.GetProperty("explain");
-        Assert.Equal(50, explain.GetProperty("deadline_ms").GetDouble());
+        Assert.Equal(20_000, explain.GetProperty("deadline_ms").GetDouble());
         Assert.True(explain.GetProperty("total_ms").GetDouble() > 0);
         var stages = explain.GetProperty("stages").EnumerateArray().ToDictionary(s => s.GetProperty("stage").GetString()!);
         Assert.Equal(["retrieve", "filter", "score", "order"], stages.Keys);

@@ -6,6 +6,7 @@ using RecEngine.Hosting;
 using RecEngine.Ranking;
 using RecEngine.Retrieval;
 using RecEngine.Retrieval.Candidates;
+using RecEngine.Serving.Pipeline;
 
 namespace RecEngine.Serving;
 
@@ -19,6 +20,7 @@ public sealed partial class ServingLoader(
     IOptions<OnnxRankerOptions> ranker,
     IOptions<AlsOptions> als,
     IOptions<CandidateOptions> candidates,
+    SnapshotWarmup warmup,
     TimeProvider time,
     ILogger<ServingLoader> logger) : BackgroundService
 {
@@ -56,7 +58,9 @@ public sealed partial class ServingLoader(
         {
             try
             {
-                state.Publish(ServingSnapshot.Load(version, videos, trending, index.Value, ranker.Value, als.Value, candidates.Value));
+                var snapshot = ServingSnapshot.Load(version, videos, trending, index.Value, ranker.Value, als.Value, candidates.Value);
+                warmup.Run(snapshot);
+                state.Publish(snapshot);
                 LogServing(Path.GetFileName(version), videos.Count);
                 return true;
             }
