@@ -17,11 +17,11 @@ public sealed class EventStore : IDisposable
     private readonly Lazy<ILiteCollection<InteractionEvent>> _events;
 
     /// <summary>
-    /// Builds LiteDB's process-wide mapping of <see cref="InteractionEvent"/> once, on one thread. LiteDB 5 publishes
+    /// Builds the process-wide mapping of <see cref="InteractionEvent"/> (<see cref="RecEngineStore.Mapper"/>) once, on one thread. LiteDB 5 publishes
     /// an entity mapper before filling in its members, so two threads mapping the type for the first time at once
     /// (two stores opening, or a query racing the first commit) fail with "Member Timestamp not found on BsonMapper".
     /// </summary>
-    static EventStore() => BsonMapper.Global.ToDocument(new InteractionEvent());
+    static EventStore() => RecEngineStore.Mapper.ToDocument(new InteractionEvent());
 
     public EventStore(RecEngineStore store)
     {
