@@ -58,13 +58,22 @@ public sealed class RecEngineStore : IDisposable
         }
     }
 
-    private static BsonMapper CreateMapper() => new()
+    private static BsonMapper CreateMapper()
     {
-        EnumAsInteger = false,
-        SerializeNullValues = false,
-        TrimWhitespace = false,
-        EmptyStringToNull = false,
-    };
+        var mapper = new BsonMapper
+        {
+            EnumAsInteger = false,
+            SerializeNullValues = false,
+            TrimWhitespace = false,
+            EmptyStringToNull = false,
+        };
+
+        // LiteDB 5 publishes an entity mapper before filling in its members, so two threads mapping a type for the first
+        // time at once fail with "Member Category not found on BsonMapper". Map the catalog's types here, on one thread.
+        mapper.ToDocument(new Video());
+        mapper.ToDocument(new User());
+        return mapper;
+    }
 
     public void Dispose()
     {

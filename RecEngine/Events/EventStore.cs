@@ -19,6 +19,10 @@ public sealed class EventStore : IDisposable
     public EventStore(RecEngineStore store)
     {
         _store = store;
+
+        // Map InteractionEvent into the store's mapper now, on one thread: LiteDB 5 publishes an entity mapper before
+        // filling in its members, so a query racing the first commit could fail with "Member Timestamp not found".
+        store.Mapper.ToDocument(new InteractionEvent());
         _events = new Lazy<ILiteCollection<InteractionEvent>>(() =>
         {
             var col = _store.Database.GetCollection<InteractionEvent>(CollectionName);

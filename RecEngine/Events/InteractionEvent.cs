@@ -29,4 +29,7 @@ public sealed class InteractionEvent
 
     /// <summary>Zero-based position in that slate.</summary>
     public int? Position { get; set; }
+
+    /// <summary>The model version that ranked the slate (impressions the server logs; null when none served or unknown).</summary>
+    public string? ModelVersion { get; set; }
 }

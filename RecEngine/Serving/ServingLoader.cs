@@ -6,6 +6,7 @@ using RecEngine.Hosting;
 using RecEngine.Ranking;
 using RecEngine.Retrieval;
 using RecEngine.Retrieval.Candidates;
+using RecEngine.Serving.Pipeline;
 
 namespace RecEngine.Serving;
 
@@ -23,6 +24,7 @@ public sealed partial class ServingLoader(
     IOptions<OnnxRankerOptions> ranker,
     IOptions<AlsOptions> als,
     IOptions<CandidateOptions> candidates,
+    SnapshotWarmup warmup,
     TimeProvider time,
     ILogger<ServingLoader> logger) : BackgroundService
 {
@@ -57,7 +59,9 @@ public sealed partial class ServingLoader(
             var name = Path.GetFileName(version);
             try
             {
-                state.Publish(ServingSnapshot.Load(version, videos, trending, index.Value, ranker.Value, als.Value, candidates.Value));
+                var snapshot = ServingSnapshot.Load(version, videos, trending, index.Value, ranker.Value, als.Value, candidates.Value);
+                warmup.Run(snapshot);
+                state.Publish(snapshot);
                 LogServing(name, videos.Count);
                 source.Served(name);
                 return true;
@@ -76,12 +80,24 @@ public sealed partial class ServingLoader(
     /// Builds the snapshot of <paramref name="versionDir"/> for the current catalog without publishing it. Throws
     /// <see cref="InvalidDataException"/>, <see cref="IOException"/> or <see cref="RankerModelException"/> for a
     /// version that fails its checksums or does not load. <paramref name="buildThreads"/> caps the index build.
+    /// The snapshot is warmed (one pass through the stages) before it is returned.
     /// </summary>
     public ServingSnapshot LoadSnapshot(string versionDir, int? buildThreads = null)
     {
         var (videos, trending) = Catalog();
         var indexOptions = buildThreads is { } threads ? index.Value with { BuildThreads = threads } : index.Value;
-        return ServingSnapshot.Load(versionDir, videos, trending, indexOptions, ranker.Value, als.Value, candidates.Value);
+        var snapshot = ServingSnapshot.Load(versionDir, videos, trending, indexOptions, ranker.Value, als.Value, candidates.Value);
+        try
+        {
+            // The first requests on a new version should not pay for JIT and the first ONNX run.
+            warmup.Run(snapshot);
+            return snapshot;
+        }
+        catch
+        {
+            snapshot.Dispose();
+            throw;
+        }
     }
 
     private (VideoSnapshot Videos, TrendingIndex Trending) Catalog()
@@ -106,7 +122,7 @@ public sealed partial class ServingLoader(
     [LoggerMessage(Level = LogLevel.Information, Message = "Serving model version {Version} over {Videos} videos")]
     private partial void LogServing(string version, int videos);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "No model version in {Path}: recommendations answer 503 until one is trained ('train')")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "No model version in {Path}: recommendations are degraded popularity slates until one is trained ('train')")]
     private partial void LogNoModel(string path);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Loading the newest model version failed")]

@@ -1,4 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using RecEngine.Serving.Impressions;
+using RecEngine.Serving.Pipeline;
 
 namespace RecEngine.Serving;
 
@@ -6,12 +8,31 @@ public static class ServingModule
 {
     public static IHostApplicationBuilder AddServing(this IHostApplicationBuilder builder)
     {
+        builder.Services.AddOptions<ServingOptions>()
+            .BindConfiguration(ServingOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
         builder.Services.AddSingleton<ServingState>();
         // The model registry (Lifecycle) replaces this with the promoted versions.
         builder.Services.TryAddSingleton<IServingVersionSource, NewestOnDiskVersions>();
         builder.Services.AddSingleton<ServingLoader>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ServingLoader>());
-        builder.Services.AddSingleton<Recommender>();
+
+        // The request pipeline: one class per stage, the ranker behind an interface (tests swap in failing ones).
+        builder.Services.AddSingleton<RetrieveStage>();
+        builder.Services.AddSingleton<FilterStage>();
+        builder.Services.AddSingleton<ICandidateRanker, OnnxCandidateRanker>();
+        builder.Services.AddSingleton<ScoreStage>();
+        builder.Services.AddSingleton<OrderStage>();
+        builder.Services.AddSingleton<ColdStartSlates>();
+        builder.Services.AddSingleton<ServedSlateNotifier>();
+        builder.Services.AddSingleton<SnapshotWarmup>();
+        builder.Services.AddSingleton<RecommendationPipeline>();
+
+        // Impressions: a bounded queue the requests fill, drained in batches into the event writer.
+        builder.Services.AddSingleton<ImpressionQueue>();
+        builder.Services.AddSingleton<ImpressionWriter>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ImpressionWriter>());
         return builder;
     }
 }

@@ -16,6 +16,28 @@ public sealed class CandidateScorer(OnnxRanker ranker, FittedFeatureSpec spec)
 
     public FittedFeatureSpec Spec => spec;
 
+    /// <summary>Names of the values <see cref="RawNumeric"/> writes per row (the spec's numeric features, in order).</summary>
+    public static IReadOnlyList<string> RawNumericNames { get; } = RankingFeatures.Spec.Numeric.Select(n => n.Name).ToArray();
+
+    /// <summary>
+    /// The raw numeric feature values (before imputation and normalisation) of <paramref name="videos"/>, row-major,
+    /// <see cref="RawNumericNames"/> per row, NaN where missing: the sample served-slate monitoring compares against training.
+    /// </summary>
+    public static void RawNumeric(UserContext user, ReadOnlySpan<int> videos, ImpressionContext context, VideoSnapshot snapshot, RetrievalModel? model, TrendingIndex trending, Span<float> values)
+    {
+        var width = RankingFeatures.NumericCount;
+        Span<double> numeric = stackalloc double[width];
+        var categorical = new string?[RankingFeatures.CategoricalCount];
+        for (var r = 0; r < videos.Length; r++)
+        {
+            RankingFeatures.Raw(user, videos[r], context, snapshot, model, trending, numeric, categorical);
+            for (var i = 0; i < width; i++)
+            {
+                values[(r * width) + i] = (float)numeric[i];
+            }
+        }
+    }
+
     public void Score(
         UserContext user,
         ReadOnlySpan<int> videos,

@@ -124,7 +124,7 @@ internal static class LoadTest
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
         {
-            // A server too busy to answer /metrics in time still gets its latency figures reported.
+            // A server still working off a backlog may not answer in time: report no RSS rather than lose the run.
             return null;
         }
     }

@@ -1,0 +1,45 @@
+using RecEngine.Ranking.Features;
+
+namespace RecEngine.Serving.Pipeline;
+
+/// <summary>
+/// Score: the ranker on every candidate, in one call. ONNX Runtime runs on the request thread and cannot be
+/// interrupted, so the budget is enforced on the answer: scores that arrive after <paramref name="budget"/> are
+/// discarded and the slate falls back to retrieval order, as it does when the ranker throws or returns a
+/// non-finite score. Returns null on success, else the degraded reason.
+/// </summary>
+public sealed class ScoreStage(ICandidateRanker ranker, TimeProvider time)
+{
+    public string? Run(SlateContext slate, TimeSpan budget)
+    {
+        var snapshot = slate.Snapshot;
+        slate.User = UserContext.Build(slate.Features, snapshot.Retrieval, snapshot.Videos);
+        if (slate.VideoIndexes.Length == 0)
+        {
+            slate.WatchTime = [];
+            slate.PWatch = [];
+            return null;
+        }
+
+        var started = time.GetTimestamp();
+        var pWatch = new float[slate.VideoIndexes.Length];
+        var watchTime = new float[slate.VideoIndexes.Length];
+        ranker.Score(snapshot, slate.User, slate.VideoIndexes, slate.Impression, pWatch, watchTime);
+        if (time.GetElapsedTime(started) > budget)
+        {
+            return DegradedReasons.RankerTimeout;
+        }
+
+        for (var i = 0; i < watchTime.Length; i++)
+        {
+            if (!float.IsFinite(watchTime[i]) || !float.IsFinite(pWatch[i]))
+            {
+                return DegradedReasons.RankerFailed;
+            }
+        }
+
+        slate.PWatch = pWatch;
+        slate.WatchTime = watchTime;
+        return null;
+    }
+}

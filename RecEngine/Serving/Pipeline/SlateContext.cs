@@ -1,0 +1,47 @@
+using RecEngine.Features;
+using RecEngine.Ranking.Features;
+using RecEngine.Retrieval.Candidates;
+
+namespace RecEngine.Serving.Pipeline;
+
+/// <summary>
+/// One request's working state as it passes the stages: the leased snapshot it reads (one model version for the
+/// whole request), the user, the candidates and their scores. Not shared between requests.
+/// </summary>
+public sealed class SlateContext(ServingSnapshot snapshot, SlateRequest request, IReadOnlySet<int> categories, DateTime now)
+{
+    public ServingSnapshot Snapshot { get; } = snapshot;
+
+    public SlateRequest Request { get; } = request;
+
+    /// <summary>Requested category indexes in <see cref="ServingSnapshot.Videos"/>; empty means all.</summary>
+    public IReadOnlySet<int> Categories { get; } = categories;
+
+    public DateTime Now { get; } = now;
+
+    public UserFeatures Features { get; set; } = null!;
+
+    /// <summary>What retrieval was asked, including the exclusions the filter stage enforces.</summary>
+    public CandidateRequest Retrieval { get; set; } = null!;
+
+    /// <summary>Candidates in retrieval order; after the filter stage, only allowed ones.</summary>
+    public IReadOnlyList<Candidate> Candidates { get; set; } = [];
+
+    /// <summary>Video indexes of <see cref="Candidates"/>, in the same order (what the ranker scores).</summary>
+    public int[] VideoIndexes { get; set; } = [];
+
+    public UserContext? User { get; set; }
+
+    public ImpressionContext Impression => new(Now, 0, null, Now.Hour, 0);
+
+    /// <summary>The ranker's expected watch time per candidate; null when the ranker did not (or not in time) score.</summary>
+    public float[]? WatchTime { get; set; }
+
+    public float[]? PWatch { get; set; }
+
+    /// <summary>The final slate: positions in <see cref="Candidates"/>, best first, and the score each was ordered by.</summary>
+    public IReadOnlyList<RankedCandidate> Slate { get; set; } = [];
+}
+
+/// <summary>A candidate's place in the final slate: its position in the candidate list and the score it was ordered by.</summary>
+public readonly record struct RankedCandidate(int Candidate, float? Score);
