@@ -4,12 +4,13 @@ using RecEngine.Features;
 namespace RecEngine.Training;
 
 /// <summary>
-/// Draws videos with probability proportional to watches^0.75 (Mikolov et al. 2013's noise distribution) by
+/// Draws videos with probability proportional to watches^exponent (0.75 is Mikolov et al. 2013's noise distribution) by
 /// binary search in the cumulative weights; videos nobody watched are never drawn.
 /// </summary>
 public sealed class PopularitySampler
 {
-    public const double Exponent = 0.75;
+    /// <summary>Mikolov et al.'s exponent; 0 draws uniformly among watched videos, 1 in proportion to watches.</summary>
+    public const double DefaultExponent = 0.75;
 
     /// <summary>Draws rejected in a row before giving up (a user who watched nearly everything).</summary>
     public const int MaxTries = 32;
@@ -25,7 +26,7 @@ public sealed class PopularitySampler
 
     public int Count => _videos.Length;
 
-    public static PopularitySampler Build(IEnumerable<InteractionEvent> events, VideoSnapshot videos)
+    public static PopularitySampler Build(IEnumerable<InteractionEvent> events, VideoSnapshot videos, double exponent = DefaultExponent)
     {
         var watches = new int[videos.Count];
         foreach (var ev in events)
@@ -43,7 +44,7 @@ public sealed class PopularitySampler
         {
             if (watches[v] > 0)
             {
-                total += Math.Pow(watches[v], Exponent);
+                total += Math.Pow(watches[v], exponent);
                 ids.Add(v);
                 cumulative.Add(total);
             }

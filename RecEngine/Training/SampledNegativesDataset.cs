@@ -29,12 +29,13 @@ public static class SampledNegativesDataset
         DateTime windowEnd,
         CandidateOptions candidates,
         int negatives = 4,
+        double exponent = PopularitySampler.DefaultExponent,
         int seed = 17,
         CancellationToken cancellationToken = default)
     {
         var data = new RankerDataset();
         var interacted = Interacted(timeOrdered, videos);
-        var sampler = PopularitySampler.Build(timeOrdered, videos);
+        var sampler = PopularitySampler.Build(timeOrdered, videos, exponent);
         var rng = new Random(seed);
         var users = new Dictionary<string, UserFeatureBuilder>(StringComparer.Ordinal);
         var sessions = new Dictionary<string, (DateTime Last, UserContext Context)>(StringComparer.Ordinal);
@@ -68,7 +69,14 @@ public static class SampledNegativesDataset
                         trendingStart++;
                     }
 
-                    trending = TrendingIndex.Build(Slice(timeOrdered, trendingStart, i), videos, day, candidates.TrendingHalfLife);
+                    // Only events before midnight: this may be the day's first example, not its first event.
+                    var trendingEnd = i;
+                    while (trendingEnd > trendingStart && timeOrdered[trendingEnd - 1].Timestamp >= day)
+                    {
+                        trendingEnd--;
+                    }
+
+                    trending = TrendingIndex.Build(Slice(timeOrdered, trendingStart, trendingEnd), videos, day, candidates.TrendingHalfLife);
                     trendingDay = day;
                 }
 

@@ -25,10 +25,12 @@ public static class SampledNegativesRanker
         VectorIndexOptions index,
         CandidateOptions candidates,
         int epochs,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        int negatives = 4,
+        double exponent = PopularitySampler.DefaultExponent)
     {
         using var featureModel = RetrievalTrainer.Train(timeOrdered.Where((_, i) => !isExample[i]), videos, als, index, cancellationToken);
-        var dataset = SampledNegativesDataset.Build(timeOrdered, i => isExample[i], videos, featureModel, windowEnd, candidates, cancellationToken: cancellationToken);
+        var dataset = SampledNegativesDataset.Build(timeOrdered, i => isExample[i], videos, featureModel, windowEnd, candidates, negatives, exponent, cancellationToken: cancellationToken);
         if (dataset.Count == 0)
         {
             throw new InvalidOperationException("No watches to learn from: the ranker's part of the window holds no watch or skip events.");

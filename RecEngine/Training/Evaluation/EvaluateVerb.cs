@@ -43,6 +43,8 @@ internal sealed class EvaluateVerb(
         new("epochs", "ranker training epochs", "3"),
         new("ranker-days", "global split: days before the cut whose impressions (or, on imported data, watches with sampled negatives) train the ranker; embeddings for its features come from the days before those. The per-user split trains it on the last 20% of each user's training events", "4 on synthetic data; on imported data the newest 20% of training events"),
         new("candidates", "candidates the ranker orders per user", "500"),
+        new("negatives", "imported data: sampled negatives per watch for the ranker", "4"),
+        new("negative-exponent", "imported data: negatives are drawn with probability watches^X among watched videos the user never touched (0 uniform, 0.75 as word2vec, 1 by popularity)", "0.75"),
         new("json", "also write the report as JSON to FILE"),
     ];
 
@@ -57,6 +59,8 @@ internal sealed class EvaluateVerb(
         var epochs = command.GetInt("epochs", 3, min: 1, max: 100);
         var rankerDays = command.GetInt("ranker-days", 4, min: 1, max: 365);
         var poolSize = command.GetInt("candidates", 500, min: 20, max: 5000);
+        var negatives = command.GetInt("negatives", 4, min: 1, max: 100);
+        var exponent = double.Parse(command.GetString("negative-exponent") ?? "0.75", System.Globalization.CultureInfo.InvariantCulture);
         var clock = Stopwatch.StartNew();
 
         var videos = VideoSnapshot.Build(store, time.GetUtcNow().UtcDateTime);
@@ -122,7 +126,7 @@ internal sealed class EvaluateVerb(
             Console.WriteLine(perUser
                 ? $"Training the ranker on the last {TestShare:P0} of each user's training events with sampled negatives, embeddings from the events before..."
                 : $"Training the ranker on the events from {rankerFrom:u} to the cut with sampled negatives, embeddings from the events before...");
-            (trained, examples) = SampledNegativesRanker.TrainOutOfSample(split.Train, isExample, videos, split.Cut, als.Value, index.Value, candidates.Value, epochs, cancellationToken);
+            (trained, examples) = SampledNegativesRanker.TrainOutOfSample(split.Train, isExample, videos, split.Cut, als.Value, index.Value, candidates.Value, epochs, cancellationToken, negatives, exponent);
             var isTest = perUser ? PerUserTail.Mask(ordered, TestShare) : ordered.Select(e => e.Timestamp >= split.Cut).ToArray();
             testSet = SampledNegativesDataset.Build(ordered, i => isTest[i], videos, model, split.Cut, candidates.Value, cancellationToken: cancellationToken);
         }

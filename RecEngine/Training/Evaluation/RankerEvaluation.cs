@@ -33,8 +33,11 @@ public static class RankerEvaluation
         double? rankerAuc,
         ItemKnn? itemKnn = null)
     {
-        var trending = TrendingIndex.Build(split.Train.Where(e => e.Timestamp >= split.Cut - options.TrendingWindow), videos, split.Cut, options.TrendingHalfLife);
-        var generator = CandidateGenerator.Standard(model, trending, options);
+        var trendingAt = new TrendingAtCuts(split, videos, options);
+        var trending = TrendingIndex.Empty(videos);
+        var generator = new CandidateGenerator(
+            [new PersonalSource(() => model), new ItemToItemSource(() => model, options.ItemToItemSeeds), new TrendingSource(() => trending), new FreshSource(options.FreshWindow, TimeSpan.FromDays(1))],
+            options);
         var popularity = split.Train.Where(e => e.Type == Events.EventType.Watch)
             .GroupBy(e => e.VideoId).Select(g => (Id: g.Key, Count: g.Count()))
             .OrderByDescending(x => x.Count).ThenBy(x => x.Id, StringComparer.Ordinal)
@@ -54,6 +57,7 @@ public static class RankerEvaluation
         foreach (var user in users)
         {
             var relevant = split.Targets[user];
+            trending = trendingAt.For(user);
             var features = split.Histories.GetValueOrDefault(user) ?? new UserFeatures { UserId = user };
             var request = split.RequestFor(user, model, videos);
             var pool = generator.Generate(request, candidates);

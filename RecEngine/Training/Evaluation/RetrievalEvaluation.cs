@@ -23,8 +23,8 @@ public static class RetrievalEvaluation
         IReadOnlyList<string> users,
         int k)
     {
-        var trendingWindow = split.Train.Where(e => e.Timestamp >= split.Cut - options.TrendingWindow);
-        var trending = TrendingIndex.Build(trendingWindow, videos, split.Cut, options.TrendingHalfLife);
+        var trendingAt = new TrendingAtCuts(split, videos, options);
+        var trending = TrendingIndex.Empty(videos);
         var personal = new PersonalSource(() => model);
         var itemToItem = new ItemToItemSource(() => model, options.ItemToItemSeeds);
         var trendingSource = new TrendingSource(() => trending);
@@ -40,6 +40,7 @@ public static class RetrievalEvaluation
         foreach (var user in users)
         {
             var targets = split.Targets[user];
+            trending = trendingAt.For(user);
             var request = split.RequestFor(user, model, videos);
             Add("merged", merged.Generate(request, k).Select(c => c.VideoIndex), targets);
             Add("personal", personal.Propose(request, k).Select(p => p.VideoIndex), targets);
