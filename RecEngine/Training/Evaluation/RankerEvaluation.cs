@@ -106,7 +106,7 @@ public static class RankerEvaluation
         var watchProb = p.Select(x => (double)x).ToList();
         // The watch-time head's logit is log-odds with positives weighted by watch seconds; as a probability
         // of "watched" it is e^z / (1 + e^z) = t / (1 + t).
-        var watchTimeProb = t.Select(x => x / (1.0 + x)).ToList();
+        var watchTimeProb = t.Select(x => float.IsPositiveInfinity(x) ? 1.0 : x / (1.0 + x)).ToList();
         return new HeadMetrics(
             test.Count,
             labels.Count(l => l) / (double)Math.Max(1, labels.Count),
