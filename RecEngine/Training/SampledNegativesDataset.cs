@@ -9,9 +9,9 @@ namespace RecEngine.Training;
 /// <summary>
 /// Ranking examples for data without impressions (MovieLens): each chosen watch is a positive with its watch
 /// seconds, each chosen skip a negative, and each positive brings <c>negatives</c> videos the user never
-/// interacted with, drawn with probability proportional to watches^0.75 (the unigram^0.75 noise distribution of
-/// Mikolov et al. 2013, section 2.2): popular videos the user passed over are the informative negatives, and the
-/// exponent keeps the head from crowding out the rest. Every example of a user's session shares the features the
+/// interacted with, drawn with probability proportional to watches^exponent (the noise distribution of negative
+/// sampling, Mikolov et al. 2013, section 2.2, who use 0.75; <see cref="PopularitySampler.DefaultExponent"/> is 1):
+/// popular videos the user passed over are the informative negatives. Every example of a user's session shares the features the
 /// user had when the session began (no leakage from the events it predicts).
 /// </summary>
 public static class SampledNegativesDataset

@@ -44,7 +44,7 @@ internal sealed class EvaluateVerb(
         new("ranker-days", "global split: days before the cut whose impressions (or, on imported data, watches with sampled negatives) train the ranker; embeddings for its features come from the days before those. The per-user split trains it on the last 20% of each user's training events", "4 on synthetic data; on imported data the newest 20% of training events"),
         new("candidates", "candidates the ranker orders per user", "500"),
         new("negatives", "imported data: sampled negatives per watch for the ranker", "4"),
-        new("negative-exponent", "imported data: negatives are drawn with probability watches^X among watched videos the user never touched (0 uniform, 0.75 as word2vec, 1 by popularity)", "0.75"),
+        new("negative-exponent", "imported data: negatives are drawn with probability watches^X among watched videos the user never touched (0 uniform, 0.75 as word2vec, 1 by popularity)", "1"),
         new("json", "also write the report as JSON to FILE"),
     ];
 
@@ -60,7 +60,7 @@ internal sealed class EvaluateVerb(
         var rankerDays = command.GetInt("ranker-days", 4, min: 1, max: 365);
         var poolSize = command.GetInt("candidates", 500, min: 20, max: 5000);
         var negatives = command.GetInt("negatives", 4, min: 1, max: 100);
-        var exponent = double.Parse(command.GetString("negative-exponent") ?? "0.75", System.Globalization.CultureInfo.InvariantCulture);
+        var exponent = ParseExponent(command.GetString("negative-exponent"));
         var clock = Stopwatch.StartNew();
 
         var videos = VideoSnapshot.Build(store, time.GetUtcNow().UtcDateTime);
@@ -186,6 +186,11 @@ internal sealed class EvaluateVerb(
         hasImpressions || command.GetString("holdout-days") is not null
             ? ordered[^1].Timestamp.AddDays(-holdoutDays)
             : Quantile(ordered, 1 - TestShare);
+
+    private static double ParseExponent(string? value) =>
+        value is null ? PopularitySampler.DefaultExponent
+        : double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var x) && x is >= 0 and <= 2 ? x
+        : throw new VerbUsageException($"--negative-exponent must be a number from 0 to 2; got '{value}'.");
 
     /// <summary>The time before which <paramref name="share"/> of the time-ordered events lie.</summary>
     private static DateTime Quantile(List<InteractionEvent> ordered, double share) =>
