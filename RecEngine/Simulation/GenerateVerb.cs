@@ -12,7 +12,7 @@ internal sealed class GenerateVerb : IVerb
     public string Summary => "Write a synthetic world (users, videos, event history) into the data directory. " +
         "Refuses a data directory that already holds data unless --force, which first deletes its videos, users and events.";
 
-    public string Usage => "--users N --videos N --days N --seed S [--scenario NAME] [--switch-day D] [--start YYYY-MM-DD] [--force]";
+    public string Usage => "--users N --videos N --days N --seed S [--scenario NAME] [--switch-day D] [--start YYYY-MM-DD] [--force] [--format movielens --out DIR]";
 
     public IReadOnlyList<VerbOption> Options { get; } =
     [
@@ -24,6 +24,8 @@ internal sealed class GenerateVerb : IVerb
         new("switch-day", "Day the scenario switches on (0 to days - 1).", "days / 2"),
         new("start", "Date of day 0 (UTC).", "so that the last day ends at today's midnight UTC"),
         new("force", "Replace the videos, users and events already in the data directory (models are left as they are)."),
+        new("format", "movielens: write the world's history as ml-latest ratings.csv and movies.csv into --out instead of the data directory (see MovieLensExport)."),
+        new("out", "Directory for --format movielens."),
     ];
 
     public string? ServerAlternative => "PUT /v1/videos/{id}, PUT /v1/users/{id} and POST /v1/events";
@@ -59,6 +61,11 @@ internal sealed class GenerateVerb : IVerb
             throw new VerbUsageException(ex.Message);
         }
 
+        if (command.GetString("format") is { } format)
+        {
+            return await ExportAsync(format, command.GetString("out"), options, services, cancellationToken);
+        }
+
         var writer = services.GetRequiredService<WorldWriter>();
         var dataDir = services.GetRequiredService<DataDirectory>();
         if (writer.StoreHasData)
@@ -77,6 +84,28 @@ internal sealed class GenerateVerb : IVerb
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Wrote {result.Users:N0} users, {result.Videos:N0} videos and {result.Events:N0} events in {seconds:0.0} s " +
             $"({result.Events / Math.Max(seconds, 1e-9):N0} events/s) to {dataDir.DatabasePath}."));
+        return 0;
+    }
+
+    private static async Task<int> ExportAsync(string format, string? outDir, SimulationOptions options, IServiceProvider services, CancellationToken cancellationToken)
+    {
+        if (format != "movielens")
+        {
+            throw new VerbUsageException($"--format must be movielens; got '{format}'.");
+        }
+
+        if (string.IsNullOrWhiteSpace(outDir))
+        {
+            throw new VerbUsageException("--format movielens needs --out DIR, the directory for ratings.csv and movies.csv.");
+        }
+
+        var start = options.ResolveStart(services.GetRequiredService<TimeProvider>());
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"Generating a world of {options.Users:N0} users and {options.Videos:N0} videos over {options.Days} days from {start:yyyy-MM-dd} (seed {options.Seed}) as MovieLens files."));
+        var world = await Task.Run(() => new SimulatedWorld(options, start), cancellationToken);
+        var result = await Task.Run(() => MovieLensExport.Write(world, outDir, Console.Out, cancellationToken), cancellationToken);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"Wrote {result.Ratings:N0} ratings of {result.Users:N0} users and {result.Movies:N0} movies to {Path.GetFullPath(outDir)}."));
         return 0;
     }
 

@@ -103,7 +103,10 @@ public sealed class ModelTraining(
 
         using var retrieval = RetrievalTrainer.Train(window, videos, alsOptions, indexOptions, cancellationToken);
         output.WriteLine($"Embeddings: {retrieval.UserIds.Length:N0} users x {retrieval.Als.Factors} factors ({clock.Elapsed.TotalSeconds:0.0}s).");
-        var (ranker, examples) = RankerModelTrainer.TrainOutOfSample(window, videos, rankerFrom, end, alsOptions, indexOptions, candidates.Value, epochs, cancellationToken);
+        // Imported data (MovieLens) logs no slates: the ranker then learns from the same days' watches with sampled negatives.
+        var (ranker, examples) = SampledNegativesRanker.HasImpressions(window)
+            ? RankerModelTrainer.TrainOutOfSample(window, videos, rankerFrom, end, alsOptions, indexOptions, candidates.Value, epochs, cancellationToken)
+            : SampledNegativesRanker.TrainOutOfSample(window, window.Select(e => e.Timestamp >= rankerFrom).ToArray(), videos, end, alsOptions, indexOptions, candidates.Value, epochs, cancellationToken);
         output.WriteLine($"Ranker: {examples:N0} examples, {ranker.ExamplesPerSecond:N0} examples/s, losses {string.Join(" ", ranker.EpochLosses.Select(l => l.ToString("0.0000", CultureInfo.InvariantCulture)))}.");
 
         var version = "v" + now.ToString("yyyyMMdd-HHmmss-fff", CultureInfo.InvariantCulture);

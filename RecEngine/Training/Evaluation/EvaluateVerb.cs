@@ -23,21 +23,28 @@ internal sealed class EvaluateVerb(
     IOptions<CandidateOptions> candidates,
     TimeProvider time) : IVerb
 {
+    /// <summary>Share of each user's events (per-user split) or of all events (global split on imported data) held out.</summary>
+    public const double TestShare = 0.2;
+
     public string Name => "evaluate";
 
-    public string Summary => "Temporal-holdout evaluation: trains retrieval and the ranker before the cut, then reports NDCG/recall/MAP/coverage of ranker, retrieval_only, most_popular (and oracle on synthetic data), head AUC/log-loss, and retrieval recall per source.";
+    public string Summary => "Temporal-holdout evaluation: trains retrieval and the ranker on the training part, then reports NDCG/recall/MAP/coverage of ranker, retrieval_only, most_popular, item_knn (and oracle on synthetic data), head AUC/log-loss, and retrieval recall per source. " +
+        "On imported data (no impressions) the ranker learns from sampled negatives and the default split is per user.";
 
-    public string Usage => "[--holdout-days N] [--users N] [--retrieval-k K] [--epochs N] [--json FILE]";
+    public string Usage => "[--split per-user|global] [--holdout-days N] [--users N] [--retrieval-k K] [--epochs N] [--json FILE]";
 
     public IReadOnlyList<VerbOption> Options { get; } =
     [
-        new("holdout-days", "the last N days of events are the test set", "2"),
+        new("split", "per-user: the last 20% of each user's events (by time) are the test set; global: every event after one time cut is", "per-user on imported data (no impressions), global on synthetic data"),
+        new("holdout-days", "global split: the last N days of events are the test set", "2 on synthetic data; on imported data the cut leaves the newest 20% of events"),
         new("users", "users evaluated (sampled deterministically)", "2000"),
         new("retrieval-k", "candidates per user for retrieval recall", "500"),
         new("seed", "seed of the user sample", "7"),
         new("epochs", "ranker training epochs", "3"),
-        new("ranker-days", "days before the cut whose impressions train the ranker; embeddings for its features come from the days before those", "4"),
+        new("ranker-days", "global split: days before the cut whose impressions (or, on imported data, watches with sampled negatives) train the ranker; embeddings for its features come from the days before those. The per-user split trains it on the last 20% of each user's training events", "4 on synthetic data; on imported data the newest 20% of training events"),
         new("candidates", "candidates the ranker orders per user", "500"),
+        new("negatives", "imported data: sampled negatives per watch for the ranker", "4"),
+        new("negative-exponent", "imported data: negatives are drawn with probability watches^X among watched videos the user never touched (0 uniform, 0.75 as word2vec, 1 by popularity)", "1"),
         new("json", "also write the report as JSON to FILE"),
     ];
 
@@ -66,6 +73,8 @@ internal sealed class EvaluateVerb(
         var epochs = command.GetInt("epochs", 3, min: 1, max: 100);
         var rankerDays = command.GetInt("ranker-days", 4, min: 1, max: 365);
         var poolSize = command.GetInt("candidates", 500, min: 20, max: 5000);
+        var negatives = command.GetInt("negatives", 4, min: 1, max: 100);
+        var exponent = ParseExponent(command.GetString("negative-exponent"));
         var clock = Stopwatch.StartNew();
 
         var videos = VideoSnapshot.Build(store, time.GetUtcNow().UtcDateTime);
@@ -76,34 +85,70 @@ internal sealed class EvaluateVerb(
             return Task.FromResult(1);
         }
 
-        var end = ordered[^1].Timestamp;
-        var cut = end.AddDays(-holdoutDays);
-        Console.WriteLine($"{ordered.Count:N0} events, {videos.Count:N0} videos; training before {cut:u}, testing after.");
-        var split = TemporalSplit.Create(ordered, videos, cut);
+        var hasImpressions = SampledNegativesRanker.HasImpressions(ordered);
+        var perUser = (command.GetString("split") ?? (hasImpressions ? "global" : "per-user")) switch
+        {
+            "per-user" => true,
+            "global" => false,
+            var other => throw new VerbUsageException($"--split must be per-user or global; got '{other}'."),
+        };
+        if (perUser && hasImpressions)
+        {
+            throw new VerbUsageException("--split per-user is for imported data without impressions; logged slates (synthetic data) are evaluated with the global split.");
+        }
+
+        var split = perUser
+            ? TemporalSplit.CreatePerUser(ordered, videos, TestShare)
+            : TemporalSplit.Create(ordered, videos, GlobalCut(ordered, command, hasImpressions, holdoutDays));
+        Console.WriteLine(perUser
+            ? $"{ordered.Count:N0} events, {videos.Count:N0} videos; per-user split: the last {TestShare:P0} of each user's events are the test set."
+            : $"{ordered.Count:N0} events, {videos.Count:N0} videos; training before {split.Cut:u}, testing after.");
         var users = split.SampleUsers(maxUsers, seed);
         if (users.Count == 0)
         {
-            Console.Error.WriteLine("No user watched anything new after the cut: use a longer --holdout-days.");
+            Console.Error.WriteLine("No user watched anything new in the test part: use a longer --holdout-days or the per-user split.");
             return Task.FromResult(1);
         }
 
+        // Imported data has no hidden ground truth, whatever else the data dir once held.
+        var truth = hasImpressions ? oracle : new NoRelevanceOracle();
         using var model = RetrievalTrainer.Train(split.Train, videos, als.Value, index.Value, cancellationToken);
-        var retrieval = RetrievalEvaluation.Run(split, videos, model, candidates.Value, oracle, users, k);
+        var retrieval = RetrievalEvaluation.Run(split, videos, model, candidates.Value, truth, users, k);
 
-        Console.WriteLine($"Retrieval recall@{k} over {retrieval.UsersEvaluated:N0} users (of {split.Targets.Count:N0} with new watches after the cut):");
+        Console.WriteLine($"Retrieval recall@{k} over {retrieval.UsersEvaluated:N0} users (of {split.Targets.Count:N0} with new watches in the test part):");
         foreach (var (name, value) in retrieval.Recall.OrderByDescending(kv => kv.Value))
         {
             Console.WriteLine($"  {name,-14} {value:0.000}");
         }
 
-        var rankerFrom = cut.AddDays(-rankerDays);
-        Console.WriteLine($"Training the ranker on impressions from {rankerFrom:u} to the cut, with embeddings trained before {rankerFrom:u}...");
-        var (trained, examples) = RankerModelTrainer.TrainOutOfSample(split.Train, videos, rankerFrom, cut, als.Value, index.Value, candidates.Value, epochs, cancellationToken);
+        TrainedRanker trained;
+        int examples;
+        RankerDataset testSet;
+        if (hasImpressions)
+        {
+            var rankerFrom = split.Cut.AddDays(-rankerDays);
+            Console.WriteLine($"Training the ranker on impressions from {rankerFrom:u} to the cut, with embeddings trained before {rankerFrom:u}...");
+            (trained, examples) = RankerModelTrainer.TrainOutOfSample(split.Train, videos, rankerFrom, split.Cut, als.Value, index.Value, candidates.Value, epochs, cancellationToken);
+            testSet = RankerDataset.Build(ordered, videos, model, split.Cut, candidates.Value, from: split.Cut, cancellationToken: cancellationToken);
+        }
+        else
+        {
+            // No impressions: sampled negatives. The ranker's examples are the tail of the training part, split
+            // the same way as the test set, and its embedding features come from the events before them.
+            var rankerFrom = command.GetString("ranker-days") is null ? Quantile(split.Train, 1 - TestShare) : split.Cut.AddDays(-rankerDays);
+            var isExample = perUser ? PerUserTail.Mask(split.Train, TestShare) : split.Train.Select(e => e.Timestamp >= rankerFrom).ToArray();
+            Console.WriteLine(perUser
+                ? $"Training the ranker on the last {TestShare:P0} of each user's training events with sampled negatives, embeddings from the events before..."
+                : $"Training the ranker on the events from {rankerFrom:u} to the cut with sampled negatives, embeddings from the events before...");
+            (trained, examples) = SampledNegativesRanker.TrainOutOfSample(split.Train, isExample, videos, split.Cut, als.Value, index.Value, candidates.Value, epochs, cancellationToken, negatives, exponent);
+            var isTest = perUser ? PerUserTail.Mask(ordered, TestShare) : ordered.Select(e => e.Timestamp >= split.Cut).ToArray();
+            testSet = SampledNegativesDataset.Build(ordered, i => isTest[i], videos, model, split.Cut, candidates.Value, cancellationToken: cancellationToken);
+        }
+
         Console.WriteLine($"  {examples:N0} examples, {trained.ExamplesPerSecond:N0} examples/s, losses {string.Join(" ", trained.EpochLosses.Select(l => l.ToString("0.0000", CultureInfo.InvariantCulture)))}");
         using var ranker = OnnxRanker.Load(RankerOnnxExporter.ToBytes(trained.Network, trained.Spec), "evaluation", new OnnxRankerOptions(), trained.Spec.RawWidth, trained.Spec.IdWidth);
-        var testSet = RankerDataset.Build(ordered, videos, model, cut, candidates.Value, from: cut, cancellationToken: cancellationToken);
         var heads = RankerEvaluation.Heads(RankerModelTrainer.EncodeImputed(trained.Spec, testSet), ranker);
-        Console.WriteLine($"  held-out impressions {heads.Impressions:N0}: watch head AUC {heads.WatchAuc:0.000} log-loss {heads.WatchLogLoss:0.000}; watch-time head AUC {heads.WatchTimeAuc:0.000} log-loss {heads.WatchTimeLogLoss:0.000}");
+        Console.WriteLine($"  held-out {(hasImpressions ? "impressions" : "events and sampled negatives")} {heads.Impressions:N0}: watch head AUC {heads.WatchAuc:0.000} log-loss {heads.WatchLogLoss:0.000}; watch-time head AUC {heads.WatchTimeAuc:0.000} log-loss {heads.WatchTimeLogLoss:0.000}");
 
         var oracleAuc = OracleAuc(testSet, videos);
         if (oracleAuc is { } ceiling)
@@ -112,7 +157,7 @@ internal sealed class EvaluateVerb(
         }
 
         var scorer = new CandidateScorer(ranker, trained.Spec);
-        var models = RankerEvaluation.Run(split, videos, model, scorer, candidates.Value, oracle, users, poolSize, heads.WatchAuc);
+        var models = RankerEvaluation.Run(split, videos, model, scorer, candidates.Value, truth, users, poolSize, heads.WatchAuc, ItemKnn.Build(split.Train, videos));
         Console.WriteLine($"{"model",-15} {"ndcg@10",8} {"ndcg@20",8} {"recall@10",10} {"recall@20",10} {"map@20",8} {"coverage",9}");
         foreach (var (name, m) in models.OrderByDescending(kv => kv.Value.NdcgAt20))
         {
@@ -126,7 +171,8 @@ internal sealed class EvaluateVerb(
             {
                 ["users_evaluated"] = retrieval.UsersEvaluated,
                 ["k"] = new[] { 10, 20 },
-                ["cut"] = cut,
+                ["split"] = perUser ? "per-user" : "global",
+                ["cut"] = split.Cut,
                 ["models"] = models.ToDictionary(kv => kv.Key, kv => (object)new Dictionary<string, double?>
                 {
                     ["ndcg@10"] = kv.Value.NdcgAt10,
@@ -152,4 +198,22 @@ internal sealed class EvaluateVerb(
 
         return Task.FromResult(0);
     }
+
+    /// <summary>
+    /// The global cut: --holdout-days before the newest event where given or where the data has logged slates
+    /// (synthetic), else the time that leaves the newest 20% of events for testing (imported data spans years).
+    /// </summary>
+    private static DateTime GlobalCut(List<InteractionEvent> ordered, CommandLine command, bool hasImpressions, int holdoutDays) =>
+        hasImpressions || command.GetString("holdout-days") is not null
+            ? ordered[^1].Timestamp.AddDays(-holdoutDays)
+            : Quantile(ordered, 1 - TestShare);
+
+    private static double ParseExponent(string? value) =>
+        value is null ? PopularitySampler.DefaultExponent
+        : double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var x) && x is >= 0 and <= 2 ? x
+        : throw new VerbUsageException($"--negative-exponent must be a number from 0 to 2; got '{value}'.");
+
+    /// <summary>The time before which <paramref name="share"/> of the time-ordered events lie.</summary>
+    private static DateTime Quantile(List<InteractionEvent> ordered, double share) =>
+        ordered[Math.Min(ordered.Count - 1, (int)Math.Floor(ordered.Count * share))].Timestamp;
 }

@@ -15,8 +15,9 @@ public sealed record HeadMetrics(int Impressions, double WatchRate, double Watch
 /// Offline comparison on the temporal holdout: for each sampled user, the videos they watched next (new to
 /// them) are the relevant set; each model orders videos at the cut and is scored at 10 and 20.
 /// <c>ranker</c> orders the retrieved candidates by the ranker's expected watch time, <c>retrieval_only</c> orders
-/// the same candidates by the retrieval score, <c>most_popular</c> is the window's most watched videos, and
-/// <c>oracle</c> is the hidden ground truth where the world has one.
+/// the same candidates by the retrieval score, <c>most_popular</c> is the window's most watched videos,
+/// <c>item_knn</c> is the item-based baseline (<see cref="ItemKnn"/>) where one is given, and <c>oracle</c> is
+/// the hidden ground truth where the world has one. Every model skips what the user saw in training.
 /// </summary>
 public static class RankerEvaluation
 {
@@ -29,10 +30,14 @@ public static class RankerEvaluation
         IRelevanceOracle oracle,
         IReadOnlyList<string> users,
         int candidates,
-        double? rankerAuc)
+        double? rankerAuc,
+        ItemKnn? itemKnn = null)
     {
-        var trending = TrendingIndex.Build(split.Train.Where(e => e.Timestamp >= split.Cut - options.TrendingWindow), videos, split.Cut, options.TrendingHalfLife);
-        var generator = CandidateGenerator.Standard(model, trending, options);
+        var trendingAt = new TrendingAtCuts(split, videos, options);
+        var trending = TrendingIndex.Empty(videos);
+        var generator = new CandidateGenerator(
+            [new PersonalSource(() => model), new ItemToItemSource(() => model, options.ItemToItemSeeds), new TrendingSource(() => trending), new FreshSource(options.FreshWindow, TimeSpan.FromDays(1))],
+            options);
         var popularity = split.Train.Where(e => e.Type == Events.EventType.Watch)
             .GroupBy(e => e.VideoId).Select(g => (Id: g.Key, Count: g.Count()))
             .OrderByDescending(x => x.Count).ThenBy(x => x.Id, StringComparer.Ordinal)
@@ -61,13 +66,14 @@ public static class RankerEvaluation
         foreach (var user in users)
         {
             var relevant = split.Targets[user];
+            trending = trendingAt.For(user);
             var features = split.Histories.GetValueOrDefault(user) ?? new UserFeatures { UserId = user };
-            var request = CandidateRequests.ForUser(features, model, videos, split.Cut);
+            var request = split.RequestFor(user, model, videos);
             var pool = generator.Generate(request, candidates);
             var ids = pool.Select(c => c.VideoIndex).ToArray();
 
             var context = UserContext.Build(features, model, videos);
-            var impression = new ImpressionContext(split.Cut, 0, null, split.Cut.Hour, 0);
+            var impression = new ImpressionContext(request.Now, 0, null, request.Now.Hour, 0);
             var p = new float[ids.Length];
             var t = new float[ids.Length];
             scorer.Score(context, ids, impression, videos, model, trending, p, t);
@@ -81,9 +87,14 @@ public static class RankerEvaluation
             var byRetrieval = pool.OrderByDescending(c => RetrievalScore(c, request.UserVector, model)).Select(c => c.VideoIndex).Take(20).ToList();
             Add("retrieval_only", byRetrieval, relevant);
             Add("most_popular", popularity.Where(request.Allows).Take(20).ToList(), relevant);
+            if (itemKnn is not null)
+            {
+                Add("item_knn", itemKnn.Recommend(request.RecentVideoIndexes, 20, request.Allows), relevant);
+            }
+
             if (oracle.IsAvailable)
             {
-                var best = oracle.Ranking(user, split.Cut, 20 + request.Excluded.Count)
+                var best = oracle.Ranking(user, request.Now, 20 + request.Excluded.Count)
                     .Select(id => videos.TryGetIndex(id, out var v) ? v : -1).Where(v => v >= 0 && request.Allows(v)).Take(20).ToList();
                 Add("oracle", best, relevant);
             }
@@ -109,7 +120,7 @@ public static class RankerEvaluation
         var watchProb = p.Select(x => (double)x).ToList();
         // The watch-time head's logit is log-odds with positives weighted by watch seconds; as a probability
         // of "watched" it is e^z / (1 + e^z) = t / (1 + t).
-        var watchTimeProb = t.Select(x => x / (1.0 + x)).ToList();
+        var watchTimeProb = t.Select(x => float.IsPositiveInfinity(x) ? 1.0 : x / (1.0 + x)).ToList();
         return new HeadMetrics(
             test.Count,
             labels.Count(l => l) / (double)Math.Max(1, labels.Count),

@@ -23,8 +23,8 @@ public static class RetrievalEvaluation
         IReadOnlyList<string> users,
         int k)
     {
-        var trendingWindow = split.Train.Where(e => e.Timestamp >= split.Cut - options.TrendingWindow);
-        var trending = TrendingIndex.Build(trendingWindow, videos, split.Cut, options.TrendingHalfLife);
+        var trendingAt = new TrendingAtCuts(split, videos, options);
+        var trending = TrendingIndex.Empty(videos);
         var personal = new PersonalSource(() => model);
         var itemToItem = new ItemToItemSource(() => model, options.ItemToItemSeeds);
         var trendingSource = new TrendingSource(() => trending);
@@ -40,7 +40,8 @@ public static class RetrievalEvaluation
         foreach (var user in users)
         {
             var targets = split.Targets[user];
-            var request = CandidateRequests.ForUser(split.Histories.GetValueOrDefault(user), model, videos, split.Cut);
+            trending = trendingAt.For(user);
+            var request = split.RequestFor(user, model, videos);
             Add("merged", merged.Generate(request, k).Select(c => c.VideoIndex), targets);
             Add("personal", personal.Propose(request, k).Select(p => p.VideoIndex), targets);
             Add("item_to_item", itemToItem.Propose(request, k).Select(p => p.VideoIndex), targets);
@@ -48,7 +49,7 @@ public static class RetrievalEvaluation
             Add("fresh", fresh.Propose(request, k).Select(p => p.VideoIndex), targets);
             if (oracle.IsAvailable)
             {
-                var best = oracle.Ranking(user, split.Cut, k + request.Excluded.Count)
+                var best = oracle.Ranking(user, request.Now, k + request.Excluded.Count)
                     .Select(id => videos.TryGetIndex(id, out var v) ? v : -1)
                     .Where(v => v >= 0 && request.Allows(v))
                     .Take(k);

@@ -1,0 +1,46 @@
+using RecEngine.Events.Import;
+using RecEngine.Tests.Integration;
+
+namespace RecEngine.Tests.Simulation;
+
+/// <summary><c>generate --format movielens</c> writes files the MovieLens parsers read back whole.</summary>
+public sealed class MovieLensExportTests : IDisposable
+{
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "recengine-tests", Guid.NewGuid().ToString("N"));
+
+    [Fact]
+    public async Task GenerateWritesParseableMlLatestFilesWithOneRatingPerUserAndMovie()
+    {
+        var files = Path.Combine(_root, "ml");
+        var run = await CliProcess.RunAsync(TimeSpan.FromSeconds(120), "generate", "--format", "movielens", "--out", files,
+            "--users", "200", "--videos", "100", "--days", "4", "--seed", "3", $"--RecEngine:DataDir={Path.Combine(_root, "data")}");
+        Assert.True(run.ExitCode == 0, run.StdErr + run.StdOut);
+
+        var ratingLines = await File.ReadAllLinesAsync(Path.Combine(files, "ratings.csv"));
+        Assert.True(MovieLensFormat.IsCsvRatingsHeader(ratingLines[0]));
+        var ratings = ratingLines.Skip(1).Select(l => MovieLensFormat.ParseRating(l, out var error) ?? throw new InvalidDataException($"{l}: {error}")).ToList();
+        Assert.NotEmpty(ratings);
+        Assert.Equal(ratings.Count, ratings.Select(r => (r.UserId, r.MovieId)).Distinct().Count());
+        Assert.All(ratings, r => Assert.InRange(r.Rating, 0.5, 5));
+        Assert.Contains(ratings, r => r.Rating < MovieLensImporter.SkipBelowStars);
+        Assert.Contains(ratings, r => r.Rating >= 4);
+
+        var movieLines = await File.ReadAllLinesAsync(Path.Combine(files, "movies.csv"));
+        Assert.True(MovieLensFormat.IsCsvMoviesHeader(movieLines[0]));
+        var movies = movieLines.Skip(1).Select(l => MovieLensFormat.ParseMovieCsv(l, out var error) ?? throw new InvalidDataException($"{l}: {error}")).ToList();
+        Assert.Equal(100, movies.Count);
+        Assert.All(movies, m => Assert.NotNull(m.Year));
+        Assert.All(ratings, r => Assert.Contains(r.MovieId, movies.Select(m => m.MovieId)));
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(_root, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}

@@ -1,0 +1,100 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using RecEngine.Tests.Integration;
+
+namespace RecEngine.Tests.Training.Evaluation;
+
+/// <summary>The real executable on a tiny ml-latest file the test writes: import, train, evaluate.</summary>
+public sealed class MovieLensEvaluateTests : IDisposable
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(180);
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "recengine-tests", Guid.NewGuid().ToString("N"));
+
+    /// <summary>
+    /// 80 users in two taste groups over 40 movies (odd and even ids), 10 ratings each, a day apart, so
+    /// co-occurrence carries signal and every user has two test ratings.
+    /// </summary>
+    private (string Ratings, string Movies) WriteFiles()
+    {
+        Directory.CreateDirectory(_root);
+        var rng = new Random(11);
+        var ratings = new StringBuilder("userId,movieId,rating,timestamp\n");
+        var start = new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero).ToUnixTimeSeconds();
+        for (var user = 1; user <= 80; user++)
+        {
+            var movies = Enumerable.Range(0, 20).Select(i => (2 * i) + 1 + (user % 2)).OrderBy(_ => rng.Next()).Take(10).ToList();
+            for (var i = 0; i < movies.Count; i++)
+            {
+                var stars = rng.Next(2, 11) / 2.0;
+                ratings.Append(CultureInfo.InvariantCulture, $"{user},{movies[i]},{stars:0.0},{start + (i * 86_400) + (user * 60)}\n");
+            }
+        }
+
+        var moviesCsv = new StringBuilder("movieId,title,genres\n");
+        for (var movie = 1; movie <= 40; movie++)
+        {
+            moviesCsv.Append(CultureInfo.InvariantCulture, $"{movie},\"Film {movie}, The ({1990 + movie})\",{(movie % 2 == 0 ? "Drama|Romance" : "Action")}\n");
+        }
+
+        var ratingsPath = Path.Combine(_root, "ratings.csv");
+        var moviesPath = Path.Combine(_root, "movies.csv");
+        File.WriteAllText(ratingsPath, ratings.ToString());
+        File.WriteAllText(moviesPath, moviesCsv.ToString());
+        return (ratingsPath, moviesPath);
+    }
+
+    [Fact]
+    public async Task EvaluateOnImportedRatingsWritesTheContractKeysWithItemKnnAndNoOracle()
+    {
+        var (ratings, movies) = WriteFiles();
+        var dataSwitch = $"--RecEngine:DataDir={Path.Combine(_root, "data")}";
+        var import = await CliProcess.RunAsync(Timeout, "import", "movielens", "--ratings", ratings, "--movies", movies, dataSwitch);
+        Assert.True(import.ExitCode == 0, import.StdErr + import.StdOut);
+
+        // train works without impressions (sampled negatives) on the same data.
+        var train = await CliProcess.RunAsync(Timeout, "train", "--window-days", "30", "--ranker-days", "3", "--epochs", "1", dataSwitch);
+        Assert.True(train.ExitCode == 0, train.StdErr + train.StdOut);
+
+        var json = Path.Combine(_root, "eval.json");
+        var evaluate = await CliProcess.RunAsync(Timeout, "evaluate", "--users", "50", "--retrieval-k", "20", "--epochs", "1", "--json", json, dataSwitch);
+        Assert.True(evaluate.ExitCode == 0, evaluate.StdErr + evaluate.StdOut);
+
+        using var report = JsonDocument.Parse(await File.ReadAllTextAsync(json));
+        var root = report.RootElement;
+        Assert.Equal("per-user", root.GetProperty("split").GetString());
+        Assert.Equal(50, root.GetProperty("users_evaluated").GetInt32());
+        var models = root.GetProperty("models");
+        Assert.Equal(["item_knn", "most_popular", "ranker", "retrieval_only"], models.EnumerateObject().Select(m => m.Name).Order(StringComparer.Ordinal));
+        foreach (var model in models.EnumerateObject())
+        {
+            foreach (var key in new[] { "ndcg@10", "ndcg@20", "recall@10", "recall@20", "map@20", "coverage" })
+            {
+                Assert.InRange(model.Value.GetProperty(key).GetDouble(), 0, 1);
+            }
+        }
+
+        Assert.InRange(models.GetProperty("ranker").GetProperty("auc").GetDouble(), 0, 1);
+        Assert.Equal(JsonValueKind.Null, models.GetProperty("item_knn").GetProperty("auc").ValueKind);
+        // Two taste groups: item co-occurrence finds the user's group, so item_knn beats chance by far.
+        Assert.True(models.GetProperty("item_knn").GetProperty("recall@20").GetDouble() > 0.5, models.GetRawText());
+        Assert.False(root.GetProperty("retrieval").GetProperty("recall@20").TryGetProperty("oracle", out _));
+
+        var global = await CliProcess.RunAsync(Timeout, "evaluate", "--split", "global", "--users", "50", "--retrieval-k", "20", "--epochs", "1", dataSwitch);
+        Assert.True(global.ExitCode == 0, global.StdErr + global.StdOut);
+        var wrong = await CliProcess.RunAsync(Timeout, "evaluate", "--split", "sideways", dataSwitch);
+        Assert.Equal(2, wrong.ExitCode);
+        Assert.Contains("--split", wrong.StdErr, StringComparison.Ordinal);
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(_root, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}

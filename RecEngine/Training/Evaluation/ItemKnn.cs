@@ -1,0 +1,114 @@
+using RecEngine.Events;
+using RecEngine.Features;
+
+namespace RecEngine.Training.Evaluation;
+
+/// <summary>
+/// The item-kNN baseline (Sarwar et al. 2001; Deshpande &amp; Karypis 2004, item-based top-N): items are binary
+/// vectors over the users who watched them, similarity is their cosine, sim(i, j) = |U_i ∩ U_j| / sqrt(|U_i| |U_j|),
+/// each item keeps its <see cref="Neighbours"/> most similar items, and a user's score for a candidate is the sum
+/// of its similarities to the user's most recent training watches. Ties go to the lower video index.
+/// </summary>
+public sealed class ItemKnn
+{
+    /// <summary>Neighbours kept per item (the model size k of Deshpande &amp; Karypis).</summary>
+    public const int Neighbours = 200;
+
+    /// <summary>Recent watches a user's score is summed over.</summary>
+    public const int RecentItems = 20;
+
+    private readonly int[][] _usersOf;
+    private readonly int[][] _itemsOf;
+    private readonly (int Item, float Similarity)[]?[] _rows;
+
+    private ItemKnn(int[][] usersOf, int[][] itemsOf)
+    {
+        _usersOf = usersOf;
+        _itemsOf = itemsOf;
+        _rows = new (int, float)[]?[usersOf.Length];
+    }
+
+    /// <summary>Co-occurrence of the watches in <paramref name="train"/>; other event types are no evidence of liking.</summary>
+    public static ItemKnn Build(IEnumerable<InteractionEvent> train, VideoSnapshot videos)
+    {
+        var userIndex = new Dictionary<string, int>(StringComparer.Ordinal);
+        var itemsOf = new List<HashSet<int>>();
+        var usersOf = new HashSet<int>[videos.Count];
+        foreach (var ev in train)
+        {
+            if (ev.Type != EventType.Watch || !videos.TryGetIndex(ev.VideoId, out var v))
+            {
+                continue;
+            }
+
+            if (!userIndex.TryGetValue(ev.UserId, out var u))
+            {
+                userIndex[ev.UserId] = u = itemsOf.Count;
+                itemsOf.Add([]);
+            }
+
+            itemsOf[u].Add(v);
+            (usersOf[v] ??= []).Add(u);
+        }
+
+        return new ItemKnn(
+            usersOf.Select(s => s is null ? [] : s.Order().ToArray()).ToArray(),
+            itemsOf.Select(s => s.Order().ToArray()).ToArray());
+    }
+
+    /// <summary>The cosine neighbours of <paramref name="item"/>, most similar first.</summary>
+    public IReadOnlyList<(int Item, float Similarity)> Similar(int item)
+    {
+        if (_rows[item] is { } row)
+        {
+            return row;
+        }
+
+        var counts = new Dictionary<int, int>();
+        foreach (var u in _usersOf[item])
+        {
+            foreach (var j in _itemsOf[u])
+            {
+                if (j != item)
+                {
+                    counts[j] = counts.GetValueOrDefault(j) + 1;
+                }
+            }
+        }
+
+        var norm = Math.Sqrt(_usersOf[item].Length);
+        row = counts
+            .Select(kv => (Item: kv.Key, Similarity: (float)(kv.Value / (norm * Math.Sqrt(_usersOf[kv.Key].Length)))))
+            .OrderByDescending(x => x.Similarity).ThenBy(x => x.Item)
+            .Take(Neighbours)
+            .ToArray();
+        // A benign race: two threads may compute the same row; both results are equal.
+        _rows[item] = row;
+        return row;
+    }
+
+    /// <summary>
+    /// The <paramref name="k"/> best videos for a user whose watches, newest first, are <paramref name="recent"/>
+    /// (only the first <see cref="RecentItems"/> count), among those <paramref name="allows"/> accepts.
+    /// </summary>
+    public List<int> Recommend(IReadOnlyList<int> recent, int k, Func<int, bool> allows)
+    {
+        var scores = new Dictionary<int, double>();
+        foreach (var seed in recent.Distinct().Take(RecentItems))
+        {
+            if ((uint)seed >= (uint)_rows.Length)
+            {
+                continue;
+            }
+
+            foreach (var (item, similarity) in Similar(seed))
+            {
+                scores[item] = scores.GetValueOrDefault(item) + similarity;
+            }
+        }
+
+        return scores.Where(kv => allows(kv.Key))
+            .OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key)
+            .Take(k).Select(kv => kv.Key).ToList();
+    }
+}
