@@ -1,0 +1,56 @@
+using RecEngine.Events;
+using RecEngine.Serving;
+
+namespace RecEngine.Simulation.Online;
+
+/// <summary>
+/// The online loop's slate policy: every session asks the real serving pipeline (<see cref="Recommender"/>, resolved
+/// from the run's host) for a slate and shows it. The pipeline's request id goes on the events, so training joins
+/// the watches to the slate that caused them. Counts the slates it served, for watch time per slate.
+/// </summary>
+internal sealed class ServingSlatePolicy(GroundTruth world, Recommender recommender) : ISlatePolicy
+{
+    private long _slates;
+    private long _missing;
+
+    /// <summary>Slates served since the last <see cref="BeginDay"/>.</summary>
+    public long SlatesToday => Interlocked.Read(ref _slates);
+
+    /// <summary>Sessions since the last <see cref="BeginDay"/> that got no slate (no model serving).</summary>
+    public long MissingToday => Interlocked.Read(ref _missing);
+
+    public void BeginDay(int day)
+    {
+        Interlocked.Exchange(ref _slates, 0);
+        Interlocked.Exchange(ref _missing, 0);
+    }
+
+    public int[] ChooseSlate(int user, DateTime at, int device, int size, SimRandom rng) => Choose(user, at, device, size, rng).Videos;
+
+    public SlateChoice Choose(int user, DateTime at, int device, int size, SimRandom rng)
+    {
+        var served = recommender.Recommend(world.UserIds[user], size);
+        if (served is null)
+        {
+            Interlocked.Increment(ref _missing);
+            return new SlateChoice([], null);
+        }
+
+        Interlocked.Increment(ref _slates);
+        var videos = new List<int>(served.Videos.Count);
+        foreach (var video in served.Videos)
+        {
+            // Every served id comes from the catalog the world wrote; one the world does not know is not shown.
+            if (world.VideoIndex(video.VideoId) is var v and >= 0)
+            {
+                videos.Add(v);
+            }
+        }
+
+        return new SlateChoice(videos.ToArray(), served.RequestId);
+    }
+
+    public void EndDay(int day, IReadOnlyList<InteractionEvent> events)
+    {
+    }
+}
