@@ -24,6 +24,7 @@ internal static class OnlineLoopHost
 {
     public static IHost Build(IConfiguration parent, string dataDir, FakeTimeProvider clock, OnlineLoopSettings settings, bool retraining)
     {
+        Directory.CreateDirectory(dataDir);
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, ContentRootPath = dataDir });
         builder.Configuration.AddConfiguration(parent);
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
