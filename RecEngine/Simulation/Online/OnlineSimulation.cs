@@ -22,7 +22,7 @@ internal static class OnlineSimulation
         return new SimulationResult(world.Truth.Scenario.Name, settings.SwitchDay, retrained, kept);
     }
 
-    private static bool Prepare(IConfiguration configuration, SimulatedWorld world, OnlineLoopSettings settings, string dataDir, IProgress<ProgressUpdate> progress, CancellationToken cancellationToken)
+    internal static bool Prepare(IConfiguration configuration, SimulatedWorld world, OnlineLoopSettings settings, string dataDir, IProgress<ProgressUpdate> progress, CancellationToken cancellationToken)
     {
         var clock = new FakeTimeProvider(new DateTimeOffset(world.Truth.DayStart(settings.HistoryDays)));
         using var host = OnlineLoopHost.Build(configuration, dataDir, clock, settings, retraining: false);
@@ -39,7 +39,7 @@ internal static class OnlineSimulation
         return true;
     }
 
-    private static async Task<List<SimulatedDay>> RunAsync(string title, IConfiguration configuration, SimulatedWorld world, OnlineLoopSettings settings, string baseDir, string dataDir, bool retraining, CancellationToken cancellationToken)
+    internal static async Task<List<SimulatedDay>> RunAsync(string title, IConfiguration configuration, SimulatedWorld world, OnlineLoopSettings settings, string baseDir, string dataDir, bool retraining, CancellationToken cancellationToken)
     {
         CopyDirectory(baseDir, dataDir);
         var clock = new FakeTimeProvider(new DateTimeOffset(world.Truth.DayStart(settings.HistoryDays)));
