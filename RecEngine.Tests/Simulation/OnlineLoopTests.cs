@@ -12,6 +12,8 @@ using RecEngine.Training;
 
 namespace RecEngine.Tests.Simulation;
 
+// Heavy (a world, training, two hosts): one at a time, and never two stores opening at once in this process.
+[Collection(OnlineLoopCollection.Name)]
 public sealed partial class OnlineLoopTests
 {
     [Fact]

@@ -6,6 +6,8 @@ using RecEngine.Tests.Integration;
 
 namespace RecEngine.Tests.Simulation;
 
+// Heavy (a world, training, two hosts): one at a time, and never two stores opening at once in this process.
+[Collection(OnlineLoopCollection.Name)]
 public sealed class SimulateVerbTests
 {
     [Fact]
@@ -72,6 +74,7 @@ public sealed class SimulateVerbTests
         {
             Assert.Equal(i, days[i].GetProperty("day").GetInt32());
             Assert.True(days[i].GetProperty("watch_seconds_per_slate").GetDouble() > 0, days[i].ToString());
+            Assert.True(days[i].GetProperty("expected_watch_seconds_per_slate").GetDouble() > 0, days[i].ToString());
             Assert.True(days[i].GetProperty("drift_alarms").GetInt32() >= 0, days[i].ToString());
             Assert.StartsWith("v", days[i].GetProperty("model_version").GetString(), StringComparison.Ordinal);
             // Retraining runs on schedule every simulated midnight and the stand-in always promotes.
@@ -84,8 +87,8 @@ public sealed class SimulateVerbTests
         Assert.Single(staticDays.Select(d => d.GetProperty("model_version").GetString()).Distinct());
         Assert.All(staticDays, d => Assert.False(d.GetProperty("retrained").GetBoolean()));
 
-        // The ratios are what the days say: days 3.. over day 0 (switch day 1, two days to recover).
-        static double Watch(JsonElement d) => d.GetProperty("watch_seconds_per_slate").GetDouble();
+        // The ratios are what the days say: expected watch time of days 3.. over day 0 (switch day 1, two days to recover).
+        static double Watch(JsonElement d) => d.GetProperty("expected_watch_seconds_per_slate").GetDouble();
         Assert.Equal(Watch(days[3]) / Watch(days[0]), root.GetProperty("recovered_ratio").GetDouble(), 0.001);
         Assert.Equal(Watch(staticDays[3]) / Watch(staticDays[0]), root.GetProperty("static_ratio").GetDouble(), 0.001);
 

@@ -26,7 +26,7 @@ internal sealed class OnlineLoop(SimulatedWorld world, OnlineLoopSettings settin
         var writer = services.GetRequiredService<EventWriter>();
         var monitor = services.GetRequiredService<DriftMonitor>();
         var retrainer = retraining ? services.GetRequiredService<IRetrainer>() : null;
-        var policy = new ServingSlatePolicy(world.Truth, services.GetRequiredService<Recommender>());
+        var policy = new ServingSlatePolicy(world.Truth, world.Oracle, services.GetRequiredService<Recommender>());
         var generator = new HistoryGenerator(world.Truth, world.Behaviour, policy);
         await WaitUntilServingAsync(state, services.GetRequiredService<InMemoryDriftDataSource>(), cancellationToken);
 
@@ -62,7 +62,7 @@ internal sealed class OnlineLoop(SimulatedWorld world, OnlineLoopSettings settin
                 promoted = outcome.Promoted;
             }
 
-            days.Add(new SimulatedDay(day, slates, events.Count, slates == 0 ? 0 : watchSeconds / slates, alarms, score, version, promoted, trigger));
+            days.Add(new SimulatedDay(day, slates, events.Count, slates == 0 ? 0 : watchSeconds / slates, slates == 0 ? 0 : policy.ExpectedSecondsToday / slates, alarms, score, version, promoted, trigger));
         }
 
         progress?.Report(new ProgressUpdate(1, $"{settings.Days} days"));

@@ -6,12 +6,15 @@ namespace RecEngine.Simulation.Online;
 /// <summary>
 /// The online loop's slate policy: every session asks the real serving pipeline (<see cref="Recommender"/>, resolved
 /// from the run's host) for a slate and shows it. The pipeline's request id goes on the events, so training joins
-/// the watches to the slate that caused them. Counts the slates it served, for watch time per slate.
+/// the watches to the slate that caused them. Counts the slates it served and sums the oracle's expected watch seconds
+/// of each (ground truth the pipeline never sees), for watch time per slate.
 /// </summary>
-internal sealed class ServingSlatePolicy(GroundTruth world, Recommender recommender) : ISlatePolicy
+internal sealed class ServingSlatePolicy(GroundTruth world, Oracle oracle, Recommender recommender) : ISlatePolicy
 {
+    private readonly Lock _gate = new();
     private long _slates;
     private long _missing;
+    private double _expectedSeconds;
 
     /// <summary>Slates served since the last <see cref="BeginDay"/>.</summary>
     public long SlatesToday => Interlocked.Read(ref _slates);
@@ -19,10 +22,29 @@ internal sealed class ServingSlatePolicy(GroundTruth world, Recommender recommen
     /// <summary>Sessions since the last <see cref="BeginDay"/> that got no slate (no model serving).</summary>
     public long MissingToday => Interlocked.Read(ref _missing);
 
+    /// <summary>
+    /// Sum over today's slates of the expected watch seconds given the slate, session time and device: the
+    /// conditional expectation of what users watch, free of the click and watch-fraction draws.
+    /// </summary>
+    public double ExpectedSecondsToday
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _expectedSeconds;
+            }
+        }
+    }
+
     public void BeginDay(int day)
     {
         Interlocked.Exchange(ref _slates, 0);
         Interlocked.Exchange(ref _missing, 0);
+        lock (_gate)
+        {
+            _expectedSeconds = 0;
+        }
     }
 
     public int[] ChooseSlate(int user, DateTime at, int device, int size, SimRandom rng) => Choose(user, at, device, size, rng).Videos;
@@ -45,6 +67,12 @@ internal sealed class ServingSlatePolicy(GroundTruth world, Recommender recommen
             {
                 videos.Add(v);
             }
+        }
+
+        var expected = oracle.ExpectedSlateWatchSeconds(user, videos, at, device);
+        lock (_gate)
+        {
+            _expectedSeconds += expected;
         }
 
         return new SlateChoice(videos.ToArray(), served.RequestId);
