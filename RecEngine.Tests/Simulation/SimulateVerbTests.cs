@@ -75,6 +75,8 @@ public sealed class SimulateVerbTests
             Assert.Equal(i, days[i].GetProperty("day").GetInt32());
             Assert.True(days[i].GetProperty("watch_seconds_per_slate").GetDouble() > 0, days[i].ToString());
             Assert.True(days[i].GetProperty("expected_watch_seconds_per_slate").GetDouble() > 0, days[i].ToString());
+            // The oracle's best slate is an upper bound of any slate's expected watch time.
+            Assert.InRange(days[i].GetProperty("oracle_share").GetDouble(), 0.001, 1.0);
             Assert.True(days[i].GetProperty("drift_alarms").GetInt32() >= 0, days[i].ToString());
             Assert.StartsWith("v", days[i].GetProperty("model_version").GetString(), StringComparison.Ordinal);
             // Retraining runs on schedule every simulated midnight and the stand-in always promotes.

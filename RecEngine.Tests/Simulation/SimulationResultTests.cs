@@ -5,7 +5,7 @@ namespace RecEngine.Tests.Simulation;
 public sealed class SimulationResultTests
 {
     private static SimulatedDay Day(int day, double observed, double expected) =>
-        new(day, 100, 1000, observed, expected, 0, 0, "v1", false, null);
+        new(day, 100, 1000, observed, expected, 0.5, 0, 0, "v1", false, null);
 
     [Fact]
     public void RatiosAreExpectedWatchTimeFromTwoDaysAfterTheSwitchOverTheDaysBefore()

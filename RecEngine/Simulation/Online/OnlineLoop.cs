@@ -62,7 +62,8 @@ internal sealed class OnlineLoop(SimulatedWorld world, OnlineLoopSettings settin
                 promoted = outcome.Promoted;
             }
 
-            days.Add(new SimulatedDay(day, slates, events.Count, slates == 0 ? 0 : watchSeconds / slates, slates == 0 ? 0 : policy.ExpectedSecondsToday / slates, alarms, score, version, promoted, trigger));
+            days.Add(new SimulatedDay(day, slates, events.Count, slates == 0 ? 0 : watchSeconds / slates, slates == 0 ? 0 : policy.ExpectedSecondsToday / slates,
+                policy.BestSecondsToday > 0 ? policy.ExpectedSecondsToday / policy.BestSecondsToday : 0, alarms, score, version, promoted, trigger));
         }
 
         progress?.Report(new ProgressUpdate(1, $"{settings.Days} days"));

@@ -15,6 +15,7 @@ internal sealed class ServingSlatePolicy(GroundTruth world, Oracle oracle, Recom
     private long _slates;
     private long _missing;
     private double _expectedSeconds;
+    private double _bestSeconds;
 
     /// <summary>Slates served since the last <see cref="BeginDay"/>.</summary>
     public long SlatesToday => Interlocked.Read(ref _slates);
@@ -37,6 +38,22 @@ internal sealed class ServingSlatePolicy(GroundTruth world, Oracle oracle, Recom
         }
     }
 
+    /// <summary>
+    /// Sum over today's slates of the expected watch seconds of the oracle's best slate of the same length for the same
+    /// session: what was possible, so expected over best is the share of it the pipeline achieved, whatever the
+    /// durations of the videos that happened to be available.
+    /// </summary>
+    public double BestSecondsToday
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _bestSeconds;
+            }
+        }
+    }
+
     public void BeginDay(int day)
     {
         Interlocked.Exchange(ref _slates, 0);
@@ -44,6 +61,7 @@ internal sealed class ServingSlatePolicy(GroundTruth world, Oracle oracle, Recom
         lock (_gate)
         {
             _expectedSeconds = 0;
+            _bestSeconds = 0;
         }
     }
 
@@ -70,9 +88,11 @@ internal sealed class ServingSlatePolicy(GroundTruth world, Oracle oracle, Recom
         }
 
         var expected = oracle.ExpectedSlateWatchSeconds(user, videos, at, device);
+        var best = oracle.ExpectedSlateWatchSeconds(user, oracle.Ranking(user, at, videos.Count, device), at, device);
         lock (_gate)
         {
             _expectedSeconds += expected;
+            _bestSeconds += best;
         }
 
         return new SlateChoice(videos.ToArray(), served.RequestId);

@@ -28,7 +28,7 @@ public sealed record SimulationResult(string Scenario, int SwitchDay, IReadOnlyL
         return before > 0 ? after / before : 0;
     }
 
-    /// <summary>The contract JSON of <c>simulate --json</c> (snake_case): scenario, days, recovered_ratio, static_ratio, plus the switch day, the static run's days and each day's expected watch seconds per slate.</summary>
+    /// <summary>The contract JSON of <c>simulate --json</c> (snake_case): scenario, days, recovered_ratio, static_ratio, plus the switch day, the static run's days and each day's expected watch seconds per slate and oracle share.</summary>
     public void WriteJson(string path)
     {
         var json = new
@@ -54,6 +54,7 @@ public sealed record SimulationResult(string Scenario, int SwitchDay, IReadOnlyL
         d.Day,
         WatchSecondsPerSlate = Math.Round(d.WatchSecondsPerSlate, 2),
         ExpectedWatchSecondsPerSlate = Math.Round(d.ExpectedWatchSecondsPerSlate, 2),
+        OracleShare = Math.Round(d.OracleShare, 4),
         d.DriftAlarms,
         d.ModelVersion,
         d.Retrained,
