@@ -76,9 +76,9 @@ public sealed class HistoryGenerator(GroundTruth world, BehaviourModel behaviour
             var at = dayStart.AddMilliseconds(starts[s]);
             var localHour = (int)((starts[s] / 3_600_000 + offset) % 24 + 24) % 24;
             var device = ChooseDevice(user, day, rng);
-            var slate = policy.ChooseSlate(user, at, device, world.Options.SlateSize, rng);
-            var context = new SlateContext(day, at, device, localHour, $"r{day}-{user}-{s}");
-            behaviour.Respond(user, slate, context, rng, output, ref counter);
+            var slate = policy.Choose(user, at, device, world.Options.SlateSize, rng);
+            var context = new SlateContext(day, at, device, localHour, slate.RequestId ?? $"r{day}-{user}-{s}");
+            behaviour.Respond(user, slate.Videos, context, rng, output, ref counter);
         }
     }
 

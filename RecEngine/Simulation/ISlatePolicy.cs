@@ -14,6 +14,15 @@ public interface ISlatePolicy
     /// <summary>Video indices (see <see cref="GroundTruth.VideoIds"/>) to show, best first. Draw randomness only from <paramref name="rng"/>.</summary>
     int[] ChooseSlate(int user, DateTime at, int device, int size, SimRandom rng);
 
+    /// <summary>
+    /// The slate with the request id its events carry. A policy that serves through the real pipeline returns the
+    /// pipeline's request id, so training joins the events to the slate; null lets the generator name it.
+    /// </summary>
+    SlateChoice Choose(int user, DateTime at, int device, int size, SimRandom rng) => new(ChooseSlate(user, at, device, size, rng), null);
+
     /// <summary>Called once after a day with the events it produced, in a fixed order.</summary>
     void EndDay(int day, IReadOnlyList<InteractionEvent> events);
 }
+
+/// <summary>Video indices best first, and the request id that served them (null: none).</summary>
+public readonly record struct SlateChoice(int[] Videos, string? RequestId);

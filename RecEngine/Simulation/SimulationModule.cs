@@ -1,4 +1,5 @@
 using RecEngine.Hosting;
+using RecEngine.Simulation.Online;
 using RecEngine.Training.Evaluation;
 
 namespace RecEngine.Simulation;
@@ -15,6 +16,7 @@ public static class SimulationModule
             .ValidateOnStart();
         builder.Services.AddSingleton<WorldWriter>();
         builder.Services.AddSingleton<IVerb, GenerateVerb>();
+        builder.Services.AddSingleton<IVerb, SimulateVerb>();
         builder.Services.AddSingleton<IFirstRunStep, DemoWorldFirstRunStep>();
         builder.Services.AddSingleton<IRelevanceOracle, SimulationOracle>();
         return builder;

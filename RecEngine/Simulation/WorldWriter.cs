@@ -42,14 +42,17 @@ public sealed class WorldWriter(RecEngineStore store, CatalogService catalog, Ca
         catalogIndex.Invalidate();
     }
 
-    /// <summary>Writes the whole world; runs on the calling thread (LiteDB transactions are per thread).</summary>
-    public WorldWriteResult Write(SimulatedWorld world, IProgress<WriteProgress>? progress, CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes the whole world, or the catalog and only the first <paramref name="eventDays"/> days of events (the online
+    /// loop plays the rest through the real pipeline); runs on the calling thread (LiteDB transactions are per thread).
+    /// </summary>
+    public WorldWriteResult Write(SimulatedWorld world, IProgress<WriteProgress>? progress, CancellationToken cancellationToken, int? eventDays = null)
     {
         var started = Stopwatch.GetTimestamp();
         var truth = world.Truth;
         WriteChunked("users", truth.UserCount, i => truth.ToUser(i), chunk => catalog.UpsertUsers(chunk), progress, cancellationToken);
         WriteChunked("videos", truth.VideoCount, i => truth.ToVideo(i), chunk => catalog.UpsertVideos(chunk), progress, cancellationToken);
-        var written = WriteEvents(world, progress, cancellationToken);
+        var written = WriteEvents(world, eventDays ?? truth.Days, progress, cancellationToken);
         return new WorldWriteResult(truth.UserCount, truth.VideoCount, written, Stopwatch.GetElapsedTime(started));
     }
 
@@ -71,9 +74,8 @@ public sealed class WorldWriter(RecEngineStore store, CatalogService catalog, Ca
         }
     }
 
-    private long WriteEvents(SimulatedWorld world, IProgress<WriteProgress>? progress, CancellationToken cancellationToken)
+    private long WriteEvents(SimulatedWorld world, int days, IProgress<WriteProgress>? progress, CancellationToken cancellationToken)
     {
-        var days = world.Truth.Days;
         // Two days in flight at most: generation stays one day ahead of the writer and memory stays bounded.
         var queue = Channel.CreateBounded<List<InteractionEvent>>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
         var producer = Task.Run(() =>

@@ -1,0 +1,63 @@
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using RecEngine.Catalog;
+using RecEngine.Events;
+using RecEngine.Features;
+using RecEngine.Retrieval.Candidates;
+using RecEngine.Simulation;
+using RecEngine.Simulation.Online;
+using RecEngine.Training;
+
+namespace RecEngine.Tests.Simulation;
+
+// Heavy (a world, training, two hosts): one at a time, and never two stores opening at once in this process.
+[Collection(OnlineLoopCollection.Name)]
+public sealed partial class OnlineLoopTests
+{
+    [Fact]
+    public async Task LoopEventsAreStoredWithThePipelinesRequestIdsAndTrainingJoinsThem()
+    {
+        using var dir = new SimulationTestDirectory();
+        var settings = new OnlineLoopSettings { Users = 300, Videos = 300, HistoryDays = 3, Days = 2, SwitchDay = 1, WindowDays = 3, RankerDays = 1, Epochs = 1 };
+        var world = new SimulatedWorld(settings.World(new SimulationOptions { MeanSessionsPerUserDay = 1.5 }), settings.Start);
+        var configuration = new ConfigurationBuilder().Build();
+        var baseDir = Path.Combine(dir.Path, "base");
+        var runDir = Path.Combine(dir.Path, "run");
+        OnlineSimulation.Prepare(configuration, world, settings, baseDir, new Progress<RecEngine.Hosting.ProgressUpdate>(), CancellationToken.None);
+
+        var days = await OnlineSimulation.RunAsync("test run", configuration, world, settings, baseDir, runDir, retraining: true, CancellationToken.None);
+
+        Assert.Equal(2, days.Count);
+        Assert.All(days, d => Assert.True(d.Slates > 50 && d.Events > d.Slates, d.ToString()));
+        Assert.NotEqual(days[0].ModelVersion, days[1].ModelVersion);
+
+        // Read the run's data directory back through a fresh host over it.
+        var onlineFrom = world.Truth.DayStart(settings.HistoryDays);
+        var onlineTo = world.Truth.DayStart(settings.HistoryDays + settings.Days);
+        using var host = OnlineLoopHost.Build(configuration, runDir, new FakeTimeProvider(new DateTimeOffset(onlineTo)), settings, retraining: false);
+        var store = host.Services.GetRequiredService<EventStore>();
+        var online = store.InWindow(onlineFrom, onlineTo).ToList();
+        Assert.Equal(days.Sum(d => d.Events), online.Count);
+        Assert.True(store.InWindow(onlineFrom.AddDays(-settings.HistoryDays), onlineFrom).Any(), "the warm-up history is stored too");
+
+        // Every event names a slate the pipeline served (its request id, not the generator's r{day}-{user}-{n}) and a position.
+        Assert.All(online, e => Assert.True(e.RequestId is not null && ServedRequestId().IsMatch(e.RequestId) && e.Position is >= 0, $"{e.EventId}: {e.RequestId} at {e.Position}"));
+        var impressions = online.Where(e => e.Type == EventType.Impression).ToList();
+        Assert.Equal(days.Sum(d => d.Slates), impressions.Select(e => e.RequestId).Distinct().Count());
+        var shown = impressions.Select(e => (e.UserId, e.VideoId, e.RequestId)).ToHashSet();
+        var watched = online.Where(e => e.Type == EventType.Watch).Select(e => (e.UserId, e.VideoId, e.RequestId)).ToHashSet();
+        Assert.NotEmpty(watched);
+        Assert.Subset(shown, watched);
+
+        // Training's dataset joins each watch to its impression by request id: one positive per watched (slate, video).
+        var videos = VideoSnapshot.Build(host.Services.GetRequiredService<RecEngineStore>(), onlineTo);
+        var dataset = RankerDataset.Build(store.InWindow(onlineFrom.AddDays(-1), onlineTo).ToList(), videos, null, onlineTo, new CandidateOptions(), from: onlineFrom);
+        Assert.Equal(impressions.Count, dataset.Count);
+        Assert.Equal(watched.Count, (int)dataset.Watched.Sum());
+    }
+
+    [GeneratedRegex("^r[0-9a-f]{32}$")]
+    private static partial Regex ServedRequestId();
+}

@@ -1,0 +1,33 @@
+using RecEngine.Simulation.Online;
+
+namespace RecEngine.Tests.Simulation;
+
+public sealed class SimulationResultTests
+{
+    private static SimulatedDay Day(int day, double observed, double expected) =>
+        new(day, 100, 1000, observed, expected, 0.5, 0, 0, "v1", false, null);
+
+    [Fact]
+    public void RatiosAreExpectedWatchTimeFromTwoDaysAfterTheSwitchOverTheDaysBefore()
+    {
+        // Days 0-2 before the switch at 3 average 100; days 3-4 are the recovery the goal allows and do not count;
+        // days 5-6 average 95. Observed values are noise and must not enter.
+        double[] expected = [90, 100, 110, 40, 70, 90, 100];
+        var days = expected.Select((e, i) => Day(i, observed: 5_000 - (i * 700), e)).ToList();
+        var flat = expected.Select((_, i) => Day(i, observed: 1, 50)).ToList();
+
+        var result = new SimulationResult("taste-shift", 3, days, flat);
+
+        Assert.Equal(0.95, result.RecoveredRatio, 1e-12);
+        Assert.Equal(1.0, result.StaticRatio, 1e-12);
+    }
+
+    [Fact]
+    public void ASwitchTooLateForTheRecoveryDaysMeasuresTheLastDay()
+    {
+        var days = new[] { Day(0, 1, 200), Day(1, 1, 100), Day(2, 1, 150) };
+
+        Assert.Equal(0.75, SimulationResult.Ratio(days, switchDay: 1), 1e-12);
+        Assert.Equal(0, SimulationResult.Ratio([Day(0, 1, 0), Day(1, 1, 10)], switchDay: 1));
+    }
+}

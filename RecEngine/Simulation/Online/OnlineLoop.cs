@@ -1,0 +1,89 @@
+using Microsoft.Extensions.Time.Testing;
+using RecEngine.Events;
+using RecEngine.Hosting;
+using RecEngine.Lifecycle;
+using RecEngine.Monitoring;
+using RecEngine.Serving;
+
+namespace RecEngine.Simulation.Online;
+
+/// <summary>
+/// Plays the online days of one run against its host: each day the simulated users' sessions get their slates from
+/// the real <see cref="RecommendationPipeline"/> and respond by the hidden ground truth; the day's events go through ingestion
+/// (<see cref="EventWriter"/>, so the user features, the drift window and the store see them as they would see the
+/// API's); at simulated midnight the drift monitor checks the day and, when retraining is on, the retrainer runs on
+/// schedule or on a drift alarm and hot-swaps the serving model.
+/// </summary>
+internal sealed class OnlineLoop(SimulatedWorld world, OnlineLoopSettings settings, IHost host, FakeTimeProvider clock, bool retraining)
+{
+    /// <summary>Events per ingestion call, as a client would batch them.</summary>
+    private const int BatchSize = 5_000;
+
+    public async Task<List<SimulatedDay>> RunAsync(IProgress<ProgressUpdate>? progress, CancellationToken cancellationToken)
+    {
+        var services = host.Services;
+        var state = services.GetRequiredService<ServingState>();
+        var writer = services.GetRequiredService<EventWriter>();
+        var monitor = services.GetRequiredService<DriftMonitor>();
+        var retrainer = retraining ? services.GetRequiredService<IRetrainer>() : null;
+        var policy = new ServingSlatePolicy(world.Truth, world.Oracle, services.GetRequiredService<RecommendationPipeline>());
+        var generator = new HistoryGenerator(world.Truth, world.Behaviour, policy);
+        await WaitUntilServingAsync(state, services.GetRequiredService<InMemoryDriftDataSource>(), cancellationToken);
+
+        var days = new List<SimulatedDay>(settings.Days);
+        for (var day = 0; day < settings.Days; day++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var worldDay = settings.HistoryDays + day;
+            progress?.Report(new ProgressUpdate((double)day / settings.Days, $"day {day + 1} of {settings.Days}: serving"));
+            var version = state.Current?.Version ?? "none";
+            var events = await Task.Run(() => generator.GenerateDay(worldDay), cancellationToken);
+            for (var i = 0; i < events.Count; i += BatchSize)
+            {
+                await writer.WriteAsync(events.GetRange(i, Math.Min(BatchSize, events.Count - i)));
+            }
+
+            var watchSeconds = events.Where(e => e.Type is EventType.Watch or EventType.Skip).Sum(e => e.WatchSeconds);
+            var slates = policy.SlatesToday;
+
+            var midnight = world.Truth.DayStart(worldDay + 1);
+            clock.SetUtcNow(midnight);
+            var report = await monitor.CheckOnceAsync(cancellationToken);
+            var alarms = report?.Features.Count(f => f.State == DriftState.Drift) ?? 0;
+            var score = report?.Features.Max(f => f.Psi ?? 0) ?? 0;
+
+            string? trigger = null;
+            var promoted = false;
+            if (retrainer is not null && (alarms > 0 || (day + 1) % settings.RetrainEveryDays == 0))
+            {
+                trigger = alarms > 0 ? "drift" : "schedule";
+                progress?.Report(new ProgressUpdate((day + 0.5) / settings.Days, $"day {day + 1} of {settings.Days}: retraining ({trigger})"));
+                var outcome = await Task.Run(() => retrainer.RetrainAsync(trigger, midnight, cancellationToken), cancellationToken);
+                promoted = outcome.Promoted;
+            }
+
+            days.Add(new SimulatedDay(day, slates, events.Count, slates == 0 ? 0 : watchSeconds / slates, slates == 0 ? 0 : policy.ExpectedSecondsToday / slates,
+                policy.BestSecondsToday > 0 ? policy.ExpectedSecondsToday / policy.BestSecondsToday : 0, alarms, score, version, promoted, trigger));
+        }
+
+        progress?.Report(new ProgressUpdate(1, $"{settings.Days} days"));
+        return days;
+    }
+
+    /// <summary>The host loads the first model and builds the drift reference in the background at start; wait for both.</summary>
+    private static async Task WaitUntilServingAsync(ServingState state, InMemoryDriftDataSource drift, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow.AddMinutes(5);
+        while (state.Current is null || drift.Reference is null)
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new InvalidOperationException(state.Current is null
+                    ? "The simulation's first model did not load within 5 minutes."
+                    : "The simulation's drift reference was not built within 5 minutes.");
+            }
+
+            await Task.Delay(50, cancellationToken);
+        }
+    }
+}

@@ -1,0 +1,57 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Time.Testing;
+using RecEngine.Catalog;
+using RecEngine.Events;
+using RecEngine.Features;
+using RecEngine.Hosting;
+using RecEngine.Lifecycle;
+using RecEngine.Monitoring;
+using RecEngine.Ranking;
+using RecEngine.Retrieval;
+using RecEngine.Serving;
+using RecEngine.Training;
+
+namespace RecEngine.Simulation.Online;
+
+/// <summary>
+/// The process the online loop runs against: the same modules as <c>serve</c> (catalog, ingestion, features,
+/// retrieval, ranking, training, monitoring, serving) in a host of its own over a scratch data directory, with a
+/// <see cref="FakeTimeProvider"/> as the clock, so serving, the drift monitor and retraining all see simulated time.
+/// Drift checks are run by the loop at each simulated midnight (the monitor's own timer is off), so a run is
+/// reproducible rather than racing the thread pool.
+/// </summary>
+internal static class OnlineLoopHost
+{
+    public static IHost Build(IConfiguration parent, string dataDir, FakeTimeProvider clock, OnlineLoopSettings settings, bool retraining)
+    {
+        Directory.CreateDirectory(dataDir);
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, ContentRootPath = dataDir });
+        builder.Configuration.AddConfiguration(parent);
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            [$"{RecEngineOptions.Section}:DataDir"] = dataDir,
+            [$"{RecEngineOptions.Section}:FirstRunDemo"] = "false",
+            [$"{MonitoringOptions.Section}:Enabled"] = "false",
+        });
+        // Errors only: drift warnings are what the daily table reports, one line per day instead of one per feature.
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Error);
+        builder.AddServiceDefaults();
+        builder.AddCatalog();
+        builder.AddEvents();
+        builder.AddFeatures();
+        builder.AddRetrieval();
+        builder.AddRanking();
+        builder.AddTraining();
+        builder.AddMonitoring();
+        builder.AddServing();
+        builder.Services.Replace(ServiceDescriptor.Singleton<TimeProvider>(clock));
+        builder.Services.AddSingleton(settings);
+        if (retraining)
+        {
+            builder.Services.TryAddSingleton<IRetrainer, WindowRetrainer>();
+        }
+
+        return builder.Build();
+    }
+}

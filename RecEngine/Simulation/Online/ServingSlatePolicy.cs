@@ -1,0 +1,104 @@
+using RecEngine.Events;
+using RecEngine.Serving;
+
+namespace RecEngine.Simulation.Online;
+
+/// <summary>
+/// The online loop's slate policy: every session asks the real serving pipeline (<see cref="RecommendationPipeline"/>, resolved
+/// from the run's host) for a slate and shows it. The pipeline's request id goes on the events, so training joins
+/// the watches to the slate that caused them. Counts the slates it served and sums the oracle's expected watch seconds
+/// of each (ground truth the pipeline never sees), for watch time per slate.
+/// </summary>
+internal sealed class ServingSlatePolicy(GroundTruth world, Oracle oracle, RecommendationPipeline pipeline) : ISlatePolicy
+{
+    private readonly Lock _gate = new();
+    private long _slates;
+    private long _missing;
+    private double _expectedSeconds;
+    private double _bestSeconds;
+
+    /// <summary>Slates served since the last <see cref="BeginDay"/>.</summary>
+    public long SlatesToday => Interlocked.Read(ref _slates);
+
+    /// <summary>Sessions since the last <see cref="BeginDay"/> that got no slate (no model serving).</summary>
+    public long MissingToday => Interlocked.Read(ref _missing);
+
+    /// <summary>
+    /// Sum over today's slates of the expected watch seconds given the slate, session time and device: the
+    /// conditional expectation of what users watch, free of the click and watch-fraction draws.
+    /// </summary>
+    public double ExpectedSecondsToday
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _expectedSeconds;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Sum over today's slates of the expected watch seconds of the oracle's best slate of the same length for the same
+    /// session: what was possible, so expected over best is the share of it the pipeline achieved, whatever the
+    /// durations of the videos that happened to be available.
+    /// </summary>
+    public double BestSecondsToday
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _bestSeconds;
+            }
+        }
+    }
+
+    public void BeginDay(int day)
+    {
+        Interlocked.Exchange(ref _slates, 0);
+        Interlocked.Exchange(ref _missing, 0);
+        lock (_gate)
+        {
+            _expectedSeconds = 0;
+            _bestSeconds = 0;
+        }
+    }
+
+    public int[] ChooseSlate(int user, DateTime at, int device, int size, SimRandom rng) => Choose(user, at, device, size, rng).Videos;
+
+    public SlateChoice Choose(int user, DateTime at, int device, int size, SimRandom rng)
+    {
+        var served = pipeline.Recommend(new SlateRequest(world.UserIds[user], size, [], Explain: false)).Slate;
+        if (served is null)
+        {
+            Interlocked.Increment(ref _missing);
+            return new SlateChoice([], null);
+        }
+
+        Interlocked.Increment(ref _slates);
+        var videos = new List<int>(served.Videos.Count);
+        foreach (var video in served.Videos)
+        {
+            // Every served id comes from the catalog the world wrote; one the world does not know is not shown.
+            if (world.VideoIndex(video.VideoId) is var v and >= 0)
+            {
+                videos.Add(v);
+            }
+        }
+
+        var expected = oracle.ExpectedSlateWatchSeconds(user, videos, at, device);
+        var best = oracle.ExpectedSlateWatchSeconds(user, oracle.Ranking(user, at, videos.Count, device), at, device);
+        lock (_gate)
+        {
+            _expectedSeconds += expected;
+            _bestSeconds += best;
+        }
+
+        return new SlateChoice(videos.ToArray(), served.RequestId);
+    }
+
+    public void EndDay(int day, IReadOnlyList<InteractionEvent> events)
+    {
+    }
+}

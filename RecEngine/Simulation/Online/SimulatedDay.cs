@@ -1,0 +1,22 @@
+namespace RecEngine.Simulation.Online;
+
+/// <summary>
+/// One online day of one run: watch seconds (watches and skips) per served slate as users watched them, and as the
+/// oracle expects them given the served slates (the same quantity without the sampling noise of clicks and watch
+/// fractions), the share of the oracle's best slates' expected watch time that the served slates reached (free of
+/// which videos, long or short, happened to be available), the features the drift check at
+/// the day's end flagged as drift, its drift score (the largest PSI of any feature), the model version that served
+/// the day, and whether a retrained version was promoted at the day's end (and why).
+/// </summary>
+public sealed record SimulatedDay(
+    int Day,
+    long Slates,
+    long Events,
+    double WatchSecondsPerSlate,
+    double ExpectedWatchSecondsPerSlate,
+    double OracleShare,
+    int DriftAlarms,
+    double DriftScore,
+    string ModelVersion,
+    bool Retrained,
+    string? RetrainTrigger);

@@ -1,0 +1,31 @@
+using System.Globalization;
+
+namespace RecEngine.Simulation.Online;
+
+/// <summary>
+/// The daily table <c>simulate</c> prints: both runs side by side (watch seconds per slate as watched and as the oracle
+/// expects them for the served slates, and that as a share of the oracle's best slates), then the two ratios.
+/// </summary>
+internal static class SimulationTable
+{
+    public static void Write(SimulationResult result, TextWriter output)
+    {
+        var c = CultureInfo.InvariantCulture;
+        output.WriteLine();
+        output.WriteLine(string.Create(c, $"{"",3}  {"retraining run",-83}  {"static run (first model)",-30}"));
+        output.WriteLine(string.Create(c, $"{"day",3}  {"watch s/slate",13}  {"expected",8}  {"share",5}  {"drift alarms",12}  {"model version",-22}  {"retrained",-14}  {"watch s/slate",13}  {"expected",8}  {"share",5}  {"drift alarms",12}"));
+        for (var i = 0; i < result.Days.Count; i++)
+        {
+            var d = result.Days[i];
+            var s = i < result.StaticDays.Count ? result.StaticDays[i] : null;
+            var marker = d.Day == result.SwitchDay ? $" <- {result.Scenario}" : "";
+            var retrained = d.Retrained ? $"yes ({d.RetrainTrigger})" : "no";
+            output.WriteLine(string.Create(c,
+                $"{d.Day,3}  {d.WatchSecondsPerSlate,13:0.0}  {d.ExpectedWatchSecondsPerSlate,8:0.0}  {d.OracleShare,5:0.00}  {d.DriftAlarms,12}  {d.ModelVersion,-22}  {retrained,-14}  {s?.WatchSecondsPerSlate,13:0.0}  {s?.ExpectedWatchSecondsPerSlate,8:0.0}  {s?.OracleShare,5:0.00}  {s?.DriftAlarms,12}{marker}"));
+        }
+
+        output.WriteLine();
+        output.WriteLine(string.Create(c, $"recovered_ratio {result.RecoveredRatio:0.000}  static_ratio {result.StaticRatio:0.000}  " +
+            $"(expected watch time per slate on days {Math.Min(result.SwitchDay + SimulationResult.RecoveryDays, result.Days.Count - 1)}-{result.Days.Count - 1} over days 0-{result.SwitchDay - 1})"));
+    }
+}
