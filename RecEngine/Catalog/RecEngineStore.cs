@@ -53,13 +53,27 @@ public sealed class RecEngineStore : IDisposable
         }
     }
 
-    private static BsonMapper CreateMapper() => new()
+    private static BsonMapper CreateMapper()
     {
-        EnumAsInteger = false,
-        SerializeNullValues = false,
-        TrimWhitespace = false,
-        EmptyStringToNull = false,
-    };
+        var mapper = new BsonMapper
+        {
+            EnumAsInteger = false,
+            SerializeNullValues = false,
+            TrimWhitespace = false,
+            EmptyStringToNull = false,
+        };
+        // Mapped up front: LiteDB publishes an entity's mapper before filling in its members, so first use from two
+        // threads at once can miss members.
+        MapUpFront(mapper, typeof(Video));
+        MapUpFront(mapper, typeof(User));
+        return mapper;
+    }
+
+    /// <summary>Builds <paramref name="type"/>'s entity mapper now (serialising a blank instance builds it).</summary>
+    public static void MapUpFront(Type type) => MapUpFront(Mapper, type);
+
+    private static void MapUpFront(BsonMapper mapper, Type type) =>
+        mapper.ToDocument(type, System.Runtime.CompilerServices.RuntimeHelpers.GetUninitializedObject(type));
 
     public void Dispose()
     {

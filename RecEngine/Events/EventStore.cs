@@ -16,6 +16,10 @@ public sealed class EventStore : IDisposable
     private readonly ReaderWriterLockSlim _commitLock = new(LockRecursionPolicy.NoRecursion);
     private readonly Lazy<ILiteCollection<InteractionEvent>> _events;
 
+    // LiteDB's BsonMapper publishes an entity's mapper before filling in its members, so two threads mapping a type
+    // for the first time race ("Member Timestamp not found on BsonMapper"); map it once, before any query.
+    static EventStore() => RecEngineStore.MapUpFront(typeof(InteractionEvent));
+
     public EventStore(RecEngineStore store)
     {
         _store = store;
