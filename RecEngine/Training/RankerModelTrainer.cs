@@ -49,10 +49,12 @@ public static class RankerModelTrainer
         VectorIndexOptions index,
         CandidateOptions candidates,
         int epochs,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        Action<RankerDataset>? datasetBuilt = null)
     {
         using var featureModel = RetrievalTrainer.Train(timeOrdered.Where(e => e.Timestamp < rankerFrom), videos, als, index, cancellationToken);
         var dataset = RankerDataset.Build(timeOrdered, videos, featureModel, end, candidates, from: rankerFrom, cancellationToken: cancellationToken);
+        datasetBuilt?.Invoke(dataset);
         return (Train(dataset, new RankerTrainerOptions { Epochs = epochs }), dataset.Count);
     }
 

@@ -6,6 +6,7 @@ using RecEngine.Catalog;
 using RecEngine.Events;
 using RecEngine.Features;
 using RecEngine.Hosting;
+using RecEngine.Monitoring;
 using RecEngine.Retrieval;
 using RecEngine.Retrieval.Candidates;
 
@@ -61,6 +62,7 @@ public sealed class ModelTraining(
     IOptions<AlsOptions> als,
     IOptions<VectorIndexOptions> index,
     IOptions<CandidateOptions> candidates,
+    IOptions<MonitoringOptions> monitoring,
     TimeProvider time)
 {
     /// <summary>Writes a new version and returns its folder, or null when there is nothing to train on.</summary>
@@ -83,16 +85,19 @@ public sealed class ModelTraining(
 
         using var retrieval = RetrievalTrainer.Train(window, videos, als.Value, index.Value, cancellationToken);
         output.WriteLine($"Embeddings: {retrieval.UserIds.Length:N0} users x {retrieval.Als.Factors} factors ({clock.Elapsed.TotalSeconds:0.0}s).");
-        var (ranker, examples) = RankerModelTrainer.TrainOutOfSample(window, videos, rankerFrom, end, als.Value, index.Value, candidates.Value, epochs, cancellationToken);
+        RankerDataset? dataset = null;
+        var (ranker, examples) = RankerModelTrainer.TrainOutOfSample(window, videos, rankerFrom, end, als.Value, index.Value, candidates.Value, epochs, cancellationToken, d => dataset = d);
         output.WriteLine($"Ranker: {examples:N0} examples, {ranker.ExamplesPerSecond:N0} examples/s, losses {string.Join(" ", ranker.EpochLosses.Select(l => l.ToString("0.0000", CultureInfo.InvariantCulture)))}.");
 
         var version = "v" + now.ToString("yyyyMMdd-HHmmss-fff", CultureInfo.InvariantCulture);
+        var driftReference = DriftReferenceCapture.Capture(version, time.GetUtcNow(), ranker, dataset!, window, monitoring.Value);
         var path = ModelArtifacts.Write(dataDir, version, dir =>
         {
             RankerOnnxExporter.Save(ranker.Network, Path.Combine(dir, "ranker.onnx"));
             ranker.Spec.Save(Path.Combine(dir, "feature_spec.json"));
             ModelArtifacts.SaveAls(retrieval.Als, Path.Combine(dir, "als.bin"));
             File.WriteAllText(Path.Combine(dir, "videos.json"), JsonSerializer.Serialize(videos.Ids));
+            TrainingDriftReference.Save(driftReference, dir);
             File.WriteAllText(Path.Combine(dir, "metrics.json"), JsonSerializer.Serialize(new
             {
                 version,
