@@ -47,9 +47,9 @@ public sealed class LocalhostBindingTests
     }
 
     [Fact]
-    public async Task ServeWithoutUrlsBindsLocalhost()
+    public async Task TheComposedAppListensOnLocalhost()
     {
-        // The real program's composition: Program's builder (no --urls) resolves the loopback default.
+        // The real composition (Program with appsettings.json, no --urls) ends up on the loopback default.
         await using var factory = new RecEngine.Tests.Integration.RecEngineFactory();
         using var client = factory.CreateClient();
         var configuration = (IConfiguration)factory.Services.GetService(typeof(IConfiguration))!;

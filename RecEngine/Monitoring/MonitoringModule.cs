@@ -26,7 +26,7 @@ public static class MonitoringModule
             sp.GetRequiredService<ILogger<ServingVersionReference>>()));
         // Served slates feed the live window (every ranker feature and the score).
         builder.Services.AddSingleton<IServedSlateListener>(sp => new ServedSlateRecorder(sp.GetRequiredService<InMemoryDriftDataSource>()));
-        builder.Services.AddHostedService<ServingMetricsExporter>();
+        builder.Services.AddHostedService(sp => new ServingMetricsExporter(sp.GetService<ServingState>()));
         // Ingested events feed the live window (device mix, outcome rates, hours, watch seconds).
         builder.Services.AddSingleton<IEventCommitListener>(sp => new EventDriftRecorder(sp.GetRequiredService<InMemoryDriftDataSource>()));
         builder.Services.AddHostedService<DriftReferenceBootstrap>();

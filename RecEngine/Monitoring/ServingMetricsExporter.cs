@@ -6,9 +6,9 @@ namespace RecEngine.Monitoring;
 
 /// <summary>
 /// Model version and index size gauges, read from the serving snapshot when /metrics is scraped, so they are current
-/// after every swap without the serving path doing anything.
+/// after every swap without the serving path doing anything. Without serving (a host of monitoring alone) it exports nothing.
 /// </summary>
-public sealed class ServingMetricsExporter(ServingState state) : IHostedService
+public sealed class ServingMetricsExporter(ServingState? state) : IHostedService
 {
     private readonly Lock _gate = new();
     private string? _exported;
@@ -35,7 +35,7 @@ public sealed class ServingMetricsExporter(ServingState state) : IHostedService
             return;
         }
 
-        var snapshot = state.Current;
+        var snapshot = state?.Current;
         lock (_gate)
         {
             if (_exported is not null && _exported != snapshot?.Version)
