@@ -90,7 +90,9 @@ public sealed class ModelTraining(
         output.WriteLine($"Ranker: {examples:N0} examples, {ranker.ExamplesPerSecond:N0} examples/s, losses {string.Join(" ", ranker.EpochLosses.Select(l => l.ToString("0.0000", CultureInfo.InvariantCulture)))}.");
 
         var version = "v" + now.ToString("yyyyMMdd-HHmmss-fff", CultureInfo.InvariantCulture);
+        var captureStarted = clock.Elapsed;
         var driftReference = DriftReferenceCapture.Capture(version, time.GetUtcNow(), ranker, dataset!, window, monitoring.Value);
+        output.WriteLine($"Drift reference: {driftReference.Features.Count} features ({(clock.Elapsed - captureStarted).TotalSeconds:0.0}s).");
         var path = ModelArtifacts.Write(dataDir, version, dir =>
         {
             RankerOnnxExporter.Save(ranker.Network, Path.Combine(dir, "ranker.onnx"));
