@@ -16,6 +16,7 @@ public sealed class OnnxRankerTests
         {
             DenseFeatures = 8,
             Fields = [new CategoricalField("video", 1000), new CategoricalField("creator", 50), new CategoricalField("device", 6)],
+            TextFields = [new TextField("title", 500, Tokens: 6), new TextField("tags", 60, Tokens: 4, Width: 4)],
             CrossLayers = 2,
             HiddenLayers = [64, 32, 16],
         }, seed: 31);
@@ -36,7 +37,7 @@ public sealed class OnnxRankerTests
         const int Rows = 1000;
         var network = Network();
         var data = TinyRanker.RandomExamples(network, Rows, seed: 33);
-        using var ranker = OnnxRanker.Load(RankerOnnxExporter.ToBytes(network), "v1", Options, denseFeatures: 8, fields: 3);
+        using var ranker = OnnxRanker.Load(RankerOnnxExporter.ToBytes(network), "v1", Options, denseFeatures: 8, fields: network.IdWidth);
 
         var expectedP = new float[Rows];
         var expectedT = new float[Rows];
@@ -58,7 +59,7 @@ public sealed class OnnxRankerTests
     {
         var model = RankerOnnxExporter.Export(Network());
         var ops = model.Graph.Node.Select(n => n.OpType).ToHashSet();
-        Assert.Superset(new HashSet<string> { "Sub", "Mul", "Gather", "Where", "Concat", "Gemm", "Add", "Relu", "Sigmoid", "Exp" }, ops);
+        Assert.Superset(new HashSet<string> { "Sub", "Mul", "Gather", "Where", "Concat", "Gemm", "Add", "Relu", "Sigmoid", "Exp", "ReduceSum", "Div" }, ops);
         Assert.Equal(17, model.OpsetImport.Single().Version);
         Assert.Equal([RankerModelContract.DenseInput, RankerModelContract.CategoricalInput], model.Graph.Input.Select(i => i.Name));
         Assert.Equal([RankerModelContract.WatchProbabilityOutput, RankerModelContract.WatchTimeOutput], model.Graph.Output.Select(o => o.Name));
@@ -91,7 +92,7 @@ public sealed class OnnxRankerTests
         {
             RankerOnnxExporter.Save(Network(), path);
             using var ranker = OnnxRanker.Load(path, "v2", Options);
-            Assert.Equal((8, 3, "v2"), (ranker.DenseFeatures, ranker.Fields, ranker.Version));
+            Assert.Equal((8, 3 + 6 + 4, "v2"), (ranker.DenseFeatures, ranker.Fields, ranker.Version));
         }
         finally
         {
@@ -132,7 +133,7 @@ public sealed class OnnxRankerTests
     public void Ranker_model_with_other_widths_than_expected_is_rejected()
     {
         var bytes = RankerOnnxExporter.ToBytes(Network());
-        var error = Assert.Throws<RankerModelException>(() => OnnxRanker.Load(bytes, "v1", Options, denseFeatures: 12, fields: 3));
+        var error = Assert.Throws<RankerModelException>(() => OnnxRanker.Load(bytes, "v1", Options, denseFeatures: 12, fields: 13));
         Assert.Contains("input 'dense' is float[N, 8], expected float[N, 12]", error.Message, StringComparison.Ordinal);
     }
 }

@@ -17,7 +17,7 @@ public sealed class RankingModuleTests
 
         var path = Path.Combine(factory.DataDir, "ranker.onnx");
         RankerOnnxExporter.Save(new RankerNetwork(Training.TinyRanker.Options(), seed: 1), path);
-        using var ranker = factory.Services.GetRequiredService<RankerModelLoader>().Load(path, "v1", denseFeatures: 3, fields: 2);
+        using var ranker = factory.Services.GetRequiredService<RankerModelLoader>().Load(path, "v1", denseFeatures: 3, fields: 2 + 3); // two fields, three title tokens
         Assert.Equal("v1", ranker.Version);
     }
 

@@ -37,4 +37,17 @@ public class AppendableVectorIndexTests
         Assert.Equal([2L, 3L, 1L], hits.Select(h => h.Id));
         Assert.Equal(-1f, hits[2].Score);
     }
+
+    [Fact]
+    public void AddRange_adds_new_items_and_replaces_existing_ones_in_one_step()
+    {
+        using var index = new AppendableVectorIndex(new ExactVectorIndex([1, 2], [1, 0, 0, 1], 2));
+        index.AddRange([3, 4], [0.5f, 0.5f, 2f, 0f]);
+        index.AddRange([4, 5], [-2f, 0f, 0f, 3f]);
+        Assert.Equal(3, index.AppendedCount);
+
+        var hits = index.Search([1f, 0f], 5);
+        Assert.Equal([1L, 3L, 2L, 5L, 4L], hits.Select(h => h.Id));
+        Assert.Equal(-2f, hits[4].Score);
+    }
 }

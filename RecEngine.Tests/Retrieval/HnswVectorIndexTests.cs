@@ -66,14 +66,16 @@ public sealed class HnswVectorIndexTests : IDisposable
         }
     }
 
-    [Fact]
-    public void Eight_threads_of_10k_queries_each_match_sequential_results_with_fewer_native_slots_than_callers()
+    [Theory]
+    [InlineData(1)]
+    [InlineData(4)]
+    public void Eight_threads_of_10k_queries_each_match_sequential_results_with_fewer_native_slots_than_callers(int normRanges)
     {
         const int n = 5000, dims = 8, k = 10, distinct = 2000, threads = 8, perThread = 10_000;
         var ids = VectorTestData.Ids(n);
         var (vectors, queries) = VectorTestData.Mixture(n, distinct, dims, 16, seed: 31);
         // Two native search slots for eight callers: the semaphore must queue the rest.
-        using var index = HnswVectorIndex.Build(ids, vectors, dims, new VectorIndexOptions { SearchThreads = 2, ExpansionSearch = 32 });
+        using var index = VectorIndexes.BuildApproximate(ids, vectors, dims, new VectorIndexOptions { SearchThreads = 2, ExpansionSearch = 32, NormRanges = normRanges });
         var sequential = Enumerable.Range(0, distinct).Select(i => index.Search(queries.AsSpan(i * dims, dims), k)).ToArray();
 
         var mismatches = 0;

@@ -10,11 +10,12 @@ public sealed class RankerNetworkTests
     public void Whole_network_gradients_match_finite_differences(int crossLayers)
     {
         const int Rows = 6;
-        // Small enough that no ReLU input crosses 0 under the perturbation (at 1e-2 one does, in cross 0's W).
+        // Small enough that no ReLU input crosses 0 under the perturbation (at 1e-2 one does, in cross 0's W). Seeds 11/12
+        // put a ReLU input within 1e-3 of its kink once the title bag joined x0, so these seeds moved to 21/22.
         const float Eps = 1e-3f;
-        var network = new RankerNetwork(TinyRanker.Options(crossLayers), seed: 11);
+        var network = new RankerNetwork(TinyRanker.Options(crossLayers), seed: 21);
         network.Normalizer = new DenseNormalizer([0.1f, -0.2f, 0.3f], [1.5f, 0.5f, 2f]);
-        var data = TinyRanker.RandomExamples(network, Rows, seed: 12);
+        var data = TinyRanker.RandomExamples(network, Rows, seed: 22);
         var ws = new RankerWorkspace(network, Rows);
         var timeScale = (float)(0.7 / RankerLoss.WeightSum(data.Watched, data.WatchSeconds));
         double Loss()
@@ -33,9 +34,10 @@ public sealed class RankerNetworkTests
             GradientCheck.AssertClose($"dense parameter {p}", (float[])network.DenseParameters[p], gradients.Dense[p], Loss, Eps);
         }
 
-        for (var f = 0; f < network.FieldCount; f++)
+        Assert.NotEmpty(network.Bags);
+        for (var f = 0; f < network.Tables.Length; f++)
         {
-            var table = network.Embeddings[f];
+            var table = network.Tables[f];
             var dense = new float[table.Values.Length];
             var sparse = gradients.Sparse[f];
             for (var slot = 0; slot < sparse.Count; slot++)
@@ -72,7 +74,7 @@ public sealed class RankerNetworkTests
     {
         var ws = new RankerWorkspace(network, rows);
         var d = network.DenseFeatures;
-        var f = network.FieldCount;
+        var f = network.IdWidth;
         var ids = data.Categorical.AsSpan(start * f, rows * f);
         network.Forward(ws, data.Dense.AsSpan(start * d, rows * d), ids, rows);
         RankerLoss.Compute(ws, data.Watched.AsSpan(start, rows), data.WatchSeconds.AsSpan(start, rows), rows, 0.1f, 0.01f);
@@ -96,7 +98,8 @@ public sealed class RankerNetworkTests
     {
         var network = new RankerNetwork(TinyRanker.Options(), seed: 3);
         float[] dense = [0.5f, -1, 2, 0.5f, -1, 2, 0.5f, -1, 2];
-        long[] ids = [0, 0, -7, 1_000_000, 4, 6];
+        // Per row: category, device, then three title tokens (the same in every row).
+        long[] ids = [0, 0, 1, 2, 2, -7, 1_000_000, 1, 2, 2, 4, 6, 1, 2, 2];
         var p = new float[3];
         var t = new float[3];
         network.Predict(dense, ids, 3, p, t);

@@ -32,8 +32,8 @@ public sealed class TrainVerbTests : IDisposable
 
         // The ranker loads with the widths its feature statistics describe.
         var spec = FittedFeatureSpec.Load(Path.Combine(version, "feature_spec.json"));
-        using var ranker = OnnxRanker.Load(Path.Combine(version, "ranker.onnx"), "test", new OnnxRankerOptions(), spec.DenseWidth, spec.Categorical.Length);
-        Assert.Equal(spec.DenseWidth, ranker.DenseFeatures);
+        using var ranker = OnnxRanker.Load(Path.Combine(version, "ranker.onnx"), "test", new OnnxRankerOptions(), spec.RawWidth, spec.IdWidth);
+        Assert.Equal(spec.RawWidth, ranker.DenseFeatures);
 
         // ALS round-trips, and fold-in works from the loaded model.
         var als = ModelArtifacts.LoadAls(Path.Combine(version, "als.bin"));

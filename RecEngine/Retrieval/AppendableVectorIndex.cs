@@ -24,36 +24,52 @@ public sealed class AppendableVectorIndex : IVectorIndex
     /// <summary>Items in the side index.</summary>
     public int AppendedCount => Volatile.Read(ref _side).Ids.Length;
 
-    /// <summary>Adds (or replaces) one item; copies the side index, so meant for a trickle, not a bulk load.</summary>
-    public void Add(long id, ReadOnlySpan<float> vector)
+    /// <summary>Adds (or replaces) one item; copies the side index, so meant for a trickle (see <see cref="AddRange"/>).</summary>
+    public void Add(long id, ReadOnlySpan<float> vector) => AddRange([id], vector);
+
+    /// <summary>
+    /// Adds (or replaces) items, <paramref name="vectors"/> row-major, in one copy of the side index: the way to
+    /// load the videos uploaded since the build when a saved index is opened.
+    /// </summary>
+    public void AddRange(ReadOnlySpan<long> newIds, ReadOnlySpan<float> newVectors)
     {
-        if (vector.Length != Dimensions)
+        if (newVectors.Length != newIds.Length * Dimensions)
         {
-            throw new ArgumentException($"Vector has {vector.Length} dimensions, the index {Dimensions}.", nameof(vector));
+            throw new ArgumentException($"Expected {newIds.Length} x {Dimensions} floats, got {newVectors.Length}.", nameof(newVectors));
         }
 
         lock (_writeLock)
         {
             var old = _side;
-            var at = Array.IndexOf(old.Ids, id);
-            long[] ids;
-            float[] vectors;
-            if (at >= 0)
+            var positions = new Dictionary<long, int>(old.Ids.Length + newIds.Length);
+            for (var i = 0; i < old.Ids.Length; i++)
             {
-                ids = old.Ids;
-                vectors = (float[])old.Vectors.Clone();
-            }
-            else
-            {
-                at = old.Ids.Length;
-                ids = [.. old.Ids, id];
-                vectors = new float[ids.Length * Dimensions];
-                old.Vectors.CopyTo(vectors, 0);
+                positions[old.Ids[i]] = i;
             }
 
-            vector.CopyTo(vectors.AsSpan(at * Dimensions, Dimensions));
-            var set = new HashSet<long>(ids);
-            Volatile.Write(ref _side, new Side(ids, vectors, set, new ExactVectorIndex(ids, vectors, Dimensions, parallel: false)));
+            var ids = new List<long>(old.Ids);
+            var vectors = new List<float>(old.Vectors);
+            for (var i = 0; i < newIds.Length; i++)
+            {
+                var row = newVectors.Slice(i * Dimensions, Dimensions);
+                if (positions.TryGetValue(newIds[i], out var at))
+                {
+                    for (var d = 0; d < Dimensions; d++)
+                    {
+                        vectors[(at * Dimensions) + d] = row[d];
+                    }
+                }
+                else
+                {
+                    positions[newIds[i]] = ids.Count;
+                    ids.Add(newIds[i]);
+                    vectors.AddRange(row);
+                }
+            }
+
+            var idArray = ids.ToArray();
+            var vectorArray = vectors.ToArray();
+            Volatile.Write(ref _side, new Side(idArray, vectorArray, new HashSet<long>(idArray), new ExactVectorIndex(idArray, vectorArray, Dimensions, parallel: false)));
         }
     }
 

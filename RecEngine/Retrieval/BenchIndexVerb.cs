@@ -29,6 +29,7 @@ internal sealed class BenchIndexVerb(IOptions<VectorIndexOptions> defaults) : IV
         new("seed", "Random seed", "42"),
         new("connectivity", "HNSW links per node (M)", "from configuration"),
         new("expansion-add", "HNSW efConstruction", "from configuration"),
+        new("norm-ranges", "Norm bands, one HNSW graph each (1 = a single graph)", "from configuration"),
         new("expansion-search", "HNSW efSearch (usearch uses max(ef, k)); a comma list measures each on one build, JSON holds the last", "from configuration"),
         new("json", "Also write the figures as JSON to FILE"),
     ];
@@ -47,6 +48,7 @@ internal sealed class BenchIndexVerb(IOptions<VectorIndexOptions> defaults) : IV
         {
             Connectivity = command.GetInt("connectivity", defaults.Value.Connectivity, 4, 128),
             ExpansionAdd = command.GetInt("expansion-add", defaults.Value.ExpansionAdd, 8, 4096),
+            NormRanges = command.GetInt("norm-ranges", defaults.Value.NormRanges, 1, 64),
         };
         var expansions = ParseExpansions(command.GetString("expansion-search"), defaults.Value.ExpansionSearch);
         options = options with { ExpansionSearch = expansions[0] };
@@ -76,9 +78,9 @@ internal sealed class BenchIndexVerb(IOptions<VectorIndexOptions> defaults) : IV
             ids[i] = i;
         }
 
-        Console.WriteLine($"Building HNSW (M={options.Connectivity}, ef_add={options.ExpansionAdd}, ef_search={options.ExpansionSearch}, {options.BuildThreads} threads)...");
+        Console.WriteLine($"Building HNSW (M={options.Connectivity}, ef_add={options.ExpansionAdd}, ef_search={options.ExpansionSearch}, {options.NormRanges} norm bands, {options.BuildThreads} threads)...");
         var clock = Stopwatch.StartNew();
-        using var hnsw = HnswVectorIndex.Build(ids, vectors, dim, options);
+        using var hnsw = VectorIndexes.BuildApproximate(ids, vectors, dim, options);
         var buildSeconds = clock.Elapsed.TotalSeconds;
         using var exact = new ExactVectorIndex(ids, vectors, dim);
         cancellationToken.ThrowIfCancellationRequested();
@@ -104,7 +106,7 @@ internal sealed class BenchIndexVerb(IOptions<VectorIndexOptions> defaults) : IV
         return result!;
     }
 
-    private static BenchIndexResult Measure(HnswVectorIndex hnsw, float[] queries, VectorHit[][] exactHits, double[] exactMs, int items, int dim, int k, double buildSeconds)
+    private static BenchIndexResult Measure(IPersistentVectorIndex hnsw, float[] queries, VectorHit[][] exactHits, double[] exactMs, int items, int dim, int k, double buildSeconds)
     {
         var queryCount = exactHits.Length;
         var buffer = new VectorHit[k];

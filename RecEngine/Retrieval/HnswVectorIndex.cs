@@ -18,7 +18,7 @@ namespace RecEngine.Retrieval;
 /// that size queues callers beyond it. <see cref="Dispose"/> waits for in-flight searches.
 /// </para>
 /// </summary>
-public sealed unsafe class HnswVectorIndex : IVectorIndex
+public sealed unsafe class HnswVectorIndex : IPersistentVectorIndex
 {
     private readonly ItemStore _items;
     private readonly SemaphoreSlim _slots;
@@ -41,6 +41,9 @@ public sealed unsafe class HnswVectorIndex : IVectorIndex
     public int Dimensions => _items.Dimensions;
 
     public VectorIndexOptions Options { get; }
+
+    /// <summary>The largest item norm: the augmentation's M, and the bound |q| * M on any score in this index.</summary>
+    public float MaxNorm => _items.MaxNorm;
 
     /// <summary>Bytes on disk: the usearch file plus the item vectors and ids.</summary>
     public long IndexBytes

@@ -9,9 +9,6 @@ namespace RecEngine.Retrieval;
 /// </summary>
 public static class RetrievalTrainer
 {
-    /// <summary>Below this many videos exact search is as fast as HNSW and has perfect recall.</summary>
-    public const int ExactIndexBelow = 50_000;
-
     public static RetrievalModel Train(
         IEnumerable<InteractionEvent> window,
         VideoSnapshot videos,
@@ -35,9 +32,7 @@ public static class RetrievalTrainer
         filled.CopyTo(model.ItemFactors, 0);
 
         var ids = Enumerable.Range(0, videos.Count).Select(v => (long)v).ToArray();
-        IVectorIndex index = videos.Count < ExactIndexBelow
-            ? new ExactVectorIndex(ids, model.ItemFactors, model.Factors)
-            : HnswVectorIndex.Build(ids, model.ItemFactors, model.Factors, indexOptions);
+        var index = VectorIndexes.Build(ids, model.ItemFactors, model.Factors, indexOptions);
         return new RetrievalModel(videos, model, userIds, index, als);
     }
 

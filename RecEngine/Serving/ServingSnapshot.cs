@@ -56,12 +56,15 @@ public sealed class ServingSnapshot : IDisposable
         var f = trainedAls.Factors;
         var factors = new float[videos.Count * f];
         var trained = new bool[videos.Count];
+        var currentRow = new long[trainedIds.Length];
         for (var row = 0; row < trainedIds.Length; row++)
         {
+            currentRow[row] = -1;
             if (videos.TryGetIndex(trainedIds[row], out var v))
             {
                 trainedAls.ItemVector(row).CopyTo(factors.AsSpan(v * f, f));
                 trained[v] = true;
+                currentRow[row] = v;
             }
         }
 
@@ -74,16 +77,13 @@ public sealed class ServingSnapshot : IDisposable
         }
 
         var als = new AlsModel(0, videos.Count, f, trainedAls.Regularization, [], factors, trainedAls.ItemGramian);
-        var ids = Enumerable.Range(0, videos.Count).Select(v => (long)v).ToArray();
-        IVectorIndex index = videos.Count < RetrievalTrainer.ExactIndexBelow
-            ? new ExactVectorIndex(ids, factors, f)
-            : HnswVectorIndex.Build(ids, factors, f, indexOptions);
+        var index = CatalogVectorIndex.Open(Path.Combine(versionDir, ModelArtifacts.IndexFile), factors, f, trained, currentRow, indexOptions);
         var retrieval = new RetrievalModel(videos, als, [], index, alsOptions);
         var spec = FittedFeatureSpec.Load(Path.Combine(versionDir, "feature_spec.json"));
         OnnxRanker? ranker = null;
         try
         {
-            ranker = OnnxRanker.Load(Path.Combine(versionDir, "ranker.onnx"), version, rankerOptions, spec.DenseWidth, spec.Categorical.Length);
+            ranker = OnnxRanker.Load(Path.Combine(versionDir, "ranker.onnx"), version, rankerOptions, spec.RawWidth, spec.IdWidth);
             return new ServingSnapshot(version, videos, retrieval, new CandidateScorer(ranker, spec), trending, candidates);
         }
         catch

@@ -74,6 +74,26 @@ public sealed class Oracle(BehaviourModel behaviour)
         return result;
     }
 
+    /// <summary>
+    /// P(watch | shown at <paramref name="position"/>): examined x clicked x watched at least the skip fraction,
+    /// = (1+p)^-0.7 E[σ(click logit + 0.6ε)] P(watch logit + 1.2ε' ≥ logit(0.1)), the last by the logistic
+    /// approximation of the normal CDF, Φ(x) ≈ σ(1.702 x) (Bowling et al. 2009). An evaluation ceiling for AUC.
+    /// </summary>
+    public double WatchProbability(string userId, string videoId, DateTime at, int position, string? device)
+    {
+        var user = RequireUser(userId);
+        var video = World.VideoIndex(videoId);
+        if (video < 0)
+        {
+            return 0;
+        }
+
+        var d = device is null ? World.PrimaryDevice[user] : Math.Max(0, Array.IndexOf(Catalog.User.Devices, device));
+        var skip = Math.Log(BehaviourModel.SkipFraction / (1 - BehaviourModel.SkipFraction));
+        var watched = BehaviourModel.Sigmoid(1.702 * (behaviour.WatchLogit(user, video, DayOf(at), d) - skip) / BehaviourModel.WatchNoise);
+        return BehaviourModel.Examination(position) * ClickProbability(user, video, at, d) * watched;
+    }
+
     /// <summary>The oracle ranking as video ids.</summary>
     public IReadOnlyList<string> Ranking(string userId, DateTime at, int k) =>
         Ranking(RequireUser(userId), at, k).Select(v => World.VideoIds[v]).ToList();

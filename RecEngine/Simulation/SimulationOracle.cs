@@ -13,4 +13,7 @@ internal sealed class SimulationOracle(DataDirectory dataDir) : IRelevanceOracle
 
     public IReadOnlyList<string> Ranking(string userId, DateTime at, int k) =>
         _world.Value?.Oracle.Ranking(userId, at, k) ?? [];
+
+    public double? WatchProbability(string userId, string videoId, DateTime at, int position, string? device) =>
+        _world.Value?.Oracle.WatchProbability(userId, videoId, at, position, device);
 }

@@ -15,6 +15,9 @@ public static class ModelArtifacts
 {
     public const string Manifest = "manifest.json";
 
+    /// <summary>The HNSW graph of a version (with its <c>.items</c> vectors beside it); absent for small catalogs.</summary>
+    public const string IndexFile = "index.usearch";
+
     public static string Write(DataDirectory dataDir, string version, Action<string> writeFiles)
     {
         var models = dataDir.ModelsPath;
@@ -31,7 +34,7 @@ public static class ModelArtifacts
         {
             writeFiles(temp);
             var checksums = Directory.GetFiles(temp).Order(StringComparer.Ordinal)
-                .ToDictionary(f => Path.GetFileName(f), f => Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(f))), StringComparer.Ordinal);
+                .ToDictionary(f => Path.GetFileName(f), f => Checksum(f), StringComparer.Ordinal);
             File.WriteAllText(Path.Combine(temp, Manifest), JsonSerializer.Serialize(new { version, files = checksums }, ServiceDefaults.Json));
             Directory.Move(temp, final);
             return final;
@@ -43,6 +46,13 @@ public static class ModelArtifacts
         }
     }
 
+    /// <summary>SHA-256 of a file, streamed: index files run to hundreds of megabytes.</summary>
+    public static string Checksum(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20);
+        return Convert.ToHexStringLower(SHA256.HashData(stream));
+    }
+
     /// <summary>Names of files whose SHA-256 differs from the manifest, or that are missing.</summary>
     public static List<string> Verify(string versionDir)
     {
@@ -51,7 +61,7 @@ public static class ModelArtifacts
         foreach (var file in manifest.RootElement.GetProperty("files").EnumerateObject())
         {
             var path = Path.Combine(versionDir, file.Name);
-            if (!File.Exists(path) || Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(path))) != file.Value.GetString())
+            if (!File.Exists(path) || Checksum(path) != file.Value.GetString())
             {
                 bad.Add(file.Name);
             }

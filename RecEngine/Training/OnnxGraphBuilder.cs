@@ -48,6 +48,16 @@ public sealed class OnnxGraphBuilder
         return tensor.Name;
     }
 
+    /// <summary>An int64 vector, e.g. Gather indices or the axes input of Unsqueeze and ReduceSum (opset 13+).</summary>
+    public string Int64s(string name, params long[] values)
+    {
+        var tensor = new TensorProto { Name = Unique(name), DataType = (int)TensorProto.Types.DataType.Int64 };
+        tensor.Dims.Add(values.Length);
+        tensor.Int64Data.AddRange(values);
+        _graph.Initializer.Add(tensor);
+        return tensor.Name;
+    }
+
     public string Node(string opType, string[] inputs, string? output = null, params AttributeProto[] attributes)
     {
         var node = new NodeProto { OpType = opType, Name = Unique(opType) };

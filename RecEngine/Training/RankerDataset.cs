@@ -17,6 +17,9 @@ public sealed class RankerDataset
 
     public List<string?[]> Categorical { get; } = [];
 
+    /// <summary>The video's texts (title, tags), in <see cref="RankingFeatures.Spec"/> order.</summary>
+    public List<string?[]> Text { get; } = [];
+
     public List<float> Watched { get; } = [];
 
     public List<float> WatchSeconds { get; } = [];
@@ -24,6 +27,9 @@ public sealed class RankerDataset
     public List<string> Users { get; } = [];
 
     public List<int> Videos { get; } = [];
+
+    /// <summary>Each impression's time, position and device, as logged.</summary>
+    public List<(DateTime At, int Position, string? Device)> Impressions { get; } = [];
 
     public int Count => Watched.Count;
 
@@ -50,6 +56,7 @@ public sealed class RankerDataset
         var trendingStart = 0;
         var numeric = new double[RankingFeatures.NumericCount];
         var categorical = new string?[RankingFeatures.CategoricalCount];
+        var texts = new Dictionary<int, string?[]>();
 
         for (var i = 0; i < timeOrdered.Count; i++)
         {
@@ -90,7 +97,14 @@ public sealed class RankerDataset
 
                     var impression = new ImpressionContext(ev.Timestamp, ev.Position ?? 0, ev.Device, ev.Hour, Math.Max(0, (windowEnd - ev.Timestamp).TotalHours));
                     RankingFeatures.Raw(context, video, impression, videos, model, trending, numeric, categorical);
-                    var index = data.Add(numeric, categorical, ev.UserId, video);
+                    if (!texts.TryGetValue(video, out var text))
+                    {
+                        texts[video] = text = new string?[RankingFeatures.TextCount];
+                        RankingFeatures.Text(video, videos, text);
+                    }
+
+                    var index = data.Add(numeric, categorical, text, ev.UserId, video);
+                    data.Impressions.Add((ev.Timestamp, ev.Position ?? 0, ev.Device));
                     if (ev.RequestId is not null)
                     {
                         bySlate[(ev.UserId, ev.VideoId, ev.RequestId)] = index;
@@ -117,10 +131,11 @@ public sealed class RankerDataset
         return data;
     }
 
-    private int Add(double[] numeric, string?[] categorical, string user, int video)
+    private int Add(double[] numeric, string?[] categorical, string?[] text, string user, int video)
     {
         Numeric.Add((double[])numeric.Clone());
         Categorical.Add((string?[])categorical.Clone());
+        Text.Add(text);
         Watched.Add(0);
         WatchSeconds.Add(0);
         Users.Add(user);

@@ -8,13 +8,13 @@ public sealed class RankerGradients
     public RankerGradients(RankerNetwork network)
     {
         Dense = [.. network.DenseParameters.Select(p => new float[p.Length])];
-        Sparse = [.. network.Embeddings.Select(t => new SparseRowGradient(t.Width))];
+        Sparse = [.. network.Tables.Select(t => new SparseRowGradient(t.Width))];
     }
 
     /// <summary>In the order of <see cref="RankerNetwork.DenseParameters"/>.</summary>
     public float[][] Dense { get; }
 
-    /// <summary>One per categorical field.</summary>
+    /// <summary>One per embedding table: the categorical fields, then the text fields.</summary>
     public SparseRowGradient[] Sparse { get; }
 
     public void Clear()

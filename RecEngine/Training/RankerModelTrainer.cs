@@ -27,6 +27,7 @@ public static class RankerModelTrainer
         {
             DenseFeatures = spec.DenseWidth,
             Fields = fields,
+            TextFields = [.. RankingFeatures.Spec.Text.Select(t => new TextField(t.Name, t.Buckets, t.MaxTokens))],
             HiddenLayers = hiddenLayers ?? [256, 128, 64],
         }, options.Seed);
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
@@ -52,26 +53,37 @@ public static class RankerModelTrainer
         CancellationToken cancellationToken,
         Action<RankerDataset>? datasetBuilt = null)
     {
-        using var featureModel = RetrievalTrainer.Train(timeOrdered.Where(e => e.Timestamp < rankerFrom), videos, als, index, cancellationToken);
+        // The ranker's features read the factors, never the index: an exact one costs a copy, an HNSW build minutes at 1M.
+        using var featureModel = RetrievalTrainer.Train(timeOrdered.Where(e => e.Timestamp < rankerFrom), videos, als, index with { ExactBelow = int.MaxValue }, cancellationToken);
         var dataset = RankerDataset.Build(timeOrdered, videos, featureModel, end, candidates, from: rankerFrom, cancellationToken: cancellationToken);
         datasetBuilt?.Invoke(dataset);
         return (Train(dataset, new RankerTrainerOptions { Epochs = epochs }), dataset.Count);
     }
 
-    /// <summary>Dense and categorical inputs of every example, through the fitted spec.</summary>
-    public static RankerExamples Encode(FittedFeatureSpec spec, RankerDataset data)
+    /// <summary>Dense and categorical inputs of every example, through the fitted spec: the network's inputs in training.</summary>
+    public static RankerExamples Encode(FittedFeatureSpec spec, RankerDataset data) => Encode(spec, data, imputedOnly: false);
+
+    /// <summary>The exported graph's inputs: imputed raw values and missing flags (the graph normalises them), and the ids.</summary>
+    public static RankerExamples EncodeImputed(FittedFeatureSpec spec, RankerDataset data) => Encode(spec, data, imputedOnly: true);
+
+    private static RankerExamples Encode(FittedFeatureSpec spec, RankerDataset data, bool imputedOnly)
     {
-        var d = spec.DenseWidth;
-        var f = spec.Categorical.Length;
+        var d = imputedOnly ? spec.RawWidth : spec.DenseWidth;
+        var f = spec.IdWidth;
         var dense = new float[data.Count * d];
         var ids = new long[data.Count * f];
         for (var i = 0; i < data.Count; i++)
         {
-            spec.TransformNumeric(data.Numeric[i], dense.AsSpan(i * d, d));
-            for (var c = 0; c < f; c++)
+            if (imputedOnly)
             {
-                ids[(i * f) + c] = spec.CategoricalId(c, data.Categorical[i][c]);
+                spec.ImputeNumeric(data.Numeric[i], dense.AsSpan(i * d, d));
             }
+            else
+            {
+                spec.TransformNumeric(data.Numeric[i], dense.AsSpan(i * d, d));
+            }
+
+            spec.Ids(data.Categorical[i], data.Text[i], ids.AsSpan(i * f, f));
         }
 
         return new RankerExamples(d, f, dense, ids, data.Watched.ToArray(), data.WatchSeconds.ToArray());

@@ -24,6 +24,13 @@ public sealed class RankerNetwork
             table.Initialize(random, 1f / MathF.Sqrt(table.Width));
         }
 
+        Bags = [.. options.TextFields.Select(t => new TokenBagEmbedding(t))];
+        foreach (var bag in Bags)
+        {
+            bag.Table.Initialize(random, 1f / MathF.Sqrt(bag.Width));
+        }
+
+        Tables = [.. Embeddings, .. Bags.Select(b => b.Table)];
         Crosses = [.. Enumerable.Range(0, options.CrossLayers).Select(_ => new CrossLayer(InputWidth))];
         foreach (var cross in Crosses)
         {
@@ -51,7 +58,16 @@ public sealed class RankerNetwork
     public int InputWidth { get; }
     public int DenseFeatures => Options.DenseFeatures;
     public int FieldCount => Embeddings.Length;
+
+    /// <summary>Ids per example row: the categorical fields' ids, then the text fields' token slots.</summary>
+    public int IdWidth => Options.IdWidth;
     public EmbeddingTable[] Embeddings { get; }
+
+    /// <summary>The text fields, each a bag of token embeddings after the categorical embeddings in x0.</summary>
+    public TokenBagEmbedding[] Bags { get; }
+
+    /// <summary>Every embedding table (categorical fields, then text fields), in the order of the sparse gradients.</summary>
+    public EmbeddingTable[] Tables { get; }
     public CrossLayer[] Crosses { get; }
     public DenseLayer[] Hidden { get; }
     public DenseLayer Head { get; }
@@ -89,8 +105,16 @@ public sealed class RankerNetwork
         var offset = DenseFeatures;
         for (var f = 0; f < Embeddings.Length; f++)
         {
-            Embeddings[f].Forward(ids, FieldCount, f, x0, d0, offset, batch);
+            Embeddings[f].Forward(ids, IdWidth, f, x0, d0, offset, batch);
             offset += Embeddings[f].Width;
+        }
+
+        var slot = FieldCount;
+        foreach (var bag in Bags)
+        {
+            bag.Forward(ids, IdWidth, slot, x0, d0, offset, batch);
+            offset += bag.Width;
+            slot += bag.Tokens;
         }
 
         ReadOnlySpan<float> x = x0;
@@ -156,8 +180,16 @@ public sealed class RankerNetwork
         var offset = DenseFeatures;
         for (var f = 0; f < Embeddings.Length; f++)
         {
-            Embeddings[f].Backward(ids, FieldCount, f, gx0, d0, offset, batch, gradients.Sparse[f]);
+            Embeddings[f].Backward(ids, IdWidth, f, gx0, d0, offset, batch, gradients.Sparse[f]);
             offset += Embeddings[f].Width;
+        }
+
+        var slot = FieldCount;
+        for (var t = 0; t < Bags.Length; t++)
+        {
+            Bags[t].Backward(ids, IdWidth, slot, gx0, d0, offset, batch, gradients.Sparse[FieldCount + t]);
+            offset += Bags[t].Width;
+            slot += Bags[t].Tokens;
         }
     }
 
@@ -172,7 +204,7 @@ public sealed class RankerNetwork
         for (var start = 0; start < rows; start += Chunk)
         {
             var n = Math.Min(Chunk, rows - start);
-            Forward(ws, dense.Slice(start * DenseFeatures, n * DenseFeatures), ids.Slice(start * FieldCount, n * FieldCount), n);
+            Forward(ws, dense.Slice(start * DenseFeatures, n * DenseFeatures), ids.Slice(start * IdWidth, n * IdWidth), n);
             for (var i = 0; i < n; i++)
             {
                 pWatch[start + i] = LogisticLoss.Sigmoid(ws.Logits[i * Heads + WatchHead]);

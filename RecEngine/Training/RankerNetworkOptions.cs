@@ -19,16 +19,33 @@ public sealed record CategoricalField(string Name, int Buckets, int? Width = nul
         Math.Clamp(4 * (int)Math.Ceiling(Math.Log2(Math.Max(cardinality, 2)) / 4), 4, 32);
 }
 
+/// <summary>
+/// A text input as <paramref name="Tokens"/> hashed token ids in 1..Buckets-1 (0 pads), averaged as a bag of
+/// token embeddings; its table has Buckets rows.
+/// </summary>
+public sealed record TextField(string Name, int Buckets, int Tokens, int? Width = null)
+{
+    public int Rows => Buckets;
+
+    public int EmbeddingWidth => Width ?? CategoricalField.WidthFor(Buckets);
+}
+
 /// <summary>Shape of a <see cref="RankerNetwork"/>: DLRM-style inputs, DCN-v2 crosses, an MLP and two heads.</summary>
 public sealed record RankerNetworkOptions
 {
     public required int DenseFeatures { get; init; }
     public required IReadOnlyList<CategoricalField> Fields { get; init; }
+
+    /// <summary>Text inputs; their token ids follow the categorical ids in each row of the id input.</summary>
+    public IReadOnlyList<TextField> TextFields { get; init; } = [];
     public int CrossLayers { get; init; } = 2;
     public IReadOnlyList<int> HiddenLayers { get; init; } = [256, 128, 64];
 
-    /// <summary>Width of x0: dense features followed by every field's embedding.</summary>
-    public int InputWidth => DenseFeatures + Fields.Sum(f => f.EmbeddingWidth);
+    /// <summary>Width of x0: dense features, every field's embedding, then every text field's bag embedding.</summary>
+    public int InputWidth => DenseFeatures + Fields.Sum(f => f.EmbeddingWidth) + TextFields.Sum(t => t.EmbeddingWidth);
+
+    /// <summary>Ids per example: one per categorical field, then every text field's token slots.</summary>
+    public int IdWidth => Fields.Count + TextFields.Sum(t => t.Tokens);
 
     /// <summary>Multiply-adds per scored row (embedding gathers excluded); FLOPs are twice this.</summary>
     public long MultiplyAddsPerRow
@@ -57,9 +74,10 @@ public sealed record RankerNetworkOptions
             throw new ArgumentException("The network needs at least one dense feature or categorical field.");
         }
 
-        if (HiddenLayers.Any(h => h < 1) || Fields.Any(f => f.Buckets < 1 || f.EmbeddingWidth < 1))
+        if (HiddenLayers.Any(h => h < 1) || Fields.Any(f => f.Buckets < 1 || f.EmbeddingWidth < 1)
+            || TextFields.Any(t => t.Buckets < 2 || t.Tokens < 1 || t.EmbeddingWidth < 1))
         {
-            throw new ArgumentException("Hidden layer sizes, field buckets and embedding widths must be positive.");
+            throw new ArgumentException("Hidden layer sizes, field buckets, token slots and embedding widths must be positive (a text field needs at least 2 buckets).");
         }
     }
 }

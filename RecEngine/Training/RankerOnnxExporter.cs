@@ -1,6 +1,7 @@
 using System.Globalization;
 using Google.Protobuf;
 using Onnx;
+using RecEngine.Features.Spec;
 using RecEngine.Ranking;
 using DataType = Onnx.TensorProto.Types.DataType;
 
@@ -10,17 +11,29 @@ namespace RecEngine.Training;
 /// Writes a <see cref="RankerNetwork"/> as one ONNX graph (opset 17) holding the whole scorer, so that serving
 /// runs nothing else: the dense normaliser (Sub, Mul), per-field embedding lookups with the out-of-vocabulary
 /// rule (Gather, GreaterOrEqual/Less/And/Where, Gather), Concat, the crosses (Gemm, Mul, Add), the MLP (Gemm,
-/// Relu) and the heads (Gemm, Sigmoid for P(watch), Exp for watch time).
+/// Relu) and the heads (Gemm, Sigmoid for P(watch), Exp for watch time). With the fitted feature spec, the
+/// numeric normalisation is in the graph too (<see cref="NumericTransformGraph"/>): the <c>dense</c> input is then
+/// the spec's imputed raw values and missing flags, [N, <see cref="FittedFeatureSpec.RawWidth"/>].
 /// </summary>
 public static class RankerOnnxExporter
 {
     public const string Producer = "RecEngine";
 
-    public static ModelProto Export(RankerNetwork network)
+    public static ModelProto Export(RankerNetwork network, FittedFeatureSpec? spec = null)
     {
+        if (spec is not null && spec.DenseWidth != network.DenseFeatures)
+        {
+            throw new ArgumentException($"The spec gives {spec.DenseWidth} dense columns; the network takes {network.DenseFeatures}.", nameof(spec));
+        }
+
         var g = new OnnxGraphBuilder("ranker");
-        var dense = g.Input(RankerModelContract.DenseInput, DataType.Float, network.DenseFeatures);
-        var ids = g.Input(RankerModelContract.CategoricalInput, DataType.Int64, network.FieldCount);
+        var dense = g.Input(RankerModelContract.DenseInput, DataType.Float, spec?.RawWidth ?? network.DenseFeatures);
+        if (spec is not null)
+        {
+            dense = NumericTransformGraph.Append(g, dense, spec);
+        }
+
+        var ids = g.Input(RankerModelContract.CategoricalInput, DataType.Int64, network.IdWidth);
 
         var parts = new List<string>();
         if (network.DenseFeatures > 0)
@@ -47,6 +60,13 @@ public static class RankerOnnxExporter
             parts.Add(g.Node("Gather", [values, row], null, OnnxGraphBuilder.IntAttribute("axis", 0)));
         }
 
+        var slot = (long)network.FieldCount;
+        foreach (var bag in network.Bags)
+        {
+            parts.Add(TokenBag(g, ids, bag, slot));
+            slot += bag.Tokens;
+        }
+
         var x0 = parts.Count == 1 ? parts[0] : g.Node("Concat", [.. parts], "x0", OnnxGraphBuilder.IntAttribute("axis", 1));
         var x = x0;
         foreach (var cross in network.Crosses)
@@ -71,19 +91,46 @@ public static class RankerOnnxExporter
         return g.ToModel(Producer, new Dictionary<string, string>
         {
             ["dense_features"] = network.DenseFeatures.ToString(CultureInfo.InvariantCulture),
+            ["numeric_transforms_in_graph"] = spec is null ? "false" : "true",
             ["categorical_fields"] = string.Join(',', network.Options.Fields.Select(f => f.Name)),
+            ["text_fields"] = string.Join(',', network.Options.TextFields.Select(t => $"{t.Name}:{t.Tokens}")),
         });
     }
 
-    public static byte[] ToBytes(RankerNetwork network) => Export(network).ToByteArray();
+    public static byte[] ToBytes(RankerNetwork network, FittedFeatureSpec? spec = null) => Export(network, spec).ToByteArray();
+
+    public static void Save(RankerNetwork network, string path) => Save(network, null, path);
 
     /// <summary>Writes the model to <paramref name="path"/> through a temporary file, so readers never see half a model.</summary>
-    public static void Save(RankerNetwork network, string path)
+    public static void Save(RankerNetwork network, FittedFeatureSpec? spec, string path)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         var temporary = path + ".tmp";
-        File.WriteAllBytes(temporary, ToBytes(network));
+        File.WriteAllBytes(temporary, ToBytes(network, spec));
         File.Move(temporary, path, overwrite: true);
+    }
+
+    /// <summary>
+    /// The mean of the valid token embeddings: the slots' ids (Gather), valid = 0 &lt; id &lt; rows, invalid ones
+    /// looked up at the zeroed row 0 (Where, Gather), summed over the slots (ReduceSum) and divided by
+    /// max(count, 1) (Cast, ReduceSum, Max, Div), as <see cref="TokenBagEmbedding.Forward"/> does.
+    /// </summary>
+    private static string TokenBag(OnnxGraphBuilder g, string ids, TokenBagEmbedding bag, long firstSlot)
+    {
+        var slots = g.Node("Gather", [ids, g.Int64s("token_slots", [.. Enumerable.Range(0, bag.Tokens).Select(t => firstSlot + t)])], null, OnnxGraphBuilder.IntAttribute("axis", 1));
+        var valid = g.Node("And", [
+            g.Node("Greater", [slots, g.Int64Scalar("pad", 0)]),
+            g.Node("Less", [slots, g.Int64Scalar("token_rows", bag.Table.Rows)])]);
+        var rows = g.Node("Where", [valid, slots, g.Int64Scalar("pad_row", 0)]);
+        // Row 0 (padding) is exported as zeros, so invalid slots add nothing to the sum and no mask multiply is
+        // needed (measured: the broadcast Mul was a large part of the bags' cost); training never reads row 0.
+        var table = bag.Table.Values.ToArray();
+        Array.Clear(table, 0, bag.Width);
+        var vectors = g.Node("Gather", [g.Floats($"tokens_{bag.Field.Name}", table, bag.Table.Rows, bag.Width), rows], null, OnnxGraphBuilder.IntAttribute("axis", 0));
+        var sum = g.Node("ReduceSum", [vectors, g.Int64s("axes", 1)], null, OnnxGraphBuilder.IntAttribute("keepdims", 0));
+        var mask = g.Node("Cast", [valid], null, OnnxGraphBuilder.IntAttribute("to", (long)DataType.Float));
+        var count = g.Node("ReduceSum", [mask, g.Int64s("axes", 1)], null, OnnxGraphBuilder.IntAttribute("keepdims", 1));
+        return g.Node("Div", [sum, g.Node("Max", [count, g.Floats("one", [1f])])]);
     }
 
     private static string Gemm(OnnxGraphBuilder g, string x, DenseLayer layer, string name) =>

@@ -25,12 +25,12 @@ public sealed class RankerTrainer
         _options = options;
         _random = new Random(options.Seed);
         _adam = new AdamOptimizer(network.DenseParameters, options.LearningRate);
-        _adagrad = [.. network.Embeddings.Select(t => new AdagradOptimizer(t, options.EmbeddingLearningRate))];
+        _adagrad = [.. network.Tables.Select(t => new AdagradOptimizer(t, options.EmbeddingLearningRate))];
         var shardRows = (options.BatchSize + options.Shards - 1) / options.Shards;
         _workspaces = [.. Enumerable.Range(0, options.Shards).Select(_ => new RankerWorkspace(network, shardRows))];
         _gradients = [.. Enumerable.Range(0, options.Shards).Select(_ => new RankerGradients(network))];
         _dense = new float[options.BatchSize * network.DenseFeatures];
-        _ids = new long[options.BatchSize * network.FieldCount];
+        _ids = new long[options.BatchSize * network.IdWidth];
         _watched = new float[options.BatchSize];
         _seconds = new float[options.BatchSize];
         _shardLoss = new (double, double)[options.Shards];

@@ -95,9 +95,15 @@ public sealed class ModelTraining(
         output.WriteLine($"Drift reference: {driftReference.Features.Count} features ({(clock.Elapsed - captureStarted).TotalSeconds:0.0}s).");
         var path = ModelArtifacts.Write(dataDir, version, dir =>
         {
-            RankerOnnxExporter.Save(ranker.Network, Path.Combine(dir, "ranker.onnx"));
+            RankerOnnxExporter.Save(ranker.Network, ranker.Spec, Path.Combine(dir, "ranker.onnx"));
             ranker.Spec.Save(Path.Combine(dir, "feature_spec.json"));
             ModelArtifacts.SaveAls(retrieval.Als, Path.Combine(dir, "als.bin"));
+            if (retrieval.Index is IPersistentVectorIndex approximate)
+            {
+                // Saved so that serving maps it instead of rebuilding it at every start.
+                approximate.Save(Path.Combine(dir, ModelArtifacts.IndexFile));
+            }
+
             File.WriteAllText(Path.Combine(dir, "videos.json"), JsonSerializer.Serialize(videos.Ids));
             TrainingDriftReference.Save(driftReference, dir);
             File.WriteAllText(Path.Combine(dir, "metrics.json"), JsonSerializer.Serialize(new

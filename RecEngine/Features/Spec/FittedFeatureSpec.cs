@@ -43,6 +43,25 @@ public sealed class FittedFeatureSpec
 
     public int TokenWidth => Spec.Text.Sum(t => t.MaxTokens);
 
+    /// <summary>Ids per row of the model's id input: one per categorical field, then every text field's token slots.</summary>
+    public int IdWidth => Categorical.Length + TokenWidth;
+
+    /// <summary>Writes one row's ids (length <see cref="IdWidth"/>): categorical ids, then each text's padded token ids.</summary>
+    public void Ids(ReadOnlySpan<string?> categorical, ReadOnlySpan<string?> text, Span<long> ids)
+    {
+        for (var c = 0; c < Categorical.Length; c++)
+        {
+            ids[c] = CategoricalId(c, categorical[c]);
+        }
+
+        var slot = Categorical.Length;
+        for (var t = 0; t < Spec.Text.Count; t++)
+        {
+            TextIds(t, t < text.Length ? text[t] : null, ids[slot..]);
+            slot += Spec.Text[t].MaxTokens;
+        }
+    }
+
     /// <summary>Fits medians, moments, quantile edges and vocabularies. Numeric statistics use at most <paramref name="sample"/> values per feature.</summary>
     public static FittedFeatureSpec Fit(FeatureSpec spec, IEnumerable<FeatureRow> rows, int sample = 200_000, int seed = 17)
     {
@@ -87,24 +106,58 @@ public sealed class FittedFeatureSpec
         return new FittedFeatureSpec(spec, numeric, categorical);
     }
 
-    /// <summary>Writes the dense columns of one row into <paramref name="dense"/> (length <see cref="DenseWidth"/>).</summary>
-    public void TransformNumeric(ReadOnlySpan<double> raw, Span<float> dense)
+    /// <summary>
+    /// Width of the model's numeric input: each feature's imputed raw value, then each feature's missing flag.
+    /// The ONNX graph normalises these itself (log1p, standardisation, quantiles), so serving only imputes.
+    /// </summary>
+    public int RawWidth => 2 * Numeric.Length;
+
+    /// <summary>
+    /// Writes the model input of one row into <paramref name="imputed"/> (length <see cref="RawWidth"/>):
+    /// values, with bad ones (missing, non-finite, negative where only non-negative makes sense) replaced by
+    /// the fitted median and counted, then the missing flags.
+    /// </summary>
+    public void ImputeNumeric(ReadOnlySpan<double> raw, Span<float> imputed)
     {
-        var o = 0;
-        for (var i = 0; i < Numeric.Length; i++)
+        var n = Numeric.Length;
+        for (var i = 0; i < n; i++)
         {
-            var feature = Spec.Numeric[i];
-            var stats = Numeric[i];
             var x = raw[i];
             var missing = 0f;
-            if (!IsUsable(feature, x))
+            if (!IsUsable(Spec.Numeric[i], x))
             {
-                CountBad(i, feature, x);
-                x = stats.Median;
+                CountBad(i, Spec.Numeric[i], x);
+                x = Numeric[i].Median;
                 missing = 1f;
             }
 
-            switch (feature.Transform)
+            imputed[i] = (float)x;
+            imputed[n + i] = missing;
+        }
+    }
+
+    /// <summary>Writes the dense columns of one row into <paramref name="dense"/> (length <see cref="DenseWidth"/>).</summary>
+    public void TransformNumeric(ReadOnlySpan<double> raw, Span<float> dense)
+    {
+        Span<float> imputed = stackalloc float[RawWidth];
+        ImputeNumeric(raw, imputed);
+        TransformImputed(imputed, dense);
+    }
+
+    /// <summary>
+    /// The normalisation the ONNX graph repeats: from <see cref="ImputeNumeric"/>'s output (float, as the graph
+    /// receives it) to the dense columns. Layout per feature: Standardize/Log1p give [value, missing]; Quantile
+    /// gives [q, q², √q, missing].
+    /// </summary>
+    public void TransformImputed(ReadOnlySpan<float> imputed, Span<float> dense)
+    {
+        var n = Numeric.Length;
+        var o = 0;
+        for (var i = 0; i < n; i++)
+        {
+            var stats = Numeric[i];
+            double x = imputed[i];
+            switch (Spec.Numeric[i].Transform)
             {
                 case NumericTransform.Standardize:
                     dense[o++] = (float)((x - stats.Mean) / stats.Std);
@@ -120,7 +173,7 @@ public sealed class FittedFeatureSpec
                     break;
             }
 
-            dense[o++] = missing;
+            dense[o++] = imputed[n + i];
         }
     }
 
@@ -159,6 +212,7 @@ public sealed class FittedFeatureSpec
     /// <summary>
     /// The empirical CDF on the fitted grid, mid-rank for ties: (#edges &lt;= x + #edges &lt; x) / 2 / #edges.
     /// Counts of discrete values repeat edges, and the mid-rank keeps such values in the middle of their step.
+    /// Compared in single precision, as the ONNX graph compares, so both sides put a value in the same step.
     /// </summary>
     public static double Cdf(double[] edges, double x)
     {
@@ -168,9 +222,11 @@ public sealed class FittedFeatureSpec
         }
 
         var count = 0;
+        var xf = (float)x;
         foreach (var e in edges)
         {
-            count += (x >= e ? 1 : 0) + (x > e ? 1 : 0);
+            var ef = (float)e;
+            count += (xf >= ef ? 1 : 0) + (xf > ef ? 1 : 0);
         }
 
         return count / (2.0 * edges.Length);
@@ -189,7 +245,10 @@ public sealed class FittedFeatureSpec
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
     };
 
-    private static bool IsUsable(NumericFeature feature, double x) => double.IsFinite(x) && !(feature.NonNegative && x < 0);
+    /// <summary>Finite in single precision (the model's input type: a double beyond float's range would reach the graph as infinity), and not negative where only non-negative makes sense.</summary>
+    private static bool IsUsable(NumericFeature feature, double x) => IsFiniteFloat(x) && !(feature.NonNegative && x < 0);
+
+    private static bool IsFiniteFloat(double x) => double.IsFinite(x) && Math.Abs(x) <= float.MaxValue;
 
     private void CountBad(int i, NumericFeature feature, double x)
     {
@@ -197,7 +256,7 @@ public sealed class FittedFeatureSpec
         {
             Quality.CountMissingNumeric(i);
         }
-        else if (!double.IsFinite(x))
+        else if (!IsFiniteFloat(x))
         {
             Quality.CountNonFinite(i);
         }

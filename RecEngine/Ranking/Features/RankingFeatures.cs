@@ -34,6 +34,9 @@ public static class RankingFeatures
             new NumericFeature("creator_affinity", NumericTransform.Quantile, NonNegative: true),
             new NumericFeature("trending_score", NumericTransform.Quantile, NonNegative: true),
             new NumericFeature("fresh_score", NumericTransform.Standardize, NonNegative: true),
+            new NumericFeature("video_impressions", NumericTransform.Log1p, NonNegative: true),
+            new NumericFeature("video_watches", NumericTransform.Log1p, NonNegative: true),
+            new NumericFeature("video_watch_rate", NumericTransform.Quantile, NonNegative: true),
         ],
         [
             new CategoricalFeature("video_id", MaxBuckets: 1 << 17, MinCount: 2),
@@ -42,11 +45,23 @@ public static class RankingFeatures
             new CategoricalFeature("device", MaxBuckets: 16),
             new CategoricalFeature("hour", MaxBuckets: 32),
         ],
-        []);
+        [
+            new TextFeature("title", Buckets: 1 << 14, MaxTokens: 8),
+            new TextFeature("tags", Buckets: 1 << 12, MaxTokens: 8),
+        ]);
 
     public static int NumericCount => Spec.Numeric.Count;
 
     public static int CategoricalCount => Spec.Categorical.Count;
+
+    public static int TextCount => Spec.Text.Count;
+
+    /// <summary>Writes a video's texts in <see cref="FeatureSpec.Text"/> order: its title, and its tags joined by spaces.</summary>
+    public static void Text(int video, VideoSnapshot videos, Span<string?> text)
+    {
+        text[0] = videos.Titles[video];
+        text[1] = videos.Tags[video].Length == 0 ? null : string.Join(' ', videos.Tags[video]);
+    }
 
     private static readonly string[] Hours = Enumerable.Range(0, 24).Select(h => h.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
 
@@ -68,6 +83,11 @@ public static class RankingFeatures
         numeric[11] = user.CreatorShare.GetValueOrDefault(videos.CreatorIndex[video]);
         numeric[12] = trending.Score(video);
         numeric[13] = Math.Exp(-Math.Max(0, (context.At - videos.UploadedAt[video]).TotalDays));
+        // The video's own record in the recent window: how often it was shown and watched, and its smoothed
+        // watch rate, the observable trace of its appeal (the strongest single predictor of P(watch | shown)).
+        numeric[14] = trending.Impressions(video);
+        numeric[15] = trending.Watches(video);
+        numeric[16] = trending.SmoothedWatchRate(video);
 
         categorical[0] = videos.Ids[video];
         categorical[1] = videos.Categories[videos.CategoryIndex[video]];

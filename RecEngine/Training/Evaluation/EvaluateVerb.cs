@@ -43,6 +43,20 @@ internal sealed class EvaluateVerb(
 
     public string? ServerAlternative => null;
 
+    /// <summary>AUC of the world's true P(watch) on the held-out impressions, where the world has an oracle.</summary>
+    private double? OracleAuc(RankerDataset test, VideoSnapshot videos)
+    {
+        if (!oracle.IsAvailable || test.Count == 0 || oracle.WatchProbability(test.Users[0], videos.Ids[test.Videos[0]], test.Impressions[0].At, 0, null) is null)
+        {
+            return null;
+        }
+
+        var truth = Enumerable.Range(0, test.Count)
+            .Select(i => oracle.WatchProbability(test.Users[i], videos.Ids[test.Videos[i]], test.Impressions[i].At, test.Impressions[i].Position, test.Impressions[i].Device) ?? 0)
+            .ToList();
+        return RankingMetrics.Auc(truth, [.. test.Watched.Select(w => w > 0.5f)]);
+    }
+
     public Task<int> RunAsync(WebApplication app, CommandLine command, CancellationToken cancellationToken)
     {
         var holdoutDays = command.GetInt("holdout-days", 2, min: 1, max: 365);
@@ -86,10 +100,16 @@ internal sealed class EvaluateVerb(
         Console.WriteLine($"Training the ranker on impressions from {rankerFrom:u} to the cut, with embeddings trained before {rankerFrom:u}...");
         var (trained, examples) = RankerModelTrainer.TrainOutOfSample(split.Train, videos, rankerFrom, cut, als.Value, index.Value, candidates.Value, epochs, cancellationToken);
         Console.WriteLine($"  {examples:N0} examples, {trained.ExamplesPerSecond:N0} examples/s, losses {string.Join(" ", trained.EpochLosses.Select(l => l.ToString("0.0000", CultureInfo.InvariantCulture)))}");
-        using var ranker = OnnxRanker.Load(RankerOnnxExporter.ToBytes(trained.Network), "evaluation", new OnnxRankerOptions(), trained.Spec.DenseWidth, trained.Spec.Categorical.Length);
+        using var ranker = OnnxRanker.Load(RankerOnnxExporter.ToBytes(trained.Network, trained.Spec), "evaluation", new OnnxRankerOptions(), trained.Spec.RawWidth, trained.Spec.IdWidth);
         var testSet = RankerDataset.Build(ordered, videos, model, cut, candidates.Value, from: cut, cancellationToken: cancellationToken);
-        var heads = RankerEvaluation.Heads(RankerModelTrainer.Encode(trained.Spec, testSet), ranker);
+        var heads = RankerEvaluation.Heads(RankerModelTrainer.EncodeImputed(trained.Spec, testSet), ranker);
         Console.WriteLine($"  held-out impressions {heads.Impressions:N0}: watch head AUC {heads.WatchAuc:0.000} log-loss {heads.WatchLogLoss:0.000}; watch-time head AUC {heads.WatchTimeAuc:0.000} log-loss {heads.WatchTimeLogLoss:0.000}");
+
+        var oracleAuc = OracleAuc(testSet, videos);
+        if (oracleAuc is { } ceiling)
+        {
+            Console.WriteLine($"  oracle P(watch) AUC on the same impressions {ceiling:0.000} (the ceiling: the world's own noise)");
+        }
 
         var scorer = new CandidateScorer(ranker, trained.Spec);
         var models = RankerEvaluation.Run(split, videos, model, scorer, candidates.Value, oracle, users, poolSize, heads.WatchAuc);
@@ -118,6 +138,7 @@ internal sealed class EvaluateVerb(
                     ["auc"] = kv.Value.Auc,
                 }),
                 ["heads"] = heads,
+                ["oracle_watch_auc"] = oracleAuc!,
                 ["training"] = new { examples, examples_per_second = trained.ExamplesPerSecond, epoch_losses = trained.EpochLosses },
                 ["retrieval"] = new Dictionary<string, object>
                 {

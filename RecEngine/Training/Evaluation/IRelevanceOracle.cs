@@ -10,6 +10,9 @@ public interface IRelevanceOracle
 
     /// <summary>The k videos the user would engage with most at <paramref name="at"/>, best first.</summary>
     IReadOnlyList<string> Ranking(string userId, DateTime at, int k);
+
+    /// <summary>The true P(watch) of an impression, where the world knows it: the ceiling for a ranker's AUC.</summary>
+    double? WatchProbability(string userId, string videoId, DateTime at, int position, string? device) => null;
 }
 
 /// <summary>No ground truth (imported or production data).</summary>

@@ -38,6 +38,15 @@ public static class RankerEvaluation
             .OrderByDescending(x => x.Count).ThenBy(x => x.Id, StringComparer.Ordinal)
             .Select(x => videos.TryGetIndex(x.Id, out var v) ? v : -1).Where(v => v >= 0).ToArray();
 
+        var shown = new int[videos.Count];
+        foreach (var e in split.Train)
+        {
+            if (e.Type == Events.EventType.Impression && videos.TryGetIndex(e.VideoId, out var v))
+            {
+                shown[v]++;
+            }
+        }
+
         var lists = new Dictionary<string, List<(IReadOnlyList<int> Ranked, HashSet<int> Relevant)>>(StringComparer.Ordinal);
         void Add(string name, IReadOnlyList<int> ranked, HashSet<int> relevant)
         {
@@ -63,6 +72,11 @@ public static class RankerEvaluation
             var t = new float[ids.Length];
             scorer.Score(context, ids, impression, videos, model, trending, p, t);
             Add("ranker", Enumerable.Range(0, ids.Length).OrderByDescending(i => t[i]).Select(i => ids[i]).Take(20).ToList(), relevant);
+            Add("ranker_p_watch", Enumerable.Range(0, ids.Length).OrderByDescending(i => p[i]).Select(i => ids[i]).Take(20).ToList(), relevant);
+            // Diagnostic of the logged-exposure gap: P(watched next) = P(shown) x P(watch | shown). The ranker
+            // estimates the second factor; the first is the logging policy's, estimated by the video's share of
+            // the impressions before the cut (add-one smoothed).
+            Add("ranker_x_exposure", Enumerable.Range(0, ids.Length).OrderByDescending(i => p[i] * (shown[ids[i]] + 1.0)).Select(i => ids[i]).Take(20).ToList(), relevant);
 
             var byRetrieval = pool.OrderByDescending(c => RetrievalScore(c, request.UserVector, model)).Select(c => c.VideoIndex).Take(20).ToList();
             Add("retrieval_only", byRetrieval, relevant);

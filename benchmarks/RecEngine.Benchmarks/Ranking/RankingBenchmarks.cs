@@ -21,7 +21,7 @@ public class RankerScoringBenchmarks
     public void Setup()
     {
         _ranker = RankingModels.DefaultRanker();
-        (_dense, _ids) = RankingModels.Candidates(RankingModels.DefaultOptions(), Candidates, seed: 3);
+        (_dense, _ids) = RankingModels.Candidates(RankingModels.DefaultOptions(), Candidates, seed: 3, _ranker.DenseFeatures);
         _p = new float[Candidates];
         _t = new float[Candidates];
     }

@@ -1,5 +1,7 @@
 using Google.Protobuf;
+using RecEngine.Features.Spec;
 using RecEngine.Ranking;
+using RecEngine.Ranking.Features;
 using RecEngine.Training;
 using DataType = Onnx.TensorProto.Types.DataType;
 
@@ -12,38 +14,73 @@ internal static class RankingModels
     public static readonly int[] MlpLayers = [512, 256, 128, 1];
 
     /// <summary>
-    /// The default network (crosses 2, MLP 256-128-64) over a plausible input: 32 dense features and six
-    /// hashed fields (user, video, creator, category, device, hour), widths from log2 of their cardinality.
+    /// The production feature spec (<see cref="RankingFeatures.Spec"/>: 17 numeric features, title and tags),
+    /// fitted on random raw values: its normalisation runs inside the exported graph.
+    /// </summary>
+    public static FittedFeatureSpec DefaultSpec()
+    {
+        var random = new Random(6);
+        var spec = RankingFeatures.Spec;
+        var rows = Enumerable.Range(0, 2000).Select(_ => new FeatureRow(
+            [.. spec.Numeric.Select(_ => Math.Exp(random.NextDouble() * 6))], new string?[spec.Categorical.Count], []));
+        return FittedFeatureSpec.Fit(spec, rows);
+    }
+
+    /// <summary>
+    /// The default network (crosses 2, MLP 256-128-64) over the production inputs: the spec's dense columns,
+    /// six hashed fields (user, video, creator, category, device, hour; widths from log2 of their cardinality)
+    /// and the title and tags token bags.
     /// </summary>
     public static RankerNetworkOptions DefaultOptions() => new()
     {
-        DenseFeatures = 32,
+        DenseFeatures = DefaultSpec().DenseWidth,
         Fields =
         [
             new CategoricalField("user", 100_000), new CategoricalField("video", 100_000), new CategoricalField("creator", 10_000),
             new CategoricalField("category", 50), new CategoricalField("device", 6), new CategoricalField("hour", 24),
         ],
+        TextFields = [.. RankingFeatures.Spec.Text.Select(t => new TextField(t.Name, t.Buckets, t.MaxTokens))],
     };
 
     public static RankerNetwork DefaultNetwork() => new(DefaultOptions(), seed: 1);
 
+    /// <summary>The exported default network with the spec's normalisation in the graph: it takes imputed raw values.</summary>
     public static OnnxRanker DefaultRanker(int intraOpThreads = 1) =>
-        OnnxRanker.Load(RankerOnnxExporter.ToBytes(DefaultNetwork()), "bench", new OnnxRankerOptions { IntraOpThreads = intraOpThreads });
+        OnnxRanker.Load(RankerOnnxExporter.ToBytes(DefaultNetwork(), DefaultSpec()), "bench", new OnnxRankerOptions { IntraOpThreads = intraOpThreads });
 
-    /// <summary>Random candidates: dense values in [-1, 1], ids anywhere in each field's vocabulary.</summary>
-    public static (float[] Dense, long[] Ids) Candidates(RankerNetworkOptions options, int rows, int seed)
+    /// <summary>
+    /// Random candidates: <paramref name="denseWidth"/> values in [-1, 1] (the network's dense columns by default;
+    /// the ranker's raw width for scoring), ids anywhere in each field's vocabulary, tokens anywhere in each
+    /// text field's buckets (some padding).
+    /// </summary>
+    public static (float[] Dense, long[] Ids) Candidates(RankerNetworkOptions options, int rows, int seed, int? denseWidth = null)
     {
         var random = new Random(seed);
-        var dense = new float[rows * options.DenseFeatures];
+        var dense = new float[rows * (denseWidth ?? options.DenseFeatures)];
         for (var i = 0; i < dense.Length; i++)
         {
             dense[i] = (float)(random.NextDouble() * 2 - 1);
         }
 
-        var ids = new long[rows * options.Fields.Count];
-        for (var i = 0; i < ids.Length; i++)
+        var width = options.IdWidth;
+        var ids = new long[rows * width];
+        for (var r = 0; r < rows; r++)
         {
-            ids[i] = random.Next(options.Fields[i % options.Fields.Count].Rows);
+            for (var f = 0; f < options.Fields.Count; f++)
+            {
+                ids[(r * width) + f] = random.Next(options.Fields[f].Rows);
+            }
+
+            var slot = options.Fields.Count;
+            foreach (var text in options.TextFields)
+            {
+                for (var t = 0; t < text.Tokens; t++)
+                {
+                    ids[(r * width) + slot + t] = random.Next(text.Rows);
+                }
+
+                slot += text.Tokens;
+            }
         }
 
         return (dense, ids);

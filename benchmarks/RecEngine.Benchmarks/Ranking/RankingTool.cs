@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using RecEngine.Ranking;
 using RecEngine.Training;
 
 namespace RecEngine.Benchmarks.Ranking;
@@ -24,11 +25,24 @@ internal static class RankingTool
         {
             foreach (var rows in new[] { 100, 500, 1000 })
             {
-                var (dense, ids) = RankingModels.Candidates(RankingModels.DefaultOptions(), rows, seed: 3);
+                var (dense, ids) = RankingModels.Candidates(RankingModels.DefaultOptions(), rows, seed: 3, ranker.DenseFeatures);
                 var p = new float[rows];
                 var t = new float[rows];
                 Report("ranker", rows, RankingModels.DefaultFlopsPerRow, Time(calls, () => ranker.Score(dense, ids, rows, p, t)));
             }
+        }
+
+        // The same network without the in-graph normalisation and/or the token bags, timed in the same process so
+        // the cost of those graph parts reads as a ratio even on a loaded box.
+        var spec = RankingModels.DefaultSpec();
+        foreach (var (name, withText, withSpec) in new[] { ("ranker-plain-graph", false, false), ("ranker-bags-only", true, false), ("ranker-transforms-only", false, true) })
+        {
+            var options = withText ? RankingModels.DefaultOptions() : RankingModels.DefaultOptions() with { TextFields = [] };
+            using var variant = OnnxRanker.Load(RankerOnnxExporter.ToBytes(new RankerNetwork(options, seed: 1), withSpec ? spec : null), name, new OnnxRankerOptions { IntraOpThreads = 1 });
+            var (dense, ids) = RankingModels.Candidates(options, 500, seed: 3, variant.DenseFeatures);
+            var p = new float[500];
+            var t = new float[500];
+            Report(name, 500, 2 * options.MultiplyAddsPerRow, Time(calls, () => variant.Score(dense, ids, 500, p, t)));
         }
 
         var baseline = new RankerOnnxBaselineBenchmarks();
@@ -57,7 +71,7 @@ internal static class RankingTool
             seconds[i] = watched[i] > 0 ? (float)(random.NextDouble() * 120) : 0;
         }
 
-        var data = new RankerExamples(options.DenseFeatures, options.Fields.Count, dense, ids, watched, seconds);
+        var data = new RankerExamples(options.DenseFeatures, options.IdWidth, dense, ids, watched, seconds);
         var network = RankingModels.DefaultNetwork();
         var trainer = new RankerTrainer(network, new RankerTrainerOptions { BatchSize = 256, Shards = shards });
         trainer.TrainBatch(data, Enumerable.Range(0, 256).ToArray()); // warm-up (JIT)

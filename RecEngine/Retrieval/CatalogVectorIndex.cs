@@ -1,0 +1,56 @@
+namespace RecEngine.Retrieval;
+
+/// <summary>Opens the vector index a serving snapshot searches, over the catalog as it is now.</summary>
+public static class CatalogVectorIndex
+{
+    /// <summary>
+    /// The index over the current catalog. Small catalogs get the exact index. Otherwise the HNSW index saved by
+    /// training is memory-mapped, not rebuilt (minutes at a million videos): its training-time rows are
+    /// remapped to today's, and videos uploaded since training are searched exactly in a side index until the next
+    /// version. A version without a saved index (trained below the exact threshold) gets a fresh build.
+    /// </summary>
+    /// <param name="savedPath">The index saved at training time (absent when training used the exact index).</param>
+    /// <param name="factors">Item vectors of the current catalog, row-major.</param>
+    /// <param name="trained">Per current video: whether the saved index holds it.</param>
+    /// <param name="currentRow">Per saved row: the video's current row, or -1 when it left the catalog.</param>
+    public static IVectorIndex Open(string savedPath, float[] factors, int f, bool[] trained, long[] currentRow, VectorIndexOptions options)
+    {
+        var count = trained.Length;
+        if (count < options.ExactBelow || !File.Exists(savedPath))
+        {
+            return VectorIndexes.Build(Enumerable.Range(0, count).Select(v => (long)v).ToArray(), factors, f, options);
+        }
+
+        IVectorIndex index = VectorIndexes.Open(savedPath, options, memoryMap: true);
+        try
+        {
+            var identity = currentRow.Length == count && currentRow.Select((v, row) => v == row).All(same => same);
+            if (!identity)
+            {
+                index = new RemappedVectorIndex(index, currentRow);
+            }
+
+            var added = Enumerable.Range(0, count).Where(v => !trained[v]).Select(v => (long)v).ToArray();
+            if (added.Length == 0)
+            {
+                return index;
+            }
+
+            var vectors = new float[added.Length * f];
+            for (var i = 0; i < added.Length; i++)
+            {
+                factors.AsSpan((int)added[i] * f, f).CopyTo(vectors.AsSpan(i * f, f));
+            }
+
+            var appendable = new AppendableVectorIndex(index);
+            appendable.AddRange(added, vectors);
+            return appendable;
+        }
+        catch
+        {
+            index.Dispose();
+            throw;
+        }
+    }
+
+}

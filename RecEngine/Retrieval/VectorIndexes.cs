@@ -1,0 +1,22 @@
+namespace RecEngine.Retrieval;
+
+/// <summary>Chooses the index for a catalog from the options: exact below <see cref="VectorIndexOptions.ExactBelow"/>, HNSW above, norm-ranged when configured.</summary>
+public static class VectorIndexes
+{
+    public static IVectorIndex Build(long[] ids, float[] vectors, int dimensions, VectorIndexOptions options) =>
+        ids.Length < options.ExactBelow
+            ? new ExactVectorIndex(ids, vectors, dimensions)
+            : BuildApproximate(ids, vectors, dimensions, options);
+
+    /// <summary>The HNSW index the options describe, whatever the size (bench-index measures it at any size).</summary>
+    public static IPersistentVectorIndex BuildApproximate(long[] ids, float[] vectors, int dimensions, VectorIndexOptions options) =>
+        options.NormRanges > 1
+            ? NormRangedVectorIndex.Build(ids, vectors, dimensions, options.NormRanges, options)
+            : HnswVectorIndex.Build(ids, vectors, dimensions, options);
+
+    /// <summary>Opens what <see cref="IPersistentVectorIndex.Save"/> wrote at <paramref name="path"/>.</summary>
+    public static IPersistentVectorIndex Open(string path, VectorIndexOptions options, bool memoryMap) =>
+        NormRangedVectorIndex.IsNormRanged(path)
+            ? NormRangedVectorIndex.Open(path, options, memoryMap)
+            : HnswVectorIndex.Open(path, options, memoryMap);
+}
