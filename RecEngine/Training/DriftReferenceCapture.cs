@@ -20,37 +20,28 @@ public static class DriftReferenceCapture
         var servingZero = names.Select((n, i) => TrainingDriftReference.FixedAtServing.Contains(n) ? i : -1).Where(i => i >= 0).ToArray();
         var step = Math.Max(1, (data.Count + MaxExamples - 1) / MaxExamples);
         var rows = new List<double[]>();
-        var categorical = new List<string?[]>();
+        // The sampled examples as serving would see them, encoded by the trainer's own path.
+        var asServed = new RankerDataset();
         for (var i = 0; i < data.Count; i += step)
         {
             rows.Add(data.Numeric[i]);
-            categorical.Add(data.Categorical[i]);
-        }
-
-        var spec = ranker.Spec;
-        var d = spec.DenseWidth;
-        var f = spec.Categorical.Length;
-        var dense = new float[rows.Count * d];
-        var ids = new long[rows.Count * f];
-        var asServed = new double[names.Length];
-        for (var r = 0; r < rows.Count; r++)
-        {
-            rows[r].CopyTo(asServed, 0);
+            var numeric = (double[])data.Numeric[i].Clone();
             foreach (var z in servingZero)
             {
-                asServed[z] = 0;
+                numeric[z] = 0;
             }
 
-            spec.TransformNumeric(asServed, dense.AsSpan(r * d, d));
-            for (var c = 0; c < f; c++)
-            {
-                ids[(r * f) + c] = spec.CategoricalId(c, categorical[r][c]);
-            }
+            asServed.Numeric.Add(numeric);
+            asServed.Categorical.Add(data.Categorical[i]);
+            asServed.Text.Add(data.Text[i]);
+            asServed.Watched.Add(data.Watched[i]);
+            asServed.WatchSeconds.Add(data.WatchSeconds[i]);
         }
 
+        var examples = RankerModelTrainer.Encode(ranker.Spec, asServed);
         var pWatch = new float[rows.Count];
         var watchTime = new float[rows.Count];
-        ranker.Network.Predict(dense, ids, rows.Count, pWatch, watchTime);
+        ranker.Network.Predict(examples.Dense, examples.Categorical, rows.Count, pWatch, watchTime);
         return TrainingDriftReference.Build(version, capturedAt, names, rows, watchTime, window, options);
     }
 }
