@@ -40,13 +40,15 @@ public class MonitoringModuleTests
             ["RecEngine:Monitoring:MinWindowSize"] = "2000",
         });
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(new RecEngine.Hosting.DataDirectory(Path.GetTempPath()));
         builder.AddMonitoring();
         using var host = builder.Build();
         var options = host.Services.GetRequiredService<IOptions<MonitoringOptions>>().Value;
         Assert.Equal(TimeSpan.FromSeconds(90), options.Interval);
         Assert.Equal(MultipleTestingCorrection.Bonferroni, options.Correction);
         Assert.Equal(2000, options.MinWindowSize);
-        Assert.IsType<InMemoryDriftDataSource>(host.Services.GetRequiredService<IDriftDataSource>());
+        // The serving version's stored reference first, the in-memory (bootstrapped) one behind it.
+        Assert.IsType<ServingVersionReference>(host.Services.GetRequiredService<IDriftDataSource>());
     }
 
     /// <summary>

@@ -19,7 +19,8 @@ public static class AdminKey
         {
             var http = context.HttpContext;
             var configured = http.RequestServices.GetRequiredService<IOptions<RecEngineOptions>>().Value.AdminApiKey;
-            if (configured.Length == 0)
+            // Null when configuration names the key without a value (for example "AdminApiKey": null).
+            if (string.IsNullOrEmpty(configured))
             {
                 return TypedResults.Problem(
                     statusCode: StatusCodes.Status403Forbidden,

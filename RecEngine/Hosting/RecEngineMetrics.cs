@@ -21,6 +21,15 @@ public static class RecEngineMetrics
     public static readonly Gauge IngestQueueEvents = Metrics.CreateGauge(
         "recengine_ingest_queue_events", "Events queued for the writer and not yet committed.");
 
+    public static readonly Gauge ModelVersion = Metrics.CreateGauge(
+        "recengine_model_version", "The model version serving: 1 for the serving version's label, no series before one serves.", "version");
+
+    public static readonly Gauge IndexVideos = Metrics.CreateGauge(
+        "recengine_index_videos", "Videos in the serving snapshot's vector index.");
+
+    public static readonly Gauge IndexDimensions = Metrics.CreateGauge(
+        "recengine_index_dimensions", "Vector length of the serving snapshot's index.");
+
     public static readonly Gauge DriftPsi = Metrics.CreateGauge(
         "recengine_drift_psi", "Population Stability Index of each monitored feature at the last drift check.", "feature");
 

@@ -19,6 +19,8 @@ public static class ServiceDefaults
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddSingleton<DataDirectory>();
+        builder.BindLocalhostByDefault();
+        builder.AddRequestLimits();
         // appsettings.json sits next to the project, but `dotnet run --project RecEngine` runs from the repository
         // root, where the content root has none: keep per-request framework logs quiet by default all the same.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
@@ -34,14 +36,25 @@ public static class ServiceDefaults
 
     public static WebApplication MapServiceDefaults(this WebApplication app)
     {
-        app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = WriteExceptionProblemAsync });
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            ExceptionHandler = WriteExceptionProblemAsync,
+            // A malformed body is the client's mistake, answered 400: not an error with a stack trace in the log
+            // (the fuzz test's bad bodies would otherwise flood it, and so could any client).
+            SuppressDiagnosticsCallback = c => c.Exception is BadHttpRequestException,
+        });
         app.UseStatusCodePages();
+        app.UseRateLimiter();
         // Request latency histograms per endpoint; RecEngineMetrics holds the service's own.
         app.UseHttpMetrics();
-        app.MapMetrics("/metrics");
-        app.MapOpenApi("/openapi/{documentName}.json");
-        app.MapHealthChecks("/health/live");
-        app.MapHealthChecks("/health/ready");
+        // One document, at a literal path: a {documentName} route answered unknown names with a text/plain 404.
+        // Infrastructure endpoints stay out of the OpenAPI document (it describes the API); OpenApiTests holds every
+        // other mapped route to appearing in it.
+        // GET only: prometheus-net maps every method, so a POST or DELETE answered 200 with a scrape.
+        app.MapMetrics("/metrics").WithMetadata(new HttpMethodMetadata([HttpMethods.Get])).ExcludeFromDescription();
+        app.MapOpenApi("/openapi/v1.json").ExcludeFromDescription();
+        app.MapHealthChecks("/health/live").ExcludeFromDescription();
+        app.MapHealthChecks("/health/ready").ExcludeFromDescription();
         return app;
     }
 

@@ -5,7 +5,8 @@ namespace RecEngine.Monitoring;
 
 /// <summary>
 /// The features watched on ingested events, the same for the reference (a past window) and the live window:
-/// the device mix, the event-type mix (outcome rates), the hour of day, and watch seconds of watches.
+/// the device mix, the event-type mix, watches per impression (outcome rate), the hour of day, and watch seconds of
+/// watches.
 /// Device and hour are counted once per slate (its first impression), not per event: one session's events share
 /// them, and counting each would treat dozens of correlated events as independent evidence, which makes the
 /// chi-square test alarm on ordinary day-to-day variation.
@@ -17,6 +18,13 @@ public static class EventDriftFeatures
     public static void Extract(InteractionEvent ev, Action<string, double> numeric, Action<string, string> categorical)
     {
         categorical("event_type", ev.Type.ToString().ToLowerInvariant());
+        // Watch rate per impression on its own: a 2-category chi-square tests exactly that rate, undiluted by the
+        // other event types in event_type.
+        if (ev.Type is EventType.Impression or EventType.Watch)
+        {
+            categorical("watch_per_impression", ev.Type == EventType.Watch ? "watch" : "impression");
+        }
+
         if (ev.Type == EventType.Impression && ev.Position is null or 0)
         {
             categorical("slate_device", ev.Device ?? "unknown");

@@ -50,11 +50,13 @@ public static class RankerModelTrainer
         VectorIndexOptions index,
         CandidateOptions candidates,
         int epochs,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        Action<RankerDataset>? datasetBuilt = null)
     {
         // The ranker's features read the factors, never the index: an exact one costs a copy, an HNSW build minutes at 1M.
         using var featureModel = RetrievalTrainer.Train(timeOrdered.Where(e => e.Timestamp < rankerFrom), videos, als, index with { ExactBelow = int.MaxValue }, cancellationToken);
         var dataset = RankerDataset.Build(timeOrdered, videos, featureModel, end, candidates, from: rankerFrom, cancellationToken: cancellationToken);
+        datasetBuilt?.Invoke(dataset);
         return (Train(dataset, new RankerTrainerOptions { Epochs = epochs }), dataset.Count);
     }
 

@@ -27,15 +27,18 @@ public static class SampledNegativesRanker
         int epochs,
         CancellationToken cancellationToken,
         int negatives = 4,
-        double exponent = PopularitySampler.DefaultExponent)
+        double exponent = PopularitySampler.DefaultExponent,
+        Action<RankerDataset>? datasetBuilt = null)
     {
-        using var featureModel = RetrievalTrainer.Train(timeOrdered.Where((_, i) => !isExample[i]), videos, als, index, cancellationToken);
+        // The ranker's features read the factors, never the index: an exact one costs a copy, an HNSW build minutes at 1M.
+        using var featureModel = RetrievalTrainer.Train(timeOrdered.Where((_, i) => !isExample[i]), videos, als, index with { ExactBelow = int.MaxValue }, cancellationToken);
         var dataset = SampledNegativesDataset.Build(timeOrdered, i => isExample[i], videos, featureModel, windowEnd, candidates, negatives, exponent, cancellationToken: cancellationToken);
         if (dataset.Count == 0)
         {
             throw new InvalidOperationException("No watches to learn from: the ranker's part of the window holds no watch or skip events.");
         }
 
+        datasetBuilt?.Invoke(dataset);
         return (RankerModelTrainer.Train(dataset, new RankerTrainerOptions { Epochs = epochs }), dataset.Count);
     }
 }

@@ -6,6 +6,7 @@ using RecEngine.Catalog;
 using RecEngine.Events;
 using RecEngine.Features;
 using RecEngine.Hosting;
+using RecEngine.Monitoring;
 using RecEngine.Retrieval;
 using RecEngine.Retrieval.Candidates;
 
@@ -66,6 +67,7 @@ public sealed class ModelTraining(
     IOptions<AlsOptions> als,
     IOptions<VectorIndexOptions> index,
     IOptions<CandidateOptions> candidates,
+    IOptions<MonitoringOptions> monitoring,
     TimeProvider time)
 {
     /// <summary>Writes a new version and returns its folder, or null when there is nothing to train on.</summary>
@@ -104,12 +106,16 @@ public sealed class ModelTraining(
         using var retrieval = RetrievalTrainer.Train(window, videos, alsOptions, indexOptions, cancellationToken);
         output.WriteLine($"Embeddings: {retrieval.UserIds.Length:N0} users x {retrieval.Als.Factors} factors ({clock.Elapsed.TotalSeconds:0.0}s).");
         // Imported data (MovieLens) logs no slates: the ranker then learns from the same days' watches with sampled negatives.
+        RankerDataset? dataset = null;
         var (ranker, examples) = SampledNegativesRanker.HasImpressions(window)
-            ? RankerModelTrainer.TrainOutOfSample(window, videos, rankerFrom, end, alsOptions, indexOptions, candidates.Value, epochs, cancellationToken)
-            : SampledNegativesRanker.TrainOutOfSample(window, window.Select(e => e.Timestamp >= rankerFrom).ToArray(), videos, end, alsOptions, indexOptions, candidates.Value, epochs, cancellationToken);
+            ? RankerModelTrainer.TrainOutOfSample(window, videos, rankerFrom, end, alsOptions, indexOptions, candidates.Value, epochs, cancellationToken, d => dataset = d)
+            : SampledNegativesRanker.TrainOutOfSample(window, window.Select(e => e.Timestamp >= rankerFrom).ToArray(), videos, end, alsOptions, indexOptions, candidates.Value, epochs, cancellationToken, datasetBuilt: d => dataset = d);
         output.WriteLine($"Ranker: {examples:N0} examples, {ranker.ExamplesPerSecond:N0} examples/s, losses {string.Join(" ", ranker.EpochLosses.Select(l => l.ToString("0.0000", CultureInfo.InvariantCulture)))}.");
 
         var version = "v" + now.ToString("yyyyMMdd-HHmmss-fff", CultureInfo.InvariantCulture);
+        var captureStarted = clock.Elapsed;
+        var driftReference = DriftReferenceCapture.Capture(version, time.GetUtcNow(), ranker, dataset!, window, monitoring.Value);
+        output.WriteLine($"Drift reference: {driftReference.Features.Count} features ({(clock.Elapsed - captureStarted).TotalSeconds:0.0}s).");
         var path = ModelArtifacts.Write(dataDir, version, dir =>
         {
             RankerOnnxExporter.Save(ranker.Network, ranker.Spec, Path.Combine(dir, "ranker.onnx"));
@@ -122,6 +128,7 @@ public sealed class ModelTraining(
             }
 
             File.WriteAllText(Path.Combine(dir, "videos.json"), JsonSerializer.Serialize(videos.Ids));
+            TrainingDriftReference.Save(driftReference, dir);
             File.WriteAllText(Path.Combine(dir, "metrics.json"), JsonSerializer.Serialize(new
             {
                 version,

@@ -1,0 +1,23 @@
+namespace RecEngine.Hosting;
+
+/// <summary>
+/// The server listens on loopback only unless told otherwise (<c>--urls</c>, <c>ASPNETCORE_URLS</c>, <c>Urls</c> in
+/// configuration, or the <c>HTTP_PORTS</c>/<c>HTTPS_PORTS</c> that container images set). Kestrel's own default is
+/// also localhost:5000, but stating it keeps it true when appsettings.json is absent or a base image sets ports.
+/// </summary>
+public static class LocalhostBinding
+{
+    public const string DefaultUrl = "http://localhost:5000";
+
+    private static readonly string[] AddressKeys = ["urls", "http_ports", "https_ports"];
+
+    public static IHostApplicationBuilder BindLocalhostByDefault(this IHostApplicationBuilder builder)
+    {
+        if (!AddressKeys.Any(key => !string.IsNullOrWhiteSpace(builder.Configuration[key])))
+        {
+            builder.Configuration["urls"] = DefaultUrl;
+        }
+
+        return builder;
+    }
+}
