@@ -15,7 +15,8 @@ public static class MappedRoutes
         services.GetRequiredService<EndpointDataSource>().Endpoints
             .OfType<RouteEndpoint>()
             .Select(e => new MappedRoute(
-                "/" + (e.RoutePattern.RawText ?? "").TrimStart('/'),
+                // A group's own route ("/v1/models" + "") comes out with a trailing slash; the document has none.
+                "/" + (e.RoutePattern.RawText ?? "").Trim('/'),
                 e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods.ToArray() ?? [],
                 e.RoutePattern.Parameters.Select(p => p.Name).ToArray(),
                 e.Metadata.GetMetadata<IExcludeFromDescriptionMetadata>() is not { ExcludeFromDescription: true }))

@@ -11,7 +11,7 @@ public static partial class ModelsApi
     public static IEndpointRouteBuilder MapModelsApi(this IEndpointRouteBuilder app)
     {
         var models = app.MapGroup("/v1/models").WithTags("Models");
-        models.MapGet("/", ListModels).WithName("ListModels")
+        models.MapGet("", ListModels).WithName("ListModels")
             .WithSummary("Model versions, newest first, with training window, metrics, status and the reason for it.");
         models.MapPost("/{version}/promote", PromoteModel).WithName("PromoteModel").RequireAdminKey()
             .WithSummary("Serves this version (roll forward or back): loaded off to the side, then swapped in atomically.");

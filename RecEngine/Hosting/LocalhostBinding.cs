@@ -15,7 +15,8 @@ public static class LocalhostBinding
     {
         if (!AddressKeys.Any(key => !string.IsNullOrWhiteSpace(builder.Configuration[key])))
         {
-            builder.Configuration["urls"] = DefaultUrl;
+            // A source of its own rather than an indexer write, which fails on hosts whose only source is a chained one.
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["urls"] = DefaultUrl });
         }
 
         return builder;

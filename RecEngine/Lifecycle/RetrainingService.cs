@@ -109,7 +109,16 @@ public sealed partial class RetrainingService(
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
-        await _shutdown.CancelAsync();
+        try
+        {
+            await _shutdown.CancelAsync();
+        }
+        catch (ObjectDisposedException)
+        {
+            // Stopped after disposal (a host stopped twice, as test hosts are): nothing left to cancel.
+            return;
+        }
+
         await base.StopAsync(cancellationToken);
         if (Background is { } running)
         {

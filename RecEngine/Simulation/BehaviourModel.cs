@@ -68,7 +68,8 @@ public sealed class BehaviourModel(GroundTruth world)
 
     /// <summary>
     /// Shows the slate: appends an impression per video and the clicks, watches, skips, likes, shares and
-    /// hides that follow. Event ids are <c>e{day}-{user}-{n}</c> with <paramref name="eventCounter"/> as n.
+    /// hides that follow. Event ids are <c>e{day}-{user}-{n}</c> with <paramref name="eventCounter"/> as n, except
+    /// impressions of a slate with a request id: <c>{request_id}:{position}</c>, as the pipeline logs them.
     /// </summary>
     public void Respond(int user, ReadOnlySpan<int> slate, SlateContext context, SimRandom rng, List<InteractionEvent> output, ref int eventCounter)
     {
@@ -131,7 +132,11 @@ public sealed class BehaviourModel(GroundTruth world)
     private void Emit(List<InteractionEvent> output, in SlateContext context, int user, int video, int position, ref int eventCounter, EventType type, double watchSeconds, DateTime at) =>
         output.Add(new InteractionEvent
         {
-            EventId = $"e{context.Day}-{user}-{eventCounter++}",
+            // An impression of a served slate takes the id the serving pipeline's impression log gives it, so the two
+            // records of one showing are stored once.
+            EventId = type == EventType.Impression && context.RequestId is { } requestId
+                ? ImpressionId(requestId, position, ref eventCounter)
+                : $"e{context.Day}-{user}-{eventCounter++}",
             UserId = world.UserIds[user],
             VideoId = world.VideoIds[video],
             Type = type,
@@ -144,6 +149,12 @@ public sealed class BehaviourModel(GroundTruth world)
         });
 
     public static double Sigmoid(double x) => 1 / (1 + Math.Exp(-x));
+
+    private static string ImpressionId(string requestId, int position, ref int eventCounter)
+    {
+        eventCounter++;
+        return string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{requestId}:{position}");
+    }
 
     private double LogLength(int video) => Math.Log(world.DurationSeconds[video] / 300.0);
 

@@ -136,6 +136,10 @@ public static class SampledNegativesDataset
         RankingFeatures.Raw(user, video, impression, videos, model, trending, numeric, categorical);
         data.Numeric.Add((double[])numeric.Clone());
         data.Categorical.Add((string?[])categorical.Clone());
+        var text = new string?[RankingFeatures.TextCount];
+        RankingFeatures.Text(video, videos, text);
+        data.Text.Add(text);
+        data.Impressions.Add((impression.At, impression.Position, impression.Device));
         data.Watched.Add(watchSeconds >= 0 ? 1 : 0);
         data.WatchSeconds.Add(Math.Max(0, watchSeconds));
         data.Users.Add(userId);
