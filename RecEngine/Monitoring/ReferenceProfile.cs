@@ -52,7 +52,8 @@ public sealed record NumericFeatureReference : FeatureReference
 
     /// <summary>
     /// Builds the reference from all values of the training window: edges at its quantiles, counts per
-    /// bin, and a seeded reservoir of at most <paramref name="sampleSize"/> values.
+    /// bin, and a seeded reservoir of at most <paramref name="sampleSize"/> values. Missing (NaN) and infinite values
+    /// are left out: neither has a place in the bins, and JSON cannot hold infinity.
     /// </summary>
     public static NumericFeatureReference Build(string name, ReadOnlySpan<double> values, int bins, int sampleSize, int seed)
     {
@@ -60,7 +61,7 @@ public sealed record NumericFeatureReference : FeatureReference
         var count = 0;
         foreach (var v in values)
         {
-            if (!double.IsNaN(v))
+            if (double.IsFinite(v))
             {
                 sorted[count++] = v;
             }
@@ -80,7 +81,7 @@ public sealed record NumericFeatureReference : FeatureReference
             var reservoir = new ReservoirSample(sampleSize, seed);
             foreach (var v in values)
             {
-                if (!double.IsNaN(v))
+                if (double.IsFinite(v))
                 {
                     reservoir.Add(v);
                 }
