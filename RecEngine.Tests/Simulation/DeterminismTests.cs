@@ -33,7 +33,11 @@ public sealed class DeterminismTests
     {
         var events = TestWorlds.Default.Events;
         Assert.Equal(events.Count, events.Select(e => e.EventId).Distinct(StringComparer.Ordinal).Count());
-        Assert.All(events, e => Assert.Matches(@"^e\d+-\d+-\d+$", e.EventId));
+        // Impressions of a slate carry the serving pipeline's form, {request_id}:{position}; everything else e{day}-{user}-{n}.
+        Assert.All(events, e => Assert.Matches(
+            e.Type == EventType.Impression && e.RequestId is not null ? $"^{System.Text.RegularExpressions.Regex.Escape(e.RequestId)}:{e.Position}$" : @"^e\d+-\d+-\d+$",
+            e.EventId));
+        Assert.Contains(events, e => e.Type == EventType.Impression && e.RequestId is not null);
     }
 
     private static string Describe(InteractionEvent e) =>
