@@ -213,7 +213,7 @@ public sealed partial class RecommendationPipeline(
         }
 
         var snapshot = slate.Snapshot;
-        var user = slate.User ?? UserContext.Build(slate.Features, snapshot.Retrieval, snapshot.Videos);
+        var user = slate.User ?? UserContext.Build(slate.Features, snapshot.Retrieval, snapshot.Videos, slate.Retrieval?.UserVector);
         var videos = new int[rows];
         for (var r = 0; r < rows; r++)
         {

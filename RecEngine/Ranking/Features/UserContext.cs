@@ -30,7 +30,11 @@ public sealed class UserContext
 
     public Dictionary<int, float> CreatorShare { get; }
 
-    public static UserContext Build(UserFeatures features, RetrievalModel? model, VideoSnapshot videos)
+    /// <param name="foldedIn">
+    /// The user's vector if the caller already folded it in from the same recent watches (serving does, for
+    /// retrieval); null solves it here.
+    /// </param>
+    public static UserContext Build(UserFeatures features, RetrievalModel? model, VideoSnapshot videos, float[]? foldedIn = null)
     {
         var categoryShare = new float[videos.Categories.Length];
         var creatorShare = new Dictionary<int, float>();
@@ -65,6 +69,6 @@ public sealed class UserContext
             }
         }
 
-        return new UserContext(features, model?.UserVector(features.RecentWatches), seeds.ToArray(), categoryShare, creatorShare);
+        return new UserContext(features, foldedIn ?? model?.UserVector(features.RecentWatches), seeds.ToArray(), categoryShare, creatorShare);
     }
 }

@@ -13,7 +13,8 @@ public sealed class ScoreStage(ICandidateRanker ranker, TimeProvider time)
     public string? Run(SlateContext slate, TimeSpan budget)
     {
         var snapshot = slate.Snapshot;
-        slate.User = UserContext.Build(slate.Features, snapshot.Retrieval, snapshot.Videos);
+        // Retrieval already folded the user's vector in from the same watches: one least-squares solve per request.
+        slate.User = UserContext.Build(slate.Features, snapshot.Retrieval, snapshot.Videos, slate.Retrieval?.UserVector);
         if (slate.VideoIndexes.Length == 0)
         {
             slate.WatchTime = [];
