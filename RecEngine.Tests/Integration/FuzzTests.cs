@@ -25,7 +25,7 @@ public sealed class FuzzTests(ITestOutputHelper output)
         });
         await TrainAsync(factory.DataDir);
         using var client = factory.CreateClient();
-        await WaitForModelAsync(client);
+        await ModelWait.UntilServingAsync(client, Timeout);
 
         var routes = MappedRoutes.Of(factory.Services);
         var fuzz = new FuzzRequests(routes, Seed);
@@ -117,22 +117,5 @@ public sealed class FuzzTests(ITestOutputHelper output)
         Assert.True(generate.ExitCode == 0, generate.StdErr + generate.StdOut);
         var train = await CliProcess.RunAsync(Timeout, "train", "--window-days", "5", "--ranker-days", "2", "--epochs", "1", data);
         Assert.True(train.ExitCode == 0, train.StdErr + train.StdOut);
-    }
-
-    /// <summary>The version loads in the background after start; until then recommendations answer 503.</summary>
-    private static async Task WaitForModelAsync(HttpClient client)
-    {
-        var waited = Stopwatch.StartNew();
-        while (true)
-        {
-            using var response = await client.GetAsync("/v1/recommendations/u1?k=5");
-            if (response.StatusCode == HttpStatusCode.OK)
-            {
-                return;
-            }
-
-            Assert.True(waited.Elapsed < Timeout, $"No model served after {Timeout}: {(int)response.StatusCode}");
-            await Task.Delay(100);
-        }
     }
 }

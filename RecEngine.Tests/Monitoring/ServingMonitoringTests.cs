@@ -43,7 +43,7 @@ public sealed class ServingMonitoringTests
         Assert.True(stored.Features.Single(f => f.Name == TrainingDriftReference.ScoreFeature).Count > 100);
 
         using var client = factory.CreateClient();
-        await WaitForModelAsync(client);
+        await ModelWait.UntilServingAsync(client, Timeout);
 
         var report = await factory.Services.GetRequiredService<DriftMonitor>().CheckOnceAsync(CancellationToken.None);
         Assert.Equal(version, report!.ModelVersion);
@@ -55,21 +55,5 @@ public sealed class ServingMonitoringTests
         Assert.Matches(@"(?m)^recengine_index_videos [1-9][0-9]*$", metrics);
         Assert.Contains("recengine_ingest_queue_events", metrics, StringComparison.Ordinal);
         Assert.Contains("recengine_ingest_commit_seconds", metrics, StringComparison.Ordinal);
-    }
-
-    private static async Task WaitForModelAsync(HttpClient client)
-    {
-        var waited = Stopwatch.StartNew();
-        while (true)
-        {
-            using var response = await client.GetAsync("/v1/recommendations/u1?k=5");
-            if (response.StatusCode == HttpStatusCode.OK)
-            {
-                return;
-            }
-
-            Assert.True(waited.Elapsed < Timeout, $"No model served after {Timeout}: {(int)response.StatusCode}");
-            await Task.Delay(100);
-        }
     }
 }
