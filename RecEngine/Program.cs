@@ -1,27 +1,14 @@
+using RecEngine;
 using RecEngine.Api;
-using RecEngine.Catalog;
-using RecEngine.Events;
-using RecEngine.Features;
 using RecEngine.Hosting;
 using RecEngine.Lifecycle;
 using RecEngine.Monitoring;
-using RecEngine.Ranking;
-using RecEngine.Retrieval;
 using RecEngine.Serving;
 using RecEngine.Simulation;
-using RecEngine.Training;
 
 var command = CommandLine.Parse(args);
 var builder = WebApplication.CreateBuilder(command.HostArgs);
-builder.AddServiceDefaults();
-builder.AddCatalog();
-builder.AddEvents();
-builder.AddFeatures();
-builder.AddRetrieval();
-builder.AddRanking();
-builder.AddTraining();
-builder.AddMonitoring();
-builder.AddServing();
+builder.AddServingModules();
 builder.AddLifecycle();
 builder.AddSimulation();
 

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Numerics.Tensors;
 using System.Text.Json;
 
@@ -134,47 +135,67 @@ public sealed class NormRangedVectorIndex : IVectorIndex, IPersistentVectorIndex
 
         var queryNorm = TensorPrimitives.Norm(query);
         var heap = new TopK(k);
-        var hits = new VectorHit[k];
-        var seen = new HashSet<long>();
-        foreach (var band in _bands)
+        var hits = ArrayPool<VectorHit>.Shared.Rent(k);
+        try
         {
-            if (heap.Count == k && heap.Threshold >= queryNorm * band.MaxNorm)
+            foreach (var band in _bands)
             {
-                break;
-            }
-
-            // A band below the first usually adds a few items to a full top k: ask it for a few, and widen only while
-            // every answer still beats the current k-th score (then more of this band might too).
-            var want = heap.Count < k ? k : Math.Min(k, Math.Max(MinimumAsk, k / 8));
-            seen.Clear();
-            while (true)
-            {
-                want = Math.Min(want, band.Count);
-                var found = band.Search(query, hits.AsSpan(0, want));
-                var beating = 0;
-                for (var i = 0; i < found; i++)
-                {
-                    if (hits[i].Score > heap.Threshold)
-                    {
-                        beating++;
-                    }
-
-                    if (seen.Add(hits[i].Id))
-                    {
-                        heap.Add(hits[i].Id, hits[i].Score);
-                    }
-                }
-
-                if (beating < found || found < want || want >= Math.Min(k, band.Count))
+                if (heap.Count == k && heap.Threshold >= queryNorm * band.MaxNorm)
                 {
                     break;
                 }
 
-                want = Math.Min(k, want * 4);
+                SearchBand(band, query, k, ref heap, hits);
             }
+        }
+        finally
+        {
+            ArrayPool<VectorHit>.Shared.Return(hits);
         }
 
         return heap.CopySorted(destination);
+    }
+
+    /// <summary>
+    /// A band below the first usually adds a few items to a full top k: ask it for a few, and widen only while every
+    /// answer still beats the current k-th score (then more of this band might too). Only a widened ask can return
+    /// an item again, so only then are the ids already taken remembered.
+    /// </summary>
+    private static void SearchBand(HnswVectorIndex band, ReadOnlySpan<float> query, int k, ref TopK heap, VectorHit[] hits)
+    {
+        var want = heap.Count < k ? k : Math.Min(k, Math.Max(MinimumAsk, k / 8));
+        HashSet<long>? taken = null;
+        while (true)
+        {
+            want = Math.Min(want, band.Count);
+            var found = band.Search(query, hits.AsSpan(0, want));
+            var beating = 0;
+            for (var i = 0; i < found; i++)
+            {
+                if (hits[i].Score > heap.Threshold)
+                {
+                    beating++;
+                }
+
+                if (taken is null || !taken.Contains(hits[i].Id))
+                {
+                    heap.Add(hits[i].Id, hits[i].Score);
+                }
+            }
+
+            if (beating < found || found < want || want >= Math.Min(k, band.Count))
+            {
+                return;
+            }
+
+            taken ??= new HashSet<long>(k);
+            for (var i = 0; i < found; i++)
+            {
+                taken.Add(hits[i].Id);
+            }
+
+            want = Math.Min(k, want * 4);
+        }
     }
 
     public void Dispose()

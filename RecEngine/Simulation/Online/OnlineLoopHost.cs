@@ -1,3 +1,4 @@
+using RecEngine;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Time.Testing;
 using RecEngine.Catalog;
@@ -36,15 +37,7 @@ internal static class OnlineLoopHost
         // Errors only: drift warnings are what the daily table reports, one line per day instead of one per feature.
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Error);
-        builder.AddServiceDefaults();
-        builder.AddCatalog();
-        builder.AddEvents();
-        builder.AddFeatures();
-        builder.AddRetrieval();
-        builder.AddRanking();
-        builder.AddTraining();
-        builder.AddMonitoring();
-        builder.AddServing();
+        builder.AddServingModules();
         builder.Services.Replace(ServiceDescriptor.Singleton<TimeProvider>(clock));
         builder.Services.AddSingleton(settings);
         if (retraining)

@@ -1,3 +1,4 @@
+using RecEngine;
 using BenchmarkDotNet.Attributes;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -49,15 +50,7 @@ public class PipelineBenchmarks
             ?? throw new InvalidOperationException("Set RECENGINE_BENCH_DATA to a data directory with a trained model version.");
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [$"--RecEngine:DataDir={dataDir}"] });
         builder.Logging.ClearProviders();
-        builder.AddServiceDefaults();
-        builder.AddCatalog();
-        builder.AddEvents();
-        builder.AddFeatures();
-        builder.AddRetrieval();
-        builder.AddRanking();
-        builder.AddTraining();
-        builder.AddMonitoring();
-        builder.AddServing();
+        builder.AddServingModules();
         _host = builder.Build();
         var services = _host.Services;
         if (!services.GetRequiredService<ServingLoader>().Load())
