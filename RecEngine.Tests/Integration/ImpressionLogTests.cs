@@ -14,12 +14,12 @@ using static RecEngine.Tests.Integration.ServingPipelineTests;
 
 namespace RecEngine.Tests.Integration;
 
-/// <summary>Every served slate is stored as impressions (without the request waiting) and shown to the listeners.</summary>
+/// <summary>Every served slate is stored in the impression log (without the request waiting) and shown to the listeners.</summary>
 [Collection(ServedWorldCollection.Name)]
 public sealed class ImpressionLogTests(ServedWorld world)
 {
     [Fact]
-    public async Task EverySlateIsStoredAsImpressionsThatLaterWatchesJoinByRequestId()
+    public async Task EverySlateIsStoredOnceAndReadAsImpressionsThatLaterWatchesJoinByRequestId()
     {
         await using var factory = world.Factory();
         using var client = factory.CreateClient();
@@ -28,8 +28,17 @@ public sealed class ImpressionLogTests(ServedWorld world)
         var shown = Videos(slate).Select(v => v.GetProperty("video_id").GetString()!).ToList();
         var events = factory.Services.GetRequiredService<EventStore>();
 
-        var impressions = await EventuallyAsync(() => events.Events.Find(e => e.RequestId == requestId).OrderBy(e => e.Position).ToList(), l => l.Count == shown.Count);
+        var stored = await EventuallyAsync(() => events.Slates.FindById(requestId), s => s is not null);
 
+        // One document per slate, in slate order, with the version that ranked it and the scores it was ordered by.
+        Assert.NotNull(stored);
+        Assert.Equal(shown, stored.VideoIds);
+        Assert.Equal("u5", stored.UserId);
+        Assert.Equal(slate.GetProperty("model_version").GetString(), stored.ModelVersion);
+        Assert.Equal(Videos(slate).Select(v => v.GetProperty("score").GetSingle()), stored.Scores!);
+
+        // Readers of the event stream see it as one impression event per position.
+        var impressions = events.InWindow(stored.Timestamp, stored.Timestamp.AddMilliseconds(1)).Where(e => e.RequestId == requestId).ToList();
         Assert.Equal(shown, impressions.Select(e => e.VideoId));
         Assert.Equal(Enumerable.Range(0, shown.Count), impressions.Select(e => e.Position!.Value));
         Assert.All(impressions, e =>
@@ -53,7 +62,7 @@ public sealed class ImpressionLogTests(ServedWorld world)
         });
         await HttpAssert.StatusAsync(HttpStatusCode.OK, watch);
 
-        var logged = events.Events.Find(e => e.RequestId == requestId).OrderBy(e => e.Timestamp).ThenBy(e => e.Type).ToList();
+        var logged = events.InWindow(stored.Timestamp, DateTime.UtcNow.AddMinutes(1)).Where(e => e.RequestId == requestId).ToList();
         var videos = VideoSnapshot.Build(factory.Services.GetRequiredService<RecEngineStore>(), DateTime.UtcNow);
         var dataset = RankerDataset.Build(logged, videos, null, DateTime.UtcNow.AddMinutes(1), new CandidateOptions());
         Assert.Equal(shown.Count, dataset.Count);

@@ -12,9 +12,12 @@ public sealed class EventStore : IDisposable
 {
     public const string CollectionName = "events";
 
+    public const string SlatesCollectionName = "slates";
+
     private readonly RecEngineStore _store;
     private readonly ReaderWriterLockSlim _commitLock = new(LockRecursionPolicy.NoRecursion);
     private readonly Lazy<ILiteCollection<InteractionEvent>> _events;
+    private readonly Lazy<ILiteCollection<ServedSlateRecord>> _slates;
 
     public EventStore(RecEngineStore store)
     {
@@ -23,6 +26,7 @@ public sealed class EventStore : IDisposable
         // Map InteractionEvent into the store's mapper now, on one thread: LiteDB 5 publishes an entity mapper before
         // filling in its members, so a query racing the first commit could fail with "Member Timestamp not found".
         store.Mapper.ToDocument(new InteractionEvent());
+        store.Mapper.ToDocument(new ServedSlateRecord());
         _events = new Lazy<ILiteCollection<InteractionEvent>>(() =>
         {
             var col = _store.Database.GetCollection<InteractionEvent>(CollectionName);
@@ -30,9 +34,20 @@ public sealed class EventStore : IDisposable
             col.EnsureIndex(e => e.UserId);
             return col;
         });
+        _slates = new Lazy<ILiteCollection<ServedSlateRecord>>(() =>
+        {
+            var col = _store.Database.GetCollection<ServedSlateRecord>(SlatesCollectionName);
+            col.EnsureIndex(s => s.Timestamp);
+            col.EnsureIndex(s => s.UserId);
+            return col;
+        });
     }
 
+    /// <summary>Stored events, without the impressions of served slates (those are in <see cref="Slates"/>).</summary>
     public ILiteCollection<InteractionEvent> Events => _events.Value;
+
+    /// <summary>The server's impression log: one document per served slate.</summary>
+    public ILiteCollection<ServedSlateRecord> Slates => _slates.Value;
 
     internal LiteDatabase Database => _store.Database;
 
@@ -42,9 +57,56 @@ public sealed class EventStore : IDisposable
     public List<InteractionEvent> ForUser(string userId, int limit) =>
         Events.Query().Where(e => e.UserId == userId).OrderByDescending(e => e.Timestamp).Limit(limit).ToList();
 
-    /// <summary>Events with <paramref name="fromUtc"/> &lt;= timestamp &lt; <paramref name="toUtc"/>, in time order, streamed.</summary>
-    public IEnumerable<InteractionEvent> InWindow(DateTime fromUtc, DateTime toUtc) =>
-        Events.Query().Where(e => e.Timestamp >= fromUtc && e.Timestamp < toUtc).OrderBy(e => e.Timestamp).ToEnumerable();
+    /// <summary>
+    /// Events with <paramref name="fromUtc"/> &lt;= timestamp &lt; <paramref name="toUtc"/>, in time order, streamed,
+    /// including the impressions of the served slates in that window (expanded, <see cref="ServedSlateRecord.Impressions"/>).
+    /// At equal timestamps a slate's impressions come before the events, since outcomes follow what was shown.
+    /// </summary>
+    public IEnumerable<InteractionEvent> InWindow(DateTime fromUtc, DateTime toUtc)
+    {
+        // Slates are a twentieth of the impressions they stand for: read them first, then stream the events past them.
+        var slates = Slates.Query().Where(s => s.Timestamp >= fromUtc && s.Timestamp < toUtc).OrderBy(s => s.Timestamp).ToList();
+        var events = Events.Query().Where(e => e.Timestamp >= fromUtc && e.Timestamp < toUtc).OrderBy(e => e.Timestamp).ToEnumerable();
+        return slates.Count == 0 ? events : Merge(slates, events);
+    }
+
+    /// <summary>Every event of the user, impressions of served slates included, in time order.</summary>
+    public List<InteractionEvent> AllForUser(string userId)
+    {
+        var all = Events.Query().Where(e => e.UserId == userId).ToList();
+        foreach (var slate in Slates.Query().Where(s => s.UserId == userId).ToEnumerable())
+        {
+            all.AddRange(slate.Impressions());
+        }
+
+        // Stable: events of equal time keep their stored order.
+        return all.OrderBy(e => e.Timestamp).ToList();
+    }
+
+    private static IEnumerable<InteractionEvent> Merge(List<ServedSlateRecord> slates, IEnumerable<InteractionEvent> events)
+    {
+        var next = 0;
+        foreach (var ev in events)
+        {
+            while (next < slates.Count && slates[next].Timestamp <= ev.Timestamp)
+            {
+                foreach (var impression in slates[next++].Impressions())
+                {
+                    yield return impression;
+                }
+            }
+
+            yield return ev;
+        }
+
+        while (next < slates.Count)
+        {
+            foreach (var impression in slates[next++].Impressions())
+            {
+                yield return impression;
+            }
+        }
+    }
 
     /// <summary>Bulk path (generators, imports): one transaction, no listeners. Existing ids are replaced.</summary>
     public int UpsertBulk(IEnumerable<InteractionEvent> events) => Events.Upsert(events);

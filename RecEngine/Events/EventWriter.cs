@@ -126,17 +126,7 @@ public sealed partial class EventWriter : BackgroundService
                     UpsertOneByOne(group, results, inserted);
                 }
 
-                foreach (var listener in _listeners)
-                {
-                    try
-                    {
-                        listener.OnCommitted(inserted);
-                    }
-                    catch (Exception ex)
-                    {
-                        LogListenerFailed(ex, listener.GetType().Name);
-                    }
-                }
+                Notify(inserted);
             }
         }
         catch (Exception ex)
@@ -162,6 +152,51 @@ public sealed partial class EventWriter : BackgroundService
         {
             group[g].Completion.TrySetResult(results[g]);
         }
+    }
+
+    /// <summary>
+    /// Stores served slates (the impression log) in one transaction, on the calling thread, serialised with the event
+    /// commits, and tells the commit listeners of their impressions as if they were stored events. A slate stored
+    /// before (same request id: a retried write) is replaced, and its impressions are not told again. Returns the
+    /// impressions newly logged.
+    /// </summary>
+    public int CommitSlates(IReadOnlyList<ServedSlateRecord> slates)
+    {
+        if (slates.Count == 0)
+        {
+            return 0;
+        }
+
+        var started = Stopwatch.GetTimestamp();
+        var impressions = new List<InteractionEvent>();
+        using (_store.EnterCommit())
+        {
+            var db = _store.Database;
+            var col = _store.Slates;
+            db.BeginTrans();
+            try
+            {
+                foreach (var slate in slates)
+                {
+                    if (col.Upsert(slate))
+                    {
+                        impressions.AddRange(slate.Impressions());
+                    }
+                }
+
+                db.Commit();
+            }
+            catch
+            {
+                db.Rollback();
+                throw;
+            }
+
+            Notify(impressions);
+        }
+
+        RecEngineMetrics.IngestCommitSeconds.Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
+        return impressions.Count;
     }
 
     /// <summary>
@@ -203,6 +238,21 @@ public sealed partial class EventWriter : BackgroundService
         {
             db.Rollback();
             throw;
+        }
+    }
+
+    private void Notify(List<InteractionEvent> stored)
+    {
+        foreach (var listener in _listeners)
+        {
+            try
+            {
+                listener.OnCommitted(stored);
+            }
+            catch (Exception ex)
+            {
+                LogListenerFailed(ex, listener.GetType().Name);
+            }
         }
     }
 

@@ -74,7 +74,7 @@ public sealed class UserFeatureCache : IEventCommitListener
     private Entry Load(string userId)
     {
         var builder = new UserFeatureBuilder(userId);
-        foreach (var ev in _events.Events.Query().Where(e => e.UserId == userId).ToEnumerable().OrderBy(e => e.Timestamp))
+        foreach (var ev in _events.AllForUser(userId))
         {
             builder.Apply(ev);
         }

@@ -4,6 +4,7 @@ using RecEngine.Features;
 using RecEngine.Monitoring;
 using RecEngine.Ranking.Features;
 using RecEngine.Retrieval.Candidates;
+using RecEngine.Events;
 using RecEngine.Serving.Impressions;
 using RecEngine.Serving.Pipeline;
 
@@ -177,11 +178,25 @@ public sealed partial class RecommendationPipeline(
         return trace is null ? answer : answer with { Explain = new SlateExplanation(_options.Deadline.TotalMilliseconds, total.TotalMilliseconds, trace) };
     }
 
-    /// <summary>Queues the impressions (never waits) and tells the listeners.</summary>
+    /// <summary>Queues the slate for the impression log (never waits) and tells the listeners.</summary>
     private void Served(Recommendations answer, DateTime now, Func<float[]> scores, Func<(IReadOnlyList<string> Names, float[] Values)> sample)
     {
         var ids = answer.Videos.Select(v => v.VideoId).ToArray();
-        impressions.TryEnqueue(new SlateImpressions(answer.RequestId, answer.UserId, answer.ModelVersion, now, ids));
+        var shownScores = scores();
+        if (_options.LogImpressions)
+        {
+            impressions.TryEnqueue(new ServedSlateRecord
+            {
+                RequestId = answer.RequestId,
+                UserId = answer.UserId,
+                ModelVersion = answer.ModelVersion,
+                Timestamp = now,
+                Hour = now.Hour,
+                VideoIds = ids,
+                Scores = answer.Degraded ? null : shownScores,
+            });
+        }
+
         if (!listeners.HasListeners)
         {
             return;
@@ -197,7 +212,7 @@ public sealed partial class RecommendationPipeline(
             listeners.Failed("feature_sample", ex);
         }
 
-        listeners.Notify(new ServedSlate(answer.RequestId, answer.UserId, answer.ModelVersion ?? "", now, null, now.Hour, ids, scores(), features.Names, features.Values, answer.Degraded));
+        listeners.Notify(new ServedSlate(answer.RequestId, answer.UserId, answer.ModelVersion ?? "", now, null, now.Hour, ids, shownScores, features.Names, features.Values, answer.Degraded));
     }
 
     /// <summary>The ranker's scores of the shown videos; NaN for videos the ranker did not score (degraded).</summary>

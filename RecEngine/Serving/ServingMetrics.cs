@@ -25,7 +25,7 @@ public static class ServingMetrics
         "recengine_impressions_logged_total", "Impression events handed to the event writer.");
 
     public static readonly Counter ImpressionsDropped = Metrics.CreateCounter(
-        "recengine_impressions_dropped_total", "Impression events not stored, by reason (queue_full, writer_refused).", "reason");
+        "recengine_impressions_dropped_total", "Impression events not stored, by reason (queue_full, store_failed).", "reason");
 
     public static readonly Counter ListenerFailures = Metrics.CreateCounter(
         "recengine_served_slate_listener_failures_total", "Served-slate listeners (or the feature sample for them) that threw, by listener.", "listener");

@@ -38,6 +38,12 @@ public sealed record ServingOptions
     [Range(typeof(TimeSpan), "00:01:00", "365.00:00:00")]
     public TimeSpan FreshnessHalfLife { get; init; } = TimeSpan.FromHours(24);
 
+    /// <summary>
+    /// Whether the server logs every served slate (the impression log). Off only where the client logs what it
+    /// showed itself, as the simulator's sessions do, so no showing is stored twice.
+    /// </summary>
+    public bool LogImpressions { get; init; } = true;
+
     /// <summary>Slates waiting to be written as impressions; when full, new slates are dropped (and counted), never waited for.</summary>
     [Range(1, 1_000_000)]
     public int ImpressionQueueCapacity { get; init; } = 4096;
@@ -46,7 +52,7 @@ public sealed record ServingOptions
     [Range(typeof(TimeSpan), "00:00:00.001", "00:01:00")]
     public TimeSpan ImpressionFlushInterval { get; init; } = TimeSpan.FromMilliseconds(100);
 
-    /// <summary>Impression events per write; a larger backlog is written in several.</summary>
+    /// <summary>Impressions (slate positions) per write; a larger backlog is written in several.</summary>
     [Range(1, 100_000)]
     public int ImpressionMaxEventsPerWrite { get; init; } = 5000;
 

@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
+using RecEngine.Events;
 
 namespace RecEngine.Serving.Impressions;
 
@@ -9,29 +10,29 @@ namespace RecEngine.Serving.Impressions;
 /// </summary>
 public sealed class ImpressionQueue
 {
-    private readonly Channel<SlateImpressions> _slates;
+    private readonly Channel<ServedSlateRecord> _slates;
 
     public ImpressionQueue(IOptions<ServingOptions> options) =>
-        _slates = Channel.CreateBounded<SlateImpressions>(new BoundedChannelOptions(options.Value.ImpressionQueueCapacity)
+        _slates = Channel.CreateBounded<ServedSlateRecord>(new BoundedChannelOptions(options.Value.ImpressionQueueCapacity)
         {
             SingleReader = true,
             // Wait makes TryWrite return false when full (DropWrite would report success): the drop is ours to count.
             FullMode = BoundedChannelFullMode.Wait,
         });
 
-    internal ChannelReader<SlateImpressions> Reader => _slates.Reader;
+    internal ChannelReader<ServedSlateRecord> Reader => _slates.Reader;
 
     public int Count => _slates.Reader.Count;
 
     /// <summary>Queues the slate; false (and counted) when the queue is full.</summary>
-    public bool TryEnqueue(SlateImpressions slate)
+    public bool TryEnqueue(ServedSlateRecord slate)
     {
         if (_slates.Writer.TryWrite(slate))
         {
             return true;
         }
 
-        ServingMetrics.ImpressionsDropped.WithLabels("queue_full").Inc(slate.VideoIds.Count);
+        ServingMetrics.ImpressionsDropped.WithLabels("queue_full").Inc(slate.VideoIds.Length);
         return false;
     }
 }

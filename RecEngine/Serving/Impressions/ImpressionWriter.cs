@@ -4,10 +4,10 @@ using RecEngine.Events;
 namespace RecEngine.Serving.Impressions;
 
 /// <summary>
-/// Drains the <see cref="ImpressionQueue"/> every <see cref="ServingOptions.ImpressionFlushInterval"/> and writes the
-/// slates as <c>impression</c> events through the ingestion writer, in batches: one group commit per tick instead of
-/// one per request, and no request ever waits for it. Event ids are <c>{request_id}:{position}</c>, so a retried
-/// write stores nothing twice; later watch events join by request id and video.
+/// Drains the <see cref="ImpressionQueue"/> every <see cref="ServingOptions.ImpressionFlushInterval"/> and stores the
+/// slates through the ingestion writer (<see cref="EventWriter.CommitSlates"/>): one document per slate, in one
+/// transaction per tick, and no request ever waits for it. The commit listeners see each slate as impression events
+/// with ids <c>{request_id}:{position}</c>; later watch events join by request id and video.
 /// </summary>
 public sealed partial class ImpressionWriter(
     ImpressionQueue queue,
@@ -23,7 +23,7 @@ public sealed partial class ImpressionWriter(
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
-                await TickAsync();
+                Tick();
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -31,69 +31,48 @@ public sealed partial class ImpressionWriter(
         }
 
         // Stopping: this service stops before the event writer (registered later), so what is queued still gets written.
-        await TickAsync();
+        Tick();
     }
 
-    /// <summary>One flush: writes everything queued, in writes of at most the configured number of events. Never throws.</summary>
-    internal async Task<int> TickAsync()
+    /// <summary>One flush: stores everything queued, in writes of at most the configured number of impressions. Never throws.</summary>
+    internal int Tick()
     {
         var written = 0;
-        try
+        List<ServedSlateRecord> batch;
+        while ((batch = Drain()).Count > 0)
         {
-            List<InteractionEvent> batch;
-            while ((batch = Drain()).Count > 0)
+            try
             {
-                try
-                {
-                    await writer.WriteAsync(batch);
-                    ServingMetrics.ImpressionsLogged.Inc(batch.Count);
-                    written += batch.Count;
-                }
-                catch (IngestionUnavailableException ex)
-                {
-                    ServingMetrics.ImpressionsDropped.WithLabels("writer_refused").Inc(batch.Count);
-                    LogRefused(batch.Count, ex.Message);
-                    break;
-                }
+                var logged = writer.CommitSlates(batch);
+                ServingMetrics.ImpressionsLogged.Inc(logged);
+                written += logged;
             }
-        }
-        catch (Exception ex)
-        {
-            LogFailed(ex);
+            catch (Exception ex)
+            {
+                // The rest stays queued for the next tick; this batch is counted as lost.
+                ServingMetrics.ImpressionsDropped.WithLabels("store_failed").Inc(batch.Sum(s => s.VideoIds.Length));
+                LogFailed(ex);
+                break;
+            }
         }
 
         return written;
     }
 
-    private List<InteractionEvent> Drain()
+    private List<ServedSlateRecord> Drain()
     {
         var max = options.Value.ImpressionMaxEventsPerWrite;
-        var batch = new List<InteractionEvent>();
-        while (batch.Count < max && queue.Reader.TryRead(out var slate))
+        var batch = new List<ServedSlateRecord>();
+        var impressions = 0;
+        while (impressions < max && queue.Reader.TryRead(out var slate))
         {
-            for (var position = 0; position < slate.VideoIds.Count; position++)
-            {
-                batch.Add(new InteractionEvent
-                {
-                    EventId = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{slate.RequestId}:{position}"),
-                    UserId = slate.UserId,
-                    VideoId = slate.VideoIds[position],
-                    Type = EventType.Impression,
-                    Timestamp = slate.AtUtc,
-                    Hour = slate.AtUtc.Hour,
-                    RequestId = slate.RequestId,
-                    Position = position,
-                    ModelVersion = slate.ModelVersion,
-                });
-            }
+            batch.Add(slate);
+            impressions += slate.VideoIds.Length;
         }
 
         return batch;
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The event writer refused {Count} impression events: {Reason}")]
-    private partial void LogRefused(int count, string reason);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Writing impressions failed")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "Storing served slates failed; they are not in the impression log")]
     private partial void LogFailed(Exception ex);
 }

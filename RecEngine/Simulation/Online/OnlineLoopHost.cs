@@ -33,6 +33,9 @@ internal static class OnlineLoopHost
             [$"{RecEngineOptions.Section}:DataDir"] = dataDir,
             [$"{RecEngineOptions.Section}:FirstRunDemo"] = "false",
             [$"{MonitoringOptions.Section}:Enabled"] = "false",
+            // The simulated sessions log what they showed, with device and display times, as an app would: the
+            // server's own impression log would store every showing twice.
+            [$"{ServingOptions.Section}:LogImpressions"] = "false",
         });
         // Errors only: drift warnings are what the daily table reports, one line per day instead of one per feature.
         builder.Logging.ClearProviders();

@@ -78,7 +78,7 @@ internal sealed class EvaluateVerb(
         var clock = Stopwatch.StartNew();
 
         var videos = VideoSnapshot.Build(store, time.GetUtcNow().UtcDateTime);
-        var ordered = events.Events.Query().OrderBy(e => e.Timestamp).ToList();
+        var ordered = events.InWindow(DateTime.MinValue, DateTime.MaxValue).ToList();
         if (videos.Count == 0 || ordered.Count == 0)
         {
             Console.Error.WriteLine("The data directory has no videos or no events: run 'generate' or 'import movielens' first.");
