@@ -9,9 +9,13 @@ namespace RecEngine.Ranking.Features;
 /// <summary>
 /// Scores one user's candidates in one ONNX Runtime call: raw features imputed by the fitted spec of the same
 /// model version, then the ranker, whose graph normalises them. The path serving and offline evaluation share.
+/// The ids of a video's own fields (id, category, creator, title and tag tokens) depend only on the video and the
+/// fitted spec, so they are hashed once per video per model version (<see cref="VideoIdRows"/>), not per request.
 /// </summary>
 public sealed class CandidateScorer(OnnxRanker ranker, FittedFeatureSpec spec)
 {
+    private readonly VideoIdRows _videoIds = new(spec);
+
     public OnnxRanker Ranker => ranker;
 
     public FittedFeatureSpec Spec => spec;
@@ -55,15 +59,19 @@ public sealed class CandidateScorer(OnnxRanker ranker, FittedFeatureSpec spec)
         var ids = ArrayPool<long>.Shared.Rent(Math.Max(1, rows * f));
         Span<double> numeric = stackalloc double[RankingFeatures.NumericCount];
         var categorical = new string?[RankingFeatures.CategoricalCount];
-        var text = new string?[RankingFeatures.TextCount];
+        long[] contextIds = [];
         try
         {
             for (var r = 0; r < rows; r++)
             {
                 RankingFeatures.Raw(user, videos[r], context, snapshot, model, trending, numeric, categorical);
                 spec.ImputeNumeric(numeric, dense.AsSpan(r * d, d));
-                RankingFeatures.Text(videos[r], snapshot, text);
-                spec.Ids(categorical, text, ids.AsSpan(r * f, f));
+                if (r == 0)
+                {
+                    contextIds = _videoIds.ContextIds(categorical);
+                }
+
+                _videoIds.CopyTo(videos[r], snapshot, contextIds, ids.AsSpan(r * f, f));
             }
 
             ranker.Score(dense.AsSpan(0, rows * d), ids.AsSpan(0, rows * f), rows, pWatch, watchTime);

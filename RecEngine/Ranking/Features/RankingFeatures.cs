@@ -52,6 +52,12 @@ public static class RankingFeatures
 
     public static int NumericCount => Spec.Numeric.Count;
 
+    /// <summary>
+    /// Categorical fields before this one describe the video alone (id, category, creator), so their ids are fixed for
+    /// a model version; this one and those after describe the showing (device, hour).
+    /// </summary>
+    public const int FirstContextCategorical = 3;
+
     public static int CategoricalCount => Spec.Categorical.Count;
 
     public static int TextCount => Spec.Text.Count;
@@ -89,11 +95,17 @@ public static class RankingFeatures
         numeric[15] = trending.Watches(video);
         numeric[16] = trending.SmoothedWatchRate(video);
 
+        VideoCategorical(video, videos, categorical);
+        categorical[3] = context.Device;
+        categorical[4] = context.Hour is >= 0 and < 24 ? Hours[context.Hour] : null;
+    }
+
+    /// <summary>Writes the video's own categorical fields, those before <see cref="FirstContextCategorical"/>.</summary>
+    public static void VideoCategorical(int video, VideoSnapshot videos, Span<string?> categorical)
+    {
         categorical[0] = videos.Ids[video];
         categorical[1] = videos.Categories[videos.CategoryIndex[video]];
         categorical[2] = videos.Creators[videos.CreatorIndex[video]];
-        categorical[3] = context.Device;
-        categorical[4] = context.Hour is >= 0 and < 24 ? Hours[context.Hour] : null;
     }
 
     private static double ItemToItem(UserContext user, int video, RetrievalModel? model)
