@@ -1,7 +1,11 @@
 namespace RecEngine.Retrieval.Candidates;
 
-/// <summary>Nearest videos to the user's folded-in vector.</summary>
-public sealed class PersonalSource(Func<RetrievalModel?> model, double overFetch = 2) : ICandidateSource
+/// <summary>
+/// Nearest videos to the user's folded-in vector. The generator already over-fetches for duplicates across sources, so
+/// this source asks the index for only a quarter more than its quota, and searches deeper only when exclusions (watched,
+/// hidden, unavailable) leave it short: k is what an HNSW search costs.
+/// </summary>
+public sealed class PersonalSource(Func<RetrievalModel?> model, double overFetch = 1.25) : ICandidateSource
 {
     public CandidateSourceKind Kind => CandidateSourceKind.Personal;
 
@@ -36,11 +40,27 @@ public sealed class ItemToItemSource(Func<RetrievalModel?> model, int seeds, dou
             return [];
         }
 
-        // Each seed is asked for the full count: neighbourhoods of related seeds overlap, and the merged list must still fill.
+        // Each seed is first asked for twice its even share: k drives the cost of an HNSW search, and five seeds asked
+        // for the whole count each cost five full searches. Neighbourhoods of related seeds overlap, so when the merged
+        // list comes up short every seed is asked again for the whole count.
+        var perSeed = Math.Min(count, Math.Max(MinPerSeed, (int)Math.Ceiling(2.0 * count / seedVideos.Count)));
+        var best = Neighbours(current, seedVideos, request, perSeed);
+        if (best.Count < count && perSeed < count)
+        {
+            best = Neighbours(current, seedVideos, request, count);
+        }
+
+        return best.Select(kv => new Proposal(kv.Key, kv.Value)).OrderByDescending(p => p.Score).ThenBy(p => p.VideoIndex).Take(count).ToList();
+    }
+
+    private const int MinPerSeed = 32;
+
+    private Dictionary<int, float> Neighbours(RetrievalModel model, List<int> seedVideos, CandidateRequest request, int perSeed)
+    {
         var best = new Dictionary<int, float>();
         foreach (var seed in seedVideos)
         {
-            foreach (var p in VectorSearch.Allowed(current, current.ItemVector(seed), request, count, overFetch))
+            foreach (var p in VectorSearch.Allowed(model, model.ItemVector(seed), request, perSeed, overFetch))
             {
                 if (!best.TryGetValue(p.VideoIndex, out var s) || p.Score > s)
                 {
@@ -49,7 +69,7 @@ public sealed class ItemToItemSource(Func<RetrievalModel?> model, int seeds, dou
             }
         }
 
-        return best.Select(kv => new Proposal(kv.Key, kv.Value)).OrderByDescending(p => p.Score).ThenBy(p => p.VideoIndex).Take(count).ToList();
+        return best;
     }
 }
 
