@@ -11,9 +11,13 @@ internal sealed class SimulationOracle(DataDirectory dataDir) : IRelevanceOracle
 
     public bool IsAvailable => _world.Value is not null;
 
+    /// <summary>The world's best videos for the user; none for a user or video the world did not create (one added through the API).</summary>
     public IReadOnlyList<string> Ranking(string userId, DateTime at, int k) =>
-        _world.Value?.Oracle.Ranking(userId, at, k) ?? [];
+        _world.Value is { } world && world.Truth.UserIndex(userId) >= 0 ? world.Oracle.Ranking(userId, at, k) : [];
 
+    /// <summary>The true P(watch); null for a user or video the world did not create.</summary>
     public double? WatchProbability(string userId, string videoId, DateTime at, int position, string? device) =>
-        _world.Value?.Oracle.WatchProbability(userId, videoId, at, position, device);
+        _world.Value is { } world && world.Truth.UserIndex(userId) >= 0 && world.Truth.VideoIndex(videoId) >= 0
+            ? world.Oracle.WatchProbability(userId, videoId, at, position, device)
+            : null;
 }

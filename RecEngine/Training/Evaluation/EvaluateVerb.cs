@@ -58,10 +58,12 @@ internal sealed class EvaluateVerb(
             return null;
         }
 
-        var truth = Enumerable.Range(0, test.Count)
-            .Select(i => oracle.WatchProbability(test.Users[i], videos.Ids[test.Videos[i]], test.Impressions[i].At, test.Impressions[i].Position, test.Impressions[i].Device) ?? 0)
+        // Impressions of users or videos the world did not create (added through the API, say) have no truth: left out.
+        var known = Enumerable.Range(0, test.Count)
+            .Select(i => (Truth: oracle.WatchProbability(test.Users[i], videos.Ids[test.Videos[i]], test.Impressions[i].At, test.Impressions[i].Position, test.Impressions[i].Device), Watched: test.Watched[i] > 0.5f))
+            .Where(x => x.Truth is not null)
             .ToList();
-        return RankingMetrics.Auc(truth, [.. test.Watched.Select(w => w > 0.5f)]);
+        return RankingMetrics.Auc([.. known.Select(x => x.Truth!.Value)], [.. known.Select(x => x.Watched)]);
     }
 
     public Task<int> RunAsync(WebApplication app, CommandLine command, CancellationToken cancellationToken)

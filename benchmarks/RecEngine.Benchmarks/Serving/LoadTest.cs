@@ -40,7 +40,7 @@ internal static class LoadTest
         // Warm-up: connections, JIT and caches, not measured.
         for (var i = 0; i < Math.Min(200, rps); i++)
         {
-            using var _ = await client.GetAsync($"/v1/recommendations/u{(i % users) + 1}?k={k}");
+            using var _ = await client.GetAsync($"/v1/recommendations/u{i % users}?k={k}");
         }
 
         var total = rps * seconds;
@@ -66,7 +66,8 @@ internal static class LoadTest
             }
 
             var index = i;
-            var user = rng.Next(users) + 1;
+            // The generated worlds' users are u0 .. u{N-1}.
+            var user = rng.Next(users);
             tasks[i] = Task.Run(async () =>
             {
                 try
