@@ -40,7 +40,8 @@ public class TrainingProgressTests
 
         Assert.Equal([("reading events", 3.0), ("ALS", 7.0)], progress.Phases);
         var text = output.ToString();
-        Assert.Contains("reading events: done in 3.0s", text, StringComparison.Ordinal);
+        Assert.Contains("reading events: done in 3.0s (cpu ", text, StringComparison.Ordinal);
+        Assert.Equal(2, progress.CpuSeconds.Count);
         Assert.Contains("ALS iteration 1/1 in 7.0s", text, StringComparison.Ordinal);
         Assert.Contains("[   10.0s] ALS: done in 7.0s", text, StringComparison.Ordinal);
     }

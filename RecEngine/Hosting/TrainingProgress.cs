@@ -6,7 +6,8 @@ namespace RecEngine.Hosting;
 /// Phase-by-phase progress of a training run: a line when a phase starts and when it ends (with its time), and a
 /// heartbeat line with the phase's latest status every <c>heartbeat</c>, from a timer, so that a long phase never
 /// goes quiet, not even one that cannot report (the native HNSW build). At 1M videos a silent ALS looked hung.
-/// Statuses come from any thread through <see cref="IProgress{T}"/>; writes are serialised.
+/// Statuses come from any thread through <see cref="IProgress{T}"/>; writes are serialised. Each phase's end also
+/// gives the process's CPU seconds in it: on a shared box wall time says more about the neighbours than about us.
 /// </summary>
 public sealed class TrainingProgress : IProgress<string>, IDisposable
 {
@@ -16,9 +17,11 @@ public sealed class TrainingProgress : IProgress<string>, IDisposable
     private readonly long _started;
     private readonly ITimer _timer;
     private readonly List<(string Phase, double Seconds)> _phases = [];
+    private readonly List<double> _cpuSeconds = [];
     private readonly Lock _gate = new();
     private string? _phase;
     private long _phaseStarted;
+    private TimeSpan _phaseCpuStarted;
     private string? _status;
     private long _lastLine;
 
@@ -49,6 +52,18 @@ public sealed class TrainingProgress : IProgress<string>, IDisposable
         }
     }
 
+    /// <summary>Process CPU seconds of each finished phase, in the order of <see cref="Phases"/>.</summary>
+    public IReadOnlyList<double> CpuSeconds
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _cpuSeconds];
+            }
+        }
+    }
+
     /// <summary>Ends the current phase (if any) and starts <paramref name="name"/>.</summary>
     public void Phase(string name)
     {
@@ -57,6 +72,7 @@ public sealed class TrainingProgress : IProgress<string>, IDisposable
             EndLocked();
             _phase = name;
             _phaseStarted = _time.GetTimestamp();
+            _phaseCpuStarted = Environment.CpuUsage.TotalTime;
             _status = null;
             WriteLocked($"{name}...");
         }
@@ -124,8 +140,11 @@ public sealed class TrainingProgress : IProgress<string>, IDisposable
         }
 
         var seconds = _time.GetElapsedTime(_phaseStarted).TotalSeconds;
+        var cpu = (Environment.CpuUsage.TotalTime - _phaseCpuStarted).TotalSeconds;
         _phases.Add((_phase, seconds));
-        WriteLocked($"{_phase}: done in {seconds.ToString("0.0", CultureInfo.InvariantCulture)}s{(_status is null ? "" : $" ({_status})")}");
+        _cpuSeconds.Add(cpu);
+        var status = _status is null ? "" : $", {_status}";
+        WriteLocked($"{_phase}: done in {seconds.ToString("0.0", CultureInfo.InvariantCulture)}s (cpu {cpu.ToString("0.0", CultureInfo.InvariantCulture)}s{status})");
         _phase = null;
         _status = null;
     }

@@ -158,7 +158,7 @@ public sealed class ModelTraining(
                 ranker_epoch_losses = ranker.EpochLosses,
                 ranker_examples_per_second = ranker.ExamplesPerSecond,
                 seconds = clock.Elapsed.TotalSeconds,
-                phase_seconds = progress?.Phases.Select(p => new { phase = p.Phase, seconds = p.Seconds }).ToArray(),
+                phase_seconds = progress?.Phases.Zip(progress.CpuSeconds, (p, cpu) => new { phase = p.Phase, seconds = p.Seconds, cpu_seconds = cpu }).ToArray(),
             }, ServiceDefaults.Json));
         });
         progress?.End();
