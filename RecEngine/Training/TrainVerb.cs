@@ -105,16 +105,7 @@ public sealed class ModelTraining(
         var alsOptions = threads is { } t ? als.Value with { Threads = t } : als.Value;
         var indexOptions = threads is { } n ? index.Value with { BuildThreads = n } : index.Value;
         progress?.Phase("reading events");
-        var window = new List<InteractionEvent>();
-        foreach (var e in events.InWindow(start, end))
-        {
-            window.Add(e);
-            if ((window.Count & 0xFFFF) == 0)
-            {
-                progress?.Report($"{window.Count:N0} events");
-            }
-        }
-
+        var window = EventWindowReader.Read(events, start, end, alsOptions.Threads, progress, cancellationToken);
         progress?.End();
         output.WriteLine($"Window {start:u} to {end:u}: {window.Count:N0} events, {videos.Count:N0} videos.");
 
@@ -122,7 +113,14 @@ public sealed class ModelTraining(
         output.WriteLine($"Embeddings: {retrieval.UserIds.Length:N0} users x {retrieval.Als.Factors} factors ({clock.Elapsed.TotalSeconds:0.0}s).");
         // Imported data (MovieLens) logs no slates: the ranker then learns from the same days' watches with sampled negatives.
         RankerDataset? dataset = null;
-        var (ranker, examples) = SampledNegativesRanker.HasImpressions(window)
+        var impressions = SampledNegativesRanker.HasImpressions(window);
+        if (!impressions)
+        {
+            // This path reports no steps of its own; the phase still gets its heartbeat and its time.
+            progress?.Phase("ranker from watches with sampled negatives");
+        }
+
+        var (ranker, examples) = impressions
             ? RankerModelTrainer.TrainOutOfSample(window, videos, rankerFrom, end, alsOptions, indexOptions, candidates.Value, epochs, cancellationToken, d => dataset = d, progress)
             : SampledNegativesRanker.TrainOutOfSample(window, window.Select(e => e.Timestamp >= rankerFrom).ToArray(), videos, end, alsOptions, indexOptions, candidates.Value, epochs, cancellationToken, datasetBuilt: d => dataset = d);
         output.WriteLine($"Ranker: {examples:N0} examples, {ranker.ExamplesPerSecond:N0} examples/s, losses {string.Join(" ", ranker.EpochLosses.Select(l => l.ToString("0.0000", CultureInfo.InvariantCulture)))}.");
