@@ -105,7 +105,17 @@ public sealed class ModelTraining(
         var alsOptions = threads is { } t ? als.Value with { Threads = t } : als.Value;
         var indexOptions = threads is { } n ? index.Value with { BuildThreads = n } : index.Value;
         progress?.Phase("reading events");
-        var window = EventWindowReader.Read(events, start, end, alsOptions.Threads, progress, cancellationToken);
+        var window = new List<InteractionEvent>();
+        foreach (var e in events.InWindow(start, end))
+        {
+            window.Add(e);
+            if ((window.Count & 0xFFFF) == 0)
+            {
+                progress?.Report($"{window.Count:N0} events");
+            }
+        }
+
+        progress?.Report($"{window.Count:N0} events");
         progress?.End();
         output.WriteLine($"Window {start:u} to {end:u}: {window.Count:N0} events, {videos.Count:N0} videos.");
 
