@@ -65,6 +65,21 @@ public sealed class RetrievalTrainerTests
     }
 
     [Fact]
+    public void InteractionsComeOutByUserThenVideoWithRepeatsSummedWhateverTheEventOrder()
+    {
+        var (videos, _) = World();
+        InteractionEvent Watch(string user, string video, double seconds) =>
+            new() { EventId = Guid.NewGuid().ToString("N"), UserId = user, VideoId = video, Type = EventType.Watch, WatchSeconds = seconds, Timestamp = Now };
+        List<InteractionEvent> events = [Watch("b", "v07", 100), Watch("a", "v03", 20), Watch("b", "v01", 50), Watch("a", "v03", 30), Watch("b", "v07", 10)];
+
+        var (interactions, users) = RetrievalTrainer.Interactions(events, videos, alpha: 10);
+
+        Assert.Equal(["b", "a"], users);
+        Assert.Equal([(0, 1), (0, 7), (1, 3)], interactions.Select(x => (x.User, x.Item)));
+        Assert.Equal([1 + (10 * 0.5), 1 + (10 * 1.1), 1 + (10 * 0.5)], interactions.Select(x => (double)x.Confidence), (a, b) => Math.Abs(a - b) < 1e-4);
+    }
+
+    [Fact]
     public void PersonalAndItemToItemFollowTheLearnedTaste()
     {
         var (videos, events) = World();

@@ -21,6 +21,14 @@ public sealed class TrainVerbTests : IDisposable
         var train = await CliProcess.RunAsync(Timeout, "train", "--window-days", "5", "--ranker-days", "2", "--epochs", "1", dataSwitch);
         Assert.True(train.ExitCode == 0, train.StdErr + train.StdOut);
 
+        // Progress goes to stderr, phase by phase, so stdout keeps the summary.
+        foreach (var line in new[] { "reading events: done in", "ALS iteration 12/12 in", "ranker epoch 1/1: loss", "vector index over 120 videos: done in", "writing artifacts: done in" })
+        {
+            Assert.Contains(line, train.StdErr, StringComparison.Ordinal);
+        }
+
+        Assert.DoesNotContain("ALS iteration", train.StdOut, StringComparison.Ordinal);
+
         var version = Assert.Single(Directory.GetDirectories(Path.Combine(_dataDir, "models")));
         Assert.StartsWith("v", Path.GetFileName(version), StringComparison.Ordinal);
         foreach (var file in new[] { "ranker.onnx", "feature_spec.json", "als.bin", "videos.json", "metrics.json", ModelArtifacts.Manifest })
@@ -29,6 +37,12 @@ public sealed class TrainVerbTests : IDisposable
         }
 
         Assert.Empty(ModelArtifacts.Verify(version));
+        using (var metrics = System.Text.Json.JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(version, "metrics.json"))))
+        {
+            var phases = metrics.RootElement.GetProperty("phase_seconds").EnumerateArray().Select(p => p.GetProperty("phase").GetString()).ToList();
+            Assert.Contains("reading events", phases);
+            Assert.Contains("drift reference", phases);
+        }
 
         // The ranker loads with the widths its feature statistics describe.
         var spec = FittedFeatureSpec.Load(Path.Combine(version, "feature_spec.json"));

@@ -27,6 +27,13 @@ public sealed record AlsOptions
 
     public int Seed { get; init; } = 42;
 
+    /// <summary>
+    /// Conjugate-gradient steps per row and half-step (Takács, Pilászy &amp; Tikk 2011); 0 solves every row exactly
+    /// (Cholesky, O(f^3) a row: slow at 1M videos). The last user step is always exact.
+    /// </summary>
+    [Range(0, 64)]
+    public int ConjugateGradientSteps { get; init; } = 3;
+
     [Range(1, 256)]
     public int Threads { get; init; } = Environment.ProcessorCount;
 }

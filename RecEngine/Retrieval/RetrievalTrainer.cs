@@ -1,5 +1,6 @@
 using RecEngine.Events;
 using RecEngine.Features;
+using RecEngine.Hosting;
 
 namespace RecEngine.Retrieval;
 
@@ -14,36 +15,67 @@ public static class RetrievalTrainer
         VideoSnapshot videos,
         AlsOptions als,
         VectorIndexOptions indexOptions,
-        CancellationToken cancellationToken = default)
-    {
-        var (interactions, userIds) = Interactions(window, videos, als.Alpha);
-        var model = AlsTrainer.Train(interactions, userIds.Length, videos.Count, als, cancellationToken);
+        CancellationToken cancellationToken = default) =>
+        Train(window, videos, als, indexOptions, progress: null, name: "embeddings", cancellationToken);
 
+    /// <summary>
+    /// <paramref name="name"/> labels the progress phases ("embeddings", "feature embeddings"): a training run
+    /// fits two retrieval models and the log should say which one is slow.
+    /// </summary>
+    public static RetrievalModel Train(
+        IEnumerable<InteractionEvent> window,
+        VideoSnapshot videos,
+        AlsOptions als,
+        VectorIndexOptions indexOptions,
+        TrainingProgress? progress,
+        string name,
+        CancellationToken cancellationToken)
+    {
+        progress?.Phase($"{name}: interactions");
+        var (interactions, userIds) = Interactions(window, videos, als.Alpha);
+        progress?.Report($"{interactions.Count:N0} (user, video) pairs, {userIds.Length:N0} users");
+        progress?.Phase($"{name}: ALS {als.Iterations} iterations x {als.Factors} factors");
+        var model = AlsTrainer.Train(interactions, userIds.Length, videos.Count, als, progress, cancellationToken);
+
+        progress?.Phase($"{name}: content vectors for unwatched videos");
         var trained = new bool[videos.Count];
         foreach (var i in interactions)
         {
             trained[i.Item] = true;
         }
 
-        var metadata = Enumerable.Range(0, videos.Count)
-            .Select(v => new ItemMetadata(videos.Categories[videos.CategoryIndex[v]], videos.Tags[v], videos.Creators[videos.CreatorIndex[v]]))
-            .ToList();
+        var metadata = new ItemMetadata[videos.Count];
+        for (var v = 0; v < metadata.Length; v++)
+        {
+            metadata[v] = new ItemMetadata(videos.Categories[videos.CategoryIndex[v]], videos.Tags[v], videos.Creators[videos.CreatorIndex[v]]);
+        }
+
         var filled = ContentVectors.Fill(metadata, model.ItemFactors, model.Factors, trained);
         filled.CopyTo(model.ItemFactors, 0);
 
-        var ids = Enumerable.Range(0, videos.Count).Select(v => (long)v).ToArray();
+        progress?.Phase($"{name}: vector index over {videos.Count:N0} videos");
+        var ids = new long[videos.Count];
+        for (var v = 0; v < ids.Length; v++)
+        {
+            ids[v] = v;
+        }
+
         var index = VectorIndexes.Build(ids, model.ItemFactors, model.Factors, indexOptions);
+        progress?.End();
         return new RetrievalModel(videos, model, userIds, index, als);
     }
 
     /// <summary>
     /// One interaction per (user, video) with confidence 1 + alpha * sum of the events' strengths
-    /// (Hu, Koren &amp; Volinsky 2008); events with no positive strength are left out.
+    /// (Hu, Koren &amp; Volinsky 2008); events with no positive strength are left out. Ordered by user, then video.
+    /// The events' strengths are collected under a (user, video) key and summed after one sort of the keys: a
+    /// dictionary of millions of tuple keys cost more time and memory than the ALS that follows.
     /// </summary>
     public static (List<Interaction> Interactions, string[] UserIds) Interactions(IEnumerable<InteractionEvent> window, VideoSnapshot videos, double alpha)
     {
         var users = new Dictionary<string, int>(StringComparer.Ordinal);
-        var strength = new Dictionary<(int User, int Item), double>();
+        var keys = new List<long>();
+        var strengths = new List<double>();
         foreach (var ev in window)
         {
             if (!videos.TryGetIndex(ev.VideoId, out var v))
@@ -63,11 +95,26 @@ public static class RetrievalTrainer
                 users[ev.UserId] = u;
             }
 
-            strength[(u, v)] = strength.GetValueOrDefault((u, v)) + r;
+            keys.Add(((long)u * videos.Count) + v);
+            strengths.Add(r);
         }
 
-        var interactions = strength.Select(kv => new Interaction(kv.Key.User, kv.Key.Item, (float)(1 + (alpha * kv.Value))))
-            .OrderBy(i => i.User).ThenBy(i => i.Item).ToList();
+        var sortedKeys = keys.ToArray();
+        var sortedStrengths = strengths.ToArray();
+        Array.Sort(sortedKeys, sortedStrengths);
+        var interactions = new List<Interaction>();
+        for (var n = 0; n < sortedKeys.Length;)
+        {
+            var key = sortedKeys[n];
+            var sum = 0.0;
+            for (; n < sortedKeys.Length && sortedKeys[n] == key; n++)
+            {
+                sum += sortedStrengths[n];
+            }
+
+            interactions.Add(new Interaction((int)(key / videos.Count), (int)(key % videos.Count), (float)(1 + (alpha * sum))));
+        }
+
         var ids = new string[users.Count];
         foreach (var (id, u) in users)
         {

@@ -23,10 +23,14 @@ internal sealed class SparseRows
 
     public ReadOnlySpan<float> Confidences(int row) => _confidences.AsSpan(_offsets[row], _offsets[row + 1] - _offsets[row]);
 
+    /// <summary>
+    /// Buckets the interactions by row (a counting sort: two passes, no comparisons), then sorts each short row by
+    /// column and merges repeats in place. A comparison sort of 5M tuples with a delegate took seconds per side.
+    /// </summary>
     public static SparseRows FromInteractions(IReadOnlyList<Interaction> interactions, int userCount, int itemCount, bool transpose)
     {
         var rowCount = transpose ? itemCount : userCount;
-        var entries = new (int Row, int Column, float Confidence)[interactions.Count];
+        var starts = new int[rowCount + 1];
         for (var n = 0; n < interactions.Count; n++)
         {
             var x = interactions[n];
@@ -35,33 +39,49 @@ internal sealed class SparseRows
                 throw new ArgumentOutOfRangeException(nameof(interactions), $"Interaction ({x.User}, {x.Item}) is outside {userCount} users x {itemCount} items.");
             }
 
-            entries[n] = transpose ? (x.Item, x.User, x.Confidence) : (x.User, x.Item, x.Confidence);
-        }
-
-        Array.Sort(entries, static (a, b) => a.Row != b.Row ? a.Row.CompareTo(b.Row) : a.Column.CompareTo(b.Column));
-        var offsets = new int[rowCount + 1];
-        var columns = new List<int>(entries.Length);
-        var confidences = new List<float>(entries.Length);
-        var previous = (Row: -1, Column: -1);
-        foreach (var (row, column, confidence) in entries)
-        {
-            if (row == previous.Row && column == previous.Column)
-            {
-                confidences[^1] += confidence - 1f;
-                continue;
-            }
-
-            columns.Add(column);
-            confidences.Add(confidence);
-            offsets[row + 1]++;
-            previous = (row, column);
+            starts[(transpose ? x.Item : x.User) + 1]++;
         }
 
         for (var r = 0; r < rowCount; r++)
         {
-            offsets[r + 1] += offsets[r];
+            starts[r + 1] += starts[r];
         }
 
-        return new SparseRows(offsets, columns.ToArray(), confidences.ToArray());
+        var columns = new int[interactions.Count];
+        var confidences = new float[interactions.Count];
+        var next = (int[])starts.Clone();
+        for (var n = 0; n < interactions.Count; n++)
+        {
+            var x = interactions[n];
+            var at = next[transpose ? x.Item : x.User]++;
+            columns[at] = transpose ? x.User : x.Item;
+            confidences[at] = x.Confidence;
+        }
+
+        // Sort each row by column and merge repeats, compacting towards the front.
+        var offsets = new int[rowCount + 1];
+        var write = 0;
+        for (var r = 0; r < rowCount; r++)
+        {
+            var start = starts[r];
+            var length = starts[r + 1] - start;
+            Array.Sort(columns, confidences, start, length);
+            for (var k = start; k < start + length; k++)
+            {
+                if (write > offsets[r] && columns[write - 1] == columns[k])
+                {
+                    confidences[write - 1] += confidences[k] - 1f;
+                    continue;
+                }
+
+                columns[write] = columns[k];
+                confidences[write] = confidences[k];
+                write++;
+            }
+
+            offsets[r + 1] = write;
+        }
+
+        return new SparseRows(offsets, columns[..write], confidences[..write]);
     }
 }

@@ -44,6 +44,7 @@ public sealed class RankerDataset
         DateTime windowEnd,
         CandidateOptions candidates,
         DateTime? from = null,
+        IProgress<string>? progress = null,
         CancellationToken cancellationToken = default)
     {
         var data = new RankerDataset();
@@ -63,6 +64,7 @@ public sealed class RankerDataset
             if ((i & 0xFFFF) == 0)
             {
                 cancellationToken.ThrowIfCancellationRequested();
+                progress?.Report($"{i:N0}/{timeOrdered.Count:N0} events, {data.Count:N0} examples");
             }
 
             var ev = timeOrdered[i];

@@ -1,6 +1,7 @@
 using RecEngine.Events;
 using RecEngine.Features;
 using RecEngine.Features.Spec;
+using RecEngine.Hosting;
 using RecEngine.Retrieval;
 using RecEngine.Retrieval.Candidates;
 using RecEngine.Ranking.Features;
@@ -13,13 +14,14 @@ public sealed record TrainedRanker(RankerNetwork Network, FittedFeatureSpec Spec
 /// <summary>Fits the feature spec on the examples, encodes them, and trains the network.</summary>
 public static class RankerModelTrainer
 {
-    public static TrainedRanker Train(RankerDataset data, RankerTrainerOptions options, IReadOnlyList<int>? hiddenLayers = null)
+    public static TrainedRanker Train(RankerDataset data, RankerTrainerOptions options, IReadOnlyList<int>? hiddenLayers = null, TrainingProgress? progress = null)
     {
         if (data.Count == 0)
         {
             throw new InvalidOperationException("No impressions in the window: the ranker needs logged slates (impression events) to learn from.");
         }
 
+        progress?.Phase($"ranker: feature statistics and encoding of {data.Count:N0} examples");
         var spec = FittedFeatureSpec.Fit(RankingFeatures.Spec, Enumerable.Range(0, data.Count).Select(i => new FeatureRow(data.Numeric[i], data.Categorical[i], [])));
         var examples = Encode(spec, data);
         var fields = RankingFeatures.Spec.Categorical.Select((c, i) => new CategoricalField(c.Name, spec.Categorical[i].Buckets - 1)).ToList();
@@ -30,8 +32,19 @@ public static class RankerModelTrainer
             TextFields = [.. RankingFeatures.Spec.Text.Select(t => new TextField(t.Name, t.Buckets, t.MaxTokens))],
             HiddenLayers = hiddenLayers ?? [256, 128, 64],
         }, options.Seed);
+        progress?.Phase($"ranker: {options.Epochs} epochs over {examples.Count:N0} examples");
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        var losses = new RankerTrainer(network, options).Train(examples);
+        var trainer = new RankerTrainer(network, options);
+        var losses = new List<double>();
+        for (var epoch = 1; epoch <= options.Epochs; epoch++)
+        {
+            progress?.Report($"epoch {epoch}/{options.Epochs}");
+            var epochStarted = System.Diagnostics.Stopwatch.GetTimestamp();
+            losses.Add(trainer.TrainEpoch(examples));
+            progress?.Line($"ranker epoch {epoch}/{options.Epochs}: loss {losses[^1]:0.0000} in {System.Diagnostics.Stopwatch.GetElapsedTime(epochStarted).TotalSeconds:0.0}s");
+        }
+
+        progress?.End();
         var seconds = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds;
         return new TrainedRanker(network, spec, losses, examples.Count * (double)options.Epochs / Math.Max(seconds, 1e-9));
     }
@@ -51,13 +64,15 @@ public static class RankerModelTrainer
         CandidateOptions candidates,
         int epochs,
         CancellationToken cancellationToken,
-        Action<RankerDataset>? datasetBuilt = null)
+        Action<RankerDataset>? datasetBuilt = null,
+        TrainingProgress? progress = null)
     {
         // The ranker's features read the factors, never the index: an exact one costs a copy, an HNSW build minutes at 1M.
-        using var featureModel = RetrievalTrainer.Train(timeOrdered.Where(e => e.Timestamp < rankerFrom), videos, als, index with { ExactBelow = int.MaxValue }, cancellationToken);
-        var dataset = RankerDataset.Build(timeOrdered, videos, featureModel, end, candidates, from: rankerFrom, cancellationToken: cancellationToken);
+        using var featureModel = RetrievalTrainer.Train(timeOrdered.Where(e => e.Timestamp < rankerFrom), videos, als, index with { ExactBelow = int.MaxValue }, progress, "ranker feature embeddings", cancellationToken);
+        progress?.Phase("ranker dataset: replaying the window");
+        var dataset = RankerDataset.Build(timeOrdered, videos, featureModel, end, candidates, from: rankerFrom, progress: progress, cancellationToken: cancellationToken);
         datasetBuilt?.Invoke(dataset);
-        return (Train(dataset, new RankerTrainerOptions { Epochs = epochs }), dataset.Count);
+        return (Train(dataset, new RankerTrainerOptions { Epochs = epochs }, progress: progress), dataset.Count);
     }
 
     /// <summary>Dense and categorical inputs of every example, through the fitted spec: the network's inputs in training.</summary>

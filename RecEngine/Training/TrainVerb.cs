@@ -18,7 +18,7 @@ namespace RecEngine.Training;
 /// operator asked for it; the next <c>serve</c> serves it); <c>POST /v1/models/{version}/promote</c> rolls back.
 /// Validated promotion is the server's retraining (<c>POST /v1/models/retrain</c>).
 /// </summary>
-internal sealed class TrainVerb(ModelTraining training, Lifecycle.ModelRegistry registry) : IVerb
+internal sealed class TrainVerb(ModelTraining training, Lifecycle.ModelRegistry registry, TimeProvider time) : IVerb
 {
     public string Name => "train";
 
@@ -45,7 +45,9 @@ internal sealed class TrainVerb(ModelTraining training, Lifecycle.ModelRegistry 
             throw new VerbUsageException("--ranker-days must be less than --window-days: the embeddings for the ranker's features need earlier days.");
         }
 
-        var version = training.Train(windowDays, rankerDays, epochs, Console.Out, cancellationToken);
+        // Phases and a heartbeat on stderr, so stdout keeps the summary lines and a long run never looks hung.
+        using var progress = new TrainingProgress(Console.Error, time, TimeSpan.FromSeconds(5));
+        var version = training.Train(windowDays, rankerDays, epochs, Console.Out, cancellationToken, progress);
         if (version is null)
         {
             Console.Error.WriteLine("The data directory has no videos or no events: run 'generate' or 'import movielens' first.");
@@ -71,7 +73,7 @@ public sealed class ModelTraining(
     TimeProvider time)
 {
     /// <summary>Writes a new version and returns its folder, or null when there is nothing to train on.</summary>
-    public string? Train(int windowDays, int rankerDays, int epochs, TextWriter output, CancellationToken cancellationToken)
+    public string? Train(int windowDays, int rankerDays, int epochs, TextWriter output, CancellationToken cancellationToken, TrainingProgress? progress = null)
     {
         var newest = events.Events.Query().OrderByDescending(e => e.Timestamp).Limit(1).FirstOrDefault();
         if (newest is null)
@@ -80,7 +82,7 @@ public sealed class ModelTraining(
         }
 
         var end = newest.Timestamp.AddMilliseconds(1);
-        return TrainWindow(end.AddDays(-windowDays), end, end.AddDays(-rankerDays), epochs, threads: null, output, cancellationToken);
+        return TrainWindow(end.AddDays(-windowDays), end, end.AddDays(-rankerDays), epochs, threads: null, output, cancellationToken, progress);
     }
 
     /// <summary>
@@ -88,10 +90,12 @@ public sealed class ModelTraining(
     /// impressions from <paramref name="rankerFrom"/>; null when there are no videos. <paramref name="threads"/> caps
     /// the ALS solver and index build (retraining inside the server keeps cores for serving).
     /// </summary>
-    public string? TrainWindow(DateTime start, DateTime end, DateTime rankerFrom, int epochs, int? threads, TextWriter output, CancellationToken cancellationToken)
+    public string? TrainWindow(
+        DateTime start, DateTime end, DateTime rankerFrom, int epochs, int? threads, TextWriter output, CancellationToken cancellationToken, TrainingProgress? progress = null)
     {
         var clock = Stopwatch.StartNew();
         var now = time.GetUtcNow().UtcDateTime;
+        progress?.Phase("reading videos");
         var videos = VideoSnapshot.Build(store, now);
         if (videos.Count == 0)
         {
@@ -100,22 +104,43 @@ public sealed class ModelTraining(
 
         var alsOptions = threads is { } t ? als.Value with { Threads = t } : als.Value;
         var indexOptions = threads is { } n ? index.Value with { BuildThreads = n } : index.Value;
-        var window = events.InWindow(start, end).ToList();
+        progress?.Phase("reading events");
+        var window = new List<InteractionEvent>();
+        foreach (var e in events.InWindow(start, end))
+        {
+            window.Add(e);
+            if ((window.Count & 0xFFFF) == 0)
+            {
+                progress?.Report($"{window.Count:N0} events");
+            }
+        }
+
+        progress?.Report($"{window.Count:N0} events");
+        progress?.End();
         output.WriteLine($"Window {start:u} to {end:u}: {window.Count:N0} events, {videos.Count:N0} videos.");
 
-        using var retrieval = RetrievalTrainer.Train(window, videos, alsOptions, indexOptions, cancellationToken);
+        using var retrieval = RetrievalTrainer.Train(window, videos, alsOptions, indexOptions, progress, "embeddings", cancellationToken);
         output.WriteLine($"Embeddings: {retrieval.UserIds.Length:N0} users x {retrieval.Als.Factors} factors ({clock.Elapsed.TotalSeconds:0.0}s).");
         // Imported data (MovieLens) logs no slates: the ranker then learns from the same days' watches with sampled negatives.
         RankerDataset? dataset = null;
-        var (ranker, examples) = SampledNegativesRanker.HasImpressions(window)
-            ? RankerModelTrainer.TrainOutOfSample(window, videos, rankerFrom, end, alsOptions, indexOptions, candidates.Value, epochs, cancellationToken, d => dataset = d)
+        var impressions = SampledNegativesRanker.HasImpressions(window);
+        if (!impressions)
+        {
+            // This path reports no steps of its own; the phase still gets its heartbeat and its time.
+            progress?.Phase("ranker from watches with sampled negatives");
+        }
+
+        var (ranker, examples) = impressions
+            ? RankerModelTrainer.TrainOutOfSample(window, videos, rankerFrom, end, alsOptions, indexOptions, candidates.Value, epochs, cancellationToken, d => dataset = d, progress)
             : SampledNegativesRanker.TrainOutOfSample(window, window.Select(e => e.Timestamp >= rankerFrom).ToArray(), videos, end, alsOptions, indexOptions, candidates.Value, epochs, cancellationToken, datasetBuilt: d => dataset = d);
         output.WriteLine($"Ranker: {examples:N0} examples, {ranker.ExamplesPerSecond:N0} examples/s, losses {string.Join(" ", ranker.EpochLosses.Select(l => l.ToString("0.0000", CultureInfo.InvariantCulture)))}.");
 
         var version = "v" + now.ToString("yyyyMMdd-HHmmss-fff", CultureInfo.InvariantCulture);
+        progress?.Phase("drift reference");
         var captureStarted = clock.Elapsed;
         var driftReference = DriftReferenceCapture.Capture(version, time.GetUtcNow(), ranker, dataset!, window, monitoring.Value);
         output.WriteLine($"Drift reference: {driftReference.Features.Count} features ({(clock.Elapsed - captureStarted).TotalSeconds:0.0}s).");
+        progress?.Phase("writing artifacts");
         var path = ModelArtifacts.Write(dataDir, version, dir =>
         {
             RankerOnnxExporter.Save(ranker.Network, ranker.Spec, Path.Combine(dir, "ranker.onnx"));
@@ -141,8 +166,10 @@ public sealed class ModelTraining(
                 ranker_epoch_losses = ranker.EpochLosses,
                 ranker_examples_per_second = ranker.ExamplesPerSecond,
                 seconds = clock.Elapsed.TotalSeconds,
+                phase_seconds = progress?.Phases.Zip(progress.CpuSeconds, (p, cpu) => new { phase = p.Phase, seconds = p.Seconds, cpu_seconds = cpu }).ToArray(),
             }, ServiceDefaults.Json));
         });
+        progress?.End();
         output.WriteLine($"Wrote model version {version} to {path} in {clock.Elapsed.TotalSeconds:0.0}s.");
         return path;
     }
