@@ -45,6 +45,7 @@ public static class CandidatePoolDataset
             [new PersonalSource(() => model), new ItemToItemSource(() => model, options.ItemToItemSeeds), new TrendingSource(() => trending), new FreshSource(options.FreshWindow, TimeSpan.FromDays(1))],
             options);
         var rng = new Random(seed);
+        var timeUnit = Math.Max(1, videos.DurationSeconds.Average());
         var numeric = new double[PoolRankingFeatures.NumericCount];
         var categorical = new string?[RankingFeatures.CategoricalCount];
         foreach (var user in users ?? [.. split.Targets.Keys.Order(StringComparer.Ordinal)])
@@ -56,7 +57,7 @@ public static class CandidatePoolDataset
             var pool = CandidatePool.Build(generator.Generate(request, poolSize), request, signals);
             var context = UserContext.Build(split.Histories.GetValueOrDefault(user) ?? new UserFeatures { UserId = user }, model, videos);
             var knn = PoolRankingFeatures.KnnScores(request, signals);
-            var impression = new ImpressionContext(request.Now, 0, null, request.Now.Hour, Math.Max(0, (windowEnd - request.Now).TotalHours));
+            var impression = new ImpressionContext(request.Now, 0, null, request.Now.Hour, 0);
             void Add(int video, bool positive)
             {
                 PoolRankingFeatures.Raw(context, video, impression, videos, model, trending, signals, knn, numeric, categorical);
@@ -67,7 +68,10 @@ public static class CandidatePoolDataset
                 data.Text.Add(text);
                 data.Impressions.Add((impression.At, impression.Position, impression.Device));
                 data.Watched.Add(positive ? 1 : 0);
-                data.WatchSeconds.Add(positive ? (float)watchSeconds.GetValueOrDefault((user, video), 1) : 0);
+                // Watch time in units of the catalog's mean duration: the watch-time head weighs a positive by its watch time
+                // and a negative by 1 (Covington et al. 2016, section 4.1), so in seconds a positive would outweigh a negative
+                // thousands of times and the head would call everything watched. A constant unit keeps its order.
+                data.WatchSeconds.Add(positive ? (float)(watchSeconds.GetValueOrDefault((user, video), timeUnit) / timeUnit) : 0);
                 data.Users.Add(user);
                 data.Videos.Add(video);
             }
