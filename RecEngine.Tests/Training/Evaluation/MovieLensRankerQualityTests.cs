@@ -5,9 +5,11 @@ namespace RecEngine.Tests.Training.Evaluation;
 
 /// <summary>
 /// On a small MovieLens-format file the simulator writes (seeded), the ranker trained on candidate pools with the
-/// baselines' signals orders the held-out watches better than item_knn and retrieval_only. The margin over
-/// item_knn, 0.01 NDCG@10, sits under the smallest of the margins measured on seeds 1, 2 and 3 of this world size
-/// (0.0135, 0.0395, 0.047; benchmarks/RESULTS.md). most_popular is not asserted: the ranker does not beat it yet.
+/// baselines' signals orders the held-out watches better than item_knn and retrieval_only. Measured on seeds 1, 2
+/// and 3 of this world size (benchmarks/RESULTS.md), the ranker's NDCG@10 margin over item_knn was 0.046, 0.015 and
+/// 0.0065 (one seed is a few hundred users with two test ratings each, so it is noisy); the test takes seed 2 and
+/// asks for 0.005, under the smallest. Over retrieval_only the margins were 0.06 to 0.18. most_popular is not
+/// asserted: the ranker does not beat it yet.
 /// </summary>
 public sealed class MovieLensRankerQualityTests : IDisposable
 {
@@ -33,8 +35,8 @@ public sealed class MovieLensRankerQualityTests : IDisposable
         using var report = JsonDocument.Parse(await File.ReadAllTextAsync(json));
         var models = report.RootElement.GetProperty("models");
         double Ndcg(string model) => models.GetProperty(model).GetProperty("ndcg@10").GetDouble();
-        Assert.True(Ndcg("ranker") > Ndcg("item_knn") + 0.01, models.GetRawText());
-        Assert.True(Ndcg("ranker") > Ndcg("retrieval_only") + 0.01, models.GetRawText());
+        Assert.True(Ndcg("ranker") > Ndcg("item_knn") + 0.005, models.GetRawText());
+        Assert.True(Ndcg("ranker") > Ndcg("retrieval_only") + 0.05, models.GetRawText());
     }
 
     public void Dispose()

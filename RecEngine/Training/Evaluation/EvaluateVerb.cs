@@ -29,7 +29,7 @@ internal sealed class EvaluateVerb(
     public string Name => "evaluate";
 
     public string Summary => "Temporal-holdout evaluation: trains retrieval and the ranker on the training part, then reports NDCG/recall/MAP/coverage of ranker, retrieval_only, most_popular, item_knn (and oracle on synthetic data), head AUC/log-loss, and retrieval recall per source. " +
-        "On imported data (no impressions) the ranker learns from sampled negatives and the default split is per user.";
+        "On imported data (no impressions) the ranker learns on the training part split again the same way, over candidates pooled from retrieval and the baselines, with the baselines' signals as features, and the default split is per user.";
 
     public string Usage => "[--split per-user|global] [--holdout-days N] [--users N] [--retrieval-k K] [--epochs N] [--json FILE]";
 
@@ -41,7 +41,7 @@ internal sealed class EvaluateVerb(
         new("retrieval-k", "candidates per user for retrieval recall", "500"),
         new("seed", "seed of the user sample", "7"),
         new("epochs", "ranker training epochs", "3"),
-        new("ranker-days", "global split: days before the cut whose impressions (or, on imported data, watches with sampled negatives) train the ranker; embeddings for its features come from the days before those. The per-user split trains it on the last 20% of each user's training events", "4 on synthetic data; on imported data the newest 20% of training events"),
+        new("ranker-days", "global split: days before the cut whose impressions (or, on imported data, watches against pooled candidates) train the ranker; embeddings and other features come from the days before those. The per-user split takes the last 20% of each user's training events as the ranker's labels", "4 on synthetic data; on imported data the newest 20% of training events"),
         new("candidates", "candidates the ranker orders per user", "500"),
         new("json", "also write the report as JSON to FILE"),
     ];
@@ -139,7 +139,7 @@ internal sealed class EvaluateVerb(
             (trained, examples) = PoolRanker.Train(split.Train, videos, innerCut, TestShare, als.Value, index.Value, candidates.Value, poolSize, epochs, cancellationToken);
             signals = TrainingSplitSignals.Build(split.Train, videos);
             var isTest = perUser ? PerUserTail.Mask(ordered, TestShare) : [.. ordered.Select(e => e.Timestamp >= split.Cut)];
-            testSet = CandidatePoolDataset.Build(split, CandidatePoolDataset.WatchSeconds(ordered, i => isTest[i], videos), videos, model, signals, candidates.Value, poolSize, split.Cut, users, cancellationToken: cancellationToken);
+            testSet = CandidatePoolDataset.Build(split, CandidatePoolDataset.WatchSeconds(ordered, i => isTest[i], videos), videos, model, signals, candidates.Value, poolSize, users, cancellationToken: cancellationToken);
         }
 
         Console.WriteLine($"  {examples:N0} examples, {trained.ExamplesPerSecond:N0} examples/s, losses {string.Join(" ", trained.EpochLosses.Select(l => l.ToString("0.0000", CultureInfo.InvariantCulture)))}");

@@ -36,8 +36,7 @@ public static class PoolRanker
         using var featureModel = RetrievalTrainer.Train(inner.Train, videos, als, index with { ExactBelow = int.MaxValue }, cancellationToken);
         var signals = TrainingSplitSignals.Build(inner.Train, videos);
         var seconds = CandidatePoolDataset.WatchSeconds(train, i => isLabel[i], videos);
-        var windowEnd = train.Count == 0 ? inner.Cut : train[^1].Timestamp;
-        var dataset = CandidatePoolDataset.Build(inner, seconds, videos, featureModel, signals, candidates, poolSize, windowEnd, cancellationToken: cancellationToken);
+        var dataset = CandidatePoolDataset.Build(inner, seconds, videos, featureModel, signals, candidates, poolSize, cancellationToken: cancellationToken);
         if (dataset.Count == 0)
         {
             throw new InvalidOperationException("No user watched anything new in the ranker's inner test part: too few events per user to train on.");
