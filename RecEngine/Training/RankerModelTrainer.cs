@@ -14,22 +14,24 @@ public sealed record TrainedRanker(RankerNetwork Network, FittedFeatureSpec Spec
 /// <summary>Fits the feature spec on the examples, encodes them, and trains the network.</summary>
 public static class RankerModelTrainer
 {
-    public static TrainedRanker Train(RankerDataset data, RankerTrainerOptions options, IReadOnlyList<int>? hiddenLayers = null, TrainingProgress? progress = null)
+    /// <param name="features">The declared inputs the dataset's rows follow; serving's <see cref="RankingFeatures.Spec"/> when null.</param>
+    public static TrainedRanker Train(RankerDataset data, RankerTrainerOptions options, IReadOnlyList<int>? hiddenLayers = null, TrainingProgress? progress = null, FeatureSpec? features = null)
     {
+        var declared = features ?? RankingFeatures.Spec;
         if (data.Count == 0)
         {
             throw new InvalidOperationException("No impressions in the window: the ranker needs logged slates (impression events) to learn from.");
         }
 
         progress?.Phase($"ranker: feature statistics and encoding of {data.Count:N0} examples");
-        var spec = FittedFeatureSpec.Fit(RankingFeatures.Spec, Enumerable.Range(0, data.Count).Select(i => new FeatureRow(data.Numeric[i], data.Categorical[i], [])));
+        var spec = FittedFeatureSpec.Fit(declared, Enumerable.Range(0, data.Count).Select(i => new FeatureRow(data.Numeric[i], data.Categorical[i], [])));
         var examples = Encode(spec, data);
-        var fields = RankingFeatures.Spec.Categorical.Select((c, i) => new CategoricalField(c.Name, spec.Categorical[i].Buckets - 1)).ToList();
+        var fields = declared.Categorical.Select((c, i) => new CategoricalField(c.Name, spec.Categorical[i].Buckets - 1)).ToList();
         var network = new RankerNetwork(new RankerNetworkOptions
         {
             DenseFeatures = spec.DenseWidth,
             Fields = fields,
-            TextFields = [.. RankingFeatures.Spec.Text.Select(t => new TextField(t.Name, t.Buckets, t.MaxTokens))],
+            TextFields = [.. declared.Text.Select(t => new TextField(t.Name, t.Buckets, t.MaxTokens))],
             HiddenLayers = hiddenLayers ?? [256, 128, 64],
         }, options.Seed);
         progress?.Phase($"ranker: {options.Epochs} epochs over {examples.Count:N0} examples");

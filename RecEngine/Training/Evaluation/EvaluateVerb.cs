@@ -29,7 +29,7 @@ internal sealed class EvaluateVerb(
     public string Name => "evaluate";
 
     public string Summary => "Temporal-holdout evaluation: trains retrieval and the ranker on the training part, then reports NDCG/recall/MAP/coverage of ranker, retrieval_only, most_popular, item_knn (and oracle on synthetic data), head AUC/log-loss, and retrieval recall per source. " +
-        "On imported data (no impressions) the ranker learns from sampled negatives and the default split is per user.";
+        "On imported data (no impressions) the ranker learns on the training part split again the same way, over candidates pooled from retrieval and the baselines, with the baselines' signals as features, and the default split is per user.";
 
     public string Usage => "[--split per-user|global] [--holdout-days N] [--users N] [--retrieval-k K] [--epochs N] [--json FILE]";
 
@@ -41,10 +41,8 @@ internal sealed class EvaluateVerb(
         new("retrieval-k", "candidates per user for retrieval recall", "500"),
         new("seed", "seed of the user sample", "7"),
         new("epochs", "ranker training epochs", "3"),
-        new("ranker-days", "global split: days before the cut whose impressions (or, on imported data, watches with sampled negatives) train the ranker; embeddings for its features come from the days before those. The per-user split trains it on the last 20% of each user's training events", "4 on synthetic data; on imported data the newest 20% of training events"),
+        new("ranker-days", "global split: days before the cut whose impressions (or, on imported data, watches against pooled candidates) train the ranker; embeddings and other features come from the days before those. The per-user split takes the last 20% of each user's training events as the ranker's labels", "4 on synthetic data; on imported data the newest 20% of training events"),
         new("candidates", "candidates the ranker orders per user", "500"),
-        new("negatives", "imported data: sampled negatives per watch for the ranker", "4"),
-        new("negative-exponent", "imported data: negatives are drawn with probability watches^X among watched videos the user never touched (0 uniform, 0.75 as word2vec, 1 by popularity)", "1"),
         new("json", "also write the report as JSON to FILE"),
     ];
 
@@ -75,8 +73,6 @@ internal sealed class EvaluateVerb(
         var epochs = command.GetInt("epochs", 3, min: 1, max: 100);
         var rankerDays = command.GetInt("ranker-days", 4, min: 1, max: 365);
         var poolSize = command.GetInt("candidates", 500, min: 20, max: 5000);
-        var negatives = command.GetInt("negatives", 4, min: 1, max: 100);
-        var exponent = ParseExponent(command.GetString("negative-exponent"));
         var clock = Stopwatch.StartNew();
 
         var videos = VideoSnapshot.Build(store, time.GetUtcNow().UtcDateTime);
@@ -126,6 +122,7 @@ internal sealed class EvaluateVerb(
         TrainedRanker trained;
         int examples;
         RankerDataset testSet;
+        TrainingSplitSignals? signals = null;
         if (hasImpressions)
         {
             var rankerFrom = split.Cut.AddDays(-rankerDays);
@@ -135,22 +132,22 @@ internal sealed class EvaluateVerb(
         }
         else
         {
-            // No impressions: sampled negatives. The ranker's examples are the tail of the training part, split
-            // the same way as the test set, and its embedding features come from the events before them.
-            var rankerFrom = command.GetString("ranker-days") is null ? Quantile(split.Train, 1 - TestShare) : split.Cut.AddDays(-rankerDays);
-            var isExample = perUser ? PerUserTail.Mask(split.Train, TestShare) : split.Train.Select(e => e.Timestamp >= rankerFrom).ToArray();
+            // No impressions: the ranker learns on the training part split again the same way, with candidates
+            // pooled from retrieval and the baselines and the baselines' signals as features (PoolRanker).
+            DateTime? innerCut = perUser ? null : command.GetString("ranker-days") is null ? Quantile(split.Train, 1 - TestShare) : split.Cut.AddDays(-rankerDays);
             Console.WriteLine(perUser
-                ? $"Training the ranker on the last {TestShare:P0} of each user's training events with sampled negatives, embeddings from the events before..."
-                : $"Training the ranker on the events from {rankerFrom:u} to the cut with sampled negatives, embeddings from the events before...");
-            (trained, examples) = SampledNegativesRanker.TrainOutOfSample(split.Train, isExample, videos, split.Cut, als.Value, index.Value, candidates.Value, epochs, cancellationToken, negatives, exponent);
-            var isTest = perUser ? PerUserTail.Mask(ordered, TestShare) : ordered.Select(e => e.Timestamp >= split.Cut).ToArray();
-            testSet = SampledNegativesDataset.Build(ordered, i => isTest[i], videos, model, split.Cut, candidates.Value, cancellationToken: cancellationToken);
+                ? $"Training the ranker on the last {TestShare:P0} of each user's training events as labels, candidates and features from the events before..."
+                : $"Training the ranker on the events from {innerCut:u} to the cut as labels, candidates and features from the events before...");
+            (trained, examples) = PoolRanker.Train(split.Train, videos, innerCut, TestShare, als.Value, index.Value, candidates.Value, poolSize, epochs, cancellationToken);
+            signals = TrainingSplitSignals.Build(split.Train, videos);
+            var isTest = perUser ? PerUserTail.Mask(ordered, TestShare) : [.. ordered.Select(e => e.Timestamp >= split.Cut)];
+            testSet = CandidatePoolDataset.Build(split, CandidatePoolDataset.WatchSeconds(ordered, i => isTest[i], videos), videos, model, signals, candidates.Value, poolSize, users, cancellationToken: cancellationToken);
         }
 
         Console.WriteLine($"  {examples:N0} examples, {trained.ExamplesPerSecond:N0} examples/s, losses {string.Join(" ", trained.EpochLosses.Select(l => l.ToString("0.0000", CultureInfo.InvariantCulture)))}");
         using var ranker = OnnxRanker.Load(RankerOnnxExporter.ToBytes(trained.Network, trained.Spec), "evaluation", new OnnxRankerOptions(), trained.Spec.RawWidth, trained.Spec.IdWidth);
         var heads = RankerEvaluation.Heads(RankerModelTrainer.EncodeImputed(trained.Spec, testSet), ranker);
-        Console.WriteLine($"  held-out {(hasImpressions ? "impressions" : "events and sampled negatives")} {heads.Impressions:N0}: watch head AUC {heads.WatchAuc:0.000} log-loss {heads.WatchLogLoss:0.000}; watch-time head AUC {heads.WatchTimeAuc:0.000} log-loss {heads.WatchTimeLogLoss:0.000}");
+        Console.WriteLine($"  held-out {(hasImpressions ? "impressions" : "watches and pooled negatives of the evaluated users")} {heads.Impressions:N0}: watch head AUC {heads.WatchAuc:0.000} log-loss {heads.WatchLogLoss:0.000}; watch-time head AUC {heads.WatchTimeAuc:0.000} log-loss {heads.WatchTimeLogLoss:0.000}");
 
         var oracleAuc = OracleAuc(testSet, videos);
         if (oracleAuc is { } ceiling)
@@ -159,7 +156,10 @@ internal sealed class EvaluateVerb(
         }
 
         var scorer = new CandidateScorer(ranker, trained.Spec);
-        var models = RankerEvaluation.Run(split, videos, model, scorer, candidates.Value, truth, users, poolSize, heads.WatchAuc, ItemKnn.Build(split.Train, videos));
+        PoolScorer score = signals is null
+            ? (user, _, ids, impression, trending, p, t) => scorer.Score(user, ids, impression, videos, model, trending, p, t)
+            : (user, request, ids, impression, trending, p, t) => PoolRanker.Score(ranker, trained.Spec, signals, videos, model, user, request, ids, impression, trending, p, t);
+        var models = RankerEvaluation.Run(split, videos, model, score, candidates.Value, truth, users, poolSize, heads.WatchAuc, signals?.Knn ?? ItemKnn.Build(split.Train, videos), widen: signals);
         Console.WriteLine($"{"model",-15} {"ndcg@10",8} {"ndcg@20",8} {"recall@10",10} {"recall@20",10} {"map@20",8} {"coverage",9}");
         foreach (var (name, m) in models.OrderByDescending(kv => kv.Value.NdcgAt20))
         {
@@ -209,11 +209,6 @@ internal sealed class EvaluateVerb(
         hasImpressions || command.GetString("holdout-days") is not null
             ? ordered[^1].Timestamp.AddDays(-holdoutDays)
             : Quantile(ordered, 1 - TestShare);
-
-    private static double ParseExponent(string? value) =>
-        value is null ? PopularitySampler.DefaultExponent
-        : double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var x) && x is >= 0 and <= 2 ? x
-        : throw new VerbUsageException($"--negative-exponent must be a number from 0 to 2; got '{value}'.");
 
     /// <summary>The time before which <paramref name="share"/> of the time-ordered events lie.</summary>
     private static DateTime Quantile(List<InteractionEvent> ordered, double share) =>

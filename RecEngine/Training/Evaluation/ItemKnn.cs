@@ -91,7 +91,16 @@ public sealed class ItemKnn
     /// The <paramref name="k"/> best videos for a user whose watches, newest first, are <paramref name="recent"/>
     /// (only the first <see cref="RecentItems"/> count), among those <paramref name="allows"/> accepts.
     /// </summary>
-    public List<int> Recommend(IReadOnlyList<int> recent, int k, Func<int, bool> allows)
+    public List<int> Recommend(IReadOnlyList<int> recent, int k, Func<int, bool> allows) =>
+        Scores(recent).Where(kv => allows(kv.Key))
+            .OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key)
+            .Take(k).Select(kv => kv.Key).ToList();
+
+    /// <summary>
+    /// Every video with a non-zero score for a user whose watches, newest first, are <paramref name="recent"/>:
+    /// the sum of its similarities to the first <see cref="RecentItems"/> of them (absent means 0).
+    /// </summary>
+    public Dictionary<int, double> Scores(IReadOnlyList<int> recent)
     {
         var scores = new Dictionary<int, double>();
         foreach (var seed in recent.Distinct().Take(RecentItems))
@@ -107,8 +116,6 @@ public sealed class ItemKnn
             }
         }
 
-        return scores.Where(kv => allows(kv.Key))
-            .OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key)
-            .Take(k).Select(kv => kv.Key).ToList();
+        return scores;
     }
 }

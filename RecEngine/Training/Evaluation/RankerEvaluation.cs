@@ -5,6 +5,9 @@ using RecEngine.Retrieval.Candidates;
 
 namespace RecEngine.Training.Evaluation;
 
+/// <summary>Scores a user's candidate pool into P(watch) and expected watch time.</summary>
+public delegate void PoolScorer(UserContext user, CandidateRequest request, int[] ids, ImpressionContext impression, TrendingIndex trending, float[] pWatch, float[] watchTime);
+
 /// <summary>Top-k metrics of one ordering of the catalog for the sampled users.</summary>
 public sealed record SlateMetrics(double NdcgAt10, double NdcgAt20, double RecallAt10, double RecallAt20, double MapAt20, double Coverage, double? Auc);
 
@@ -17,10 +20,13 @@ public sealed record HeadMetrics(int Impressions, double WatchRate, double Watch
 /// <c>ranker</c> orders the retrieved candidates by the ranker's expected watch time, <c>retrieval_only</c> orders
 /// the same candidates by the retrieval score, <c>most_popular</c> is the window's most watched videos,
 /// <c>item_knn</c> is the item-based baseline (<see cref="ItemKnn"/>) where one is given, and <c>oracle</c> is
-/// the hidden ground truth where the world has one. Every model skips what the user saw in training.
+/// the hidden ground truth where the world has one. Every model skips what the user saw in training. Given
+/// <c>widen</c>, the pool that ranker and retrieval_only order is the <see cref="CandidatePool"/> union with the
+/// baselines' top videos.
 /// </summary>
 public static class RankerEvaluation
 {
+    /// <summary>The served ranker's ordering of the generated candidates (what held-out validation compares).</summary>
     public static Dictionary<string, SlateMetrics> Run(
         TemporalSplit split,
         VideoSnapshot videos,
@@ -31,7 +37,22 @@ public static class RankerEvaluation
         IReadOnlyList<string> users,
         int candidates,
         double? rankerAuc,
-        ItemKnn? itemKnn = null)
+        ItemKnn? itemKnn = null) =>
+        Run(split, videos, model, (user, _, ids, impression, trending, p, t) => scorer.Score(user, ids, impression, videos, model, trending, p, t),
+            options, oracle, users, candidates, rankerAuc, itemKnn);
+
+    public static Dictionary<string, SlateMetrics> Run(
+        TemporalSplit split,
+        VideoSnapshot videos,
+        RetrievalModel model,
+        PoolScorer scorer,
+        CandidateOptions options,
+        IRelevanceOracle oracle,
+        IReadOnlyList<string> users,
+        int candidates,
+        double? rankerAuc,
+        ItemKnn? itemKnn = null,
+        TrainingSplitSignals? widen = null)
     {
         var trendingAt = new TrendingAtCuts(split, videos, options);
         var trending = TrendingIndex.Empty(videos);
@@ -69,14 +90,14 @@ public static class RankerEvaluation
             trending = trendingAt.For(user);
             var features = split.Histories.GetValueOrDefault(user) ?? new UserFeatures { UserId = user };
             var request = split.RequestFor(user, model, videos);
-            var pool = generator.Generate(request, candidates);
-            var ids = pool.Select(c => c.VideoIndex).ToArray();
+            var generated = generator.Generate(request, candidates);
+            var ids = widen is null ? generated.Select(c => c.VideoIndex).ToArray() : CandidatePool.Build(generated, request, widen);
 
             var context = UserContext.Build(features, model, videos);
             var impression = new ImpressionContext(request.Now, 0, null, request.Now.Hour, 0);
             var p = new float[ids.Length];
             var t = new float[ids.Length];
-            scorer.Score(context, ids, impression, videos, model, trending, p, t);
+            scorer(context, request, ids, impression, trending, p, t);
             Add("ranker", Enumerable.Range(0, ids.Length).OrderByDescending(i => t[i]).Select(i => ids[i]).Take(20).ToList(), relevant);
             Add("ranker_p_watch", Enumerable.Range(0, ids.Length).OrderByDescending(i => p[i]).Select(i => ids[i]).Take(20).ToList(), relevant);
             // Diagnostic of the logged-exposure gap: P(watched next) = P(shown) x P(watch | shown). The ranker
@@ -84,7 +105,7 @@ public static class RankerEvaluation
             // the impressions before the cut (add-one smoothed).
             Add("ranker_x_exposure", Enumerable.Range(0, ids.Length).OrderByDescending(i => p[i] * (shown[ids[i]] + 1.0)).Select(i => ids[i]).Take(20).ToList(), relevant);
 
-            var byRetrieval = pool.OrderByDescending(c => RetrievalScore(c, request.UserVector, model)).Select(c => c.VideoIndex).Take(20).ToList();
+            var byRetrieval = ids.OrderByDescending(v => RetrievalScore(v, generated, request.UserVector, model)).Take(20).ToList();
             Add("retrieval_only", byRetrieval, relevant);
             Add("most_popular", popularity.Where(request.Allows).Take(20).ToList(), relevant);
             if (itemKnn is not null)
@@ -130,10 +151,11 @@ public static class RankerEvaluation
             RankingMetrics.LogLoss(watchTimeProb, labels));
     }
 
-    private static float RetrievalScore(Candidate c, float[]? userVector, RetrievalModel model) =>
-        userVector is null
-            ? (c.ProposedBy(CandidateSourceKind.Trending) ? c.ScoreFrom(CandidateSourceKind.Trending) : 0f)
-            : System.Numerics.Tensors.TensorPrimitives.Dot<float>(userVector, model.ItemVector(c.VideoIndex));
+    /// <summary>The user-video dot product; without a user vector, the trending score of a generated candidate (0 for the others).</summary>
+    private static float RetrievalScore(int video, IReadOnlyList<Candidate> generated, float[]? userVector, RetrievalModel model) =>
+        userVector is not null
+            ? System.Numerics.Tensors.TensorPrimitives.Dot<float>(userVector, model.ItemVector(video))
+            : generated.FirstOrDefault(c => c.VideoIndex == video) is { } c && c.ProposedBy(CandidateSourceKind.Trending) ? c.ScoreFrom(CandidateSourceKind.Trending) : 0f;
 
     private static SlateMetrics Summarise(List<(IReadOnlyList<int> Ranked, HashSet<int> Relevant)> lists, int catalog, double? auc)
     {

@@ -1,0 +1,118 @@
+using RecEngine.Events;
+using RecEngine.Features;
+using RecEngine.Ranking.Features;
+using RecEngine.Retrieval;
+using RecEngine.Retrieval.Candidates;
+using RecEngine.Training.Evaluation;
+using static RecEngine.Tests.Training.Evaluation.EvaluationTestData;
+
+namespace RecEngine.Tests.Training.Evaluation;
+
+/// <summary>
+/// The ranker's features on imported data (serving's, plus the baselines' training-split signals) and its
+/// candidate pools are computed from the training part of the split alone: rewriting every held-out event leaves
+/// each of them unchanged, while rewriting one training event does not.
+/// </summary>
+public sealed class PoolFeatureLeakageTests
+{
+    private static readonly VideoSnapshot Catalog = Videos([.. Enumerable.Range(0, 24).Select(i => $"v{i}")]);
+
+    /// <summary>18 users in three taste groups, 10 watches each, a few minutes apart and interleaved.</summary>
+    private static List<InteractionEvent> History()
+    {
+        var rng = new Random(5);
+        var events = new List<InteractionEvent>();
+        for (var u = 0; u < 18; u++)
+        {
+            var group = u % 3;
+            var videos = Enumerable.Range(0, 8).Select(i => (3 * i) + group).OrderBy(_ => rng.Next()).ToList();
+            videos.AddRange(Enumerable.Range(0, 24).OrderBy(_ => rng.Next()).Where(v => !videos.Contains(v)).Take(2));
+            for (var i = 0; i < videos.Count; i++)
+            {
+                events.Add(Event($"u{u}", $"v{videos[i]}", (i * 60) + u, id: $"u{u}-{i}"));
+            }
+        }
+
+        return [.. events.OrderBy(e => e.Timestamp)];
+    }
+
+    private static InteractionEvent Copy(InteractionEvent e, string videoId, double watchSeconds) => new()
+    {
+        EventId = e.EventId,
+        UserId = e.UserId,
+        VideoId = videoId,
+        Type = e.Type,
+        WatchSeconds = watchSeconds,
+        Timestamp = e.Timestamp,
+        Hour = e.Hour,
+    };
+
+    /// <summary>Every raw feature of every (user, video) and every user's pool, with a string per user for the messages.</summary>
+    private static Dictionary<string, string> Features(List<InteractionEvent> events)
+    {
+        var split = TemporalSplit.CreatePerUser(events, Catalog, 0.2);
+        using var model = RetrievalTrainer.Train(split.Train, Catalog, new AlsOptions(), new VectorIndexOptions(), CancellationToken.None);
+        var signals = TrainingSplitSignals.Build(split.Train, Catalog);
+        var options = new CandidateOptions();
+        var trendingAt = new TrendingAtCuts(split, Catalog, options);
+        var trending = TrendingIndex.Empty(Catalog);
+        var generator = new CandidateGenerator(
+            [new PersonalSource(() => model), new ItemToItemSource(() => model, options.ItemToItemSeeds), new TrendingSource(() => trending)], options);
+        var numeric = new double[PoolRankingFeatures.NumericCount];
+        var categorical = new string?[RankingFeatures.CategoricalCount];
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var user in events.Select(e => e.UserId).Distinct().Order(StringComparer.Ordinal))
+        {
+            trending = trendingAt.For(user);
+            var request = split.RequestFor(user, model, Catalog);
+            var pool = CandidatePool.Build(generator.Generate(request, 10), request, signals, perBaseline: 5);
+            var context = UserContext.Build(split.Histories[user], model, Catalog);
+            var knn = PoolRankingFeatures.KnnScores(request, signals);
+            var impression = new ImpressionContext(request.Now, 0, null, request.Now.Hour, 0);
+            var rows = new List<string> { $"pool {string.Join(',', pool)}" };
+            for (var v = 0; v < Catalog.Count; v++)
+            {
+                PoolRankingFeatures.Raw(context, v, impression, Catalog, model, trending, signals, knn, numeric, categorical);
+                rows.Add($"v{v}: {string.Join(' ', numeric.Select(x => x.ToString("R", System.Globalization.CultureInfo.InvariantCulture)))} | {string.Join(' ', categorical)}");
+            }
+
+            result[user] = string.Join('\n', rows);
+        }
+
+        return result;
+    }
+
+    [Fact]
+    public void RewritingTheTestPartChangesNoFeatureAndNoPool()
+    {
+        var events = History();
+        var isTest = PerUserTail.Mask(events, 0.2);
+        Assert.Contains(true, isTest);
+        var before = Features(events);
+
+        // Every held-out event now watches another video for another length; times and ids stay, so the split does too.
+        var rewritten = events.Select((e, i) => isTest[i]
+            ? Copy(e, $"v{(int.Parse(e.VideoId[1..], System.Globalization.CultureInfo.InvariantCulture) + 7) % 24}", watchSeconds: 5)
+            : e).ToList();
+        Assert.NotEqual(events.Where((_, i) => isTest[i]).Select(e => e.VideoId), rewritten.Where((_, i) => isTest[i]).Select(e => e.VideoId));
+        var after = Features(rewritten);
+
+        foreach (var (user, features) in before)
+        {
+            Assert.True(features == after[user], $"{user}:\n{features}\n---\n{after[user]}");
+        }
+    }
+
+    [Fact]
+    public void RewritingOneTrainingEventChangesSomeFeature()
+    {
+        var events = History();
+        var isTest = PerUserTail.Mask(events, 0.2);
+        var first = Array.IndexOf(isTest, false);
+        var rewritten = events.Select((e, i) => i == first ? Copy(e, e.VideoId == "v23" ? "v22" : "v23", e.WatchSeconds) : e).ToList();
+
+        var before = Features(events);
+        var after = Features(rewritten);
+        Assert.Contains(before.Keys, user => before[user] != after[user]);
+    }
+}

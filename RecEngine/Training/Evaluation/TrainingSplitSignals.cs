@@ -1,0 +1,63 @@
+using RecEngine.Events;
+using RecEngine.Features;
+
+namespace RecEngine.Training.Evaluation;
+
+/// <summary>
+/// The baselines' signals, computed from one list of training events and nothing else, so the ranker can learn to
+/// combine what most_popular and item_knn know: each video's watches in the whole list (most_popular's order),
+/// its watches among the newest <see cref="RecentShare"/> of the list's events (a share, not days, so it means the
+/// same on a 14-day simulation and on MovieLens' decades), and the item-kNN model (<see cref="ItemKnn"/>).
+/// Built once on the evaluation's training split, and once on the ranker's own nested split (its history part)
+/// for its training examples.
+/// </summary>
+public sealed class TrainingSplitSignals
+{
+    /// <summary>The newest share of the events whose watches count as recent popularity.</summary>
+    public const double RecentShare = 0.2;
+
+    private TrainingSplitSignals(int[] watches, int[] recentWatches, int[] popularOrder, ItemKnn knn)
+    {
+        Watches = watches;
+        RecentWatches = recentWatches;
+        PopularOrder = popularOrder;
+        Knn = knn;
+    }
+
+    /// <summary>Per video index, watches in the events.</summary>
+    public int[] Watches { get; }
+
+    /// <summary>Per video index, watches in the newest <see cref="RecentShare"/> of the events.</summary>
+    public int[] RecentWatches { get; }
+
+    /// <summary>Watched videos, most watched first, ties by id (ordinal): the most_popular baseline.</summary>
+    public int[] PopularOrder { get; }
+
+    /// <summary>Item-kNN on the same events.</summary>
+    public ItemKnn Knn { get; }
+
+    /// <param name="timeOrdered">Training events, oldest first.</param>
+    public static TrainingSplitSignals Build(IReadOnlyList<InteractionEvent> timeOrdered, VideoSnapshot videos)
+    {
+        var watches = new int[videos.Count];
+        var recent = new int[videos.Count];
+        var recentFrom = (int)Math.Floor(timeOrdered.Count * (1 - RecentShare));
+        for (var i = 0; i < timeOrdered.Count; i++)
+        {
+            var ev = timeOrdered[i];
+            if (ev.Type == EventType.Watch && videos.TryGetIndex(ev.VideoId, out var v))
+            {
+                watches[v]++;
+                if (i >= recentFrom)
+                {
+                    recent[v]++;
+                }
+            }
+        }
+
+        var order = Enumerable.Range(0, videos.Count).Where(v => watches[v] > 0)
+            .OrderByDescending(v => watches[v]).ThenBy(v => videos.Ids[v], StringComparer.Ordinal)
+            .ToArray();
+        return new TrainingSplitSignals(watches, recent, order, ItemKnn.Build(timeOrdered, videos));
+    }
+}
