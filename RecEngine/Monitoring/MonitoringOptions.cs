@@ -26,6 +26,14 @@ public sealed record MonitoringOptions : IValidatableObject
     [Range(10, 10_000_000)]
     public int ReferenceSampleSize { get; init; } = 10_000;
 
+    /// <summary>
+    /// Values of each served-slate feature (ranker inputs, score) that a model version's first served slates give its
+    /// served reference; until a feature has them, its state is insufficient_data. At the default, with eight sampled
+    /// rows and about twenty scores per slate, a few thousand slates.
+    /// </summary>
+    [Range(10, 10_000_000)]
+    public int ServedReferenceSize { get; init; } = 10_000;
+
     /// <summary>Reference-quantile bins for PSI.</summary>
     [Range(2, 1000)]
     public int PsiBins { get; init; } = 10;
@@ -76,6 +84,11 @@ public sealed record MonitoringOptions : IValidatableObject
         if (ReferenceSampleSize < MinWindowSize)
         {
             yield return new ValidationResult("ReferenceSampleSize must be at least MinWindowSize.", [nameof(ReferenceSampleSize)]);
+        }
+
+        if (ServedReferenceSize < MinWindowSize)
+        {
+            yield return new ValidationResult("ServedReferenceSize must be at least MinWindowSize.", [nameof(ServedReferenceSize)]);
         }
 
         if (LiveWindowCapacity < MinWindowSize)

@@ -58,5 +58,6 @@ public sealed record SimulationResult(string Scenario, int SwitchDay, IReadOnlyL
         d.DriftAlarms,
         d.ModelVersion,
         d.Retrained,
+        d.RetrainTrigger,
     };
 }
