@@ -34,6 +34,9 @@ internal static class OnlineLoopHost
             [$"{RecEngineOptions.Section}:DataDir"] = dataDir,
             [$"{RecEngineOptions.Section}:FirstRunDemo"] = "false",
             [$"{MonitoringOptions.Section}:Enabled"] = "false",
+            // A simulated day serves a few thousand slates, one value of each user feature per slate: at the server's
+            // default a retrained version would be replaced before its served reference filled.
+            [$"{MonitoringOptions.Section}:ServedReferenceSize"] = "1000",
         });
         // Errors only: drift warnings are what the daily table reports, one line per day instead of one per feature.
         builder.Logging.ClearProviders();
