@@ -56,7 +56,7 @@ public sealed class ServedSlateRecorderTests
     public void TheFirstValuesOfAVersionGoToItsCaptureAndOnlyLaterOnesToTheLiveWindow()
     {
         var source = new InMemoryDriftDataSource(100, new FakeTimeProvider(), seed: 1);
-        var capture = new ServedReferenceCapture(size: 3);
+        var capture = new ServedReferenceCapture(size: 2); // slates
         var recorder = new ServedSlateRecorder(source, capture);
 
         recorder.OnServed(Slate([1f, 2f], ["x"], [1f, 2f]));

@@ -96,8 +96,8 @@ public sealed class ServingVersionReferenceTests : IDisposable
         var (monitor, recorder, inner) = Start();
         var random = new Random(3);
 
-        // 1,500 slates: 12,000 durations and 30,000 scores fill their captures, but 1,500 watch rates (one per slate)
-        // do not, so the watch rate has neither a reference nor a live window yet.
+        // 1,500 slates fill no capture (2,000 slates each), so the served features have neither a reference nor a live
+        // window yet.
         Serve(recorder, random, 1500);
         foreach (var e in Watches(random, 5000))
         {
@@ -109,11 +109,11 @@ public sealed class ServingVersionReferenceTests : IDisposable
             ["event_type", "ranker_score", "user_watch_rate", "video_duration", "watch_per_impression", "watch_seconds"],
             first.Keys.Order(StringComparer.Ordinal));
         Assert.Equal(DriftState.InsufficientData, first["user_watch_rate"]);
+        Assert.Equal(DriftState.InsufficientData, first["video_duration"]);
         // The events match the training window's watch rate: compared with the training reference, and fine.
         Assert.Equal(DriftState.Ok, first["watch_per_impression"]);
 
-        // Every capture is full after 500 more slates (the watch rate's too), and the 1,000 after them are compared with
-        // it and pass, although every feature is half a standard deviation and more away from the training impressions.
+        // Every capture is full after 500 more slates, and the 1,000 after them are compared with it and pass, although every feature is half a standard deviation and more away from the training impressions.
         Serve(recorder, random, 1500);
         var second = await CheckAsync(monitor);
         Assert.Equal(DriftState.Ok, second["video_duration"]);
@@ -130,7 +130,7 @@ public sealed class ServingVersionReferenceTests : IDisposable
         var (monitor, recorder, _) = Start();
         var random = new Random(6);
 
-        Serve(recorder, random, ReferenceSize); // fills every capture, the watch rate's last
+        Serve(recorder, random, ReferenceSize); // fills every capture
         await CheckAsync(monitor);
         var alarms = 0;
         for (var check = 0; check < 30; check++)

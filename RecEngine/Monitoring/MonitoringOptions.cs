@@ -27,12 +27,12 @@ public sealed record MonitoringOptions : IValidatableObject
     public int ReferenceSampleSize { get; init; } = 10_000;
 
     /// <summary>
-    /// Values of each served-slate feature (ranker inputs, score) that a model version's first served slates give its
-    /// served reference; until a feature has them, its state is insufficient_data. At the default, with eight sampled
-    /// rows and about twenty scores per slate, a few thousand slates.
+    /// Served slates whose values of each served-slate feature (ranker inputs, score) make a model version's served
+    /// reference: its first slates after it starts serving. Until a feature has them its state is insufficient_data.
+    /// At least <see cref="MinWindowSize"/>, since a feature the user contributes (one value per slate) needs that many.
     /// </summary>
     [Range(10, 10_000_000)]
-    public int ServedReferenceSize { get; init; } = 10_000;
+    public int ServedReferenceSize { get; init; } = 2_000;
 
     /// <summary>Reference-quantile bins for PSI.</summary>
     [Range(2, 1000)]

@@ -1,8 +1,8 @@
 namespace RecEngine.Monitoring;
 
 /// <summary>
-/// Collects the first <see cref="Size"/> served-slate values of each feature of the model version now serving: they
-/// become that version's served reference (<see cref="ServedDriftReference"/>), and only later values go into the live
+/// Collects each feature's values from the first <see cref="Size"/> served slates of the model version now serving
+/// that carry it: they become that version's served reference (<see cref="ServedDriftReference"/>), and only later values go into the live
 /// window, so a reference and the window it is compared with never share a value.
 /// <para>
 /// Why served slates and not the training impressions: the ranker features of what the pipeline serves differ from
@@ -11,17 +11,19 @@ namespace RecEngine.Monitoring;
 /// training window at train time would avoid the wait, but needs the online user features as they were then, which the
 /// feature store does not keep.
 /// </para>
+/// Counted in slates, not values: a slate's rows come from one user and one moment, so the first N values of a
+/// per-candidate feature would come from a handful of users and say little about the rest.
 /// Recording is a dictionary lookup and a copy under one lock, cheap enough for the request thread; building the
 /// references is left to the drift monitor's thread (<see cref="TakeFull"/>).
 /// </summary>
 public sealed class ServedReferenceCapture(int size)
 {
     private readonly Lock _gate = new();
-    private readonly Dictionary<string, List<double>> _filling = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Filling> _filling = new(StringComparer.Ordinal);
     private readonly HashSet<string> _done = new(StringComparer.Ordinal);
     private string? _version;
 
-    /// <summary>Values per feature that make its served reference.</summary>
+    /// <summary>Slates per feature that make its served reference.</summary>
     public int Size => size;
 
     /// <summary>The version being captured; null before the first served slate.</summary>
@@ -38,7 +40,7 @@ public sealed class ServedReferenceCapture(int size)
 
     /// <summary>
     /// Takes <paramref name="values"/> of <paramref name="feature"/> served by <paramref name="version"/> into that
-    /// version's capture while the feature has fewer than <see cref="Size"/> values; false when they belong in the
+    /// version's capture while the feature has values from fewer than <see cref="Size"/> slates (one call is one slate); false when they belong in the
     /// live window instead. A slate of another version than the one captured starts a capture for it: the version that
     /// serves now is the one whose reference matters.
     /// </summary>
@@ -63,21 +65,21 @@ public sealed class ServedReferenceCapture(int size)
                 return false;
             }
 
-            if (!_filling.TryGetValue(feature, out var list))
+            if (!_filling.TryGetValue(feature, out var filling))
             {
-                list = new List<double>(Math.Min(size, 1024));
-                _filling[feature] = list;
+                filling = new Filling();
+                _filling[feature] = filling;
             }
 
-            if (list.Count >= size)
+            if (filling.Slates >= size)
             {
                 return false;
             }
 
-            // The whole slate's values go in, even past the size: a slate is split between reference and window never.
+            filling.Slates++;
             foreach (var v in values)
             {
-                list.Add(v);
+                filling.Values.Add(v);
             }
 
             return true;
@@ -98,11 +100,11 @@ public sealed class ServedReferenceCapture(int size)
             }
 
             var full = new List<(string, double[])>();
-            foreach (var (feature, list) in _filling)
+            foreach (var (feature, filling) in _filling)
             {
-                if (list.Count >= size)
+                if (filling.Slates >= size)
                 {
-                    full.Add((feature, list.ToArray()));
+                    full.Add((feature, filling.Values.ToArray()));
                     _done.Add(feature);
                 }
             }
@@ -137,5 +139,12 @@ public sealed class ServedReferenceCapture(int size)
                 _filling.Remove(feature);
             }
         }
+    }
+
+    private sealed class Filling
+    {
+        public List<double> Values { get; } = [];
+
+        public int Slates { get; set; }
     }
 }

@@ -55,9 +55,14 @@ internal sealed class OnlineLoop(SimulatedWorld world, OnlineLoopSettings settin
             var alarms = report?.Features.Count(f => f.State == DriftState.Drift) ?? 0;
             var score = report?.Features.Max(f => f.Psi ?? 0) ?? 0;
 
-            var (trigger, promoted) = retrainer is null ? (null, false) : await RetrainAtMidnightAsync(retrainer, driftRun, day, midnight, progress, cancellationToken);
+            var (trigger, outcome) = retrainer is null ? (null, null) : await RetrainAtMidnightAsync(retrainer, driftRun, day, midnight, progress, cancellationToken);
+            var promoted = outcome?.Promoted ?? false;
             days.Add(new SimulatedDay(day, slates, events.Count, slates == 0 ? 0 : watchSeconds / slates, slates == 0 ? 0 : policy.ExpectedSecondsToday / slates,
-                policy.BestSecondsToday > 0 ? policy.ExpectedSecondsToday / policy.BestSecondsToday : 0, alarms, score, version, promoted, trigger));
+                policy.BestSecondsToday > 0 ? policy.ExpectedSecondsToday / policy.BestSecondsToday : 0, alarms, score, version, promoted, trigger)
+            {
+                DriftFeatures = report?.Features.Where(f => f.State == DriftState.Drift).Select(f => f.Feature).ToList() ?? [],
+                RetrainReason = outcome?.Reason,
+            });
         }
 
         progress?.Report(new ProgressUpdate(1, $"{settings.Days} days"));
@@ -69,20 +74,20 @@ internal sealed class OnlineLoop(SimulatedWorld world, OnlineLoopSettings settin
     /// schedule's (every <see cref="OnlineLoopSettings.RetrainEveryDays"/> days). One per midnight: a schedule right after
     /// a drift retraining would train on the same window again.
     /// </summary>
-    private async Task<(string? Trigger, bool Promoted)> RetrainAtMidnightAsync(
+    private async Task<(string? Trigger, RetrainOutcome? Outcome)> RetrainAtMidnightAsync(
         RetrainingService retrainer, Task<RetrainOutcome>? driftRun, int day, DateTime midnight, IProgress<ProgressUpdate>? progress, CancellationToken cancellationToken)
     {
         var trigger = driftRun is not null ? "drift" : (day + 1) % settings.RetrainEveryDays == 0 ? "schedule" : null;
         if (trigger is null)
         {
-            return (null, false);
+            return (null, null);
         }
 
         progress?.Report(new ProgressUpdate((day + 0.5) / settings.Days, $"day {day + 1} of {settings.Days}: retraining ({trigger})"));
         var outcome = driftRun is not null
             ? await driftRun.WaitAsync(cancellationToken)
             : await retrainer.RetrainAsync(trigger, midnight, cancellationToken);
-        return (trigger, outcome.Promoted);
+        return (trigger, outcome);
     }
 
     /// <summary>The host loads the first model and builds the drift reference in the background at start; wait for both.</summary>

@@ -19,4 +19,11 @@ public sealed record SimulatedDay(
     double DriftScore,
     string ModelVersion,
     bool Retrained,
-    string? RetrainTrigger);
+    string? RetrainTrigger)
+{
+    /// <summary>The features the day's check flagged as drift, by name.</summary>
+    public IReadOnlyList<string> DriftFeatures { get; init; } = [];
+
+    /// <summary>Why the day's retraining promoted or rejected its candidate, with the validation numbers; null without one.</summary>
+    public string? RetrainReason { get; init; }
+}
