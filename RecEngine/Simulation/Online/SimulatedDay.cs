@@ -6,7 +6,8 @@ namespace RecEngine.Simulation.Online;
 /// fractions), the share of the oracle's best slates' expected watch time that the served slates reached (free of
 /// which videos, long or short, happened to be available), the features the drift check at
 /// the day's end flagged as drift, its drift score (the largest PSI of any feature), the model version that served
-/// the day, and whether a retrained version was promoted at the day's end (and why).
+/// the day, whether the retraining at the day's end promoted its candidate, and what triggered it (set for a rejected
+/// candidate too).
 /// </summary>
 public sealed record SimulatedDay(
     int Day,
