@@ -5,6 +5,7 @@ using Microsoft.Extensions.Time.Testing;
 using RecEngine.Catalog;
 using RecEngine.Events;
 using RecEngine.Features;
+using RecEngine.Lifecycle;
 using RecEngine.Retrieval.Candidates;
 using RecEngine.Simulation;
 using RecEngine.Simulation.Online;
@@ -31,12 +32,22 @@ public sealed partial class OnlineLoopTests
 
         Assert.Equal(2, days.Count);
         Assert.All(days, d => Assert.True(d.Slates > 50 && d.Events > d.Slates, d.ToString()));
-        Assert.NotEqual(days[0].ModelVersion, days[1].ModelVersion);
 
         // Read the run's data directory back through a fresh host over it.
         var onlineFrom = world.Truth.DayStart(settings.HistoryDays);
         var onlineTo = world.Truth.DayStart(settings.HistoryDays + settings.Days);
-        using var host = OnlineLoopHost.Build(configuration, runDir, new FakeTimeProvider(new DateTimeOffset(onlineTo)), settings, retraining: false);
+        using var host = OnlineLoopHost.Build(configuration, runDir, new FakeTimeProvider(new DateTimeOffset(onlineTo)), settings, retraining: true);
+
+        // The validating RetrainingService trained a candidate at each midnight and recorded its validation; the next
+        // day served it exactly when it was promoted.
+        var registry = host.Services.GetRequiredService<ModelRegistry>();
+        var candidates = registry.All().Where(m => m.Version != days[0].ModelVersion).OrderBy(m => m.Version, StringComparer.Ordinal).ToList();
+        Assert.Equal(2, candidates.Count);
+        Assert.All(candidates, c => Assert.True(
+            c.Validation is { Users: > 0, Metric: "ndcg@20" } v && v.Baseline.StartsWith("serving:", StringComparison.Ordinal) && c.Status != ModelStatus.Candidate,
+            $"{c.Version}: {c.Status} {c.Reason}"));
+        Assert.Equal(days[0].Retrained, candidates[0].PromotedAt is not null);
+        Assert.Equal(days[0].Retrained ? candidates[0].Version : days[0].ModelVersion, days[1].ModelVersion);
         var store = host.Services.GetRequiredService<EventStore>();
         var online = store.InWindow(onlineFrom, onlineTo).ToList();
         Assert.Equal(days.Sum(d => d.Events), online.Count);
@@ -56,6 +67,35 @@ public sealed partial class OnlineLoopTests
         var dataset = RankerDataset.Build(store.InWindow(onlineFrom.AddDays(-1), onlineTo).ToList(), videos, null, onlineTo, new CandidateOptions(), from: onlineFrom);
         Assert.Equal(impressions.Count, dataset.Count);
         Assert.Equal(watched.Count, (int)dataset.Watched.Sum());
+    }
+
+    [Fact]
+    public async Task ARejectedCandidateIsRecordedWithItsNumbersAndDoesNotServe()
+    {
+        using var dir = new SimulationTestDirectory();
+        var settings = new OnlineLoopSettings { Users = 300, Videos = 300, HistoryDays = 3, Days = 2, SwitchDay = 1, WindowDays = 3, RankerDays = 1, Epochs = 1 };
+        var world = new SimulatedWorld(settings.World(new SimulationOptions { MeanSessionsPerUserDay = 1.5 }), settings.Start);
+        // Validation demands an absolute NDCG gain of 1, which no candidate reaches.
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            [$"{LifecycleOptions.Section}:ToleranceMode"] = "Absolute",
+            [$"{LifecycleOptions.Section}:Tolerance"] = "-1",
+        }).Build();
+        var baseDir = Path.Combine(dir.Path, "base");
+        var runDir = Path.Combine(dir.Path, "run");
+        OnlineSimulation.Prepare(configuration, world, settings, baseDir, new Progress<RecEngine.Hosting.ProgressUpdate>(), CancellationToken.None);
+
+        var days = await OnlineSimulation.RunAsync("test run", configuration, world, settings, baseDir, runDir, retraining: true, CancellationToken.None);
+
+        Assert.All(days, d => Assert.True(!d.Retrained && d.RetrainTrigger is not null && d.ModelVersion == days[0].ModelVersion, d.ToString()));
+        using var host = OnlineLoopHost.Build(configuration, runDir, new FakeTimeProvider(new DateTimeOffset(world.Truth.DayStart(settings.HistoryDays + settings.Days))), settings, retraining: true);
+        var registry = host.Services.GetRequiredService<ModelRegistry>();
+        Assert.Equal(days[0].ModelVersion, registry.Serving()?.Version);
+        var rejected = registry.All().Where(m => m.Version != days[0].ModelVersion).ToList();
+        Assert.Equal(2, rejected.Count);
+        Assert.All(rejected, r => Assert.True(
+            r.Status == ModelStatus.Rejected && r.Validation is { Passed: false, Users: > 0 } v && v.CandidateValue - v.BaselineValue < 1 && r.Reason.Contains("worse than serving", StringComparison.Ordinal),
+            $"{r.Version}: {r.Status} {r.Reason}"));
     }
 
     [GeneratedRegex("^r[0-9a-f]{32}$")]

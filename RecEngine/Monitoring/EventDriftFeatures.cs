@@ -15,6 +15,12 @@ public static class EventDriftFeatures
 {
     private static readonly string[] Hours = Enumerable.Range(0, 24).Select(h => h.ToString(CultureInfo.InvariantCulture)).ToArray();
 
+    /// <summary>The names <see cref="Extract"/> records; every other watched feature comes from served slates.</summary>
+    public static readonly IReadOnlySet<string> Names = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "event_type", "watch_per_impression", "slate_device", "slate_hour", "watch_seconds",
+    };
+
     public static void Extract(InteractionEvent ev, Action<string, double> numeric, Action<string, string> categorical)
     {
         categorical("event_type", ev.Type.ToString().ToLowerInvariant());

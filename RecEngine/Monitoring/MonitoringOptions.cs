@@ -26,6 +26,14 @@ public sealed record MonitoringOptions : IValidatableObject
     [Range(10, 10_000_000)]
     public int ReferenceSampleSize { get; init; } = 10_000;
 
+    /// <summary>
+    /// Served slates whose values of each served-slate feature (ranker inputs, score) make a model version's served
+    /// reference: its first slates after it starts serving. Until a feature has them its state is insufficient_data.
+    /// At least <see cref="MinWindowSize"/>, since a feature the user contributes (one value per slate) needs that many.
+    /// </summary>
+    [Range(10, 10_000_000)]
+    public int ServedReferenceSize { get; init; } = 2_000;
+
     /// <summary>Reference-quantile bins for PSI.</summary>
     [Range(2, 1000)]
     public int PsiBins { get; init; } = 10;
@@ -76,6 +84,11 @@ public sealed record MonitoringOptions : IValidatableObject
         if (ReferenceSampleSize < MinWindowSize)
         {
             yield return new ValidationResult("ReferenceSampleSize must be at least MinWindowSize.", [nameof(ReferenceSampleSize)]);
+        }
+
+        if (ServedReferenceSize < MinWindowSize)
+        {
+            yield return new ValidationResult("ServedReferenceSize must be at least MinWindowSize.", [nameof(ServedReferenceSize)]);
         }
 
         if (LiveWindowCapacity < MinWindowSize)

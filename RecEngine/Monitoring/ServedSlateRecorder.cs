@@ -1,11 +1,19 @@
 namespace RecEngine.Monitoring;
 
 /// <summary>
-/// Feeds every served slate into the live drift window: each sampled ranker feature value under the feature's name
-/// (NaN, a missing value, left out) and the scores of the shown videos as <see cref="TrainingDriftReference.ScoreFeature"/>.
-/// A degraded slate's order is retrieval's, not the ranker's, so its scores are not counted.
+/// Feeds every served slate into drift monitoring: each sampled ranker feature value under the feature's name (NaN, a
+/// missing value, left out) and the scores of the shown videos as <see cref="TrainingDriftReference.ScoreFeature"/>.
+/// The first values of each feature a model version serves go to its served reference (<paramref name="capture"/>),
+/// the rest into the live window. A degraded slate's order is retrieval's, not the ranker's, so its scores are not
+/// counted.
+/// <para>
+/// A feature with the same value on every sampled row of a slate (the user's own features, repeated per candidate)
+/// counts once: the rows are one observation of it, and counting each would make Kolmogorov–Smirnov treat eight
+/// copies as eight independent draws, which makes it alarm on ordinary day-to-day variation (as
+/// <see cref="EventDriftFeatures"/> counts device and hour once per slate for the same reason).
+/// </para>
 /// </summary>
-public sealed class ServedSlateRecorder(InMemoryDriftDataSource source) : IServedSlateListener
+public sealed class ServedSlateRecorder(InMemoryDriftDataSource source, ServedReferenceCapture? capture = null) : IServedSlateListener
 {
     public void OnServed(ServedSlate slate)
     {
@@ -17,18 +25,20 @@ public sealed class ServedSlateRecorder(InMemoryDriftDataSource source) : IServe
             for (var f = 0; f < width; f++)
             {
                 var kept = 0;
+                var constant = true;
                 for (var r = 0; r < rows; r++)
                 {
                     var value = slate.FeatureValues[(r * width) + f];
                     if (!float.IsNaN(value))
                     {
+                        constant &= kept == 0 || column[0] == value;
                         column[kept++] = value;
                     }
                 }
 
                 if (kept > 0)
                 {
-                    source.Record(slate.FeatureNames[f], column[..kept]);
+                    Record(slate.ModelVersion, slate.FeatureNames[f], column[..(constant ? 1 : kept)]);
                 }
             }
         }
@@ -41,7 +51,15 @@ public sealed class ServedSlateRecorder(InMemoryDriftDataSource source) : IServe
                 scores[i] = slate.Scores[i];
             }
 
-            source.Record(TrainingDriftReference.ScoreFeature, scores);
+            Record(slate.ModelVersion, TrainingDriftReference.ScoreFeature, scores);
+        }
+    }
+
+    private void Record(string version, string feature, ReadOnlySpan<double> values)
+    {
+        if (capture is null || !capture.TryCapture(version, feature, values))
+        {
+            source.Record(feature, values);
         }
     }
 }

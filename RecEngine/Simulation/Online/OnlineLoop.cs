@@ -25,7 +25,7 @@ internal sealed class OnlineLoop(SimulatedWorld world, OnlineLoopSettings settin
         var state = services.GetRequiredService<ServingState>();
         var writer = services.GetRequiredService<EventWriter>();
         var monitor = services.GetRequiredService<DriftMonitor>();
-        var retrainer = retraining ? services.GetRequiredService<IRetrainer>() : null;
+        var retrainer = retraining ? services.GetRequiredService<RetrainingService>() : null;
         var policy = new ServingSlatePolicy(world.Truth, world.Oracle, services.GetRequiredService<RecommendationPipeline>());
         var generator = new HistoryGenerator(world.Truth, world.Behaviour, policy);
         await WaitUntilServingAsync(state, services.GetRequiredService<InMemoryDriftDataSource>(), cancellationToken);
@@ -48,26 +48,46 @@ internal sealed class OnlineLoop(SimulatedWorld world, OnlineLoopSettings settin
 
             var midnight = world.Truth.DayStart(worldDay + 1);
             clock.SetUtcNow(midnight);
+            // A feature newly in drift starts a retraining through the monitor's listener, debounced as on the server.
+            var driftRun = retrainer?.Background;
             var report = await monitor.CheckOnceAsync(cancellationToken);
+            driftRun = retrainer?.Background is { } started && started != driftRun ? started : null;
             var alarms = report?.Features.Count(f => f.State == DriftState.Drift) ?? 0;
             var score = report?.Features.Max(f => f.Psi ?? 0) ?? 0;
 
-            string? trigger = null;
-            var promoted = false;
-            if (retrainer is not null && (alarms > 0 || (day + 1) % settings.RetrainEveryDays == 0))
-            {
-                trigger = alarms > 0 ? "drift" : "schedule";
-                progress?.Report(new ProgressUpdate((day + 0.5) / settings.Days, $"day {day + 1} of {settings.Days}: retraining ({trigger})"));
-                var outcome = await Task.Run(() => retrainer.RetrainAsync(trigger, midnight, cancellationToken), cancellationToken);
-                promoted = outcome.Promoted;
-            }
-
+            var (trigger, outcome) = retrainer is null ? (null, null) : await RetrainAtMidnightAsync(retrainer, driftRun, day, midnight, progress, cancellationToken);
+            var promoted = outcome?.Promoted ?? false;
             days.Add(new SimulatedDay(day, slates, events.Count, slates == 0 ? 0 : watchSeconds / slates, slates == 0 ? 0 : policy.ExpectedSecondsToday / slates,
-                policy.BestSecondsToday > 0 ? policy.ExpectedSecondsToday / policy.BestSecondsToday : 0, alarms, score, version, promoted, trigger));
+                policy.BestSecondsToday > 0 ? policy.ExpectedSecondsToday / policy.BestSecondsToday : 0, alarms, score, version, promoted, trigger)
+            {
+                DriftFeatures = report?.Features.Where(f => f.State == DriftState.Drift).Select(f => f.Feature).ToList() ?? [],
+                RetrainReason = outcome?.Reason,
+            });
         }
 
         progress?.Report(new ProgressUpdate(1, $"{settings.Days} days"));
         return days;
+    }
+
+    /// <summary>
+    /// The retraining of one simulated midnight: the drift-triggered one the day's check started, if any, else the daily
+    /// schedule's (every <see cref="OnlineLoopSettings.RetrainEveryDays"/> days). One per midnight: a schedule right after
+    /// a drift retraining would train on the same window again.
+    /// </summary>
+    private async Task<(string? Trigger, RetrainOutcome? Outcome)> RetrainAtMidnightAsync(
+        RetrainingService retrainer, Task<RetrainOutcome>? driftRun, int day, DateTime midnight, IProgress<ProgressUpdate>? progress, CancellationToken cancellationToken)
+    {
+        var trigger = driftRun is not null ? "drift" : (day + 1) % settings.RetrainEveryDays == 0 ? "schedule" : null;
+        if (trigger is null)
+        {
+            return (null, null);
+        }
+
+        progress?.Report(new ProgressUpdate((day + 0.5) / settings.Days, $"day {day + 1} of {settings.Days}: retraining ({trigger})"));
+        var outcome = driftRun is not null
+            ? await driftRun.WaitAsync(cancellationToken)
+            : await retrainer.RetrainAsync(trigger, midnight, cancellationToken);
+        return (trigger, outcome);
     }
 
     /// <summary>The host loads the first model and builds the drift reference in the background at start; wait for both.</summary>

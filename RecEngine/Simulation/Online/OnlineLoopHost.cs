@@ -1,3 +1,4 @@
+using System.Globalization;
 using RecEngine;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Time.Testing;
@@ -36,6 +37,9 @@ internal static class OnlineLoopHost
             // The simulated sessions log what they showed, with device and display times, as an app would: the
             // server's own impression log would store every showing twice.
             [$"{ServingOptions.Section}:LogImpressions"] = "false",
+            // A simulated day serves a few thousand slates, one value of each user feature per slate: at the server's
+            // default a retrained version would be replaced before its served reference filled.
+            [$"{MonitoringOptions.Section}:ServedReferenceSize"] = "1000",
         });
         // Errors only: drift warnings are what the daily table reports, one line per day instead of one per feature.
         builder.Logging.ClearProviders();
@@ -45,9 +49,22 @@ internal static class OnlineLoopHost
         builder.Services.AddSingleton(settings);
         if (retraining)
         {
-            builder.Services.TryAddSingleton<IRetrainer, WindowRetrainer>();
+            // The server's validating RetrainingService, registry and promoter. Its own timer is off: the loop runs the
+            // daily schedule at simulated midnights; drift triggers reach it as on the server, through the drift
+            // monitor's listener and its debounce.
+            builder.Configuration.AddInMemoryCollection(LifecycleSettings(settings));
+            builder.AddLifecycle();
         }
 
         return builder.Build();
     }
+
+    /// <summary>The run's rolling window, ranker window and epochs as the lifecycle's options; the schedule is the loop's.</summary>
+    internal static Dictionary<string, string?> LifecycleSettings(OnlineLoopSettings settings) => new()
+    {
+        [$"{LifecycleOptions.Section}:ScheduleEnabled"] = "false",
+        [$"{LifecycleOptions.Section}:Window"] = TimeSpan.FromDays(settings.WindowDays).ToString("c", CultureInfo.InvariantCulture),
+        [$"{LifecycleOptions.Section}:RankerWindow"] = TimeSpan.FromDays(settings.RankerDays).ToString("c", CultureInfo.InvariantCulture),
+        [$"{LifecycleOptions.Section}:Epochs"] = settings.Epochs.ToString(CultureInfo.InvariantCulture),
+    };
 }

@@ -6,7 +6,8 @@ namespace RecEngine.Simulation.Online;
 /// fractions), the share of the oracle's best slates' expected watch time that the served slates reached (free of
 /// which videos, long or short, happened to be available), the features the drift check at
 /// the day's end flagged as drift, its drift score (the largest PSI of any feature), the model version that served
-/// the day, and whether a retrained version was promoted at the day's end (and why).
+/// the day, whether the retraining at the day's end promoted its candidate, and what triggered it (set for a rejected
+/// candidate too).
 /// </summary>
 public sealed record SimulatedDay(
     int Day,
@@ -19,4 +20,11 @@ public sealed record SimulatedDay(
     double DriftScore,
     string ModelVersion,
     bool Retrained,
-    string? RetrainTrigger);
+    string? RetrainTrigger)
+{
+    /// <summary>The features the day's check flagged as drift, by name.</summary>
+    public IReadOnlyList<string> DriftFeatures { get; init; } = [];
+
+    /// <summary>Why the day's retraining promoted or rejected its candidate, with the validation numbers; null without one.</summary>
+    public string? RetrainReason { get; init; }
+}

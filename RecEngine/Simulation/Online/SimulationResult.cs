@@ -56,7 +56,10 @@ public sealed record SimulationResult(string Scenario, int SwitchDay, IReadOnlyL
         ExpectedWatchSecondsPerSlate = Math.Round(d.ExpectedWatchSecondsPerSlate, 2),
         OracleShare = Math.Round(d.OracleShare, 4),
         d.DriftAlarms,
+        d.DriftFeatures,
         d.ModelVersion,
         d.Retrained,
+        d.RetrainTrigger,
+        d.RetrainReason,
     };
 }

@@ -19,7 +19,7 @@ internal static class SimulationTable
             var d = result.Days[i];
             var s = i < result.StaticDays.Count ? result.StaticDays[i] : null;
             var marker = d.Day == result.SwitchDay ? $" <- {result.Scenario}" : "";
-            var retrained = d.Retrained ? $"yes ({d.RetrainTrigger})" : "no";
+            var retrained = d.Retrained ? $"yes ({d.RetrainTrigger})" : d.RetrainTrigger is { } t ? $"rejected ({t})" : "no";
             output.WriteLine(string.Create(c,
                 $"{d.Day,3}  {d.WatchSecondsPerSlate,13:0.0}  {d.ExpectedWatchSecondsPerSlate,8:0.0}  {d.OracleShare,5:0.00}  {d.DriftAlarms,12}  {d.ModelVersion,-22}  {retrained,-14}  {s?.WatchSecondsPerSlate,13:0.0}  {s?.ExpectedWatchSecondsPerSlate,8:0.0}  {s?.OracleShare,5:0.00}  {s?.DriftAlarms,12}{marker}"));
         }
