@@ -21,10 +21,26 @@ public sealed class PersonalSource(Func<RetrievalModel?> model, double overFetch
     }
 }
 
-/// <summary>Nearest videos to each of the last few watched videos, merged by best score.</summary>
-public sealed class ItemToItemSource(Func<RetrievalModel?> model, int seeds, double overFetch = 2) : ICandidateSource
+/// <summary>
+/// Nearest videos to each of the last few watched videos, merged by best score. A seed's neighbours depend only on
+/// the model, and watch histories concentrate on the same popular videos, so each seed's nearest
+/// <see cref="RelatedDepth"/> are searched once per model and kept (a related-videos table filled on demand, as
+/// YouTube's was precomputed: Davidson et al. 2010); a request filters them for the user and searches live only when
+/// too few survive. Bounded: past <paramref name="relatedCapacity"/> seeds, new ones are searched and not kept.
+/// </summary>
+public sealed class ItemToItemSource(Func<RetrievalModel?> model, int seeds, double overFetch = 2, int relatedCapacity = 200_000) : ICandidateSource
 {
+    /// <summary>Neighbours kept per seed.</summary>
+    public const int RelatedDepth = 128;
+
+    private const int MinPerSeed = 32;
+
+    private volatile Related? _related;
+
     public CandidateSourceKind Kind => CandidateSourceKind.ItemToItem;
+
+    /// <summary>Seeds whose neighbours are kept for the current model.</summary>
+    public int RelatedCount => _related?.Neighbours.Count ?? 0;
 
     public IReadOnlyList<Proposal> Propose(CandidateRequest request, int count)
     {
@@ -53,14 +69,12 @@ public sealed class ItemToItemSource(Func<RetrievalModel?> model, int seeds, dou
         return best.Select(kv => new Proposal(kv.Key, kv.Value)).OrderByDescending(p => p.Score).ThenBy(p => p.VideoIndex).Take(count).ToList();
     }
 
-    private const int MinPerSeed = 32;
-
     private Dictionary<int, float> Neighbours(RetrievalModel model, List<int> seedVideos, CandidateRequest request, int perSeed)
     {
         var best = new Dictionary<int, float>();
         foreach (var seed in seedVideos)
         {
-            foreach (var p in VectorSearch.Allowed(model, model.ItemVector(seed), request, perSeed, overFetch))
+            foreach (var p in SeedNeighbours(model, seed, request, perSeed))
             {
                 if (!best.TryGetValue(p.VideoIndex, out var s) || p.Score > s)
                 {
@@ -70,6 +84,56 @@ public sealed class ItemToItemSource(Func<RetrievalModel?> model, int seeds, dou
         }
 
         return best;
+    }
+
+    private List<Proposal> SeedNeighbours(RetrievalModel model, int seed, CandidateRequest request, int perSeed)
+    {
+        if (perSeed <= RelatedDepth)
+        {
+            var related = _related;
+            if (related is null || !ReferenceEquals(related.Model, model))
+            {
+                related = new Related(model);
+                _related = related;
+            }
+
+            if (!related.Neighbours.TryGetValue(seed, out var hits))
+            {
+                hits = model.Index.Search(model.ItemVector(seed), RelatedDepth);
+                if (related.Neighbours.Count < relatedCapacity)
+                {
+                    related.Neighbours.TryAdd(seed, hits);
+                }
+            }
+
+            var kept = new List<Proposal>(perSeed);
+            foreach (var hit in hits)
+            {
+                if (request.Allows((int)hit.Id))
+                {
+                    kept.Add(new Proposal((int)hit.Id, hit.Score));
+                    if (kept.Count == perSeed)
+                    {
+                        return kept;
+                    }
+                }
+            }
+
+            // Exclusions (watched, hidden, a category) left too few of the kept neighbours, or the index has fewer.
+            if (hits.Length < RelatedDepth)
+            {
+                return kept;
+            }
+        }
+
+        return VectorSearch.Allowed(model, model.ItemVector(seed), request, perSeed, overFetch);
+    }
+
+    private sealed class Related(RetrievalModel model)
+    {
+        public RetrievalModel Model { get; } = model;
+
+        public System.Collections.Concurrent.ConcurrentDictionary<int, VectorHit[]> Neighbours { get; } = new();
     }
 }
 

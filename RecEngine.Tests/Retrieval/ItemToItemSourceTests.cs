@@ -1,0 +1,108 @@
+using System.Numerics.Tensors;
+using RecEngine.Catalog;
+using RecEngine.Events;
+using RecEngine.Features;
+using RecEngine.Retrieval;
+using RecEngine.Retrieval.Candidates;
+
+namespace RecEngine.Tests.Retrieval;
+
+/// <summary>Item-to-item with its related-videos table gives each seed's exact nearest allowed videos, searching each seed once per model.</summary>
+public sealed class ItemToItemSourceTests
+{
+    private static readonly DateTime Now = new(2026, 6, 1, 0, 0, 0, DateTimeKind.Utc);
+
+    private static (VideoSnapshot Videos, RetrievalModel Model) World()
+    {
+        var videos = VideoSnapshot.FromVideos(Enumerable.Range(0, 400).Select(i => new Video
+        {
+            Id = $"v{i:D3}",
+            Title = $"t{i}",
+            Category = $"c{i % 4}",
+            CreatorId = $"cr{i % 9}",
+            DurationSeconds = 100,
+            UploadedAt = Now.AddDays(-10),
+        }), Now);
+        var rng = new Random(11);
+        var events = new List<InteractionEvent>();
+        for (var u = 0; u < 200; u++)
+        {
+            foreach (var v in Enumerable.Range(0, 100).Select(j => (j * 4) + (u % 4)).OrderBy(_ => rng.Next()).Take(12))
+            {
+                events.Add(new InteractionEvent
+                {
+                    EventId = $"e{u}-{v}", UserId = $"u{u}", VideoId = $"v{v:D3}", Type = EventType.Watch,
+                    WatchSeconds = 30 + rng.Next(70), Timestamp = Now.AddDays(-1),
+                });
+            }
+        }
+
+        return (videos, RetrievalTrainer.Train(events, videos, new AlsOptions { Factors = 8, Iterations = 8, Threads = 2 }, new VectorIndexOptions()));
+    }
+
+    /// <summary>The definition: for each seed, its perSeed best allowed videos by exact inner product; merged by the best score.</summary>
+    private static Dictionary<int, float> Expected(RetrievalModel model, CandidateRequest request, IEnumerable<int> seeds, int perSeed)
+    {
+        var best = new Dictionary<int, float>();
+        foreach (var seed in seeds)
+        {
+            var nearest = Enumerable.Range(0, model.Videos.Count).Where(request.Allows)
+                .Select(v => (Video: v, Score: TensorPrimitives.Dot(model.ItemVector(seed), model.ItemVector(v))))
+                .OrderByDescending(x => x.Score).Take(perSeed);
+            foreach (var (video, score) in nearest)
+            {
+                best[video] = Math.Max(best.GetValueOrDefault(video, float.NegativeInfinity), score);
+            }
+        }
+
+        return best;
+    }
+
+    [Fact]
+    public void ProposalsAreEachSeedsNearestAllowedVideosAndEachSeedIsSearchedOncePerModel()
+    {
+        var (videos, model) = World();
+        var source = new ItemToItemSource(() => model, seeds: 3);
+        var rng = new Random(4);
+        for (var r = 0; r < 30; r++)
+        {
+            // Recent watches drawn from a small pool, so seeds repeat across requests as popular videos do.
+            var recent = Enumerable.Range(0, 6).Select(_ => rng.Next(12) * 7).Distinct().ToList();
+            var excluded = recent.Concat(Enumerable.Range(0, 40).Select(_ => rng.Next(videos.Count))).ToHashSet();
+            var request = new CandidateRequest { Videos = videos, Now = Now, RecentVideoIndexes = recent, Excluded = excluded, Categories = new HashSet<int>() };
+            const int count = 60;
+
+            var proposed = source.Propose(request, count);
+
+            var seeds = recent.Take(3).ToList();
+            var perSeed = Math.Max(32, (int)Math.Ceiling(2.0 * count / seeds.Count));
+            var union = Expected(model, request, seeds, perSeed);
+            if (union.Count < count)
+            {
+                // Overlapping neighbourhoods left the slate short: every seed is asked for the whole count.
+                union = Expected(model, request, seeds, count);
+            }
+
+            var expected = union.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key).Take(count).ToList();
+            Assert.Equal(expected.Select(kv => kv.Key), proposed.Select(p => p.VideoIndex));
+            Assert.All(proposed, p => Assert.True(request.Allows(p.VideoIndex)));
+        }
+
+        // Twelve distinct seeds at most were ever asked for, each kept once.
+        Assert.InRange(source.RelatedCount, 1, 12);
+    }
+
+    [Fact]
+    public void TheTableKeepsNoMoreThanItsCapacityAndStillAnswersForEverySeed()
+    {
+        var (videos, model) = World();
+        var bounded = new ItemToItemSource(() => model, seeds: 5, relatedCapacity: 2);
+        var request = new CandidateRequest { Videos = videos, Now = Now, RecentVideoIndexes = [1, 2, 3, 4, 5], Excluded = new HashSet<int>(), Categories = new HashSet<int>() };
+
+        var proposed = bounded.Propose(request, 50);
+
+        Assert.Equal(2, bounded.RelatedCount);
+        var expected = Expected(model, request, [1, 2, 3, 4, 5], 32).OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key).Take(50).Select(kv => kv.Key);
+        Assert.Equal(expected, proposed.Select(p => p.VideoIndex));
+    }
+}
