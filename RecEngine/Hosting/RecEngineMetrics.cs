@@ -24,6 +24,12 @@ public static class RecEngineMetrics
     public static readonly Gauge ModelVersion = Metrics.CreateGauge(
         "recengine_model_version", "The model version serving: 1 for the serving version's label, no series before one serves.", "version");
 
+    public static readonly Counter VectorSearches = Metrics.CreateCounter(
+        "recengine_vector_searches_total", "Vector index searches made by candidate generation, by source (personal, item_to_item).", "source");
+
+    public static readonly Counter VectorSearchK = Metrics.CreateCounter(
+        "recengine_vector_search_k_total", "Sum of the k asked of the vector index by candidate generation, by source: over searches, the mean depth.", "source");
+
     public static readonly Gauge IndexVideos = Metrics.CreateGauge(
         "recengine_index_videos", "Videos in the serving snapshot's vector index.");
 

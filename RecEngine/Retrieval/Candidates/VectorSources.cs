@@ -17,7 +17,7 @@ public sealed class PersonalSource(Func<RetrievalModel?> model, double overFetch
             return [];
         }
 
-        return VectorSearch.Allowed(current, request.UserVector, request, count, overFetch);
+        return VectorSearch.Allowed(current, request.UserVector, request, count, overFetch, "personal");
     }
 }
 
@@ -99,6 +99,8 @@ public sealed class ItemToItemSource(Func<RetrievalModel?> model, int seeds, dou
 
             if (!related.Neighbours.TryGetValue(seed, out var hits))
             {
+                RecEngine.Hosting.RecEngineMetrics.VectorSearches.WithLabels("item_to_item").Inc();
+                RecEngine.Hosting.RecEngineMetrics.VectorSearchK.WithLabels("item_to_item").Inc(RelatedDepth);
                 hits = model.Index.Search(model.ItemVector(seed), RelatedDepth);
                 if (related.Neighbours.Count < relatedCapacity)
                 {
@@ -126,7 +128,7 @@ public sealed class ItemToItemSource(Func<RetrievalModel?> model, int seeds, dou
             }
         }
 
-        return VectorSearch.Allowed(model, model.ItemVector(seed), request, perSeed, overFetch);
+        return VectorSearch.Allowed(model, model.ItemVector(seed), request, perSeed, overFetch, "item_to_item");
     }
 
     private sealed class Related(RetrievalModel model)
@@ -140,11 +142,15 @@ public sealed class ItemToItemSource(Func<RetrievalModel?> model, int seeds, dou
 internal static class VectorSearch
 {
     /// <summary>Searches deeper until <paramref name="count"/> allowed videos are found or the index is exhausted.</summary>
-    public static List<Proposal> Allowed(RetrievalModel model, ReadOnlySpan<float> query, CandidateRequest request, int count, double overFetch)
+    public static List<Proposal> Allowed(RetrievalModel model, ReadOnlySpan<float> query, CandidateRequest request, int count, double overFetch, string source)
     {
         var k = (int)Math.Min(model.Index.Count, Math.Ceiling(count * overFetch));
+        var searches = RecEngine.Hosting.RecEngineMetrics.VectorSearches.WithLabels(source);
+        var depth = RecEngine.Hosting.RecEngineMetrics.VectorSearchK.WithLabels(source);
         while (true)
         {
+            searches.Inc();
+            depth.Inc(k);
             var hits = model.Index.Search(query, k);
             var result = new List<Proposal>(count);
             foreach (var hit in hits)
