@@ -1,14 +1,23 @@
 using RecEngine.Events;
 using RecEngine.Retrieval.Candidates;
+using RecEngine.Training;
 using RecEngine.Serving;
 using RecEngine.Training.Evaluation;
 
 namespace RecEngine.Lifecycle;
 
 /// <summary>
-/// Scores a serving snapshot on the most recent held-out slice as it would serve: each sampled user's history up to
-/// the cut, the snapshot's candidate sources and ranker, top 20 against the videos the user watched next
-/// (<see cref="RankerEvaluation"/>). Candidate and serving model are scored on the same slice and users.
+/// Scores a serving snapshot on the most recent held-out slice, candidate and serving model on the same slice and
+/// users, in one of two ways (<see cref="LifecycleOptions.ValidationSet"/>):
+/// <list type="bullet">
+/// <item><c>replay</c> (the default): each model re-ranks the videos each user was actually shown after the cut, with
+/// features replayed as they were at each impression, scored against the ones the user watched. Both models order
+/// the same sets, so the model that chose what was shown (the serving one) gets no head start: the next videos a
+/// user watches are mostly ones the serving model put in front of them, which a retrieval-and-rank comparison counts
+/// as the serving model's hits (offline replay on logged impressions; Li et al., WSDM 2011, discuss the bias).</item>
+/// <item><c>retrieval</c>: each sampled user's history up to the cut, the snapshot's candidate sources and ranker,
+/// top 20 against the videos the user watched next (<see cref="RankerEvaluation"/>).</item>
+/// </list>
 /// </summary>
 public static class HeldOutValidation
 {
@@ -22,6 +31,11 @@ public static class HeldOutValidation
     public static (Dictionary<string, SlateMetrics> Models, int Users)? Evaluate(
         ServingSnapshot snapshot, IReadOnlyList<InteractionEvent> timeOrdered, DateTime cut, CandidateOptions candidates, LifecycleOptions options)
     {
+        if (options.ValidationSet == ValidationSet.Replay)
+        {
+            return Replay(snapshot, timeOrdered, cut, candidates, options.ValidationUsers);
+        }
+
         var split = TemporalSplit.Create(timeOrdered, snapshot.Videos, cut);
         var users = split.SampleUsers(options.ValidationUsers, Seed);
         if (users.Count == 0)
@@ -31,6 +45,109 @@ public static class HeldOutValidation
 
         var models = RankerEvaluation.Run(split, snapshot.Videos, snapshot.Retrieval, snapshot.Scorer, candidates, new NoRelevanceOracle(), users, options.ValidationCandidates, rankerAuc: null);
         return (models, users.Count);
+    }
+
+    /// <summary>
+    /// Replay: the snapshot's ranker orders, per user, the distinct videos shown to them after <paramref name="cut"/>
+    /// (by expected watch time, as serving orders), relevant = watched from that showing; <c>most_popular</c> orders the
+    /// same sets by watches before the cut. Users with no watch, or fewer than two videos shown, say nothing and are left
+    /// out; at most <paramref name="maxUsers"/>, the same for every model (chosen by user id, not by model).
+    /// </summary>
+    public static (Dictionary<string, SlateMetrics> Models, int Users)? Replay(
+        ServingSnapshot snapshot, IReadOnlyList<InteractionEvent> timeOrdered, DateTime cut, CandidateOptions candidates, int maxUsers)
+    {
+        var videos = snapshot.Videos;
+        // Window end = the cut: examples after it are scored at age 0, as serving scores.
+        var data = RankerDataset.Build(timeOrdered, videos, snapshot.Retrieval, cut, candidates, from: cut);
+        var watchTime = Score(snapshot, data);
+
+        var popularity = new Dictionary<int, int>();
+        foreach (var e in timeOrdered)
+        {
+            if (e.Timestamp < cut && e.Type == EventType.Watch && videos.TryGetIndex(e.VideoId, out var v))
+            {
+                popularity[v] = popularity.GetValueOrDefault(v) + 1;
+            }
+        }
+
+        var shown = new Dictionary<string, Dictionary<int, (float Score, bool Watched)>>(StringComparer.Ordinal);
+        for (var i = 0; i < data.Count; i++)
+        {
+            if (!shown.TryGetValue(data.Users[i], out var user))
+            {
+                shown[data.Users[i]] = user = [];
+            }
+
+            var previous = user.GetValueOrDefault(data.Videos[i], (Score: float.NegativeInfinity, Watched: false));
+            user[data.Videos[i]] = (Math.Max(previous.Score, watchTime[i]), previous.Watched || data.Watched[i] > 0);
+        }
+
+        var users = shown.Where(u => u.Value.Count >= 2 && u.Value.Values.Any(x => x.Watched))
+            .OrderBy(u => Hash(u.Key)).ThenBy(u => u.Key, StringComparer.Ordinal).Take(maxUsers).ToList();
+        if (users.Count == 0)
+        {
+            return null;
+        }
+
+        var ranker = new List<(IReadOnlyList<int>, HashSet<int>)>(users.Count);
+        var popular = new List<(IReadOnlyList<int>, HashSet<int>)>(users.Count);
+        foreach (var (_, set) in users)
+        {
+            var relevant = set.Where(x => x.Value.Watched).Select(x => x.Key).ToHashSet();
+            ranker.Add((set.OrderByDescending(x => x.Value.Score).ThenBy(x => x.Key).Select(x => x.Key).ToList(), relevant));
+            popular.Add((set.Keys.OrderByDescending(v => popularity.GetValueOrDefault(v)).ThenBy(v => v).ToList(), relevant));
+        }
+
+        return (new Dictionary<string, SlateMetrics>(StringComparer.Ordinal)
+        {
+            ["ranker"] = Metrics(ranker),
+            ["most_popular"] = Metrics(popular),
+        }, users.Count);
+    }
+
+    private static float[] Score(ServingSnapshot snapshot, RankerDataset data)
+    {
+        var spec = snapshot.Scorer.Spec;
+        var (d, f) = (spec.RawWidth, spec.IdWidth);
+        const int batch = 1024;
+        var dense = new float[batch * d];
+        var ids = new long[batch * f];
+        var pWatch = new float[data.Count];
+        var watchTime = new float[data.Count];
+        for (var start = 0; start < data.Count; start += batch)
+        {
+            var rows = Math.Min(batch, data.Count - start);
+            for (var r = 0; r < rows; r++)
+            {
+                spec.ImputeNumeric(data.Numeric[start + r], dense.AsSpan(r * d, d));
+                spec.Ids(data.Categorical[start + r], data.Text[start + r], ids.AsSpan(r * f, f));
+            }
+
+            snapshot.Scorer.Ranker.Score(dense.AsSpan(0, rows * d), ids.AsSpan(0, rows * f), rows, pWatch.AsSpan(start, rows), watchTime.AsSpan(start, rows));
+        }
+
+        return watchTime;
+    }
+
+    private static SlateMetrics Metrics(List<(IReadOnlyList<int> Ranked, HashSet<int> Relevant)> lists) => new(
+        lists.Average(l => RankingMetrics.NdcgAtK(l.Ranked, l.Relevant, 10)),
+        lists.Average(l => RankingMetrics.NdcgAtK(l.Ranked, l.Relevant, 20)),
+        lists.Average(l => RankingMetrics.RecallAtK(l.Ranked, l.Relevant, 10)),
+        lists.Average(l => RankingMetrics.RecallAtK(l.Ranked, l.Relevant, 20)),
+        lists.Average(l => RankingMetrics.AveragePrecisionAtK(l.Ranked, l.Relevant, 20)),
+        Coverage: 0,
+        Auc: null);
+
+    /// <summary>FNV-1a of the user id: a user sample that does not depend on the model or on the order of events.</summary>
+    private static uint Hash(string s)
+    {
+        var h = 2166136261u;
+        foreach (var c in s)
+        {
+            h = (h ^ c) * 16777619u;
+        }
+
+        return h;
     }
 
     /// <summary>The named metric (<see cref="LifecycleOptions.Metrics"/>) of one model's results.</summary>

@@ -49,6 +49,9 @@ public sealed record LifecycleOptions : IValidatableObject
     [Range(1, 100)]
     public int Epochs { get; init; } = 3;
 
+    /// <summary>What validation ranks: the videos users were shown after the cut (replay, the default) or each model's own candidates (retrieval); see <see cref="HeldOutValidation"/>.</summary>
+    public ValidationSet ValidationSet { get; init; } = ValidationSet.Replay;
+
     /// <summary>Validation metric, one of <see cref="Metrics"/>.</summary>
     [Required]
     public string Metric { get; init; } = "ndcg@20";
@@ -90,4 +93,14 @@ public sealed record LifecycleOptions : IValidatableObject
             yield return new ValidationResult("RankerWindow must be shorter than Window: the ranker's embedding features need earlier events.", [nameof(RankerWindow)]);
         }
     }
+}
+
+/// <summary>What held-out validation ranks (<see cref="HeldOutValidation"/>).</summary>
+public enum ValidationSet
+{
+    /// <summary>Each model re-ranks the videos each user was shown after the cut.</summary>
+    Replay,
+
+    /// <summary>Each model ranks its own retrieved candidates at the cut.</summary>
+    Retrieval,
 }
