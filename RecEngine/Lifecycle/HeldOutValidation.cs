@@ -10,13 +10,15 @@ namespace RecEngine.Lifecycle;
 /// Scores a serving snapshot on the most recent held-out slice, candidate and serving model on the same slice and
 /// users, in one of two ways (<see cref="LifecycleOptions.ValidationSet"/>):
 /// <list type="bullet">
-/// <item><c>replay</c> (the default): each model re-ranks the videos each user was actually shown after the cut, with
+/// <item><c>retrieval</c> (the default): each sampled user's history up to the cut, the snapshot's candidate sources
+/// and ranker, top 20 against the videos the user watched next (<see cref="RankerEvaluation"/>). It favours the
+/// serving model, which chose what was shown and so what could be watched next.</item>
+/// <item><c>replay</c>: each model re-ranks the videos each user was actually shown after the cut, with
 /// features replayed as they were at each impression, scored against the ones the user watched. Both models order
 /// the same sets, so the model that chose what was shown (the serving one) gets no head start: the next videos a
 /// user watches are mostly ones the serving model put in front of them, which a retrieval-and-rank comparison counts
-/// as the serving model's hits (offline replay on logged impressions; Li et al., WSDM 2011, discuss the bias).</item>
-/// <item><c>retrieval</c>: each sampled user's history up to the cut, the snapshot's candidate sources and ranker,
-/// top 20 against the videos the user watched next (<see cref="RankerEvaluation"/>).</item>
+/// as the serving model's hits (offline replay on logged impressions; Li et al., WSDM 2011, discuss the bias). It
+/// says nothing about retrieval, so a version whose candidates got worse can pass.</item>
 /// </list>
 /// </summary>
 public static class HeldOutValidation
