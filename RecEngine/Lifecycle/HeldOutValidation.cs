@@ -85,7 +85,7 @@ public static class HeldOutValidation
         }
 
         var users = shown.Where(u => u.Value.Count >= 2 && u.Value.Values.Any(x => x.Watched))
-            .OrderBy(u => Hash(u.Key)).ThenBy(u => u.Key, StringComparer.Ordinal).Take(maxUsers).ToList();
+            .OrderBy(u => Features.Spec.FeatureHashing.Fnv1a64(u.Key)).ThenBy(u => u.Key, StringComparer.Ordinal).Take(maxUsers).ToList();
         if (users.Count == 0)
         {
             return null;
@@ -139,18 +139,6 @@ public static class HeldOutValidation
         lists.Average(l => RankingMetrics.AveragePrecisionAtK(l.Ranked, l.Relevant, 20)),
         Coverage: 0,
         Auc: null);
-
-    /// <summary>FNV-1a of the user id: a user sample that does not depend on the model or on the order of events.</summary>
-    private static uint Hash(string s)
-    {
-        var h = 2166136261u;
-        foreach (var c in s)
-        {
-            h = (h ^ c) * 16777619u;
-        }
-
-        return h;
-    }
 
     /// <summary>The named metric (<see cref="LifecycleOptions.Metrics"/>) of one model's results.</summary>
     public static double Value(SlateMetrics metrics, string metric) => metric switch

@@ -1,3 +1,6 @@
+using Prometheus;
+using RecEngine.Hosting;
+
 namespace RecEngine.Retrieval.Candidates;
 
 /// <summary>
@@ -17,7 +20,7 @@ public sealed class PersonalSource(Func<RetrievalModel?> model, double overFetch
             return [];
         }
 
-        return VectorSearch.Allowed(current, request.UserVector, request, count, overFetch, "personal");
+        return VectorSearch.Allowed(current, request.UserVector, request, count, overFetch, VectorSearch.Personal);
     }
 }
 
@@ -99,8 +102,7 @@ public sealed class ItemToItemSource(Func<RetrievalModel?> model, int seeds, dou
 
             if (!related.Neighbours.TryGetValue(seed, out var hits))
             {
-                RecEngine.Hosting.RecEngineMetrics.VectorSearches.WithLabels("item_to_item").Inc();
-                RecEngine.Hosting.RecEngineMetrics.VectorSearchK.WithLabels("item_to_item").Inc(RelatedDepth);
+                VectorSearch.ItemToItem.Count(RelatedDepth);
                 hits = model.Index.Search(model.ItemVector(seed), RelatedDepth);
                 if (related.Neighbours.Count < relatedCapacity)
                 {
@@ -128,7 +130,7 @@ public sealed class ItemToItemSource(Func<RetrievalModel?> model, int seeds, dou
             }
         }
 
-        return VectorSearch.Allowed(model, model.ItemVector(seed), request, perSeed, overFetch, "item_to_item");
+        return VectorSearch.Allowed(model, model.ItemVector(seed), request, perSeed, overFetch, VectorSearch.ItemToItem);
     }
 
     private sealed class Related(RetrievalModel model)
@@ -141,16 +143,18 @@ public sealed class ItemToItemSource(Func<RetrievalModel?> model, int seeds, dou
 
 internal static class VectorSearch
 {
+    /// <summary>The metric series of each source, resolved once rather than per search on the request path.</summary>
+    public static readonly SearchCounters Personal = new("personal");
+
+    public static readonly SearchCounters ItemToItem = new("item_to_item");
+
     /// <summary>Searches deeper until <paramref name="count"/> allowed videos are found or the index is exhausted.</summary>
-    public static List<Proposal> Allowed(RetrievalModel model, ReadOnlySpan<float> query, CandidateRequest request, int count, double overFetch, string source)
+    public static List<Proposal> Allowed(RetrievalModel model, ReadOnlySpan<float> query, CandidateRequest request, int count, double overFetch, SearchCounters counters)
     {
         var k = (int)Math.Min(model.Index.Count, Math.Ceiling(count * overFetch));
-        var searches = RecEngine.Hosting.RecEngineMetrics.VectorSearches.WithLabels(source);
-        var depth = RecEngine.Hosting.RecEngineMetrics.VectorSearchK.WithLabels(source);
         while (true)
         {
-            searches.Inc();
-            depth.Inc(k);
+            counters.Count(k);
             var hits = model.Index.Search(query, k);
             var result = new List<Proposal>(count);
             foreach (var hit in hits)
@@ -173,5 +177,18 @@ internal static class VectorSearch
 
             k = (int)Math.Min(model.Index.Count, k * 4L);
         }
+    }
+}
+
+/// <summary>One source's <c>recengine_vector_searches_total</c> and <c>recengine_vector_search_k_total</c> series.</summary>
+internal sealed class SearchCounters(string source)
+{
+    private readonly Counter.Child _searches = RecEngineMetrics.VectorSearches.WithLabels(source);
+    private readonly Counter.Child _depth = RecEngineMetrics.VectorSearchK.WithLabels(source);
+
+    public void Count(int k)
+    {
+        _searches.Inc();
+        _depth.Inc(k);
     }
 }
