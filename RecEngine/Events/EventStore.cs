@@ -83,6 +83,14 @@ public sealed class EventStore : IDisposable
         return all.OrderBy(e => e.Timestamp).ToList();
     }
 
+    /// <summary>Up to <paramref name="limit"/> stored events with timestamp &gt;= <paramref name="fromUtc"/>, oldest first: a page of a full scan.</summary>
+    public List<InteractionEvent> EventsFrom(DateTime fromUtc, int limit) =>
+        Events.Query().Where(e => e.Timestamp >= fromUtc).OrderBy(e => e.Timestamp).Limit(limit).ToList();
+
+    /// <summary>Up to <paramref name="limit"/> served slates with timestamp &gt;= <paramref name="fromUtc"/>, oldest first.</summary>
+    public List<ServedSlateRecord> SlatesFrom(DateTime fromUtc, int limit) =>
+        Slates.Query().Where(s => s.Timestamp >= fromUtc).OrderBy(s => s.Timestamp).Limit(limit).ToList();
+
     private static IEnumerable<InteractionEvent> Merge(List<ServedSlateRecord> slates, IEnumerable<InteractionEvent> events)
     {
         var next = 0;
@@ -117,6 +125,9 @@ public sealed class EventStore : IDisposable
         _commitLock.EnterReadLock();
         return new Releaser(_commitLock, write: false);
     }
+
+    /// <summary>Like <see cref="EnterConsistentRead"/>, and excludes the other consistent readers too.</summary>
+    public IDisposable EnterExclusiveRead() => EnterCommit();
 
     internal IDisposable EnterCommit()
     {

@@ -12,6 +12,8 @@ public static class FeaturesModule
             .ValidateOnStart();
         builder.Services.AddSingleton<UserFeatureCache>();
         builder.Services.AddSingleton<IEventCommitListener>(sp => sp.GetRequiredService<UserFeatureCache>());
+        builder.Services.AddSingleton<UserFeatureWarmup>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<UserFeatureWarmup>());
         return builder;
     }
 }

@@ -16,6 +16,10 @@ internal sealed class UserFeatureBuilder
 
     public UserFeatureBuilder(string userId) => _userId = userId;
 
+    public string UserId => _userId;
+
+    public DateTime? LastEventAt => _last;
+
     public void Apply(InteractionEvent ev)
     {
         switch (ev.Type)

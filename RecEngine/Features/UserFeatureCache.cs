@@ -7,7 +7,9 @@ namespace RecEngine.Features;
 /// <summary>
 /// Bounded cache of <see cref="UserFeatures"/>. A miss loads the user's events from LiteDB (the source of
 /// truth); each commit updates the users already cached. Loading and committing exclude each other through
-/// <see cref="EventStore.EnterConsistentRead"/>, so no event is missed or counted twice.
+/// <see cref="EventStore.EnterConsistentRead"/>, so no event is missed or counted twice. At start a warm-up
+/// (<see cref="UserFeatureWarmup"/>) fills the cache from one scan of the store, so the request path does not pay
+/// a LiteDB query per user it has not seen since start.
 /// </summary>
 public sealed class UserFeatureCache : IEventCommitListener
 {
@@ -16,6 +18,7 @@ public sealed class UserFeatureCache : IEventCommitListener
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     private readonly object _evictGate = new();
     private long _clock;
+    private volatile UserFeatureWarmState? _warming;
 
     public UserFeatureCache(EventStore events, IOptions<FeaturesOptions> options)
     {
@@ -24,6 +27,8 @@ public sealed class UserFeatureCache : IEventCommitListener
     }
 
     public int Count => _entries.Count;
+
+    public int Capacity => _capacity;
 
     /// <summary>The user's features; a user with no events gets empty ones.</summary>
     public UserFeatures Get(string userId)
@@ -46,6 +51,7 @@ public sealed class UserFeatureCache : IEventCommitListener
 
     public void OnCommitted(IReadOnlyList<InteractionEvent> events)
     {
+        _warming?.Told(events);
         foreach (var ev in events)
         {
             if (_entries.TryGetValue(ev.UserId, out var entry))
@@ -70,6 +76,50 @@ public sealed class UserFeatureCache : IEventCommitListener
             }
         }
     }
+
+    /// <summary>Starts a warm-up: from now on every commit is also told to the returned state.</summary>
+    internal UserFeatureWarmState BeginWarmUp()
+    {
+        // Under the read lock no commit is half done: each one is either stored before (the scan will find it) or
+        // made after this line (told to the state).
+        using (_events.EnterConsistentRead())
+        {
+            var warm = new UserFeatureWarmState();
+            _warming = warm;
+            return warm;
+        }
+    }
+
+    /// <summary>
+    /// Publishes what the warm-up built: users not already cached (a request may have loaded one meanwhile, and
+    /// commits have kept it current), the most recently active first, up to the capacity. Returns how many.
+    /// </summary>
+    internal int CompleteWarmUp(UserFeatureWarmState warm)
+    {
+        using (_events.EnterConsistentRead())
+        {
+            _warming = null;
+            var room = _capacity - _entries.Count;
+            var published = 0;
+            foreach (var builder in warm.Builders.Values.OrderByDescending(b => b.LastEventAt ?? DateTime.MinValue))
+            {
+                if (published >= room)
+                {
+                    break;
+                }
+
+                if (_entries.TryAdd(builder.UserId, new Entry(builder) { Features = builder.Build() }))
+                {
+                    published++;
+                }
+            }
+
+            return published;
+        }
+    }
+
+    /// <summary>Stops telling commits to an unfinished warm-up (cancelled, or failed); the cache keeps loading on demand.</summary>
+    internal void AbandonWarmUp() => _warming = null;
 
     private Entry Load(string userId)
     {

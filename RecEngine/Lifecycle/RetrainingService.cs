@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using RecEngine.Hosting;
 using RecEngine.Monitoring;
 
 namespace RecEngine.Lifecycle;
@@ -171,7 +172,7 @@ public sealed partial class RetrainingService(
         {
             try
             {
-                TrainingThreadPriority.Lower(options.Value.TrainingNice);
+                BackgroundThreadPriority.Lower(options.Value.TrainingNice);
                 done.SetResult(retraining.Run(trigger, nowUtc, cancellationToken));
             }
             catch (OperationCanceledException ex)

@@ -25,6 +25,7 @@ public sealed partial class ServingLoader(
     IOptions<AlsOptions> als,
     IOptions<CandidateOptions> candidates,
     SnapshotWarmup warmup,
+    UserFeatureWarmup userFeatures,
     TimeProvider time,
     ILogger<ServingLoader> logger) : BackgroundService
 {
@@ -37,6 +38,12 @@ public sealed partial class ServingLoader(
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             LogFailed(ex);
+        }
+        finally
+        {
+            // The user-feature scan waits for the load: LiteDB 5 readers racing each other on a store larger than its
+            // page cache can read garbage (LiteDB issue 2817), and the model must not be the one that does.
+            userFeatures.Begin();
         }
     }, stoppingToken);
 

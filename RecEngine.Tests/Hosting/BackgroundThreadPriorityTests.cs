@@ -1,22 +1,22 @@
-using RecEngine.Lifecycle;
+using RecEngine.Hosting;
 
-namespace RecEngine.Tests.Lifecycle;
+namespace RecEngine.Tests.Hosting;
 
-public sealed class TrainingThreadPriorityTests
+public sealed class BackgroundThreadPriorityTests
 {
     [Fact]
     public void LowersOnlyTheCallingThreadsNiceValueOnLinux()
     {
         if (!OperatingSystem.IsLinux())
         {
-            Assert.False(TrainingThreadPriority.Lower(7));
+            Assert.False(BackgroundThreadPriority.Lower(7));
             return;
         }
 
         var (lowered, nice) = (false, -1);
         var thread = new Thread(() =>
         {
-            lowered = TrainingThreadPriority.Lower(7);
+            lowered = BackgroundThreadPriority.Lower(7);
             nice = NiceOfThisThread();
         });
         thread.Start();

@@ -1,13 +1,13 @@
 using System.Runtime.InteropServices;
 
-namespace RecEngine.Lifecycle;
+namespace RecEngine.Hosting;
 
 /// <summary>
-/// Lowers the calling thread's CPU priority (Linux nice value, per thread) so a retraining yields the cores to
-/// request threads whenever both want them. .NET's <c>Thread.Priority</c> does nothing on Linux; <c>setpriority</c>
+/// Lowers the calling thread's CPU priority (Linux nice value, per thread) so background work (a retraining, the
+/// user-feature warm-up) yields the cores to request threads whenever both want them. .NET's <c>Thread.Priority</c> does nothing on Linux; <c>setpriority</c>
 /// on the thread id does, and raising one's own nice value needs no privilege. Elsewhere it does nothing.
 /// </summary>
-internal static partial class TrainingThreadPriority
+internal static partial class BackgroundThreadPriority
 {
     private const int PrioProcess = 0;
 

@@ -1,0 +1,145 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using RecEngine.Catalog;
+using RecEngine.Events;
+using RecEngine.Features;
+using RecEngine.Hosting;
+
+namespace RecEngine.Tests.Features;
+
+public sealed class UserFeatureWarmupTests : IDisposable
+{
+    private static readonly DateTime T0 = new(2026, 3, 1, 12, 0, 0, DateTimeKind.Utc); // whole milliseconds, as LiteDB stores them
+
+    private readonly DataDirectory _dir = new(Path.Combine(Path.GetTempPath(), "recengine-tests", Guid.NewGuid().ToString("N")));
+    private readonly RecEngineStore _store;
+    private readonly EventStore _events;
+    private readonly string[] _users = Enumerable.Range(0, 12).Select(i => $"u{i}").ToArray();
+
+    public UserFeatureWarmupTests()
+    {
+        _store = new RecEngineStore(_dir);
+        _events = new EventStore(_store);
+    }
+
+    /// <summary>
+    /// Events and served slates are stored, the warm-up scans in pages of 3 (so many pages end inside a run of equal
+    /// timestamps), and the writer keeps committing meanwhile, old and new timestamps alike. Every user the warm-up
+    /// published must equal a fresh load from the store: nothing missed, nothing counted twice.
+    /// </summary>
+    [Fact]
+    public async Task WarmedFeaturesEqualFreshLoadsWhileCommitsContinue()
+    {
+        var cache = new UserFeatureCache(_events, Options.Create(new FeaturesOptions()));
+        var writer = new EventWriter(_events, [cache], Options.Create(new EventsOptions()), NullLogger<EventWriter>.Instance);
+        await writer.StartAsync(CancellationToken.None);
+        var n = 0;
+        for (var batch = 0; batch < 10; batch++)
+        {
+            await writer.WriteAsync(Batch(ref n, sameTime: batch % 3 == 0));
+        }
+
+        writer.CommitSlates(Enumerable.Range(0, 6).Select(i => new ServedSlateRecord
+        {
+            RequestId = $"r{i}",
+            UserId = _users[i % _users.Length],
+            Timestamp = T0.AddMinutes(i),
+            VideoIds = ["v1", "v2", "v3"],
+        }).ToList());
+
+        var warmup = new UserFeatureWarmup(cache, _events, Options.Create(new FeaturesOptions { WarmUpPageSize = 3, WarmUpNice = 0 }), NullLogger<UserFeatureWarmup>.Instance);
+        await warmup.StartAsync(CancellationToken.None);
+        warmup.Begin();
+        // At most 30 batches, so no user passes the 50 recent watches (which of two equal-time watches is cut is arbitrary).
+        for (var batch = 0; batch < 30 && !warmup.Completed.IsCompleted; batch++)
+        {
+            await writer.WriteAsync(Batch(ref n, sameTime: n % 2 == 0));
+        }
+
+        var published = await warmup.Completed;
+        await writer.StopAsync(CancellationToken.None);
+        await warmup.StopAsync(CancellationToken.None);
+
+        Assert.Equal(_users.Length, published);
+        Assert.Equal(_users.Length, cache.Count);
+        var fresh = new UserFeatureCache(_events, Options.Create(new FeaturesOptions()));
+        foreach (var user in _users)
+        {
+            var warmed = cache.Get(user);
+            var truth = fresh.Get(user);
+            Assert.Equal(truth.Watches, warmed.Watches);
+            Assert.Equal(truth.Impressions, warmed.Impressions);
+            Assert.Equal(truth.WatchSeconds, warmed.WatchSeconds);
+            // Watches at equal times may be listed in either order.
+            Assert.Equal(ByTime(truth.RecentWatches), ByTime(warmed.RecentWatches));
+            Assert.Equal(truth.Watched.Order(), warmed.Watched.Order());
+            Assert.Equal(truth.LastEventAt, warmed.LastEventAt);
+        }
+
+        Assert.Equal(n, _users.Sum(u => fresh.Get(u).Watches));
+        Assert.Equal(18, _users.Sum(u => fresh.Get(u).Impressions));
+    }
+
+    [Fact]
+    public async Task GivesUpPastTwiceTheCapacityAndUsersStillLoadOnDemand()
+    {
+        _events.UpsertBulk(Enumerable.Range(0, 40).Select(i => Watch($"e{i}", $"u{i}", "v1", T0.AddSeconds(i))));
+        var cache = new UserFeatureCache(_events, Options.Create(new FeaturesOptions { UserCacheCapacity = 16 }));
+        var warmup = new UserFeatureWarmup(cache, _events, Options.Create(new FeaturesOptions { UserCacheCapacity = 16, WarmUpPageSize = 5, WarmUpNice = 0 }), NullLogger<UserFeatureWarmup>.Instance);
+        await warmup.StartAsync(CancellationToken.None);
+        warmup.Begin();
+
+        Assert.Equal(0, await warmup.Completed);
+        Assert.Equal(0, cache.Count);
+        Assert.Equal(1, cache.Get("u39").Watches);
+        await warmup.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task WaitsForBeginAndStopsCleanlyWithoutIt()
+    {
+        _events.UpsertBulk([Watch("e0", "u0", "v1", T0)]);
+        var cache = new UserFeatureCache(_events, Options.Create(new FeaturesOptions()));
+        var warmup = new UserFeatureWarmup(cache, _events, Options.Create(new FeaturesOptions()), NullLogger<UserFeatureWarmup>.Instance);
+        await warmup.StartAsync(CancellationToken.None);
+        await Task.Delay(50);
+
+        Assert.False(warmup.Completed.IsCompleted);
+        Assert.Equal(0, cache.Count);
+        await warmup.StopAsync(CancellationToken.None);
+        Assert.Equal(0, await warmup.Completed);
+    }
+
+    private List<InteractionEvent> Batch(ref int n, bool sameTime)
+    {
+        var events = new List<InteractionEvent>(8);
+        for (var j = 0; j < 8; j++)
+        {
+            var i = n++;
+            // Alternate batches at one shared timestamp with spread ones, early and late in time.
+            var at = sameTime ? T0.AddMinutes(i % 4) : T0.AddSeconds((i * 37) % 600);
+            events.Add(Watch($"e{i}", _users[i % _users.Length], $"v{i % 9}", at, seconds: 1 + (i % 5)));
+        }
+
+        return events;
+    }
+
+    private static List<RecentWatch> ByTime(IEnumerable<RecentWatch> watches) =>
+        watches.OrderByDescending(w => w.Timestamp).ThenBy(w => w.VideoId, StringComparer.Ordinal).ThenBy(w => w.WatchSeconds).ToList();
+
+    private static InteractionEvent Watch(string id, string user, string video, DateTime at, double seconds = 10) =>
+        new() { EventId = id, UserId = user, VideoId = video, Type = EventType.Watch, WatchSeconds = seconds, Timestamp = at };
+
+    public void Dispose()
+    {
+        _events.Dispose();
+        _store.Dispose();
+        try
+        {
+            Directory.Delete(_dir.Root, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
