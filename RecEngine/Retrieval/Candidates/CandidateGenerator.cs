@@ -23,10 +23,15 @@ public sealed class CandidateGenerator(IEnumerable<ICandidateSource> sources, Ca
     {
         var want = count ?? options.Count;
         var overFetch = options.OverFetch;
+        var proposals = new IReadOnlyList<Proposal>[_sources.Length];
         List<Candidate> merged = [];
         for (var round = 0; round < 4; round++)
         {
-            var proposals = _sources.ToDictionary(s => s.Kind, s => s.Propose(request, Quota(s.Kind, want, overFetch)));
+            for (var s = 0; s < _sources.Length; s++)
+            {
+                proposals[s] = _sources[s].Propose(request, Quota(_sources[s].Kind, want, overFetch));
+            }
+
             merged = Merge(proposals, want, overFetch, out var anySourceFull);
             if (merged.Count >= want || !anySourceFull)
             {
@@ -49,17 +54,20 @@ public sealed class CandidateGenerator(IEnumerable<ICandidateSource> sources, Ca
         return (int)Math.Min(quota, int.MaxValue / 2);
     }
 
-    private List<Candidate> Merge(Dictionary<CandidateSourceKind, IReadOnlyList<Proposal>> proposals, int want, double overFetch, out bool anySourceFull)
+    /// <summary>Merges the sources' proposals (<paramref name="proposals"/>[s] from source s).</summary>
+    private List<Candidate> Merge(IReadOnlyList<Proposal>[] proposals, int want, double overFetch, out bool anySourceFull)
     {
-        var byVideo = new Dictionary<int, Candidate>();
+        var byVideo = new Dictionary<int, Candidate>(want * 2);
         var order = new List<Candidate>(want);
         var total = _sources.Sum(s => options.Share(s.Kind));
-        var cursors = proposals.ToDictionary(p => p.Key, _ => 0);
+        Span<int> cursors = stackalloc int[proposals.Length];
 
         // Pass 1: each source up to its own share.
-        foreach (var (kind, list) in proposals)
+        for (var s = 0; s < proposals.Length; s++)
         {
-            var share = total > 0 ? options.Share(kind) / total : 1.0 / proposals.Count;
+            var kind = _sources[s].Kind;
+            var list = proposals[s];
+            var share = total > 0 ? options.Share(kind) / total : 1.0 / proposals.Length;
             var quota = (int)Math.Round(want * share);
             var taken = 0;
             var i = 0;
@@ -71,7 +79,7 @@ public sealed class CandidateGenerator(IEnumerable<ICandidateSource> sources, Ca
                 }
             }
 
-            cursors[kind] = i;
+            cursors[s] = i;
         }
 
         // Pass 2: unused shares go to the remaining proposals, best normalised rank first (round-robin over sources).
@@ -79,9 +87,11 @@ public sealed class CandidateGenerator(IEnumerable<ICandidateSource> sources, Ca
         while (order.Count < want && progressed)
         {
             progressed = false;
-            foreach (var (kind, list) in proposals)
+            for (var s = 0; s < proposals.Length; s++)
             {
-                var i = cursors[kind];
+                var kind = _sources[s].Kind;
+                var list = proposals[s];
+                var i = cursors[s];
                 while (i < list.Count && !Take(list[i], kind, byVideo, order))
                 {
                     i++;
@@ -93,7 +103,7 @@ public sealed class CandidateGenerator(IEnumerable<ICandidateSource> sources, Ca
                     progressed = true;
                 }
 
-                cursors[kind] = i;
+                cursors[s] = i;
                 if (order.Count >= want)
                 {
                     break;
@@ -102,19 +112,23 @@ public sealed class CandidateGenerator(IEnumerable<ICandidateSource> sources, Ca
         }
 
         // Every source's view of every kept video, including proposals beyond its share.
-        foreach (var (kind, list) in proposals)
+        anySourceFull = false;
+        for (var s = 0; s < proposals.Length; s++)
         {
-            foreach (var p in list)
+            var kind = _sources[s].Kind;
+            var list = proposals[s];
+            for (var i = 0; i < list.Count; i++)
             {
-                if (byVideo.TryGetValue(p.VideoIndex, out var c))
+                if (byVideo.TryGetValue(list[i].VideoIndex, out var c))
                 {
-                    c.Add(kind, p.Score);
+                    c.Add(kind, list[i].Score);
                 }
             }
+
+            // A source that returned all it was asked for may have more: worth asking again if the slate is short.
+            anySourceFull |= list.Count > 0 && list.Count >= Quota(kind, want, overFetch);
         }
 
-        // A source that returned all it was asked for may have more: worth asking again if the slate is short.
-        anySourceFull = proposals.Any(p => p.Value.Count > 0 && p.Value.Count >= Quota(p.Key, want, overFetch));
         return order;
     }
 

@@ -69,12 +69,27 @@ public sealed class ItemToItemSource(Func<RetrievalModel?> model, int seeds, dou
             best = Neighbours(current, seedVideos, request, count);
         }
 
-        return best.Select(kv => new Proposal(kv.Key, kv.Value)).OrderByDescending(p => p.Score).ThenBy(p => p.VideoIndex).Take(count).ToList();
+        var ranked = new Proposal[best.Count];
+        var n = 0;
+        foreach (var (video, score) in best)
+        {
+            ranked[n++] = new Proposal(video, score);
+        }
+
+        Array.Sort(ranked, BestFirst);
+        return new ArraySegment<Proposal>(ranked, 0, Math.Min(count, n));
     }
+
+    /// <summary>Higher score first; ties by video index, so the order does not depend on the dictionary's.</summary>
+    private static readonly Comparison<Proposal> BestFirst = (a, b) =>
+    {
+        var byScore = b.Score.CompareTo(a.Score);
+        return byScore != 0 ? byScore : a.VideoIndex.CompareTo(b.VideoIndex);
+    };
 
     private Dictionary<int, float> Neighbours(RetrievalModel model, List<int> seedVideos, CandidateRequest request, int perSeed)
     {
-        var best = new Dictionary<int, float>();
+        var best = new Dictionary<int, float>(seedVideos.Count * perSeed);
         foreach (var seed in seedVideos)
         {
             foreach (var p in SeedNeighbours(model, seed, request, perSeed))
