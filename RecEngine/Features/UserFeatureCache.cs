@@ -17,6 +17,7 @@ public sealed class UserFeatureCache : IEventCommitListener
     private readonly int _capacity;
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     private readonly object _evictGate = new();
+    private readonly Lock _loadGate = new();
     private long _clock;
     private volatile UserFeatureWarmState? _warming;
 
@@ -39,9 +40,14 @@ public sealed class UserFeatureCache : IEventCommitListener
             return entry.Features;
         }
 
-        using (_events.EnterConsistentRead())
+        // One on-demand load at a time: LiteDB 5.0.x readers racing each other on a store larger than its page cache
+        // can read garbage (LiteDB issue 2817), and after the warm-up a miss is rare enough not to need the concurrency.
+        lock (_loadGate)
         {
-            entry = _entries.GetOrAdd(userId, Load);
+            using (_events.EnterConsistentRead())
+            {
+                entry = _entries.GetOrAdd(userId, Load);
+            }
         }
 
         entry.LastUsed = Interlocked.Increment(ref _clock);
