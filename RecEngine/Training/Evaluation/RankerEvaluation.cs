@@ -22,7 +22,8 @@ public sealed record HeadMetrics(int Impressions, double WatchRate, double Watch
 /// <c>item_knn</c> is the item-based baseline (<see cref="ItemKnn"/>) where one is given, and <c>oracle</c> is
 /// the hidden ground truth where the world has one. Every model skips what the user saw in training. Given
 /// <c>widen</c>, the pool that ranker and retrieval_only order is the <see cref="CandidatePool"/> union with the
-/// baselines' top videos.
+/// baselines' top videos, and <c>pWatchName</c> names the ordering by the scorer's first output (the stacked
+/// ranker's network alone on imported data).
 /// </summary>
 public static class RankerEvaluation
 {
@@ -52,7 +53,9 @@ public static class RankerEvaluation
         int candidates,
         double? rankerAuc,
         ItemKnn? itemKnn = null,
-        TrainingSplitSignals? widen = null)
+        TrainingSplitSignals? widen = null,
+        string pWatchName = "ranker_p_watch",
+        PoolCoverage? coverage = null)
     {
         var trendingAt = new TrendingAtCuts(split, videos, options);
         var trending = TrendingIndex.Empty(videos);
@@ -99,7 +102,7 @@ public static class RankerEvaluation
             var t = new float[ids.Length];
             scorer(context, request, ids, impression, trending, p, t);
             Add("ranker", Enumerable.Range(0, ids.Length).OrderByDescending(i => t[i]).Select(i => ids[i]).Take(20).ToList(), relevant);
-            Add("ranker_p_watch", Enumerable.Range(0, ids.Length).OrderByDescending(i => p[i]).Select(i => ids[i]).Take(20).ToList(), relevant);
+            Add(pWatchName, Enumerable.Range(0, ids.Length).OrderByDescending(i => p[i]).Select(i => ids[i]).Take(20).ToList(), relevant);
             // Diagnostic of the logged-exposure gap: P(watched next) = P(shown) x P(watch | shown). The ranker
             // estimates the second factor; the first is the logging policy's, estimated by the video's share of
             // the impressions before the cut (add-one smoothed).
@@ -107,7 +110,9 @@ public static class RankerEvaluation
 
             var byRetrieval = ids.OrderByDescending(v => RetrievalScore(v, generated, request.UserVector, model)).Take(20).ToList();
             Add("retrieval_only", byRetrieval, relevant);
-            Add("most_popular", popularity.Where(request.Allows).Take(20).ToList(), relevant);
+            var popular = popularity.Where(request.Allows).Take(20).ToList();
+            Add("most_popular", popular, relevant);
+            coverage?.Add(ids, [.. popular.Take(10)], relevant);
             if (itemKnn is not null)
             {
                 Add("item_knn", itemKnn.Recommend(request.RecentVideoIndexes, 20, request.Allows), relevant);

@@ -1,0 +1,85 @@
+using RecEngine.Retrieval;
+using RecEngine.Retrieval.Candidates;
+
+namespace RecEngine.Training.Evaluation;
+
+/// <summary>
+/// What <see cref="RankingBlend"/> weighs for each pooled candidate: the pool network's two heads, and the
+/// baselines' signals from the same training events the network's features came from (all-time, recent-share and
+/// time-decayed watches, the item-kNN score) and the embedding dot product. Counts enter as log(1 + x), so a
+/// linear blend of them is a product of powers (popularity^a · knn^b ...). Each list is standardised on its own
+/// (<see cref="Standardise"/>).
+/// </summary>
+public static class BlendFeatures
+{
+    public static readonly string[] Names =
+    [
+        "network_log_watch_time",
+        "network_logit_p_watch",
+        "log_watches",
+        "log_recent_watches",
+        "log_decayed_watches_1d",
+        "log_decayed_watches_7d",
+        "log_item_knn",
+        "embedding_dot",
+    ];
+
+    public static int Count => Names.Length;
+
+    /// <summary>
+    /// The standardised features of <paramref name="ids"/> for the user of <paramref name="request"/>, given the
+    /// network's outputs on them (<paramref name="pWatch"/>, <paramref name="watchTime"/>), row-major.
+    /// </summary>
+    public static double[] Compute(int[] ids, ReadOnlySpan<float> pWatch, ReadOnlySpan<float> watchTime, CandidateRequest request,
+        TrainingSplitSignals signals, DecayedPopularity decayed, RetrievalModel model)
+    {
+        var width = Count;
+        var rows = new double[ids.Length * width];
+        var knn = signals.Knn.Scores(request.RecentVideoIndexes);
+        var atCut = decayed.At(request.Now);
+        for (var i = 0; i < ids.Length; i++)
+        {
+            var v = ids[i];
+            var row = rows.AsSpan(i * width, width);
+            row[0] = Math.Log(Math.Max(watchTime[i], 1e-30f));
+            var p = Math.Clamp((double)pWatch[i], 1e-7, 1 - 1e-7);
+            row[1] = Math.Log(p / (1 - p));
+            row[2] = double.LogP1((double)signals.Watches[v]);
+            row[3] = double.LogP1((double)signals.RecentWatches[v]);
+            row[4] = double.LogP1((double)atCut[0][v]);
+            row[5] = double.LogP1((double)atCut[1][v]);
+            row[6] = double.LogP1((double)knn.GetValueOrDefault(v));
+            row[7] = request.UserVector is { } u ? System.Numerics.Tensors.TensorPrimitives.Dot<float>(u, model.ItemVector(v)) : 0;
+        }
+
+        Standardise(rows, ids.Length, width);
+        return rows;
+    }
+
+    /// <summary>Each column of a list to mean 0 and standard deviation 1 within the list (a constant column to 0).</summary>
+    public static void Standardise(double[] rows, int n, int width)
+    {
+        for (var f = 0; f < width; f++)
+        {
+            var mean = 0.0;
+            for (var i = 0; i < n; i++)
+            {
+                mean += rows[(i * width) + f];
+            }
+
+            mean /= Math.Max(1, n);
+            var variance = 0.0;
+            for (var i = 0; i < n; i++)
+            {
+                var d = rows[(i * width) + f] - mean;
+                variance += d * d;
+            }
+
+            var sd = Math.Sqrt(variance / Math.Max(1, n));
+            for (var i = 0; i < n; i++)
+            {
+                rows[(i * width) + f] = sd > 1e-12 ? (rows[(i * width) + f] - mean) / sd : 0;
+            }
+        }
+    }
+}
