@@ -6,7 +6,9 @@ namespace RecEngine.Training.Evaluation;
 /// <summary>
 /// What <see cref="RankingBlend"/> weighs for each pooled candidate: the pool network's two heads, and the
 /// baselines' signals from the same training events the network's features came from (all-time, recent-share and
-/// time-decayed watches, the item-kNN score) and the embedding dot product. Counts enter as log(1 + x), so a
+/// time-decayed watches, the item-kNN score), the embedding dot product, the video's age since its first watch
+/// (freshness, where upload times are unknown), and how much of the user's history shares its category and tags
+/// (<see cref="UserTaste"/>). Counts enter as log(1 + x), so a
 /// linear blend of them is a product of powers (popularity^a · knn^b ...). Each list is standardised on its own
 /// (<see cref="Standardise"/>).
 /// </summary>
@@ -22,6 +24,10 @@ public static class BlendFeatures
         "log_decayed_watches_7d",
         "log_item_knn",
         "embedding_dot",
+        "log_days_since_first_watch",
+        "first_watched_within_3d",
+        "log_category_share",
+        "tag_share",
     ];
 
     public static int Count => Names.Length;
@@ -37,6 +43,7 @@ public static class BlendFeatures
         var rows = new double[ids.Length * width];
         var knn = signals.Knn.Scores(request.RecentVideoIndexes);
         var atCut = decayed.At(request.Now);
+        var taste = UserTaste.FromWatches(request.RecentVideoIndexes, request.Videos);
         for (var i = 0; i < ids.Length; i++)
         {
             var v = ids[i];
@@ -50,6 +57,12 @@ public static class BlendFeatures
             row[5] = double.LogP1((double)atCut[1][v]);
             row[6] = double.LogP1((double)knn.GetValueOrDefault(v));
             row[7] = request.UserVector is { } u ? System.Numerics.Tensors.TensorPrimitives.Dot<float>(u, model.ItemVector(v)) : 0;
+            // Imported data has no upload times; a video's first watch before the cut stands in (never watched: as if new).
+            var days = Math.Max(0, (request.Now - signals.FirstWatch[v]).TotalDays);
+            row[8] = double.LogP1(days);
+            row[9] = days < 3 ? 1 : 0;
+            row[10] = Math.Log(taste.CategoryShare(request.Videos.CategoryIndex[v]));
+            row[11] = taste.TagShare(request.Videos.Tags[v]);
         }
 
         Standardise(rows, ids.Length, width);

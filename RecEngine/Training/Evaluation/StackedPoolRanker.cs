@@ -12,9 +12,10 @@ namespace RecEngine.Training.Evaluation;
 /// The ranker <c>evaluate</c> reports on imported data: the pool network (<see cref="PoolRanker"/>) stacked under a
 /// LambdaRank blend with the baselines' signals (<see cref="RankingBlend"/>), with every setting chosen honestly.
 /// <list type="number">
-/// <item>Validation split: the training split is cut again by the test split's own rule (per user, the last
-/// share of each user's training events; or, for a global split, at the time before which 1 - share of the
-/// training events lie). The validation part gives labels; embeddings, signals and pools come from the part before.</item>
+/// <item>Validation split (<see cref="ValidationSplit"/>): the training split is cut again by the test split's own
+/// rule (per user, the last share of each user's training events; or, for a global split, at the time before which
+/// 1 - share of the training events lie). The validation part gives labels; embeddings, signals and pools come from
+/// the part before.</item>
 /// <item>Validation users are split in two folds by a hash of their id. The network trains on fold A's examples;
 /// its epoch count is the best NDCG@10 on fold B's examples (with early stopping after <see cref="Patience"/>
 /// epochs without a gain).</item>
@@ -76,8 +77,7 @@ public sealed class StackedPoolRanker : IDisposable
         Action<string>? log,
         CancellationToken cancellationToken)
     {
-        var isLabel = validationCut is { } at ? [.. train.Select(e => e.Timestamp >= at)] : PerUserTail.Mask(train, share);
-        var validation = validationCut is { } cut ? TemporalSplit.Create(train, videos, cut) : TemporalSplit.CreatePerUser(train, videos, share);
+        var (validation, isLabel) = ValidationSplit.Create(train, videos, validationCut, share);
         // The features read the factors, never the index: an exact one costs a copy, an HNSW build minutes at 1M.
         using var featureModel = RetrievalTrainer.Train(validation.Train, videos, als, index with { ExactBelow = int.MaxValue }, cancellationToken);
         var signals = TrainingSplitSignals.Build(validation.Train, videos);
@@ -121,6 +121,8 @@ public sealed class StackedPoolRanker : IDisposable
             lists = ValidationLists.Build(validation, sampled, videos, featureModel, signals, onnx, first.Spec, candidates, poolSize, cancellationToken);
         }
 
+        // Each feature alone (a one-hot blend), to show what each signal carries on its own.
+        log?.Invoke($"  each feature alone: {string.Join(", ", BlendFeatures.Names.Select((n, f) => $"{n} {MeanNdcg(lists, RankingBlend.FromWeights([.. Enumerable.Range(0, BlendFeatures.Count).Select(i => i == f ? 1.0 : 0.0)])):0.0000}"))}");
         var settingNdcg = BlendSettings.ToDictionary(SettingName, s => CrossValidatedNdcg(lists, s.Truncation, s.L2), StringComparer.Ordinal);
         var chosen = BlendSettings.MaxBy(s => settingNdcg[SettingName(s)]);
         var blend = RankingBlend.Fit(lists.Lists, BlendFeatures.Count, chosen.Truncation, chosen.L2);
@@ -174,6 +176,9 @@ public sealed class StackedPoolRanker : IDisposable
 
     private static string SettingName((int Truncation, double L2) s) =>
         string.Create(CultureInfo.InvariantCulture, $"k={(s.Truncation == 0 ? "all" : s.Truncation.ToString(CultureInfo.InvariantCulture))} l2={s.L2}");
+
+    private static double MeanNdcg(ValidationLists.Result lists, RankingBlend blend) =>
+        lists.Lists.Select((l, i) => RankingMetrics.NdcgAtK(blend.Order(l, 10), lists.Targets[i], 10)).DefaultIfEmpty().Average();
 
     /// <summary>Mean NDCG@10 of a blend fitted on one half of the lists (alternate users) and scored on the other, both ways.</summary>
     private static double CrossValidatedNdcg(ValidationLists.Result lists, int truncation, double l2)

@@ -16,8 +16,9 @@ public sealed class TrainingSplitSignals
     /// <summary>The newest share of the events whose watches count as recent popularity.</summary>
     public const double RecentShare = 0.2;
 
-    private TrainingSplitSignals(int[] watches, int[] recentWatches, int[] popularOrder, ItemKnn knn)
+    private TrainingSplitSignals(int[] watches, int[] recentWatches, int[] popularOrder, ItemKnn knn, DateTime[] firstWatch)
     {
+        FirstWatch = firstWatch;
         Watches = watches;
         RecentWatches = recentWatches;
         PopularOrder = popularOrder;
@@ -33,6 +34,9 @@ public sealed class TrainingSplitSignals
     /// <summary>Watched videos, most watched first, ties by id (ordinal): the most_popular baseline.</summary>
     public int[] PopularOrder { get; }
 
+    /// <summary>Per video index, its first watch in the events (<see cref="DateTime.MaxValue"/> if none): a stand-in for the upload time, which imported data lacks.</summary>
+    public DateTime[] FirstWatch { get; }
+
     /// <summary>Item-kNN on the same events.</summary>
     public ItemKnn Knn { get; }
 
@@ -41,6 +45,7 @@ public sealed class TrainingSplitSignals
     {
         var watches = new int[videos.Count];
         var recent = new int[videos.Count];
+        var first = Enumerable.Repeat(DateTime.MaxValue, videos.Count).ToArray();
         var recentFrom = (int)Math.Floor(timeOrdered.Count * (1 - RecentShare));
         for (var i = 0; i < timeOrdered.Count; i++)
         {
@@ -48,6 +53,7 @@ public sealed class TrainingSplitSignals
             if (ev.Type == EventType.Watch && videos.TryGetIndex(ev.VideoId, out var v))
             {
                 watches[v]++;
+                first[v] = ev.Timestamp < first[v] ? ev.Timestamp : first[v];
                 if (i >= recentFrom)
                 {
                     recent[v]++;
@@ -58,6 +64,6 @@ public sealed class TrainingSplitSignals
         var order = Enumerable.Range(0, videos.Count).Where(v => watches[v] > 0)
             .OrderByDescending(v => watches[v]).ThenBy(v => videos.Ids[v], StringComparer.Ordinal)
             .ToArray();
-        return new TrainingSplitSignals(watches, recent, order, ItemKnn.Build(timeOrdered, videos));
+        return new TrainingSplitSignals(watches, recent, order, ItemKnn.Build(timeOrdered, videos), first);
     }
 }
