@@ -7,14 +7,14 @@ namespace RecEngine.Training.Evaluation;
 /// What <see cref="RankingBlend"/> weighs for each pooled candidate: the pool network's two heads, and the
 /// baselines' signals from the same training events the network's features came from (all-time, recent-share and
 /// time-decayed watches, the item-kNN score), the embedding dot product, the video's age since its first watch
-/// (freshness, where upload times are unknown), and how much of the user's history shares its category and tags
+/// (freshness, where upload times are unknown), exposure counted with skips, the video's mean rating, and how much of the user's history shares its category and tags
 /// (<see cref="UserTaste"/>). Counts enter as log(1 + x), so a
 /// linear blend of them is a product of powers (popularity^a · knn^b ...). Each list is standardised on its own
 /// (<see cref="Standardise"/>).
 /// </summary>
 public static class BlendFeatures
 {
-    public static readonly string[] Names =
+    private static readonly string[] BaseNames =
     [
         "network_log_watch_time",
         "network_logit_p_watch",
@@ -28,7 +28,25 @@ public static class BlendFeatures
         "first_watched_within_3d",
         "log_category_share",
         "tag_share",
+        "log_watches_and_skips",
+        "mean_watched_fraction",
+        "log_cooccurrence_confidence",
     ];
+
+    /// <summary>
+    /// Features whose weight may change with the user's history: each also enters times the log of the user's
+    /// distinct recent watches (centred), a varying-coefficient model (Hastie &amp; Tibshirani 1993), so popularity can
+    /// count for more with a new user and taste for more with a known one. Per-list standardisation would erase a
+    /// per-user constant, so the product is taken after it.
+    /// </summary>
+    public static readonly string[] ByHistory = ["log_watches", "log_decayed_watches_7d", "network_log_watch_time", "log_item_knn", "tag_share", "log_cooccurrence_confidence"];
+
+    private static readonly int[] ByHistoryIndex = [.. ByHistory.Select(n => Array.IndexOf(BaseNames, n))];
+
+    /// <summary>The centre of log(1 + distinct recent watches) in the products (about 6 watches).</summary>
+    private const double HistoryCentre = 2.0;
+
+    public static readonly string[] Names = [.. BaseNames, .. ByHistory.Select(n => n + "_x_history")];
 
     public static int Count => Names.Length;
 
@@ -41,6 +59,7 @@ public static class BlendFeatures
     {
         var width = Count;
         var rows = new double[ids.Length * width];
+        var confidence = signals.Knn.ConfidenceScores(request.RecentVideoIndexes);
         var knn = signals.Knn.Scores(request.RecentVideoIndexes);
         var atCut = decayed.At(request.Now);
         var taste = UserTaste.FromWatches(request.RecentVideoIndexes, request.Videos);
@@ -63,9 +82,21 @@ public static class BlendFeatures
             row[9] = days < 3 ? 1 : 0;
             row[10] = Math.Log(taste.CategoryShare(request.Videos.CategoryIndex[v]));
             row[11] = taste.TagShare(request.Videos.Tags[v]);
+            row[12] = double.LogP1((double)signals.Watches[v] + signals.Skips[v]);
+            row[13] = signals.MeanWatchedFraction[v];
+            row[14] = double.LogP1(confidence.GetValueOrDefault(v));
         }
 
         Standardise(rows, ids.Length, width);
+        var history = double.LogP1(taste.Watches) - HistoryCentre;
+        for (var i = 0; i < ids.Length; i++)
+        {
+            for (var k = 0; k < ByHistoryIndex.Length; k++)
+            {
+                rows[(i * width) + BaseNames.Length + k] = rows[(i * width) + ByHistoryIndex[k]] * history;
+            }
+        }
+
         return rows;
     }
 

@@ -35,7 +35,7 @@ public sealed class StackedPoolRanker : IDisposable
     public const int Patience = 2;
 
     /// <summary>The blend settings tried: NDCG truncation of the LambdaRank weights (0: whole list) and L2 penalty.</summary>
-    public static readonly (int Truncation, double L2)[] BlendSettings = [(10, 1e-3), (0, 1e-3), (10, 1e-1), (0, 1e-1)];
+    public static readonly (int Truncation, double L2)[] BlendSettings = [(10, 1e-4), (0, 1e-4)];
 
     private StackedPoolRanker(TrainedRanker network, OnnxRanker onnx, RankingBlend blend, ModelSelection selection, int examples)
     {

@@ -37,6 +37,9 @@ public sealed class UserTaste
         return taste;
     }
 
+    /// <summary>Distinct videos in the history read.</summary>
+    public int Watches => _watches;
+
     /// <summary>(watches in the category + 1 / categories) / (watches + 1).</summary>
     public double CategoryShare(int category) => (_categories.GetValueOrDefault(category) + (1.0 / _categoryCount)) / (_watches + 1.0);
 
