@@ -50,11 +50,15 @@ public static class BlendFeatures
 
     public static int Count => Names.Length;
 
+    /// <summary>The exposure proxy whose top decides which candidates the blend re-ranks (<see cref="Head"/>).</summary>
+    public static readonly int ExposureColumn = Array.IndexOf(BaseNames, "log_watches_and_skips");
+
     /// <summary>
-    /// The standardised features of <paramref name="ids"/> for the user of <paramref name="request"/>, given the
-    /// network's outputs on them (<paramref name="pWatch"/>, <paramref name="watchTime"/>), row-major.
+    /// The raw (unstandardised) features of <paramref name="ids"/> for the user of <paramref name="request"/>, given
+    /// the network's outputs on them (<paramref name="pWatch"/>, <paramref name="watchTime"/>), row-major, with the
+    /// products left at 0 for <see cref="Finish"/>; and the user's history term of those products.
     /// </summary>
-    public static double[] Compute(int[] ids, ReadOnlySpan<float> pWatch, ReadOnlySpan<float> watchTime, CandidateRequest request,
+    public static (double[] Rows, double History) Raw(int[] ids, ReadOnlySpan<float> pWatch, ReadOnlySpan<float> watchTime, CandidateRequest request,
         TrainingSplitSignals signals, DecayedPopularity decayed, RetrievalModel model)
     {
         var width = Count;
@@ -87,14 +91,44 @@ public static class BlendFeatures
             row[14] = double.LogP1(confidence.GetValueOrDefault(v));
         }
 
-        Standardise(rows, ids.Length, width);
-        var history = double.LogP1(taste.Watches) - HistoryCentre;
-        for (var i = 0; i < ids.Length; i++)
+        return (rows, double.LogP1(taste.Watches) - HistoryCentre);
+    }
+
+    /// <summary>Standardises a list's raw rows within the list, then fills the products with the user's history.</summary>
+    public static void Finish(double[] rows, int n, double history)
+    {
+        var width = Count;
+        Standardise(rows, n, width);
+        for (var i = 0; i < n; i++)
         {
             for (var k = 0; k < ByHistoryIndex.Length; k++)
             {
                 rows[(i * width) + BaseNames.Length + k] = rows[(i * width) + ByHistoryIndex[k]] * history;
             }
+        }
+    }
+
+    /// <summary>
+    /// The indexes of the <paramref name="size"/> rows with the most exposure (watches and skips in the training
+    /// split; ties by index), all rows when <paramref name="size"/> is 0: the head of the pool the blend re-ranks.
+    /// What users rate next is mostly what the platform showed most, and among those what suits them, so the
+    /// blend learns to order the head rather than the long tail of the pool.
+    /// </summary>
+    public static int[] Head(double[] raw, int n, int size)
+    {
+        var width = Count;
+        var order = Enumerable.Range(0, n).OrderByDescending(i => raw[(i * width) + ExposureColumn]).ThenBy(i => i);
+        return [.. size <= 0 ? order : order.Take(size)];
+    }
+
+    /// <summary>The rows at <paramref name="indexes"/>, copied.</summary>
+    public static double[] Rows(double[] raw, int[] indexes)
+    {
+        var width = Count;
+        var rows = new double[indexes.Length * width];
+        for (var r = 0; r < indexes.Length; r++)
+        {
+            Array.Copy(raw, indexes[r] * width, rows, r * width, width);
         }
 
         return rows;

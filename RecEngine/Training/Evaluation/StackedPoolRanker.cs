@@ -34,11 +34,19 @@ public sealed class StackedPoolRanker : IDisposable
     /// <summary>Epochs without a validation gain before the network stops.</summary>
     public const int Patience = 2;
 
-    /// <summary>The blend settings tried: NDCG truncation of the LambdaRank weights (0: whole list) and L2 penalty.</summary>
-    public static readonly (int Truncation, double L2)[] BlendSettings = [(10, 1e-4), (0, 1e-4)];
+    /// <summary>
+    /// The blend settings tried: the head of the pool it re-ranks (<see cref="BlendFeatures.Head"/>, 0: the whole
+    /// pool), the NDCG truncation of the LambdaRank weights (0: whole list) and the L2 penalty. The truncation at 10
+    /// won over the whole list in every earlier run (benchmarks/RESULTS.md), so only the head varies.
+    /// </summary>
+    public static readonly BlendSetting[] BlendSettings = [new(30, 10, 1e-4), new(100, 10, 1e-4), new(0, 10, 1e-4)];
 
-    private StackedPoolRanker(TrainedRanker network, OnnxRanker onnx, RankingBlend blend, ModelSelection selection, int examples)
+    /// <summary>Offset that puts the candidates outside the head below every head score, in exposure order.</summary>
+    private const double BelowHead = -1000;
+
+    private StackedPoolRanker(TrainedRanker network, OnnxRanker onnx, RankingBlend blend, int head, ModelSelection selection, int examples)
     {
+        Head = head;
         Network = network;
         Onnx = onnx;
         Blend = blend;
@@ -51,6 +59,9 @@ public sealed class StackedPoolRanker : IDisposable
     public OnnxRanker Onnx { get; }
 
     public RankingBlend Blend { get; }
+
+    /// <summary>The head of each pool the blend re-ranks (0: all of it).</summary>
+    public int Head { get; }
 
     public ModelSelection Selection { get; }
 
@@ -121,13 +132,15 @@ public sealed class StackedPoolRanker : IDisposable
             lists = ValidationLists.Build(validation, sampled, videos, featureModel, signals, onnx, first.Spec, candidates, poolSize, cancellationToken);
         }
 
-        // Each feature alone (a one-hot blend), to show what each signal carries on its own.
-        log?.Invoke($"  each feature alone: {string.Join(", ", BlendFeatures.Names.Select((n, f) => $"{n} {MeanNdcg(lists, RankingBlend.FromWeights([.. Enumerable.Range(0, BlendFeatures.Count).Select(i => i == f ? 1.0 : 0.0)])):0.0000}"))}");
-        var settingNdcg = BlendSettings.ToDictionary(SettingName, s => CrossValidatedNdcg(lists, s.Truncation, s.L2), StringComparer.Ordinal);
-        var chosen = BlendSettings.MaxBy(s => settingNdcg[SettingName(s)]);
-        var blend = RankingBlend.Fit(lists.Lists, BlendFeatures.Count, chosen.Truncation, chosen.L2);
-        var report = new Dictionary<string, double>(lists.BaselineNdcgAt10, StringComparer.Ordinal) { ["ranker"] = settingNdcg[SettingName(chosen)] };
-        log?.Invoke($"  blend: {string.Join(", ", settingNdcg.Select(kv => $"{kv.Key} {kv.Value:0.0000}"))}; chose {SettingName(chosen)}");
+        // Each feature alone (a one-hot blend over the whole pool), to show what each signal carries on its own.
+        var whole = lists.Pools.Select(p => p.ToList(0)).ToList();
+        log?.Invoke($"  each feature alone: {string.Join(", ", BlendFeatures.Names.Select((n, f) => $"{n} {MeanNdcg(whole, lists.Targets, RankingBlend.FromWeights([.. Enumerable.Range(0, BlendFeatures.Count).Select(i => i == f ? 1.0 : 0.0)])):0.0000}"))}");
+        whole = null;
+        var settingNdcg = BlendSettings.ToDictionary(s => s.Name, s => CrossValidatedNdcg(lists, s), StringComparer.Ordinal);
+        var chosen = BlendSettings.MaxBy(s => settingNdcg[s.Name])!;
+        var blend = RankingBlend.Fit([.. lists.Pools.Select(p => p.ToList(chosen.Head))], BlendFeatures.Count, chosen.Truncation, chosen.L2);
+        var report = new Dictionary<string, double>(lists.BaselineNdcgAt10, StringComparer.Ordinal) { ["ranker"] = settingNdcg[chosen.Name] };
+        log?.Invoke($"  blend: {string.Join(", ", settingNdcg.Select(kv => $"{kv.Key} {kv.Value:0.0000}"))}; chose {chosen.Name}");
         log?.Invoke($"  validation NDCG@10 on {sampled.Count:N0} users: {string.Join(", ", report.Select(kv => $"{kv.Key} {kv.Value:0.0000}"))}");
         log?.Invoke($"  weights: {string.Join(", ", BlendFeatures.Names.Select((n, i) => $"{n} {blend.Weights[i]:0.000}"))}");
 
@@ -140,13 +153,14 @@ public sealed class StackedPoolRanker : IDisposable
             selectionUsers.Count,
             epochNdcg,
             bestEpoch,
+            chosen.Head,
             chosen.Truncation,
             chosen.L2,
             settingNdcg,
             BlendFeatures.Names.Select((n, i) => (n, blend.Weights[i])).ToDictionary(x => x.n, x => x.Item2, StringComparer.Ordinal),
             report);
         var final = OnnxRanker.Load(RankerOnnxExporter.ToBytes(refit.Network, refit.Spec), "evaluation", new OnnxRankerOptions(), refit.Spec.RawWidth, refit.Spec.IdWidth);
-        return new StackedPoolRanker(refit, final, blend, selection, all.Count);
+        return new StackedPoolRanker(refit, final, blend, chosen.Head, selection, all.Count);
     }
 
     /// <summary>
@@ -163,37 +177,49 @@ public sealed class StackedPoolRanker : IDisposable
             var p = new float[ids.Length];
             var t = new float[ids.Length];
             PoolRanker.Score(Onnx, Network.Spec, signals, videos, model, user, request, ids, impression, trending, p, t);
-            var rows = BlendFeatures.Compute(ids, p, t, request, signals, decayed, model);
+            var (raw, history) = BlendFeatures.Raw(ids, p, t, request, signals, decayed, model);
+            var head = BlendFeatures.Head(raw, ids.Length, Head);
+            var rows = BlendFeatures.Rows(raw, head);
+            BlendFeatures.Finish(rows, head.Length, history);
             for (var i = 0; i < ids.Length; i++)
             {
-                watchTime[i] = (float)Blend.Score(rows.AsSpan(i * width, width));
+                watchTime[i] = (float)(BelowHead + raw[(i * width) + BlendFeatures.ExposureColumn]);
                 pWatch[i] = t[i];
+            }
+
+            for (var r = 0; r < head.Length; r++)
+            {
+                watchTime[head[r]] = (float)Blend.Score(rows.AsSpan(r * width, width));
             }
         };
     }
 
     public void Dispose() => Onnx.Dispose();
 
-    private static string SettingName((int Truncation, double L2) s) =>
-        string.Create(CultureInfo.InvariantCulture, $"k={(s.Truncation == 0 ? "all" : s.Truncation.ToString(CultureInfo.InvariantCulture))} l2={s.L2}");
-
-    private static double MeanNdcg(ValidationLists.Result lists, RankingBlend blend) =>
-        lists.Lists.Select((l, i) => RankingMetrics.NdcgAtK(blend.Order(l, 10), lists.Targets[i], 10)).DefaultIfEmpty().Average();
+    private static double MeanNdcg(List<BlendList> lists, List<HashSet<int>> targets, RankingBlend blend) =>
+        lists.Select((l, i) => RankingMetrics.NdcgAtK(blend.Order(l, 10), targets[i], 10)).DefaultIfEmpty().Average();
 
     /// <summary>Mean NDCG@10 of a blend fitted on one half of the lists (alternate users) and scored on the other, both ways.</summary>
-    private static double CrossValidatedNdcg(ValidationLists.Result lists, int truncation, double l2)
+    private static double CrossValidatedNdcg(ValidationLists.Result lists, BlendSetting setting)
     {
+        var all = lists.Pools.Select(p => p.ToList(setting.Head)).ToList();
         var sum = 0.0;
         for (var fold = 0; fold < 2; fold++)
         {
-            var fit = lists.Lists.Where((_, i) => i % 2 != fold).ToList();
-            var blend = RankingBlend.Fit(fit, BlendFeatures.Count, truncation, l2);
-            for (var i = fold; i < lists.Lists.Count; i += 2)
+            var fit = all.Where((_, i) => i % 2 != fold).ToList();
+            var blend = RankingBlend.Fit(fit, BlendFeatures.Count, setting.Truncation, setting.L2);
+            for (var i = fold; i < all.Count; i += 2)
             {
-                sum += RankingMetrics.NdcgAtK(blend.Order(lists.Lists[i], 10), lists.Targets[i], 10);
+                sum += RankingMetrics.NdcgAtK(blend.Order(all[i], 10), lists.Targets[i], 10);
             }
         }
 
-        return sum / Math.Max(1, lists.Lists.Count);
+        return sum / Math.Max(1, all.Count);
     }
+}
+
+/// <summary>One blend setting: the pool head it re-ranks (0: all), the NDCG truncation of its LambdaRank weights (0: none), its L2 penalty.</summary>
+public sealed record BlendSetting(int Head, int Truncation, double L2)
+{
+    public string Name => string.Create(CultureInfo.InvariantCulture, $"head={(Head == 0 ? "all" : Head.ToString(CultureInfo.InvariantCulture))} k={(Truncation == 0 ? "all" : Truncation.ToString(CultureInfo.InvariantCulture))} l2={L2}");
 }

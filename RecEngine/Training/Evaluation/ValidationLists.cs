@@ -15,7 +15,20 @@ namespace RecEngine.Training.Evaluation;
 /// </summary>
 public static class ValidationLists
 {
-    public sealed record Result(List<BlendList> Lists, List<HashSet<int>> Targets, Dictionary<string, double> BaselineNdcgAt10);
+    /// <summary>One user's pool: raw features (<see cref="BlendFeatures.Raw"/>), relevance, and the history term.</summary>
+    public sealed record Pool(int[] Ids, double[] Raw, bool[] Relevant, double History)
+    {
+        /// <summary>The blend's list over the pool's head of <paramref name="head"/> candidates (0: all), standardised.</summary>
+        public BlendList ToList(int head)
+        {
+            var indexes = BlendFeatures.Head(Raw, Ids.Length, head);
+            var rows = BlendFeatures.Rows(Raw, indexes);
+            BlendFeatures.Finish(rows, indexes.Length, History);
+            return new BlendList([.. indexes.Select(i => Ids[i])], rows, [.. indexes.Select(i => Relevant[i])]);
+        }
+    }
+
+    public sealed record Result(List<Pool> Pools, List<HashSet<int>> Targets, Dictionary<string, double> BaselineNdcgAt10);
 
     public static Result Build(TemporalSplit validation, IReadOnlyList<string> users, VideoSnapshot videos, RetrievalModel model, TrainingSplitSignals signals,
         OnnxRanker network, FittedFeatureSpec spec, CandidateOptions options, int poolSize, CancellationToken cancellationToken)
@@ -26,7 +39,7 @@ public static class ValidationLists
             [new PersonalSource(() => model), new ItemToItemSource(() => model, options.ItemToItemSeeds), new TrendingSource(() => trending), new FreshSource(options.FreshWindow, TimeSpan.FromDays(1))],
             options);
         var decayed = new DecayedPopularity(validation.Train, videos);
-        var lists = new List<BlendList>();
+        var lists = new List<Pool>();
         var targets = new List<HashSet<int>>();
         double popular = 0, knn = 0, net = 0;
         foreach (var user in users)
@@ -41,7 +54,8 @@ public static class ValidationLists
             var p = new float[ids.Length];
             var t = new float[ids.Length];
             PoolRanker.Score(network, spec, signals, videos, model, context, request, ids, impression, trending, p, t);
-            lists.Add(new BlendList(ids, BlendFeatures.Compute(ids, p, t, request, signals, decayed, model), [.. ids.Select(relevant.Contains)]));
+            var (raw, history) = BlendFeatures.Raw(ids, p, t, request, signals, decayed, model);
+            lists.Add(new Pool(ids, raw, [.. ids.Select(relevant.Contains)], history));
             targets.Add(relevant);
             popular += RankingMetrics.NdcgAtK(signals.PopularOrder.Where(request.Allows).Take(10).ToList(), relevant, 10);
             knn += RankingMetrics.NdcgAtK(signals.Knn.Recommend(request.RecentVideoIndexes, 10, request.Allows), relevant, 10);
