@@ -167,12 +167,19 @@ internal sealed class EvaluateVerb(
             ? (user, _, ids, impression, trending, p, t) => scorer.Score(user, ids, impression, videos, model, trending, p, t)
             : stacked.Scorer(split.Train, signals, videos, model);
         var coverage = new PoolCoverage();
+        var userNdcg = new Dictionary<string, List<double>>(StringComparer.Ordinal);
         var models = RankerEvaluation.Run(split, videos, model, score, candidates.Value, truth, users, poolSize, heads.WatchAuc, signals?.Knn ?? ItemKnn.Build(split.Train, videos), widen: signals,
-            pWatchName: stacked is null ? "ranker_p_watch" : "ranker_network", coverage: coverage);
+            pWatchName: stacked is null ? "ranker_p_watch" : "ranker_network", coverage: coverage, perUserNdcgAt10: userNdcg);
+        var margins = PairedMargin.Against("ranker", userNdcg);
         Console.WriteLine($"{"model",-15} {"ndcg@10",8} {"ndcg@20",8} {"recall@10",10} {"recall@20",10} {"map@20",8} {"coverage",9}");
         foreach (var (name, m) in models.OrderByDescending(kv => kv.Value.NdcgAt20))
         {
             Console.WriteLine($"{name,-15} {m.NdcgAt10,8:0.0000} {m.NdcgAt20,8:0.0000} {m.RecallAt10,10:0.0000} {m.RecallAt20,10:0.0000} {m.MapAt20,8:0.0000} {m.Coverage,9:0.0000}");
+        }
+
+        foreach (var (name, m) in margins)
+        {
+            Console.WriteLine($"ranker - {name} NDCG@10: {m.Mean:+0.0000;-0.0000} (standard error {m.StandardError:0.0000} over {m.Users:N0} users, paired)");
         }
 
         if (stacked is not null)
@@ -202,6 +209,7 @@ internal sealed class EvaluateVerb(
                 ["heads"] = heads,
                 ["oracle_watch_auc"] = oracleAuc!,
                 ["selection"] = stacked?.Selection!,
+                ["ranker_margin_ndcg@10"] = margins.ToDictionary(kv => kv.Key, kv => new { mean = kv.Value.Mean, standard_error = kv.Value.StandardError }),
                 ["pool"] = stacked is null ? null! : new { pool_recall = coverage.PoolRecall, popular_recall_at_10 = coverage.PopularRecallAt10, popular_hits_in_pool = coverage.PopularHitsInPool, mean_pool_size = coverage.MeanPoolSize },
                 ["training"] = new { examples, examples_per_second = trained.ExamplesPerSecond, epoch_losses = trained.EpochLosses },
                 ["retrieval"] = new Dictionary<string, object>

@@ -55,7 +55,8 @@ public static class RankerEvaluation
         ItemKnn? itemKnn = null,
         TrainingSplitSignals? widen = null,
         string pWatchName = "ranker_p_watch",
-        PoolCoverage? coverage = null)
+        PoolCoverage? coverage = null,
+        Dictionary<string, List<double>>? perUserNdcgAt10 = null)
     {
         var trendingAt = new TrendingAtCuts(split, videos, options);
         var trending = TrendingIndex.Empty(videos);
@@ -124,6 +125,11 @@ public static class RankerEvaluation
                     .Select(id => videos.TryGetIndex(id, out var v) ? v : -1).Where(v => v >= 0 && request.Allows(v)).Take(20).ToList();
                 Add("oracle", best, relevant);
             }
+        }
+
+        foreach (var (name, l) in perUserNdcgAt10 is null ? [] : lists)
+        {
+            perUserNdcgAt10![name] = [.. l.Select(x => RankingMetrics.NdcgAtK(x.Ranked, x.Relevant, 10))];
         }
 
         return lists.ToDictionary(kv => kv.Key, kv => Summarise(kv.Value, videos.Count, kv.Key == "ranker" ? rankerAuc : null), StringComparer.Ordinal);

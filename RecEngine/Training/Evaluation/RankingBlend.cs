@@ -26,7 +26,7 @@ public sealed class RankingBlend
     /// <summary>The k of the NDCG@k that weighed the pairs in training (0: the whole list).</summary>
     public int Truncation { get; }
 
-    /// <summary>The L2 penalty on the weights in training.</summary>
+    /// <summary>The L2 penalty on the weights' distance from the starting point (the best single feature) in training.</summary>
     public double L2 { get; }
 
     public double Score(ReadOnlySpan<double> row)
@@ -62,20 +62,22 @@ public sealed class RankingBlend
 
     /// <summary>
     /// Fits the weights by full-batch Adam (Kingma &amp; Ba 2015) on the mean LambdaRank cost of the lists plus
-    /// <paramref name="l2"/> |w|^2, from the single feature that orders the lists best on its own (weight 1), so the
-    /// search starts at the best baseline in the blend's reach rather than at a random order of tied zeros.
+    /// <paramref name="l2"/> |w - w0|^2, where w0 puts weight 1 on the single feature that orders the lists best on
+    /// its own: the search starts at the best baseline in the blend's reach, and the penalty shrinks toward it
+    /// rather than toward all-zero weights (which rank at random), so a large <paramref name="l2"/> keeps that baseline.
     /// </summary>
     public static RankingBlend Fit(IReadOnlyList<BlendList> lists, int width, int truncation, double l2, int iterations = 200, double learningRate = 0.05)
     {
         var w = new double[width];
         w[BestSingleFeature(lists, width)] = 1;
+        var prior = (double[])w.Clone();
         var m = new double[width];
         var v = new double[width];
         var g = new double[width];
         const double beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8;
         for (var t = 1; t <= iterations; t++)
         {
-            LossAndGradient(w, lists, truncation, l2, g);
+            LossAndGradient(w, lists, truncation, l2, g, prior);
             for (var f = 0; f < width; f++)
             {
                 m[f] = (beta1 * m[f]) + ((1 - beta1) * g[f]);
@@ -89,8 +91,8 @@ public sealed class RankingBlend
         return new RankingBlend(w, truncation, l2);
     }
 
-    /// <summary>The mean LambdaRank cost of the lists under <paramref name="weights"/> plus the L2 term; its gradient in <paramref name="gradient"/>.</summary>
-    public static double LossAndGradient(ReadOnlySpan<double> weights, IReadOnlyList<BlendList> lists, int truncation, double l2, Span<double> gradient)
+    /// <summary>The mean LambdaRank cost of the lists under <paramref name="weights"/> plus l2 |w - prior|^2 (prior 0 when empty); its gradient in <paramref name="gradient"/>.</summary>
+    public static double LossAndGradient(ReadOnlySpan<double> weights, IReadOnlyList<BlendList> lists, int truncation, double l2, Span<double> gradient, ReadOnlySpan<double> prior = default)
     {
         var width = weights.Length;
         gradient.Clear();
@@ -131,8 +133,9 @@ public sealed class RankingBlend
         loss /= count;
         for (var f = 0; f < width; f++)
         {
-            gradient[f] = (gradient[f] / count) + (2 * l2 * weights[f]);
-            loss += l2 * weights[f] * weights[f];
+            var offset = weights[f] - (prior.IsEmpty ? 0 : prior[f]);
+            gradient[f] = (gradient[f] / count) + (2 * l2 * offset);
+            loss += l2 * offset * offset;
         }
 
         return loss;
