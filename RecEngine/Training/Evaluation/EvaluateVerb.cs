@@ -32,7 +32,7 @@ internal sealed class EvaluateVerb(
     public string Name => "evaluate";
 
     public string Summary => "Temporal-holdout evaluation: trains retrieval and the ranker on the training part, then reports NDCG/recall/MAP/coverage of ranker, retrieval_only, most_popular, item_knn (and oracle on synthetic data), head AUC/log-loss, and retrieval recall per source. " +
-        "On imported data (no impressions) the ranker learns on the training part split again the same way, over candidates pooled from retrieval and the baselines, with the baselines' signals as features, and the default split is per user.";
+        "On imported data (no impressions) the default split is per user, and the ranker is a pool network stacked under a LambdaRank blend of the baselines' signals, with its epochs and blend chosen on a validation split cut from the training part by the same rule; the test part is read once.";
 
     public string Usage => "[--split per-user|global] [--holdout-days N] [--users N] [--retrieval-k K] [--epochs N] [--json FILE]";
 
