@@ -106,8 +106,12 @@ public static class RankerEvaluation
             Add(pWatchName, Enumerable.Range(0, ids.Length).OrderByDescending(i => p[i]).Select(i => ids[i]).Take(20).ToList(), relevant);
             // Diagnostic of the logged-exposure gap: P(watched next) = P(shown) x P(watch | shown). The ranker
             // estimates the second factor; the first is the logging policy's, estimated by the video's share of
-            // the impressions before the cut (add-one smoothed).
-            Add("ranker_x_exposure", Enumerable.Range(0, ids.Length).OrderByDescending(i => p[i] * (shown[ids[i]] + 1.0)).Select(i => ids[i]).Take(20).ToList(), relevant);
+            // the impressions before the cut (add-one smoothed). Imported data has no impressions (widened pools), so
+            // there it would only repeat the first output's order.
+            if (widen is null)
+            {
+                Add("ranker_x_exposure", Enumerable.Range(0, ids.Length).OrderByDescending(i => p[i] * (shown[ids[i]] + 1.0)).Select(i => ids[i]).Take(20).ToList(), relevant);
+            }
 
             var byRetrieval = ids.OrderByDescending(v => RetrievalScore(v, generated, request.UserVector, model)).Take(20).ToList();
             Add("retrieval_only", byRetrieval, relevant);
