@@ -15,7 +15,9 @@ public sealed record TrainedRanker(RankerNetwork Network, FittedFeatureSpec Spec
 public static class RankerModelTrainer
 {
     /// <param name="features">The declared inputs the dataset's rows follow; serving's <see cref="RankingFeatures.Spec"/> when null.</param>
-    public static TrainedRanker Train(RankerDataset data, RankerTrainerOptions options, IReadOnlyList<int>? hiddenLayers = null, TrainingProgress? progress = null, FeatureSpec? features = null)
+    /// <param name="afterEpoch">Called after each epoch with its number (from 1); returning false stops training (early stopping on a validation set).</param>
+    public static TrainedRanker Train(RankerDataset data, RankerTrainerOptions options, IReadOnlyList<int>? hiddenLayers = null, TrainingProgress? progress = null, FeatureSpec? features = null,
+        Func<int, RankerNetwork, FittedFeatureSpec, bool>? afterEpoch = null)
     {
         var declared = features ?? RankingFeatures.Spec;
         if (data.Count == 0)
@@ -44,11 +46,15 @@ public static class RankerModelTrainer
             var epochStarted = System.Diagnostics.Stopwatch.GetTimestamp();
             losses.Add(trainer.TrainEpoch(examples));
             progress?.Line($"ranker epoch {epoch}/{options.Epochs}: loss {losses[^1]:0.0000} in {System.Diagnostics.Stopwatch.GetElapsedTime(epochStarted).TotalSeconds:0.0}s");
+            if (afterEpoch is not null && !afterEpoch(epoch, network, spec))
+            {
+                break;
+            }
         }
 
         progress?.End();
         var seconds = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds;
-        return new TrainedRanker(network, spec, losses, examples.Count * (double)options.Epochs / Math.Max(seconds, 1e-9));
+        return new TrainedRanker(network, spec, losses, examples.Count * (double)losses.Count / Math.Max(seconds, 1e-9));
     }
 
     /// <summary>

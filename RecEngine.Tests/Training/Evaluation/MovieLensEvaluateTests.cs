@@ -13,11 +13,14 @@ public sealed class MovieLensEvaluateTests : IDisposable
 
     /// <summary>
     /// 80 users in two taste groups over 40 movies (odd and even ids), 10 ratings each, a day apart, so
-    /// co-occurrence carries signal and every user has two test ratings.
+    /// co-occurrence carries signal and every user has two test ratings (the last 20%). <paramref name="poisonTest"/>
+    /// rewrites those two test ratings only: a movie of the other group, 5 stars, three days later (still the user's
+    /// last), so every training event stays as it was.
     /// </summary>
-    private (string Ratings, string Movies) WriteFiles()
+    private (string Ratings, string Movies) WriteFiles(bool poisonTest = false)
     {
-        Directory.CreateDirectory(_root);
+        var dir = Path.Combine(_root, poisonTest ? "poisoned" : "clean");
+        Directory.CreateDirectory(dir);
         var rng = new Random(11);
         var ratings = new StringBuilder("userId,movieId,rating,timestamp\n");
         var start = new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero).ToUnixTimeSeconds();
@@ -27,7 +30,14 @@ public sealed class MovieLensEvaluateTests : IDisposable
             for (var i = 0; i < movies.Count; i++)
             {
                 var stars = rng.Next(2, 11) / 2.0;
-                ratings.Append(CultureInfo.InvariantCulture, $"{user},{movies[i]},{stars:0.0},{start + (i * 86_400) + (user * 60)}\n");
+                var at = start + (i * 86_400) + (user * 60);
+                if (poisonTest && i >= 8)
+                {
+                    ratings.Append(CultureInfo.InvariantCulture, $"{user},{movies[i] + (user % 2 == 0 ? 1 : -1)},5.0,{at + (3 * 86_400)}\n");
+                    continue;
+                }
+
+                ratings.Append(CultureInfo.InvariantCulture, $"{user},{movies[i]},{stars:0.0},{at}\n");
             }
         }
 
@@ -37,8 +47,8 @@ public sealed class MovieLensEvaluateTests : IDisposable
             moviesCsv.Append(CultureInfo.InvariantCulture, $"{movie},\"Film {movie}, The ({1990 + movie})\",{(movie % 2 == 0 ? "Drama|Romance" : "Action")}\n");
         }
 
-        var ratingsPath = Path.Combine(_root, "ratings.csv");
-        var moviesPath = Path.Combine(_root, "movies.csv");
+        var ratingsPath = Path.Combine(dir, "ratings.csv");
+        var moviesPath = Path.Combine(dir, "movies.csv");
         File.WriteAllText(ratingsPath, ratings.ToString());
         File.WriteAllText(moviesPath, moviesCsv.ToString());
         return (ratingsPath, moviesPath);
@@ -88,6 +98,38 @@ public sealed class MovieLensEvaluateTests : IDisposable
         var wrong = await CliProcess.RunAsync(Timeout, "evaluate", "--split", "sideways", dataSwitch);
         Assert.Equal(2, wrong.ExitCode);
         Assert.Contains("--split", wrong.StdErr, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// Model selection reads the training split only: the same files with every test rating rewritten give the same
+    /// chosen settings (epochs, blend setting and weights, validation figures), while the test metrics change.
+    /// </summary>
+    [Theory]
+    [InlineData("per-user")]
+    [InlineData("global")]
+    public async Task SettingsAreChosenWithoutReadingTheTestSplit(string split)
+    {
+        async Task<JsonElement> Evaluate(bool poisoned)
+        {
+            var (ratings, movies) = WriteFiles(poisoned);
+            var data = $"--RecEngine:DataDir={Path.Combine(_root, poisoned ? "poisoned-data" : "clean-data")}";
+            var import = await CliProcess.RunAsync(Timeout, "import", "movielens", "--ratings", ratings, "--movies", movies, data);
+            Assert.True(import.ExitCode == 0, import.StdErr + import.StdOut);
+            var json = Path.Combine(_root, poisoned ? "poisoned.json" : "clean.json");
+            // A global cut at 80% of the events by time: the poisoned ratings are the newest, so they are its test part too.
+            var evaluate = await CliProcess.RunAsync(Timeout, "evaluate", "--split", split, "--users", "50", "--retrieval-k", "20", "--epochs", "3", "--json", json, data);
+            Assert.True(evaluate.ExitCode == 0, evaluate.StdErr + evaluate.StdOut);
+            using var report = JsonDocument.Parse(await File.ReadAllTextAsync(json));
+            return report.RootElement.Clone();
+        }
+
+        var clean = await Evaluate(poisoned: false);
+        var poisoned = await Evaluate(poisoned: true);
+        var chosen = clean.GetProperty("selection");
+        Assert.Equal(split, chosen.GetProperty("split").GetString());
+        Assert.InRange(chosen.GetProperty("epochs").GetInt32(), 1, 3);
+        Assert.Equal(chosen.GetRawText(), poisoned.GetProperty("selection").GetRawText());
+        Assert.NotEqual(clean.GetProperty("models").GetRawText(), poisoned.GetProperty("models").GetRawText());
     }
 
     public void Dispose()

@@ -26,10 +26,13 @@ internal sealed class EvaluateVerb(
     /// <summary>Share of each user's events (per-user split) or of all events (global split on imported data) held out.</summary>
     public const double TestShare = 0.2;
 
+    /// <summary>The most epochs the pool network trains on imported data; the validation split picks the count.</summary>
+    public const int MaxEpochsImported = 8;
+
     public string Name => "evaluate";
 
     public string Summary => "Temporal-holdout evaluation: trains retrieval and the ranker on the training part, then reports NDCG/recall/MAP/coverage of ranker, retrieval_only, most_popular, item_knn (and oracle on synthetic data), head AUC/log-loss, and retrieval recall per source. " +
-        "On imported data (no impressions) the ranker learns on the training part split again the same way, over candidates pooled from retrieval and the baselines, with the baselines' signals as features, and the default split is per user.";
+        "On imported data (no impressions) the default split is per user, and the ranker is a pool network stacked under a LambdaRank blend of the baselines' signals, with its epochs and blend chosen on a validation split cut from the training part by the same rule; the test part is read once.";
 
     public string Usage => "[--split per-user|global] [--holdout-days N] [--users N] [--retrieval-k K] [--epochs N] [--json FILE]";
 
@@ -40,7 +43,7 @@ internal sealed class EvaluateVerb(
         new("users", "users evaluated (sampled deterministically)", "2000"),
         new("retrieval-k", "candidates per user for retrieval recall", "500"),
         new("seed", "seed of the user sample", "7"),
-        new("epochs", "ranker training epochs", "3"),
+        new("epochs", "ranker training epochs; on imported data the most epochs, and early stopping on the validation split picks the count", $"3 on synthetic data, {MaxEpochsImported} on imported data"),
         new("ranker-days", "global split: days before the cut whose impressions (or, on imported data, watches against pooled candidates) train the ranker; embeddings and other features come from the days before those. The per-user split takes the last 20% of each user's training events as the ranker's labels", "4 on synthetic data; on imported data the newest 20% of training events"),
         new("candidates", "candidates the ranker orders per user", "500"),
         new("json", "also write the report as JSON to FILE"),
@@ -70,7 +73,6 @@ internal sealed class EvaluateVerb(
         var maxUsers = command.GetInt("users", 2000, min: 1);
         var k = command.GetInt("retrieval-k", 500, min: 1, max: 5000);
         var seed = command.GetInt("seed", 7);
-        var epochs = command.GetInt("epochs", 3, min: 1, max: 100);
         var rankerDays = command.GetInt("ranker-days", 4, min: 1, max: 365);
         var poolSize = command.GetInt("candidates", 500, min: 20, max: 5000);
         var clock = Stopwatch.StartNew();
@@ -84,6 +86,7 @@ internal sealed class EvaluateVerb(
         }
 
         var hasImpressions = SampledNegativesRanker.HasImpressions(ordered);
+        var epochs = command.GetInt("epochs", hasImpressions ? 3 : MaxEpochsImported, min: 1, max: 100);
         var perUser = (command.GetString("split") ?? (hasImpressions ? "global" : "per-user")) switch
         {
             "per-user" => true,
@@ -123,6 +126,7 @@ internal sealed class EvaluateVerb(
         int examples;
         RankerDataset testSet;
         TrainingSplitSignals? signals = null;
+        StackedPoolRanker? stacked = null;
         if (hasImpressions)
         {
             var rankerFrom = split.Cut.AddDays(-rankerDays);
@@ -132,18 +136,21 @@ internal sealed class EvaluateVerb(
         }
         else
         {
-            // No impressions: the ranker learns on the training part split again the same way, with candidates
-            // pooled from retrieval and the baselines and the baselines' signals as features (PoolRanker).
+            // No impressions: the stacked pool ranker (StackedPoolRanker). A validation split is cut out of the
+            // training split by the test split's own rule; the network's epochs and the LambdaRank blend's weights and
+            // settings are chosen there, then the network is refitted, and the test split is read once, below.
             DateTime? innerCut = perUser ? null : command.GetString("ranker-days") is null ? Quantile(split.Train, 1 - TestShare) : split.Cut.AddDays(-rankerDays);
             Console.WriteLine(perUser
-                ? $"Training the ranker on the last {TestShare:P0} of each user's training events as labels, candidates and features from the events before..."
-                : $"Training the ranker on the events from {innerCut:u} to the cut as labels, candidates and features from the events before...");
-            (trained, examples) = PoolRanker.Train(split.Train, videos, innerCut, TestShare, als.Value, index.Value, candidates.Value, poolSize, epochs, cancellationToken);
+                ? $"Choosing the ranker's settings on a validation split: the last {TestShare:P0} of each user's training events..."
+                : $"Choosing the ranker's settings on a validation split: the training events from {innerCut:u} to the cut...");
+            stacked = StackedPoolRanker.Fit(split.Train, videos, innerCut, TestShare, als.Value, index.Value, candidates.Value, poolSize, epochs, Console.WriteLine, cancellationToken);
+            (trained, examples) = (stacked.Network, stacked.Examples);
             signals = TrainingSplitSignals.Build(split.Train, videos);
             var isTest = perUser ? PerUserTail.Mask(ordered, TestShare) : [.. ordered.Select(e => e.Timestamp >= split.Cut)];
             testSet = CandidatePoolDataset.Build(split, CandidatePoolDataset.WatchSeconds(ordered, i => isTest[i], videos), videos, model, signals, candidates.Value, poolSize, users, cancellationToken: cancellationToken);
         }
 
+        using var ownedStacked = stacked;
         Console.WriteLine($"  {examples:N0} examples, {trained.ExamplesPerSecond:N0} examples/s, losses {string.Join(" ", trained.EpochLosses.Select(l => l.ToString("0.0000", CultureInfo.InvariantCulture)))}");
         using var ranker = OnnxRanker.Load(RankerOnnxExporter.ToBytes(trained.Network, trained.Spec), "evaluation", new OnnxRankerOptions(), trained.Spec.RawWidth, trained.Spec.IdWidth);
         var heads = RankerEvaluation.Heads(RankerModelTrainer.EncodeImputed(trained.Spec, testSet), ranker);
@@ -156,14 +163,28 @@ internal sealed class EvaluateVerb(
         }
 
         var scorer = new CandidateScorer(ranker, trained.Spec);
-        PoolScorer score = signals is null
+        PoolScorer score = stacked is null || signals is null
             ? (user, _, ids, impression, trending, p, t) => scorer.Score(user, ids, impression, videos, model, trending, p, t)
-            : (user, request, ids, impression, trending, p, t) => PoolRanker.Score(ranker, trained.Spec, signals, videos, model, user, request, ids, impression, trending, p, t);
-        var models = RankerEvaluation.Run(split, videos, model, score, candidates.Value, truth, users, poolSize, heads.WatchAuc, signals?.Knn ?? ItemKnn.Build(split.Train, videos), widen: signals);
+            : stacked.Scorer(split.Train, signals, videos, model);
+        var coverage = new PoolCoverage();
+        var userNdcg = new Dictionary<string, List<double>>(StringComparer.Ordinal);
+        var models = RankerEvaluation.Run(split, videos, model, score, candidates.Value, truth, users, poolSize, heads.WatchAuc, signals?.Knn ?? ItemKnn.Build(split.Train, videos), widen: signals,
+            pWatchName: stacked is null ? "ranker_p_watch" : "ranker_network", coverage: coverage, perUserNdcgAt10: userNdcg);
+        var margins = PairedMargin.Against("ranker", userNdcg);
         Console.WriteLine($"{"model",-15} {"ndcg@10",8} {"ndcg@20",8} {"recall@10",10} {"recall@20",10} {"map@20",8} {"coverage",9}");
         foreach (var (name, m) in models.OrderByDescending(kv => kv.Value.NdcgAt20))
         {
             Console.WriteLine($"{name,-15} {m.NdcgAt10,8:0.0000} {m.NdcgAt20,8:0.0000} {m.RecallAt10,10:0.0000} {m.RecallAt20,10:0.0000} {m.MapAt20,8:0.0000} {m.Coverage,9:0.0000}");
+        }
+
+        foreach (var (name, m) in margins)
+        {
+            Console.WriteLine($"ranker - {name} NDCG@10: {m.Mean:+0.0000;-0.0000} (standard error {m.StandardError:0.0000} over {m.Users:N0} users, paired)");
+        }
+
+        if (stacked is not null)
+        {
+            Console.WriteLine($"Pool: {coverage.MeanPoolSize:N0} candidates per user hold {coverage.PoolRecall:P1} of the test watches; most_popular's top 10 finds {coverage.PopularRecallAt10:P1} of them, {coverage.PopularHitsInPool:P1} of those hits in the pool.");
         }
 
         Console.WriteLine($"Done in {clock.Elapsed.TotalSeconds:0.0}s.");
@@ -187,6 +208,9 @@ internal sealed class EvaluateVerb(
                 }),
                 ["heads"] = heads,
                 ["oracle_watch_auc"] = oracleAuc!,
+                ["selection"] = stacked?.Selection!,
+                ["ranker_margin_ndcg@10"] = margins.ToDictionary(kv => kv.Key, kv => new { mean = kv.Value.Mean, standard_error = kv.Value.StandardError }),
+                ["pool"] = stacked is null ? null! : new { pool_recall = coverage.PoolRecall, popular_recall_at_10 = coverage.PopularRecallAt10, popular_hits_in_pool = coverage.PopularHitsInPool, mean_pool_size = coverage.MeanPoolSize },
                 ["training"] = new { examples, examples_per_second = trained.ExamplesPerSecond, epoch_losses = trained.EpochLosses },
                 ["retrieval"] = new Dictionary<string, object>
                 {

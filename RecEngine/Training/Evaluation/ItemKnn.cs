@@ -20,12 +20,14 @@ public sealed class ItemKnn
     private readonly int[][] _usersOf;
     private readonly int[][] _itemsOf;
     private readonly (int Item, float Similarity)[]?[] _rows;
+    private readonly (int Item, float Confidence)[]?[] _confidenceRows;
 
     private ItemKnn(int[][] usersOf, int[][] itemsOf)
     {
         _usersOf = usersOf;
         _itemsOf = itemsOf;
         _rows = new (int, float)[]?[usersOf.Length];
+        _confidenceRows = new (int, float)[]?[usersOf.Length];
     }
 
     /// <summary>Co-occurrence of the watches in <paramref name="train"/>; other event types are no evidence of liking.</summary>
@@ -85,6 +87,61 @@ public sealed class ItemKnn
         // A benign race: two threads may compute the same row; both results are equal.
         _rows[item] = row;
         return row;
+    }
+
+    /// <summary>
+    /// The association-rule confidence of <paramref name="item"/>'s co-watched items, conf(i -> j) = |U_i ∩ U_j| / |U_i|
+    /// (Agrawal, Imieliński &amp; Swami 1993), highest first, the best <see cref="Neighbours"/>. Unlike the cosine it
+    /// is not divided by |U_j|, so it keeps the popularity of j: "what people who watched i also watched".
+    /// </summary>
+    public IReadOnlyList<(int Item, float Confidence)> Confidence(int item)
+    {
+        if (_confidenceRows[item] is { } row)
+        {
+            return row;
+        }
+
+        var counts = new Dictionary<int, int>();
+        foreach (var u in _usersOf[item])
+        {
+            foreach (var j in _itemsOf[u])
+            {
+                if (j != item)
+                {
+                    counts[j] = counts.GetValueOrDefault(j) + 1;
+                }
+            }
+        }
+
+        var users = Math.Max(1, _usersOf[item].Length);
+        row = counts
+            .Select(kv => (Item: kv.Key, Confidence: kv.Value / (float)users))
+            .OrderByDescending(x => x.Confidence).ThenBy(x => x.Item)
+            .Take(Neighbours)
+            .ToArray();
+        // A benign race, as in Similar.
+        _confidenceRows[item] = row;
+        return row;
+    }
+
+    /// <summary>Per video, the sum of its confidences from the first <see cref="RecentItems"/> of <paramref name="recent"/> (absent means 0).</summary>
+    public Dictionary<int, double> ConfidenceScores(IReadOnlyList<int> recent)
+    {
+        var scores = new Dictionary<int, double>();
+        foreach (var seed in recent.Distinct().Take(RecentItems))
+        {
+            if ((uint)seed >= (uint)_confidenceRows.Length)
+            {
+                continue;
+            }
+
+            foreach (var (item, confidence) in Confidence(seed))
+            {
+                scores[item] = scores.GetValueOrDefault(item) + confidence;
+            }
+        }
+
+        return scores;
     }
 
     /// <summary>

@@ -9,42 +9,12 @@ using RecEngine.Retrieval.Candidates;
 namespace RecEngine.Training.Evaluation;
 
 /// <summary>
-/// The ranker for data without impressions, trained the way it is evaluated: the training part of the evaluation
-/// split is split again the same way (per user or at a time), the inner test part gives the labels, and the
-/// embeddings, the baselines' signals and the candidate pools come from the inner training part only
-/// (<see cref="CandidatePoolDataset"/>). No event of the evaluation's test part is read.
+/// The network of the ranker for data without impressions: it is trained on <see cref="CandidatePoolDataset"/>
+/// examples of a validation split and stacked under a blend by <see cref="StackedPoolRanker"/>; this scores a pool
+/// with it.
 /// </summary>
 public static class PoolRanker
 {
-    /// <param name="train">The evaluation's training events, oldest first.</param>
-    /// <param name="innerCut">Global split: the time the inner split cuts at; null splits per user.</param>
-    public static (TrainedRanker Ranker, int Examples) Train(
-        List<InteractionEvent> train,
-        VideoSnapshot videos,
-        DateTime? innerCut,
-        double share,
-        AlsOptions als,
-        VectorIndexOptions index,
-        CandidateOptions candidates,
-        int poolSize,
-        int epochs,
-        CancellationToken cancellationToken)
-    {
-        var isLabel = innerCut is { } at ? [.. train.Select(e => e.Timestamp >= at)] : PerUserTail.Mask(train, share);
-        var inner = innerCut is { } cut ? TemporalSplit.Create(train, videos, cut) : TemporalSplit.CreatePerUser(train, videos, share);
-        // The features read the factors, never the index: an exact one costs a copy, an HNSW build minutes at 1M.
-        using var featureModel = RetrievalTrainer.Train(inner.Train, videos, als, index with { ExactBelow = int.MaxValue }, cancellationToken);
-        var signals = TrainingSplitSignals.Build(inner.Train, videos);
-        var seconds = CandidatePoolDataset.WatchSeconds(train, i => isLabel[i], videos);
-        var dataset = CandidatePoolDataset.Build(inner, seconds, videos, featureModel, signals, candidates, poolSize, cancellationToken: cancellationToken);
-        if (dataset.Count == 0)
-        {
-            throw new InvalidOperationException("No user watched anything new in the ranker's inner test part: too few events per user to train on.");
-        }
-
-        return (RankerModelTrainer.Train(dataset, new RankerTrainerOptions { Epochs = epochs }, features: PoolRankingFeatures.Spec), dataset.Count);
-    }
-
     /// <summary>Scores a user's pool with the exported graph: <see cref="PoolRankingFeatures"/> imputed by the fitted spec.</summary>
     public static void Score(OnnxRanker ranker, FittedFeatureSpec spec, TrainingSplitSignals signals, VideoSnapshot videos, RetrievalModel model,
         UserContext user, CandidateRequest request, int[] ids, ImpressionContext impression, TrendingIndex trending, float[] pWatch, float[] watchTime)

@@ -22,7 +22,8 @@ public sealed record HeadMetrics(int Impressions, double WatchRate, double Watch
 /// <c>item_knn</c> is the item-based baseline (<see cref="ItemKnn"/>) where one is given, and <c>oracle</c> is
 /// the hidden ground truth where the world has one. Every model skips what the user saw in training. Given
 /// <c>widen</c>, the pool that ranker and retrieval_only order is the <see cref="CandidatePool"/> union with the
-/// baselines' top videos.
+/// baselines' top videos, and <c>pWatchName</c> names the ordering by the scorer's first output (the stacked
+/// ranker's network alone on imported data).
 /// </summary>
 public static class RankerEvaluation
 {
@@ -52,7 +53,10 @@ public static class RankerEvaluation
         int candidates,
         double? rankerAuc,
         ItemKnn? itemKnn = null,
-        TrainingSplitSignals? widen = null)
+        TrainingSplitSignals? widen = null,
+        string pWatchName = "ranker_p_watch",
+        PoolCoverage? coverage = null,
+        Dictionary<string, List<double>>? perUserNdcgAt10 = null)
     {
         var trendingAt = new TrendingAtCuts(split, videos, options);
         var trending = TrendingIndex.Empty(videos);
@@ -99,15 +103,21 @@ public static class RankerEvaluation
             var t = new float[ids.Length];
             scorer(context, request, ids, impression, trending, p, t);
             Add("ranker", Enumerable.Range(0, ids.Length).OrderByDescending(i => t[i]).Select(i => ids[i]).Take(20).ToList(), relevant);
-            Add("ranker_p_watch", Enumerable.Range(0, ids.Length).OrderByDescending(i => p[i]).Select(i => ids[i]).Take(20).ToList(), relevant);
+            Add(pWatchName, Enumerable.Range(0, ids.Length).OrderByDescending(i => p[i]).Select(i => ids[i]).Take(20).ToList(), relevant);
             // Diagnostic of the logged-exposure gap: P(watched next) = P(shown) x P(watch | shown). The ranker
             // estimates the second factor; the first is the logging policy's, estimated by the video's share of
-            // the impressions before the cut (add-one smoothed).
-            Add("ranker_x_exposure", Enumerable.Range(0, ids.Length).OrderByDescending(i => p[i] * (shown[ids[i]] + 1.0)).Select(i => ids[i]).Take(20).ToList(), relevant);
+            // the impressions before the cut (add-one smoothed). Imported data has no impressions (widened pools), so
+            // there it would only repeat the first output's order.
+            if (widen is null)
+            {
+                Add("ranker_x_exposure", Enumerable.Range(0, ids.Length).OrderByDescending(i => p[i] * (shown[ids[i]] + 1.0)).Select(i => ids[i]).Take(20).ToList(), relevant);
+            }
 
             var byRetrieval = ids.OrderByDescending(v => RetrievalScore(v, generated, request.UserVector, model)).Take(20).ToList();
             Add("retrieval_only", byRetrieval, relevant);
-            Add("most_popular", popularity.Where(request.Allows).Take(20).ToList(), relevant);
+            var popular = popularity.Where(request.Allows).Take(20).ToList();
+            Add("most_popular", popular, relevant);
+            coverage?.Add(ids, [.. popular.Take(10)], relevant);
             if (itemKnn is not null)
             {
                 Add("item_knn", itemKnn.Recommend(request.RecentVideoIndexes, 20, request.Allows), relevant);
@@ -119,6 +129,11 @@ public static class RankerEvaluation
                     .Select(id => videos.TryGetIndex(id, out var v) ? v : -1).Where(v => v >= 0 && request.Allows(v)).Take(20).ToList();
                 Add("oracle", best, relevant);
             }
+        }
+
+        foreach (var (name, l) in perUserNdcgAt10 is null ? [] : lists)
+        {
+            perUserNdcgAt10![name] = [.. l.Select(x => RankingMetrics.NdcgAtK(x.Ranked, x.Relevant, 10))];
         }
 
         return lists.ToDictionary(kv => kv.Key, kv => Summarise(kv.Value, videos.Count, kv.Key == "ranker" ? rankerAuc : null), StringComparer.Ordinal);

@@ -32,28 +32,9 @@ public sealed class TrendingAtCuts(TemporalSplit split, VideoSnapshot videos, Ca
     /// <summary>The events of a time-ordered list in [from, to), found by binary search.</summary>
     private static IEnumerable<InteractionEvent> Between(List<InteractionEvent> timeOrdered, DateTime from, DateTime to)
     {
-        for (var i = FirstAtOrAfter(timeOrdered, from); i < timeOrdered.Count && timeOrdered[i].Timestamp < to; i++)
+        for (var i = TimeOrderedSearch.FirstAtOrAfter(timeOrdered, from); i < timeOrdered.Count && timeOrdered[i].Timestamp < to; i++)
         {
             yield return timeOrdered[i];
         }
-    }
-
-    private static int FirstAtOrAfter(List<InteractionEvent> timeOrdered, DateTime at)
-    {
-        int lo = 0, hi = timeOrdered.Count;
-        while (lo < hi)
-        {
-            var mid = (lo + hi) >>> 1;
-            if (timeOrdered[mid].Timestamp < at)
-            {
-                lo = mid + 1;
-            }
-            else
-            {
-                hi = mid;
-            }
-        }
-
-        return lo;
     }
 }

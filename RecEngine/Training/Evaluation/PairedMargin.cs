@@ -1,0 +1,32 @@
+namespace RecEngine.Training.Evaluation;
+
+/// <summary>
+/// The margin of one model over another on the same users: the mean of the per-user differences and its standard
+/// error s / sqrt(n) (a paired comparison, so the users' shared difficulty cancels). A margin within about two
+/// standard errors of 0 is no evidence either way.
+/// </summary>
+public sealed record PairedMargin(double Mean, double StandardError, int Users)
+{
+    /// <summary>The margin of <paramref name="model"/> over each baseline (most_popular, item_knn, retrieval_only) present in <paramref name="perUser"/>.</summary>
+    public static Dictionary<string, PairedMargin> Against(string model, IReadOnlyDictionary<string, List<double>> perUser)
+    {
+        var result = new Dictionary<string, PairedMargin>(StringComparer.Ordinal);
+        if (!perUser.TryGetValue(model, out var mine))
+        {
+            return result;
+        }
+
+        foreach (var baseline in new[] { "most_popular", "item_knn", "retrieval_only" })
+        {
+            if (perUser.TryGetValue(baseline, out var theirs) && theirs.Count == mine.Count && mine.Count > 1)
+            {
+                var d = mine.Zip(theirs, (a, b) => a - b).ToList();
+                var mean = d.Average();
+                var variance = d.Sum(x => (x - mean) * (x - mean)) / (d.Count - 1);
+                result[baseline] = new PairedMargin(mean, Math.Sqrt(variance / d.Count), d.Count);
+            }
+        }
+
+        return result;
+    }
+}
