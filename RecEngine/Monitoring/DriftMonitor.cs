@@ -12,6 +12,7 @@ public sealed partial class DriftMonitor : BackgroundService
 {
     private readonly IDriftDataSource _source;
     private readonly DriftDetector _detector;
+    private readonly RollingBaselines _rolling;
     private readonly IDriftListener[] _listeners;
     private readonly MonitoringOptions _options;
     private readonly TimeProvider _time;
@@ -31,6 +32,7 @@ public sealed partial class DriftMonitor : BackgroundService
         _source = source;
         _options = options.Value;
         _detector = new DriftDetector(_options);
+        _rolling = new RollingBaselines(_options);
         _listeners = listeners.ToArray();
         _time = time;
         _logger = logger;
@@ -121,7 +123,11 @@ public sealed partial class DriftMonitor : BackgroundService
             _modelVersion = reference.ModelVersion;
         }
 
-        var report = _detector.Check(reference, window, _time.GetUtcNow());
+        // Rolling features are compared with their previous healthy window, scaled by their usual change; the rest with
+        // the version's fixed reference.
+        var (profile, dispersions) = _rolling.Apply(reference);
+        var report = _detector.Check(profile, window, _time.GetUtcNow(), dispersions);
+        _rolling.Advance(report, window);
         Export(report);
         Record(report);
         Announce(report);
