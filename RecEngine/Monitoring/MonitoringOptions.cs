@@ -87,7 +87,7 @@ public sealed record MonitoringOptions : IValidatableObject
     /// them, and until then its state is insufficient_data.
     /// </summary>
     [Range(1, 1000)]
-    public int RollingWarmUpChecks { get; init; } = 2;
+    public int RollingWarmUpChecks { get; init; } = 3;
 
     /// <summary>Recent healthy checks whose interval-to-interval change calibrates a rolling feature's test.</summary>
     [Range(1, 1000)]
@@ -98,7 +98,7 @@ public sealed record MonitoringOptions : IValidatableObject
     /// becoming the new normal at the next check); after them the new level is accepted.
     /// </summary>
     [Range(0, 1000)]
-    public int RollingHoldChecks { get; init; } = 3;
+    public int RollingHoldChecks { get; init; } = 1;
 
     /// <summary>Features checked at once; 1 keeps a check on one core, off the serving threads' way.</summary>
     [Range(1, 256)]

@@ -75,8 +75,8 @@ public sealed class RollingBaselines(MonitoringOptions options)
     /// <summary>
     /// After a check: each tested rolling feature that is not in drift adds its observed dispersion to its history and
     /// takes this window as its next reference. One in drift keeps its reference for up to
-    /// <see cref="MonitoringOptions.RollingHoldChecks"/> checks, so the step stays flagged, and its dispersion is not
-    /// counted as usual.
+    /// <see cref="MonitoringOptions.RollingHoldChecks"/> checks, so the step stays flagged (and is not counted as usual
+    /// while held); after them the new level and the size of the step are accepted.
     /// </summary>
     public void Advance(DriftReport report, LiveWindow window)
     {
@@ -105,13 +105,12 @@ public sealed class RollingBaselines(MonitoringOptions options)
                 continue;
             }
 
-            if (feature.State != DriftState.Drift)
+            // A healthy change is a usual one; so is a step once it is accepted as the new level, or the feature would
+            // stay calibrated to the quieter checks before it and alarm on every ordinary change after it.
+            rolling.History.Enqueue(observed);
+            while (rolling.History.Count > options.RollingHistory)
             {
-                rolling.History.Enqueue(observed);
-                while (rolling.History.Count > options.RollingHistory)
-                {
-                    rolling.History.Dequeue();
-                }
+                rolling.History.Dequeue();
             }
 
             rolling.Held = 0;
