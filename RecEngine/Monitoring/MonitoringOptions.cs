@@ -83,6 +83,12 @@ public sealed record MonitoringOptions : IValidatableObject
     ];
 
     /// <summary>
+    /// Features compared with a fixed reference even when <see cref="RollingFeatures"/> names them. Configuration binding
+    /// adds to an array's defaults rather than replacing them, so this is how a default rolling feature is made fixed.
+    /// </summary>
+    public string[] FixedFeatures { get; init; } = [];
+
+    /// <summary>
     /// Checks a rolling feature is compared before it can alarm: its usual interval-to-interval change is estimated from
     /// them, and until then its state is insufficient_data.
     /// </summary>

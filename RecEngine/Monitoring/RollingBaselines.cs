@@ -32,7 +32,7 @@ namespace RecEngine.Monitoring;
 /// </summary>
 public sealed class RollingBaselines(MonitoringOptions options)
 {
-    private readonly HashSet<string> _rolling = new(options.RollingFeatures, StringComparer.Ordinal);
+    private readonly HashSet<string> _rolling = new(options.RollingFeatures.Except(options.FixedFeatures, StringComparer.Ordinal), StringComparer.Ordinal);
     private readonly Dictionary<string, Rolling> _features = new(StringComparer.Ordinal);
     private string? _version;
 
