@@ -19,7 +19,7 @@ public class MonitoringModuleTests
     [InlineData("RecEngine:Monitoring:WarnAlpha", "0.0001")] // below DriftAlpha
     [InlineData("RecEngine:Monitoring:PsiWarn", "0.5")] // above PsiDrift
     [InlineData("RecEngine:Monitoring:Correction", "holm")]
-    [InlineData("RecEngine:Monitoring:RollingHistory", "2")] // below RollingWarmUpChecks (3)
+    [InlineData("RecEngine:Monitoring:RollingHistory", "1")] // below RollingWarmUpChecks (2)
     public async Task Invalid_options_stop_the_host_at_start(string key, string value)
     {
         var builder = Host.CreateApplicationBuilder();

@@ -197,7 +197,7 @@ public sealed class ServingVersionReferenceTests : IDisposable
         await CheckAsync(monitor);
 
         var reports = new List<DriftReport>();
-        for (var check = 0; check < _options.RollingWarmUpChecks + 1; check++)
+        for (var check = 0; check < _options.RollingWarmUpChecks + 2; check++)
         {
             Serve(recorder, random, 1200);
             _time.Advance(_options.Interval);

@@ -89,11 +89,12 @@ public sealed record MonitoringOptions : IValidatableObject
     public string[] FixedFeatures { get; init; } = [];
 
     /// <summary>
-    /// Checks a rolling feature is compared before it can alarm: its usual interval-to-interval change is estimated from
-    /// them, and until then its state is insufficient_data.
+    /// Window-to-window comparisons a rolling feature needs before it can alarm, after its first check of a version
+    /// (against the version's fixed reference): its usual interval-to-interval change is estimated from them, and until
+    /// then its state is insufficient_data.
     /// </summary>
     [Range(1, 1000)]
-    public int RollingWarmUpChecks { get; init; } = 3;
+    public int RollingWarmUpChecks { get; init; } = 2;
 
     /// <summary>Recent healthy checks whose interval-to-interval change calibrates a rolling feature's test.</summary>
     [Range(1, 1000)]

@@ -21,7 +21,8 @@ namespace RecEngine.Monitoring;
 /// statistic to its independent-sampling expectation over the last <see cref="MonitoringOptions.RollingHistory"/>
 /// healthy checks (at least 1, so never more sensitive than the plain test). The largest rather than the mean, because
 /// a mean of a few noisy ratios would make every ordinary change a few times the mean an alarm. A feature has no such
-/// estimate for its first <see cref="MonitoringOptions.RollingWarmUpChecks"/> checks, and reports insufficient_data.
+/// estimate until <see cref="MonitoringOptions.RollingWarmUpChecks"/> window-to-window comparisons after its first check
+/// of a version (against the version's fixed reference), and reports insufficient_data until then.
 /// </para>
 /// <para>
 /// What this gives up: a change slower than the feature's usual interval-to-interval change is absorbed, not flagged.
@@ -106,11 +107,17 @@ public sealed class RollingBaselines(MonitoringOptions options)
             }
 
             // A healthy change is a usual one; so is a step once it is accepted as the new level, or the feature would
-            // stay calibrated to the quieter checks before it and alarm on every ordinary change after it.
-            rolling.History.Enqueue(observed);
-            while (rolling.History.Count > options.RollingHistory)
+            // stay calibrated to the quieter checks before it and alarm on every ordinary change after it. Only a
+            // comparison with a previous window is an interval-to-interval change: the first of a version, with its fixed
+            // reference (another policy's training window for outcomes), is not, and counting it would blunt the test
+            // for the next RollingHistory checks.
+            if (feature.Reference == ReferenceOrigin.PreviousWindow)
             {
-                rolling.History.Dequeue();
+                rolling.History.Enqueue(observed);
+                while (rolling.History.Count > options.RollingHistory)
+                {
+                    rolling.History.Dequeue();
+                }
             }
 
             rolling.Held = 0;
