@@ -5,7 +5,8 @@ namespace RecEngine.Monitoring;
 
 /// <summary>
 /// Checks the live window against the serving model's reference profile every
-/// <see cref="MonitoringOptions.Interval"/>, off the request path. Keeps the current report and a bounded
+/// <see cref="MonitoringOptions.Interval"/>, off the request path: fixed features against the version's reference,
+/// rolling ones against their previous healthy window (<see cref="RollingBaselines"/>). Keeps the current report and a bounded
 /// history, logs each feature's state change once, and tells the <see cref="IDriftListener"/>s.
 /// </summary>
 public sealed partial class DriftMonitor : BackgroundService
