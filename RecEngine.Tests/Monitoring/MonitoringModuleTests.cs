@@ -19,6 +19,7 @@ public class MonitoringModuleTests
     [InlineData("RecEngine:Monitoring:WarnAlpha", "0.0001")] // below DriftAlpha
     [InlineData("RecEngine:Monitoring:PsiWarn", "0.5")] // above PsiDrift
     [InlineData("RecEngine:Monitoring:Correction", "holm")]
+    [InlineData("RecEngine:Monitoring:RollingHistory", "1")] // below RollingWarmUpChecks (2)
     public async Task Invalid_options_stop_the_host_at_start(string key, string value)
     {
         var builder = Host.CreateApplicationBuilder();
@@ -38,6 +39,7 @@ public class MonitoringModuleTests
             ["RecEngine:Monitoring:Interval"] = "00:01:30",
             ["RecEngine:Monitoring:Correction"] = "Bonferroni",
             ["RecEngine:Monitoring:MinWindowSize"] = "2000",
+            ["RecEngine:Monitoring:FixedFeatures:0"] = "ranker_score",
         });
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(new RecEngine.Hosting.DataDirectory(Path.GetTempPath()));
@@ -47,6 +49,11 @@ public class MonitoringModuleTests
         Assert.Equal(TimeSpan.FromSeconds(90), options.Interval);
         Assert.Equal(MultipleTestingCorrection.Bonferroni, options.Correction);
         Assert.Equal(2000, options.MinWindowSize);
+        // A default rolling feature made fixed; the other defaults stay rolling.
+        var rolling = new RollingBaselines(options);
+        Assert.False(rolling.IsRolling("ranker_score"));
+        Assert.True(rolling.IsRolling("user_watches"));
+        Assert.False(rolling.IsRolling("slate_device"));
         // The serving version's stored reference first, the in-memory (bootstrapped) one behind it.
         Assert.IsType<ServingVersionReference>(host.Services.GetRequiredService<IDriftDataSource>());
     }

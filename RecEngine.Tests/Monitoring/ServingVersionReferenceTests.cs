@@ -17,7 +17,9 @@ public sealed class ServingVersionReferenceTests : IDisposable
     private const int ReferenceSize = 2000;
     private readonly DataDirectory _dataDir = new(Path.Combine(Path.GetTempPath(), "recengine-tests", Guid.NewGuid().ToString("N")));
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero));
-    private readonly MonitoringOptions _options = Options(minWindow: 1000) with { Interval = TimeSpan.FromMinutes(5), ServedReferenceSize = ReferenceSize };
+    // These tests hold served features to the served reference itself (fixed); the rolling references that build on it
+    // by default are RollingBaselineTests' subject, and the last test here checks how the two join.
+    private MonitoringOptions _options = Options(minWindow: 1000) with { Interval = TimeSpan.FromMinutes(5), ServedReferenceSize = ReferenceSize, RollingFeatures = [] };
     private string? _serving;
 
     /// <summary>One process's monitoring over the data directory: a restart is a second one over the same directory.</summary>
@@ -181,6 +183,37 @@ public sealed class ServingVersionReferenceTests : IDisposable
         var v2 = await CheckAsync(after);
         Assert.Equal(DriftState.InsufficientData, v2["video_duration"]);
         Assert.Equal(DriftState.InsufficientData, v2["user_watch_rate"]);
+    }
+
+    [Fact]
+    public async Task ByDefaultServedFeaturesRollOnFromTheServedReference()
+    {
+        _options = _options with { RollingFeatures = new MonitoringOptions().RollingFeatures };
+        StoreVersion("v1", new Random(21));
+        _serving = "v1";
+        var (monitor, recorder, _) = Start();
+        var random = new Random(22);
+        Serve(recorder, random, ReferenceSize); // fills every capture
+        await CheckAsync(monitor);
+
+        var reports = new List<DriftReport>();
+        for (var check = 0; check < _options.RollingWarmUpChecks + 2; check++)
+        {
+            Serve(recorder, random, 1200);
+            _time.Advance(_options.Interval);
+            reports.Add((await monitor.CheckOnceAsync(CancellationToken.None))!);
+        }
+
+        FeatureDrift Duration(DriftReport r) => r.Features.Single(f => f.Feature == "video_duration");
+        Assert.Equal(ReferenceOrigin.Served, Duration(reports[0]).Reference);
+        Assert.Equal(ReferenceBaseline.Rolling, Duration(reports[0]).Baseline);
+        Assert.Equal(DriftState.InsufficientData, Duration(reports[0]).State); // calibrating
+        Assert.Equal(ReferenceOrigin.PreviousWindow, Duration(reports[^1]).Reference);
+        Assert.Equal(DriftState.Ok, Duration(reports[^1]).State);
+        // Outcome features of events roll too; with no events since, this one still names its training reference.
+        var outcome = reports[^1].Features.Single(f => f.Feature == "watch_per_impression");
+        Assert.Equal(ReferenceBaseline.Rolling, outcome.Baseline);
+        Assert.Equal(ReferenceOrigin.Training, outcome.Reference);
     }
 
     [Fact]

@@ -16,6 +16,9 @@ namespace RecEngine.Monitoring;
 /// </summary>
 public sealed class DriftDetector
 {
+    /// <summary>E[K^2] of the Kolmogorov distribution, pi^2 / 12 (Kolmogorov 1933; its second moment).</summary>
+    private const double KolmogorovSquaredMean = Math.PI * Math.PI / 12;
+
     private readonly MonitoringOptions _options;
 
     public DriftDetector(MonitoringOptions options)
@@ -25,27 +28,35 @@ public sealed class DriftDetector
 
     public MonitoringOptions Options => _options;
 
-    public DriftReport Check(ReferenceProfile reference, LiveWindow live, DateTimeOffset checkedAt)
+    public DriftReport Check(ReferenceProfile reference, LiveWindow live, DateTimeOffset checkedAt) =>
+        Check(reference, live, checkedAt, null);
+
+    /// <param name="dispersions">
+    /// Rolling features (<see cref="RollingBaselines"/>) by name, with the design effect to scale their test by, or null
+    /// while they calibrate (then they are measured but not judged: insufficient_data, outside the correction's family).
+    /// Features not named are compared with a fixed reference, unscaled.
+    /// </param>
+    public DriftReport Check(ReferenceProfile reference, LiveWindow live, DateTimeOffset checkedAt, IReadOnlyDictionary<string, double?>? dispersions)
     {
         var features = reference.Features;
         var raw = new Raw[features.Count];
         if (_options.MaxParallelism > 1)
         {
             Parallel.For(0, features.Count, new ParallelOptions { MaxDegreeOfParallelism = _options.MaxParallelism },
-                i => raw[i] = Measure(features[i], live));
+                i => raw[i] = Measure(features[i], live, dispersions));
         }
         else
         {
             for (var i = 0; i < features.Count; i++)
             {
-                raw[i] = Measure(features[i], live);
+                raw[i] = Measure(features[i], live, dispersions);
             }
         }
 
         var tested = new List<int>(raw.Length);
         for (var i = 0; i < raw.Length; i++)
         {
-            if (raw[i].Sufficient)
+            if (raw[i].Sufficient && !raw[i].Calibrating)
             {
                 tested.Add(i);
             }
@@ -65,22 +76,33 @@ public sealed class DriftDetector
         for (var i = 0; i < raw.Length; i++)
         {
             var r = raw[i];
-            report[i] = new FeatureDrift(r.Feature, r.Kind, r.Test, null, null, null, null, null, null, r.ReferenceCount, r.LiveCount, DriftState.InsufficientData);
+            report[i] = r.Sufficient
+                ? Describe(r, new FeatureDrift(r.Feature, r.Kind, r.Test, r.Statistic, r.PValue, null, r.Psi, Critical(r), r.PsiPValue, r.ReferenceCount, r.LiveCount, DriftState.InsufficientData))
+                : Describe(r, new FeatureDrift(r.Feature, r.Kind, r.Test, null, null, null, null, null, null, r.ReferenceCount, r.LiveCount, DriftState.InsufficientData));
         }
 
         for (var t = 0; t < tested.Count; t++)
         {
             var r = raw[tested[t]];
             var state = Classify(testAdjusted[t], r.Psi, psiAdjusted[t]);
-            report[tested[t]] = new FeatureDrift(
-                r.Feature, r.Kind, r.Test, r.Statistic, r.PValue, testAdjusted[t], r.Psi,
-                double.IsFinite(r.PsiCritical) ? r.PsiCritical : null, // one bin (a constant feature) has no critical value
-                r.PsiPValue,
-                r.ReferenceCount, r.LiveCount, state);
+            report[tested[t]] = Describe(r, new FeatureDrift(
+                r.Feature, r.Kind, r.Test, r.Statistic, r.PValue, testAdjusted[t], r.Psi, Critical(r), r.PsiPValue,
+                r.ReferenceCount, r.LiveCount, state));
         }
 
         return new DriftReport(checkedAt, reference.ModelVersion, DriftReport.Overall(report), _options.Correction, report);
     }
+
+    // One bin (a constant feature) has no critical value.
+    private static double? Critical(Raw r) => double.IsFinite(r.PsiCritical) ? r.PsiCritical : null;
+
+    private static FeatureDrift Describe(Raw r, FeatureDrift drift) => drift with
+    {
+        Baseline = r.Rolling ? ReferenceBaseline.Rolling : ReferenceBaseline.Fixed,
+        Reference = r.Origin,
+        Dispersion = r.Rolling && !r.Calibrating ? r.Dispersion : null,
+        ObservedDispersion = r.Sufficient ? r.ObservedDispersion : null,
+    };
 
     internal DriftState Classify(double adjustedP, double psi, double adjustedPsiP)
     {
@@ -97,14 +119,23 @@ public sealed class DriftDetector
         return DriftState.Ok;
     }
 
-    private Raw Measure(FeatureReference feature, LiveWindow live) => feature switch
+    private Raw Measure(FeatureReference feature, LiveWindow live, IReadOnlyDictionary<string, double?>? dispersions)
     {
-        NumericFeatureReference numeric => MeasureNumeric(numeric, live.Numeric.GetValueOrDefault(numeric.Name)),
-        CategoricalFeatureReference categorical => MeasureCategorical(categorical, live.Categorical.GetValueOrDefault(categorical.Name)),
-        _ => throw new NotSupportedException($"Unknown feature reference {feature.GetType().Name}."),
-    };
+        double? dispersion = null;
+        var rolling = dispersions is not null && dispersions.TryGetValue(feature.Name, out dispersion);
+        var raw = feature switch
+        {
+            NumericFeatureReference numeric => MeasureNumeric(numeric, live.Numeric.GetValueOrDefault(numeric.Name), dispersion ?? 1.0),
+            CategoricalFeatureReference categorical => MeasureCategorical(categorical, live.Categorical.GetValueOrDefault(categorical.Name), dispersion ?? 1.0),
+            _ => throw new NotSupportedException($"Unknown feature reference {feature.GetType().Name}."),
+        };
+        return raw with { Origin = feature.Origin, Rolling = rolling, Calibrating = rolling && dispersion is null, Dispersion = dispersion ?? 1.0 };
+    }
 
-    private Raw MeasureNumeric(NumericFeatureReference reference, NumericLiveSample? live)
+    /// <summary>A sample size divided by the design effect: the independent observations it is worth.</summary>
+    private static long Effective(long n, double dispersion) => Math.Max(1, (long)Math.Floor(n / dispersion));
+
+    private Raw MeasureNumeric(NumericFeatureReference reference, NumericLiveSample? live, double dispersion)
     {
         var n = live?.Values.Length ?? 0;
         var result = new Raw { Feature = reference.Name, Kind = FeatureKind.Numeric, Test = DriftTest.KolmogorovSmirnov, ReferenceCount = reference.Count, LiveCount = n };
@@ -139,14 +170,18 @@ public sealed class DriftDetector
             var liveCounts = PopulationStabilityIndex.CountSorted(sorted, reference.BinEdges);
             var bins = liveCounts.Length;
             var psi = PopulationStabilityIndex.Compute(reference.BinCounts, liveCounts, _options.PsiEpsilon);
+            // Under no change and independent sampling D^2 n m / (n + m) tends to the squared Kolmogorov distribution,
+            // whose mean is pi^2 / 12.
+            var sampleSizes = (double)reference.Sample.Length * n / (reference.Sample.Length + n);
             return result with
             {
                 Sufficient = true,
                 Statistic = d,
-                PValue = KolmogorovSmirnov.PValue(d, reference.Sample.Length, n),
+                PValue = KolmogorovSmirnov.PValue(d, (int)Effective(reference.Sample.Length, dispersion), (int)Effective(n, dispersion)),
                 Psi = psi,
-                PsiCritical = PopulationStabilityIndex.CriticalValue(bins, reference.Count, n, _options.DriftAlpha),
-                PsiPValue = PopulationStabilityIndex.PValue(psi, bins, reference.Count, n),
+                PsiCritical = PopulationStabilityIndex.CriticalValue(bins, Effective(reference.Count, dispersion), Effective(n, dispersion), _options.DriftAlpha),
+                PsiPValue = PopulationStabilityIndex.PValue(psi, bins, Effective(reference.Count, dispersion), Effective(n, dispersion)),
+                ObservedDispersion = d * d * sampleSizes / KolmogorovSquaredMean,
             };
         }
         finally
@@ -155,7 +190,7 @@ public sealed class DriftDetector
         }
     }
 
-    private Raw MeasureCategorical(CategoricalFeatureReference reference, IReadOnlyDictionary<string, long>? live)
+    private Raw MeasureCategorical(CategoricalFeatureReference reference, IReadOnlyDictionary<string, long>? live, double dispersion)
     {
         long n = 0;
         if (live is not null)
@@ -197,10 +232,14 @@ public sealed class DriftDetector
         {
             Sufficient = true,
             Statistic = chi.Statistic,
-            PValue = chi.PValue,
+            // Rao-Scott first-order correction: X^2 over the design effect, referred to the same chi-square.
+            PValue = dispersion == 1.0 || chi.DegreesOfFreedom == 0
+                ? chi.PValue
+                : MathNet.Numerics.SpecialFunctions.GammaUpperRegularized(chi.DegreesOfFreedom / 2.0, chi.Statistic / dispersion / 2.0),
             Psi = psi,
-            PsiCritical = PopulationStabilityIndex.CriticalValue(bins, reference.Count, n, _options.DriftAlpha),
-            PsiPValue = PopulationStabilityIndex.PValue(psi, bins, reference.Count, n),
+            PsiCritical = PopulationStabilityIndex.CriticalValue(bins, Effective(reference.Count, dispersion), Effective(n, dispersion), _options.DriftAlpha),
+            PsiPValue = PopulationStabilityIndex.PValue(psi, bins, Effective(reference.Count, dispersion), Effective(n, dispersion)),
+            ObservedDispersion = chi.DegreesOfFreedom == 0 ? 0 : chi.Statistic / chi.DegreesOfFreedom,
         };
     }
 
@@ -227,5 +266,15 @@ public sealed class DriftDetector
         public double PsiCritical { get; init; }
 
         public double PsiPValue { get; init; }
+
+        public double ObservedDispersion { get; init; }
+
+        public ReferenceOrigin Origin { get; init; }
+
+        public bool Rolling { get; init; }
+
+        public bool Calibrating { get; init; }
+
+        public double Dispersion { get; init; }
     }
 }

@@ -5,13 +5,15 @@ namespace RecEngine.Monitoring;
 
 /// <summary>
 /// Checks the live window against the serving model's reference profile every
-/// <see cref="MonitoringOptions.Interval"/>, off the request path. Keeps the current report and a bounded
+/// <see cref="MonitoringOptions.Interval"/>, off the request path: fixed features against the version's reference,
+/// rolling ones against their previous healthy window (<see cref="RollingBaselines"/>). Keeps the current report and a bounded
 /// history, logs each feature's state change once, and tells the <see cref="IDriftListener"/>s.
 /// </summary>
 public sealed partial class DriftMonitor : BackgroundService
 {
     private readonly IDriftDataSource _source;
     private readonly DriftDetector _detector;
+    private readonly RollingBaselines _rolling;
     private readonly IDriftListener[] _listeners;
     private readonly MonitoringOptions _options;
     private readonly TimeProvider _time;
@@ -31,6 +33,7 @@ public sealed partial class DriftMonitor : BackgroundService
         _source = source;
         _options = options.Value;
         _detector = new DriftDetector(_options);
+        _rolling = new RollingBaselines(_options);
         _listeners = listeners.ToArray();
         _time = time;
         _logger = logger;
@@ -121,7 +124,11 @@ public sealed partial class DriftMonitor : BackgroundService
             _modelVersion = reference.ModelVersion;
         }
 
-        var report = _detector.Check(reference, window, _time.GetUtcNow());
+        // Rolling features are compared with their previous healthy window, scaled by their usual change; the rest with
+        // the version's fixed reference.
+        var (profile, dispersions) = _rolling.Apply(reference);
+        var report = _detector.Check(profile, window, _time.GetUtcNow(), dispersions);
+        _rolling.Advance(report, window);
         Export(report);
         Record(report);
         Announce(report);

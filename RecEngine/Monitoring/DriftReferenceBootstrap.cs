@@ -44,6 +44,7 @@ public sealed partial class DriftReferenceBootstrap(
 
         var end = newest.Timestamp.AddMilliseconds(1);
         var reference = EventDriftFeatures.Reference(events.InWindow(end - Window, end), $"events-{end:yyyyMMdd}", time.GetUtcNow(), options.Value);
+        reference = reference with { Features = reference.Features.Select(f => f with { Origin = ReferenceOrigin.StoredEvents }).ToList() };
         source.SetReference(reference);
         LogBuilt(reference.ModelVersion, reference.Features.Count);
         return true;

@@ -65,6 +65,48 @@ public sealed record MonitoringOptions : IValidatableObject
     [Range(1, 10_000)]
     public int HistoryCapacity { get; init; } = 96;
 
+    /// <summary>
+    /// Features compared with a rolling reference (<see cref="RollingBaselines"/>): the previous healthy check's window,
+    /// with the test scaled by the feature's usual interval-to-interval change. By default every served-slate feature
+    /// and the outcome features of events: cumulative counters (user_watches, user_impressions, user_watch_seconds) and
+    /// ages (video_age_hours, fresh_score) grow as time passes, and everything the serving version shows or earns moves
+    /// with its own feedback (what it showed is what gets watched, trends and fills user histories), so in the
+    /// stationary simulation each of them drifted from a fixed reference every day. Other features (the device and hour
+    /// mix of sessions, which no model changes) keep their fixed reference.
+    /// </summary>
+    public string[] RollingFeatures { get; init; } =
+    [
+        "video_duration", "video_age_hours", "user_watches", "user_impressions", "user_watch_seconds", "user_watch_rate",
+        "user_video_dot", "item_to_item_score", "category_affinity", "creator_affinity", "trending_score", "fresh_score",
+        "video_impressions", "video_watches", "video_watch_rate", "position", "example_age_hours", "ranker_score",
+        "event_type", "watch_per_impression", "watch_seconds",
+    ];
+
+    /// <summary>
+    /// Features compared with a fixed reference even when <see cref="RollingFeatures"/> names them. Configuration binding
+    /// adds to an array's defaults rather than replacing them, so this is how a default rolling feature is made fixed.
+    /// </summary>
+    public string[] FixedFeatures { get; init; } = [];
+
+    /// <summary>
+    /// Window-to-window comparisons a rolling feature needs before it can alarm, after its first check of a version
+    /// (against the version's fixed reference): its usual interval-to-interval change is estimated from them, and until
+    /// then its state is insufficient_data.
+    /// </summary>
+    [Range(1, 1000)]
+    public int RollingWarmUpChecks { get; init; } = 2;
+
+    /// <summary>Recent healthy checks whose interval-to-interval change calibrates a rolling feature's test.</summary>
+    [Range(1, 1000)]
+    public int RollingHistory { get; init; } = 7;
+
+    /// <summary>
+    /// Checks a rolling feature's reference is held while the feature is in drift (so a step stays flagged rather than
+    /// becoming the new normal at the next check); after them the new level is accepted.
+    /// </summary>
+    [Range(0, 1000)]
+    public int RollingHoldChecks { get; init; } = 1;
+
     /// <summary>Features checked at once; 1 keeps a check on one core, off the serving threads' way.</summary>
     [Range(1, 256)]
     public int MaxParallelism { get; init; } = 1;
@@ -89,6 +131,11 @@ public sealed record MonitoringOptions : IValidatableObject
         if (ServedReferenceSize < MinWindowSize)
         {
             yield return new ValidationResult("ServedReferenceSize must be at least MinWindowSize.", [nameof(ServedReferenceSize)]);
+        }
+
+        if (RollingHistory < RollingWarmUpChecks)
+        {
+            yield return new ValidationResult("RollingHistory must be at least RollingWarmUpChecks.", [nameof(RollingHistory)]);
         }
 
         if (LiveWindowCapacity < MinWindowSize)

@@ -33,6 +33,9 @@ public abstract record FeatureReference
 
     /// <summary>Observations the reference was built from (the N of the PSI critical value).</summary>
     public required long Count { get; init; }
+
+    /// <summary>Where the values came from; shown per feature in the drift report.</summary>
+    public ReferenceOrigin Origin { get; init; }
 }
 
 /// <summary>

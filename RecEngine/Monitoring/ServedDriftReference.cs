@@ -34,7 +34,7 @@ public static class ServedDriftReference
         var features = served?.Features.ToDictionary(f => f.Name, StringComparer.Ordinal) ?? new Dictionary<string, FeatureReference>(StringComparer.Ordinal);
         foreach (var (feature, values) in full)
         {
-            features[feature] = NumericFeatureReference.Build(feature, values, options.PsiBins, options.ReferenceSampleSize, seed: 43);
+            features[feature] = NumericFeatureReference.Build(feature, values, options.PsiBins, options.ReferenceSampleSize, seed: 43) with { Origin = ReferenceOrigin.Served };
         }
 
         return new ReferenceProfile
@@ -59,7 +59,7 @@ public static class ServedDriftReference
         {
             if (EventDriftFeatures.Names.Contains(f.Name))
             {
-                features.Add(f);
+                features.Add(f with { Origin = ReferenceOrigin.Training });
             }
             else if (!servedByName.ContainsKey(f.Name))
             {
@@ -67,11 +67,12 @@ public static class ServedDriftReference
             }
         }
 
-        features.AddRange(servedByName.Values);
+        // Served files stored before origins were recorded read back as training; these are served whatever the file says.
+        features.AddRange(servedByName.Values.Select(f => f with { Origin = ReferenceOrigin.Served }));
         return training with { Features = features };
     }
 
     /// <summary>A feature whose served reference is still being captured: no sample, so never tested.</summary>
     private static NumericFeatureReference Pending(string name) =>
-        new() { Name = name, Count = 0, BinEdges = [], BinCounts = [0], Sample = [] };
+        new() { Name = name, Count = 0, BinEdges = [], BinCounts = [0], Sample = [], Origin = ReferenceOrigin.Served };
 }
