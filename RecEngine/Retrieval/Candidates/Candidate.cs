@@ -6,7 +6,8 @@ public readonly record struct Proposal(int VideoIndex, float Score);
 /// <summary>One merged candidate: the video and every source that proposed it, with their scores.</summary>
 public sealed class Candidate(int videoIndex)
 {
-    private readonly float[] _scores = [float.NaN, float.NaN, float.NaN, float.NaN];
+    // One slot per CandidateSourceKind, Explore included.
+    private readonly float[] _scores = [float.NaN, float.NaN, float.NaN, float.NaN, float.NaN];
 
     public int VideoIndex { get; } = videoIndex;
 
