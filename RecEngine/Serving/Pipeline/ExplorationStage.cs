@@ -29,11 +29,29 @@ public sealed class ExplorationStage(IOptions<ServingOptions> options)
 
     public void Run(SlateContext slate, string requestId)
     {
-        var share = options.Value.ExplorationShare;
-        var n = slate.Slate.Count;
-        if (share <= 0 || n == 0)
+        if (options.Value.ExplorationShare <= 0 || slate.Slate.Count == 0)
         {
             return;
+        }
+
+        var candidates = slate.Candidates as List<Candidate> ?? [.. slate.Candidates];
+        var (ordered, explored) = Explore(slate.Slate, candidates, slate.Retrieval, slate.Snapshot.Videos.Count, options.Value.ExplorationShare, requestId);
+        slate.Candidates = candidates;
+        slate.Slate = ordered;
+        slate.ExploredPositions = explored;
+    }
+
+    /// <summary>
+    /// The slate with its explored positions: drawn videos are appended to <paramref name="candidates"/> and the
+    /// returned slate points at them; the explored positions are null when none were filled (the slate is returned as is).
+    /// </summary>
+    internal static (IReadOnlyList<RankedCandidate> Slate, int[]? Explored) Explore(
+        IReadOnlyList<RankedCandidate> slate, List<Candidate> candidates, CandidateRequest filter, int catalog, double share, string requestId)
+    {
+        var n = slate.Count;
+        if (share <= 0 || n == 0)
+        {
+            return (slate, null);
         }
 
         var rng = new Random(unchecked((int)FeatureHashing.Fnv1a64(requestId)));
@@ -42,13 +60,13 @@ public sealed class ExplorationStage(IOptions<ServingOptions> options)
         var slots = Math.Min(n, (int)expected + (rng.NextDouble() < expected - Math.Floor(expected) ? 1 : 0));
         if (slots == 0)
         {
-            return;
+            return (slate, null);
         }
 
-        var drawn = Draw(slate, slots, rng);
+        var drawn = Draw(slate, candidates, filter, catalog, slots, rng);
         if (drawn.Count == 0)
         {
-            return;
+            return (slate, null);
         }
 
         // Explored positions: a uniform random subset of the slate (partial Fisher-Yates), so exploration sees every position's exposure.
@@ -67,7 +85,6 @@ public sealed class ExplorationStage(IOptions<ServingOptions> options)
         var explored = positions[..drawn.Count].ToArray();
         Array.Sort(explored);
 
-        var candidates = slate.Candidates as List<Candidate> ?? [.. slate.Candidates];
         var ordered = new List<RankedCandidate>(n);
         var fromModel = 0;
         var next = 0;
@@ -83,26 +100,23 @@ public sealed class ExplorationStage(IOptions<ServingOptions> options)
             }
             else
             {
-                ordered.Add(slate.Slate[fromModel++]);
+                ordered.Add(slate[fromModel++]);
             }
         }
 
-        slate.Candidates = candidates;
-        slate.Slate = ordered;
-        slate.ExploredPositions = explored;
+        return (ordered, explored);
     }
 
     /// <summary>Up to <paramref name="slots"/> distinct allowed videos, uniformly at random, none already in the slate.</summary>
-    private static List<int> Draw(SlateContext slate, int slots, Random rng)
+    private static List<int> Draw(IReadOnlyList<RankedCandidate> slate, List<Candidate> candidates, CandidateRequest filter, int catalog, int slots, Random rng)
     {
-        var videos = slate.Snapshot.Videos.Count;
         var drawn = new List<int>(slots);
         for (var s = 0; s < slots; s++)
         {
             for (var t = 0; t < TriesPerSlot; t++)
             {
-                var v = rng.Next(videos);
-                if (slate.Retrieval.Allows(v) && !InSlate(slate, v) && !drawn.Contains(v))
+                var v = rng.Next(catalog);
+                if (filter.Allows(v) && !InSlate(slate, candidates, v) && !drawn.Contains(v))
                 {
                     drawn.Add(v);
                     break;
@@ -113,11 +127,11 @@ public sealed class ExplorationStage(IOptions<ServingOptions> options)
         return drawn;
     }
 
-    private static bool InSlate(SlateContext slate, int video)
+    private static bool InSlate(IReadOnlyList<RankedCandidate> slate, List<Candidate> candidates, int video)
     {
-        foreach (var ranked in slate.Slate)
+        foreach (var ranked in slate)
         {
-            if (slate.Candidates[ranked.Candidate].VideoIndex == video)
+            if (candidates[ranked.Candidate].VideoIndex == video)
             {
                 return true;
             }
