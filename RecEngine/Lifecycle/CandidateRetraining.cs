@@ -89,6 +89,8 @@ public sealed partial class CandidateRetraining(
                 }
 
                 (validation, metrics) = ValidateOnExploration(scored, serving, heldOut, slice, explored, o);
+                var servingOrder = metrics.TryGetValue("held_out_serving_retrieval_order_" + ExplorationValidation.Metric, out var so) ? string.Create(CultureInfo.InvariantCulture, $" vs {so:0.0000}") : "";
+                note = string.Create(CultureInfo.InvariantCulture, $"{scored.Watched} watched of {scored.Impressions} explored impressions; in retrieval order {scored.RetrievalOrderAuc:0.0000}{servingOrder}");
             }
             else
             {
@@ -160,6 +162,7 @@ public sealed partial class CandidateRetraining(
         {
             ["held_out_" + ExplorationValidation.Metric] = scored.Auc,
             ["held_out_most_popular_" + ExplorationValidation.Metric] = scored.MostPopularAuc,
+            ["held_out_retrieval_order_" + ExplorationValidation.Metric] = scored.RetrievalOrderAuc,
             ["held_out_explored_impressions"] = scored.Impressions,
             ["held_out_explored_watches"] = scored.Watched,
         };
@@ -176,6 +179,7 @@ public sealed partial class CandidateRetraining(
         validation.BaselineValue = serving.Auc;
         validation.Passed = HeldOutValidation.NotWorse(scored.Auc, serving.Auc, o.Tolerance, o.ToleranceMode);
         metrics["held_out_serving_" + ExplorationValidation.Metric] = serving.Auc;
+        metrics["held_out_serving_retrieval_order_" + ExplorationValidation.Metric] = serving.RetrievalOrderAuc;
         return (validation, metrics);
     }
 

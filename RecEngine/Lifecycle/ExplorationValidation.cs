@@ -11,8 +11,12 @@ namespace RecEngine.Lifecycle;
 /// <summary>One explored impression after the cut: who saw which video, and whether they watched it from that slate.</summary>
 public readonly record struct ExploredImpression(string UserId, string VideoId, bool Watched);
 
-/// <summary>A model's score on the explored impressions, and the popularity baseline's on the same impressions.</summary>
-public sealed record ExplorationScore(double Auc, double MostPopularAuc, int Users, int Impressions, int Watched);
+/// <summary>
+/// A model's score on the explored impressions (<see cref="Auc"/>: its serving order), the same with its candidates in
+/// retrieval order (<see cref="RetrievalOrderAuc"/>, a diagnostic of retrieval alone), and the popularity baseline's on
+/// the same impressions.
+/// </summary>
+public sealed record ExplorationScore(double Auc, double RetrievalOrderAuc, double MostPopularAuc, int Users, int Impressions, int Watched);
 
 /// <summary>
 /// Exploration validation: models are compared only on the impressions the serving pipeline's exploration drew
@@ -22,12 +26,14 @@ public sealed record ExplorationScore(double Auc, double MostPopularAuc, int Use
 /// over the logged events is an unbiased estimate (Li, Chu, Langford &amp; Wang, "Unbiased offline evaluation of
 /// contextual-bandit-based news article recommendation algorithms", WSDM 2011).
 /// <para>
-/// Each explored impression gets the model's score as serving would have scored it at the cut: whether the model's
-/// retrieval (<see cref="LifecycleOptions.ValidationCandidates"/> candidates for the user's history up to the cut)
-/// proposes the video, then the ranker's P(watch). The metric is the AUC of that score against "watched from this
-/// slate", pooled over impressions: the probability that a watched explored video outranks an unwatched one.
-/// Retrieval counts (a video outside the model's candidates ranks below every retrieved one), which replay
-/// validation misses. The impressions are too few per user for per-user ranking metrics at a 10% share, hence pooled.
+/// Each explored impression gets the place the model would have given the video in its serving order at the cut:
+/// the model's retrieval proposes <see cref="LifecycleOptions.ValidationCandidates"/> candidates for the user's history
+/// up to the cut, its ranker orders them by expected watch time (as serving orders), and the video's score is
+/// 2 - rank / candidates when it is among them, else 0 (a video retrieval does not propose is never shown). The
+/// metric is the AUC of that score against "watched from this slate", pooled over impressions: the probability that
+/// a watched explored video sits higher in the model's order than an unwatched one. Ranks, not raw scores, so users
+/// are on one scale; retrieval counts, which replay validation misses. The impressions are too few per user for
+/// per-user ranking metrics at a 10% share, hence pooled.
 /// </para>
 /// </summary>
 public static class ExplorationValidation
@@ -87,39 +93,34 @@ public static class ExplorationValidation
         }
 
         var scores = new List<double>();
+        var retrievalOrder = new List<double>();
         var popular = new List<double>();
         var labels = new List<bool>();
         foreach (var user in byUser)
         {
             trending = trendingAt.For(user.Key);
             var request = split.RequestFor(user.Key, model, videos);
-            var pool = generator.Generate(request, options.ValidationCandidates).Select(c => c.VideoIndex).ToHashSet();
-            var known = user.Where(x => videos.TryGetIndex(x.VideoId, out _)).ToList();
-            var ids = known.Select(x => videos.TryGetIndex(x.VideoId, out var v) ? v : -1).ToArray();
-            var pWatch = new float[ids.Length];
-            var watchTime = new float[ids.Length];
-            if (ids.Length > 0)
+            var pool = generator.Generate(request, options.ValidationCandidates).Select(c => c.VideoIndex).ToArray();
+            var pWatch = new float[pool.Length];
+            var watchTime = new float[pool.Length];
+            if (pool.Length > 0)
             {
                 var features = split.Histories.GetValueOrDefault(user.Key) ?? new UserFeatures { UserId = user.Key };
                 var context = UserContext.Build(features, model, videos);
                 var impression = new ImpressionContext(request.Now, 0, null, request.Now.Hour, 0);
-                snapshot.Scorer.Score(context, ids, impression, videos, model, trending, pWatch, watchTime);
+                snapshot.Scorer.Score(context, pool, impression, videos, model, trending, pWatch, watchTime);
             }
 
-            for (var i = 0; i < known.Count; i++)
+            var served = Ranks(pool, Enumerable.Range(0, pool.Length).OrderByDescending(i => watchTime[i]).ThenBy(i => i));
+            var retrieved = Ranks(pool, Enumerable.Range(0, pool.Length));
+            foreach (var x in user)
             {
-                // Retrieved first (2 + p), then the rest by the ranker alone (p in [0, 1]).
-                scores.Add((pool.Contains(ids[i]) ? 2.0 : 0.0) + Math.Clamp(pWatch[i], 0f, 1f));
-                popular.Add(popularity.GetValueOrDefault(known[i].VideoId));
-                labels.Add(known[i].Watched);
-            }
-
-            // A video this model's catalog does not know: it could not have been recommended, so it ranks last.
-            foreach (var unknown in user.Where(x => !videos.TryGetIndex(x.VideoId, out _)))
-            {
-                scores.Add(-1);
-                popular.Add(popularity.GetValueOrDefault(unknown.VideoId));
-                labels.Add(unknown.Watched);
+                // A video this model's catalog does not know, or its retrieval does not propose, could not have been shown: 0.
+                var known = videos.TryGetIndex(x.VideoId, out var v);
+                scores.Add(known && served.TryGetValue(v, out var rank) ? 2 - ((double)rank / pool.Length) : 0);
+                retrievalOrder.Add(known && retrieved.TryGetValue(v, out var at) ? 2 - ((double)at / pool.Length) : 0);
+                popular.Add(popularity.GetValueOrDefault(x.VideoId));
+                labels.Add(x.Watched);
             }
         }
 
@@ -129,6 +130,19 @@ public static class ExplorationValidation
             return null;
         }
 
-        return new ExplorationScore(RankingMetrics.Auc(scores, labels), RankingMetrics.Auc(popular, labels), byUser.Count, labels.Count, watched);
+        return new ExplorationScore(RankingMetrics.Auc(scores, labels), RankingMetrics.Auc(retrievalOrder, labels), RankingMetrics.Auc(popular, labels), byUser.Count, labels.Count, watched);
+    }
+
+    /// <summary>Each candidate's place (0 = first) in the given order of pool positions.</summary>
+    private static Dictionary<int, int> Ranks(int[] pool, IEnumerable<int> order)
+    {
+        var ranks = new Dictionary<int, int>(pool.Length);
+        var rank = 0;
+        foreach (var i in order)
+        {
+            ranks[pool[i]] = rank++;
+        }
+
+        return ranks;
     }
 }
