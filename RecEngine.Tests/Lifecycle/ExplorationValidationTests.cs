@@ -95,24 +95,17 @@ public sealed class ExplorationValidationTests
     [Fact]
     public async Task WithEnoughExploredImpressionsRetrainingComparesTheModelsOnThem()
     {
+        // Tolerance 1 and the retrieval guard off: any candidate passes, so the test is about what is compared.
         await using var factory = new RecEngineFactory(LifecycleWorld.Settings(new Dictionary<string, string?>
         {
             ["RecEngine:Lifecycle:ToleranceMode"] = "Relative",
             ["RecEngine:Lifecycle:Tolerance"] = "1",
             ["RecEngine:Lifecycle:ExplorationMinWatches"] = "10",
+            ["RecEngine:Lifecycle:RetrievalGuardTolerance"] = "1",
         }));
         await LifecycleWorld.CopyToAsync(factory.DataDir);
         var serving = LifecycleWorld.TrainAndPromote(factory.Services);
-        var store = factory.Services.GetRequiredService<EventStore>();
-        var newest = store.Events.Query().OrderByDescending(e => e.Timestamp).Limit(1).First().Timestamp;
-        // Every fourth held-out impression was (say) explored: flag them in the store.
-        var heldOut = store.Events.Find(e => e.Type == EventType.Impression && e.Timestamp > newest.AddDays(-1)).Where(e => e.Position % 4 == 1).ToList();
-        foreach (var e in heldOut)
-        {
-            e.Explored = true;
-        }
-
-        store.Events.Update(heldOut);
+        FlagHeldOutImpressionsAsExplored(factory.Services);
 
         var outcome = await factory.Services.GetRequiredService<IRetrainer>().RetrainAsync("test", DateTime.UtcNow, CancellationToken.None);
 
@@ -125,5 +118,42 @@ public sealed class ExplorationValidationTests
         Assert.InRange(record.Validation.CandidateValue, 0, 1);
         Assert.Equal(record.Validation.BaselineValue, outcome.ServingValue);
         Assert.True(record.Metrics.TryGetValue("held_out_explored_impressions", out var impressions) && impressions > 0, "explored impressions recorded");
+    }
+
+    [Fact]
+    public async Task TheRetrievalGuardVetoesACandidateFarBelowServingOnRetrieval()
+    {
+        // Guard tolerance 0: the candidate must match serving on retrieval, and the serving model here was trained on the
+        // held-out slice itself (a manual train), so it knows what was watched next and the candidate cannot.
+        await using var factory = new RecEngineFactory(LifecycleWorld.Settings(new Dictionary<string, string?>
+        {
+            ["RecEngine:Lifecycle:ToleranceMode"] = "Relative",
+            ["RecEngine:Lifecycle:Tolerance"] = "1",
+            ["RecEngine:Lifecycle:ExplorationMinWatches"] = "10",
+            ["RecEngine:Lifecycle:RetrievalGuardTolerance"] = "0",
+        }));
+        await LifecycleWorld.CopyToAsync(factory.DataDir);
+        LifecycleWorld.TrainAndPromote(factory.Services);
+        FlagHeldOutImpressionsAsExplored(factory.Services);
+
+        var outcome = await factory.Services.GetRequiredService<IRetrainer>().RetrainAsync("test", DateTime.UtcNow, CancellationToken.None);
+
+        Assert.False(outcome.Promoted, outcome.Reason);
+        Assert.StartsWith("within the relative tolerance 1 but far worse than serving on retrieval: explore_auc", outcome.Reason, StringComparison.Ordinal);
+        Assert.Contains("retrieval guard failed: ndcg@20 ", outcome.Reason, StringComparison.Ordinal);
+    }
+
+    /// <summary>Every fourth held-out impression was (say) explored: flags them in the store.</summary>
+    private static void FlagHeldOutImpressionsAsExplored(IServiceProvider services)
+    {
+        var store = services.GetRequiredService<EventStore>();
+        var newest = store.Events.Query().OrderByDescending(e => e.Timestamp).Limit(1).First().Timestamp;
+        var heldOut = store.Events.Find(e => e.Type == EventType.Impression && e.Timestamp > newest.AddDays(-1)).Where(e => e.Position % 4 == 1).ToList();
+        foreach (var e in heldOut)
+        {
+            e.Explored = true;
+        }
+
+        store.Events.Update(heldOut);
     }
 }

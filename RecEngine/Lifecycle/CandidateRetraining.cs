@@ -78,6 +78,7 @@ public sealed partial class CandidateRetraining(
             var explored = o.ValidationSet == ValidationSet.Exploration ? ExplorationValidation.Collect(heldOut, slice) : null;
             var exploredWatches = explored?.Count(x => x.Watched) ?? 0;
             string? note = null;
+            var guardFailed = false;
             ModelValidation validation;
             Dictionary<string, double> metrics;
             if (explored is not null && exploredWatches >= o.ExplorationMinWatches)
@@ -91,6 +92,12 @@ public sealed partial class CandidateRetraining(
                 (validation, metrics) = ValidateOnExploration(scored, serving, heldOut, slice, explored, o);
                 var servingOrder = metrics.TryGetValue("held_out_serving_retrieval_order_" + ExplorationValidation.Metric, out var so) ? string.Create(CultureInfo.InvariantCulture, $" vs {so:0.0000}") : "";
                 note = string.Create(CultureInfo.InvariantCulture, $"{scored.Watched} watched of {scored.Impressions} explored impressions; in retrieval order {scored.RetrievalOrderAuc:0.0000}{servingOrder}");
+                if (serving is not null && o.RetrievalGuardTolerance < 1)
+                {
+                    var (guard, guardPassed) = RetrievalGuard(validation, metrics, candidate, serving, heldOut, slice, o);
+                    note += "; " + guard;
+                    guardFailed = !guardPassed;
+                }
             }
             else
             {
@@ -123,7 +130,7 @@ public sealed partial class CandidateRetraining(
             validation.ServingTrainedOnSlice = servingWindowTo >= end;
             registry.RecordValidation(version, validation, metrics);
             cancellationToken.ThrowIfCancellationRequested();
-            var reason = Explain(validation, o, note);
+            var reason = Explain(validation, o, note, guardFailed);
             if (!validation.Passed)
             {
                 return Rejected(version, validation.Metric, reason, candidateValue, validation.BaselineValue);
@@ -180,7 +187,39 @@ public sealed partial class CandidateRetraining(
         validation.Passed = HeldOutValidation.NotWorse(scored.Auc, serving.Auc, o.Tolerance, o.ToleranceMode);
         metrics["held_out_serving_" + ExplorationValidation.Metric] = serving.Auc;
         metrics["held_out_serving_retrieval_order_" + ExplorationValidation.Metric] = serving.RetrievalOrderAuc;
+        foreach (var (name, value) in serving.Diagnostics)
+        {
+            metrics["held_out_serving_" + name] = value;
+        }
         return (validation, metrics);
+    }
+
+    /// <summary>
+    /// The catastrophe guard of exploration validation: the explored impressions are unbiased but few, and a watch of a
+    /// random video says little about the top of a slate, so in the simulation a version that served a tenth of the
+    /// serving model's watch time scored the same AUC. Retrieval validation sees that at once, but favours the serving
+    /// model (it chose what was watched next), so it only vetoes a candidate far below serving: its
+    /// <see cref="LifecycleOptions.Metric"/> under (1 - <see cref="LifecycleOptions.RetrievalGuardTolerance"/>) x serving's.
+    /// </summary>
+    private (string Text, bool Passed) RetrievalGuard(ModelValidation validation, Dictionary<string, double> metrics, ServingSnapshot candidate, ServingState.Lease serving, List<InteractionEvent> heldOut, DateTime cut, LifecycleOptions o)
+    {
+        var retrieval = o with { ValidationSet = ValidationSet.Retrieval };
+        var c = HeldOutValidation.Evaluate(candidate, heldOut, cut, candidates.Value, retrieval);
+        var s = HeldOutValidation.Evaluate(serving.Snapshot, heldOut, cut, candidates.Value, retrieval);
+        if (c is not { } cv || s is not { } sv)
+        {
+            return ("retrieval guard: no held-out user watched anything new", true);
+        }
+
+        var candidateValue = HeldOutValidation.Value(cv.Models["ranker"], o.Metric);
+        var servingValue = HeldOutValidation.Value(sv.Models["ranker"], o.Metric);
+        metrics["held_out_" + o.Metric] = candidateValue;
+        metrics["held_out_serving_" + o.Metric] = servingValue;
+        var passed = HeldOutValidation.NotWorse(candidateValue, servingValue, o.RetrievalGuardTolerance, ToleranceMode.Relative);
+        var explorationPassed = validation.Passed;
+        validation.Passed &= passed;
+        return (string.Create(CultureInfo.InvariantCulture,
+            $"retrieval guard {(passed ? "passed" : "failed")}: {o.Metric} {candidateValue:0.0000} vs serving {servingValue:0.0000}, relative tolerance {o.RetrievalGuardTolerance:0.##}"), passed || !explorationPassed);
     }
 
     /// <summary>The candidate against the serving model on the same slice, or against most_popular when none serves.</summary>
@@ -209,7 +248,7 @@ public sealed partial class CandidateRetraining(
         return validation;
     }
 
-    private static string Explain(ModelValidation v, LifecycleOptions o, string? note)
+    private static string Explain(ModelValidation v, LifecycleOptions o, string? note, bool guardFailed = false)
     {
         var numbers = string.Create(CultureInfo.InvariantCulture, $"{v.Metric} {v.CandidateValue:0.0000} vs {v.Baseline} {v.BaselineValue:0.0000} on {v.Users} held-out users")
             + (note is null ? "" : $" ({note})");
@@ -220,7 +259,8 @@ public sealed partial class CandidateRetraining(
 
         var tolerance = string.Create(CultureInfo.InvariantCulture, $"{o.ToleranceMode.ToString().ToLowerInvariant()} tolerance {o.Tolerance:0.####}");
         var caveat = v.ServingTrainedOnSlice ? " (the serving model was trained on this slice too, which favours it)" : "";
-        return (v.Passed ? $"not worse than serving within the {tolerance}: {numbers}" : $"worse than serving beyond the {tolerance}: {numbers}") + caveat;
+        var verdict = v.Passed ? $"not worse than serving within the {tolerance}" : guardFailed ? $"within the {tolerance} but far worse than serving on retrieval" : $"worse than serving beyond the {tolerance}";
+        return $"{verdict}: {numbers}{caveat}";
     }
 
     private RetrainOutcome Rejected(string version, LifecycleOptions o, string reason, double? candidateValue, double? servingValue) =>

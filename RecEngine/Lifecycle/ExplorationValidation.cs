@@ -16,7 +16,11 @@ public readonly record struct ExploredImpression(string UserId, string VideoId, 
 /// retrieval order (<see cref="RetrievalOrderAuc"/>, a diagnostic of retrieval alone), and the popularity baseline's on
 /// the same impressions.
 /// </summary>
-public sealed record ExplorationScore(double Auc, double RetrievalOrderAuc, double MostPopularAuc, int Users, int Impressions, int Watched);
+public sealed record ExplorationScore(double Auc, double RetrievalOrderAuc, double MostPopularAuc, int Users, int Impressions, int Watched)
+{
+    /// <summary>Other orders of the same impressions, for diagnosis (named as the registry records them).</summary>
+    public IReadOnlyDictionary<string, double> Diagnostics { get; init; } = new Dictionary<string, double>();
+}
 
 /// <summary>
 /// Exploration validation: models are compared only on the impressions the serving pipeline's exploration drew
@@ -94,6 +98,10 @@ public static class ExplorationValidation
 
         var scores = new List<double>();
         var retrievalOrder = new List<double>();
+        var placedTime = new List<double>();
+        var placedP = new List<double>();
+        var placedTimeOnly = new List<double>();
+        var dot = new List<double>();
         var popular = new List<double>();
         var labels = new List<bool>();
         foreach (var user in byUser)
@@ -101,15 +109,30 @@ public static class ExplorationValidation
             trending = trendingAt.For(user.Key);
             var request = split.RequestFor(user.Key, model, videos);
             var pool = generator.Generate(request, options.ValidationCandidates).Select(c => c.VideoIndex).ToArray();
-            var pWatch = new float[pool.Length];
-            var watchTime = new float[pool.Length];
-            if (pool.Length > 0)
+            var inPool = pool.ToHashSet();
+            // The ranker also scores the explored videos retrieval left out: where it would have placed them among the pool.
+            var outside = user.Select(x => videos.TryGetIndex(x.VideoId, out var v) ? v : -1).Where(v => v >= 0 && !inPool.Contains(v)).Distinct().ToArray();
+            var ids = pool.Concat(outside).ToArray();
+            var pWatch = new float[ids.Length];
+            var watchTime = new float[ids.Length];
+            var features = split.Histories.GetValueOrDefault(user.Key) ?? new UserFeatures { UserId = user.Key };
+            var context = UserContext.Build(features, model, videos);
+            if (ids.Length > 0)
             {
-                var features = split.Histories.GetValueOrDefault(user.Key) ?? new UserFeatures { UserId = user.Key };
-                var context = UserContext.Build(features, model, videos);
                 var impression = new ImpressionContext(request.Now, 0, null, request.Now.Hour, 0);
-                snapshot.Scorer.Score(context, pool, impression, videos, model, trending, pWatch, watchTime);
+                snapshot.Scorer.Score(context, ids, impression, videos, model, trending, pWatch, watchTime);
             }
+
+            var row = new Dictionary<int, int>(ids.Length);
+            for (var i = 0; i < ids.Length; i++)
+            {
+                row[ids[i]] = i;
+            }
+
+            var poolTimes = watchTime.AsSpan(0, pool.Length).ToArray();
+            var poolP = pWatch.AsSpan(0, pool.Length).ToArray();
+            Array.Sort(poolTimes);
+            Array.Sort(poolP);
 
             var served = Ranks(pool, Enumerable.Range(0, pool.Length).OrderByDescending(i => watchTime[i]).ThenBy(i => i));
             var retrieved = Ranks(pool, Enumerable.Range(0, pool.Length));
@@ -119,6 +142,11 @@ public static class ExplorationValidation
                 var known = videos.TryGetIndex(x.VideoId, out var v);
                 scores.Add(known && served.TryGetValue(v, out var rank) ? 2 - ((double)rank / pool.Length) : 0);
                 retrievalOrder.Add(known && retrieved.TryGetValue(v, out var at) ? 2 - ((double)at / pool.Length) : 0);
+                var tier = known && inPool.Contains(v) ? 1.0 : 0.0;
+                placedTime.Add(known ? tier + Placed(poolTimes, watchTime[row[v]]) : -1);
+                placedP.Add(known ? tier + Placed(poolP, pWatch[row[v]]) : -1);
+                placedTimeOnly.Add(known ? Placed(poolTimes, watchTime[row[v]]) : -1);
+                dot.Add(known && request.UserVector is { } u ? System.Numerics.Tensors.TensorPrimitives.Dot<float>(u, model.ItemVector(v)) : -1e9);
                 popular.Add(popularity.GetValueOrDefault(x.VideoId));
                 labels.Add(x.Watched);
             }
@@ -130,7 +158,29 @@ public static class ExplorationValidation
             return null;
         }
 
-        return new ExplorationScore(RankingMetrics.Auc(scores, labels), RankingMetrics.Auc(retrievalOrder, labels), RankingMetrics.Auc(popular, labels), byUser.Count, labels.Count, watched);
+        return new ExplorationScore(RankingMetrics.Auc(scores, labels), RankingMetrics.Auc(retrievalOrder, labels), RankingMetrics.Auc(popular, labels), byUser.Count, labels.Count, watched)
+        {
+            Diagnostics = new Dictionary<string, double>(StringComparer.Ordinal)
+            {
+                ["placed_watch_time"] = RankingMetrics.Auc(placedTime, labels),
+                ["placed_p_watch"] = RankingMetrics.Auc(placedP, labels),
+                ["ranker_watch_time_only"] = RankingMetrics.Auc(placedTimeOnly, labels),
+                ["embedding_dot"] = RankingMetrics.Auc(dot, labels),
+            },
+        };
+    }
+
+    /// <summary>The share of <paramref name="sortedPool"/> (ascending) at or below <paramref name="value"/>: 1 = above every candidate.</summary>
+    private static double Placed(float[] sortedPool, float value)
+    {
+        if (sortedPool.Length == 0)
+        {
+            return 0;
+        }
+
+        var i = Array.BinarySearch(sortedPool, value);
+        var below = i >= 0 ? i + 1 : ~i;
+        return (double)below / sortedPool.Length;
     }
 
     /// <summary>Each candidate's place (0 = first) in the given order of pool positions.</summary>

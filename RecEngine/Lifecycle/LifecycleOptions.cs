@@ -67,6 +67,14 @@ public sealed record LifecycleOptions : IValidatableObject
     [Range(1, 1_000_000)]
     public int ExplorationMinWatches { get; init; } = 30;
 
+    /// <summary>
+    /// Exploration validation's guard: a candidate whose retrieval validation metric is below (1 - this) x the
+    /// serving model's is rejected whatever its exploration AUC (retrieval validation favours the serving model, so
+    /// only a wide margin is fair to the candidate). 1 turns the guard off.
+    /// </summary>
+    [Range(0.0, 1.0)]
+    public double RetrievalGuardTolerance { get; init; } = 0.5;
+
     /// <summary>Users of the held-out slice whose explored impressions exploration validation scores (chosen by id hash).</summary>
     [Range(1, 10_000_000)]
     public int ExplorationUsers { get; init; } = 20_000;
