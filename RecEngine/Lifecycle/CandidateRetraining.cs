@@ -217,9 +217,28 @@ public sealed partial class CandidateRetraining(
         metrics["held_out_serving_" + o.Metric] = servingValue;
         var passed = HeldOutValidation.NotWorse(candidateValue, servingValue, o.RetrievalGuardTolerance, ToleranceMode.Relative);
         var explorationPassed = validation.Passed;
+        // Diagnosis of the versions the guard vetoes in the simulation (retrieval NDCG exactly 0): are their embeddings finite?
+        var nonFinite = 0;
+        for (var v = 0; v < candidate.Videos.Count; v++)
+        {
+            foreach (var x in candidate.Retrieval.ItemVector(v))
+            {
+                if (!float.IsFinite(x))
+                {
+                    nonFinite++;
+                    break;
+                }
+            }
+        }
+
+        if (nonFinite > 0)
+        {
+            metrics["candidate_non_finite_item_vectors"] = nonFinite;
+        }
+
         validation.Passed &= passed;
         return (string.Create(CultureInfo.InvariantCulture,
-            $"retrieval guard {(passed ? "passed" : "failed")}: {o.Metric} {candidateValue:0.0000} vs serving {servingValue:0.0000}, relative tolerance {o.RetrievalGuardTolerance:0.##}"), passed || !explorationPassed);
+            $"retrieval guard {(passed ? "passed" : "failed")}: {o.Metric} {candidateValue:0.0000} vs serving {servingValue:0.0000}, relative tolerance {o.RetrievalGuardTolerance:0.##}{(nonFinite > 0 ? $"; {nonFinite} candidate item vectors not finite" : "")}"), passed || !explorationPassed);
     }
 
     /// <summary>The candidate against the serving model on the same slice, or against most_popular when none serves.</summary>
