@@ -238,7 +238,7 @@ public sealed partial class CandidateRetraining(
 
         validation.Passed &= passed;
         return (string.Create(CultureInfo.InvariantCulture,
-            $"retrieval guard {(passed ? "passed" : "failed")}: {o.Metric} {candidateValue:0.0000} vs serving {servingValue:0.0000}, relative tolerance {o.RetrievalGuardTolerance:0.##}{(nonFinite > 0 ? $"; {nonFinite} candidate item vectors not finite" : "")}"), passed || !explorationPassed);
+            $"retrieval guard {(passed ? "passed" : "failed")}: {o.Metric} {candidateValue:0.0000} vs serving {servingValue:0.0000}, relative tolerance {o.RetrievalGuardTolerance:0.##} (candidates in retrieval order, no ranker: {HeldOutValidation.Value(cv.Models["retrieval_only"], o.Metric):0.0000} vs {HeldOutValidation.Value(sv.Models["retrieval_only"], o.Metric):0.0000}){(nonFinite > 0 ? $"; {nonFinite} candidate item vectors not finite" : "")}"), passed || !explorationPassed);
     }
 
     /// <summary>The candidate against the serving model on the same slice, or against most_popular when none serves.</summary>
