@@ -173,6 +173,11 @@ public sealed partial class CandidateRetraining(
             ["held_out_explored_impressions"] = scored.Impressions,
             ["held_out_explored_watches"] = scored.Watched,
         };
+        foreach (var (name, value) in scored.Diagnostics)
+        {
+            metrics["held_out_" + name] = value;
+        }
+
         var serving = lease is null ? null : ExplorationValidation.Evaluate(lease.Snapshot, heldOut, cut, explored, candidates.Value, o);
         if (lease is null || serving is null)
         {
@@ -191,6 +196,7 @@ public sealed partial class CandidateRetraining(
         {
             metrics["held_out_serving_" + name] = value;
         }
+
         return (validation, metrics);
     }
 
