@@ -35,7 +35,11 @@ public sealed class ImpressionLogTests(ServedWorld world)
         Assert.Equal(shown, stored.VideoIds);
         Assert.Equal("u5", stored.UserId);
         Assert.Equal(slate.GetProperty("model_version").GetString(), stored.ModelVersion);
-        Assert.Equal(Videos(slate).Select(v => v.GetProperty("score").GetSingle()), stored.Scores!);
+        Assert.Equal(Videos(slate).Select(ScoreOrNaN), stored.Scores!);
+
+        // Exploration (on by default, 0.1 of 10 positions): the positions whose source is explore are the stored ones.
+        var explored = Videos(slate).Select((v, p) => (v, p)).Where(x => x.v.GetProperty("sources").EnumerateArray().Any(s => s.GetString() == "explore")).Select(x => x.p).ToArray();
+        Assert.Equal(explored, stored.ExploredPositions ?? []);
 
         // Readers of the event stream see it as one impression event per position.
         var impressions = events.InWindow(stored.Timestamp, stored.Timestamp.AddMilliseconds(1)).Where(e => e.RequestId == requestId).ToList();
@@ -46,6 +50,7 @@ public sealed class ImpressionLogTests(ServedWorld world)
             Assert.Equal(EventType.Impression, e.Type);
             Assert.Equal("u5", e.UserId);
             Assert.Equal(slate.GetProperty("model_version").GetString(), e.ModelVersion);
+            Assert.Equal(explored.Contains(e.Position!.Value) ? true : null, e.Explored);
         });
 
         // The user watches the third video of that slate: training joins the watch to its impression by request id.
@@ -87,7 +92,7 @@ public sealed class ImpressionLogTests(ServedWorld world)
         var requestId = slate.GetProperty("request_id").GetString();
         var served = Assert.Single(recorder.Slates, s => s.RequestId == requestId);
         Assert.Equal(Videos(slate).Select(v => v.GetProperty("video_id").GetString()), served.VideoIds);
-        Assert.Equal(Videos(slate).Select(v => v.GetProperty("score").GetSingle()), served.Scores);
+        Assert.Equal(Videos(slate).Select(ScoreOrNaN), served.Scores);
         Assert.Equal(slate.GetProperty("model_version").GetString(), served.ModelVersion);
         Assert.False(served.Degraded);
         Assert.Equal(CandidateScorer.RawNumericNames, served.FeatureNames);
@@ -126,4 +131,8 @@ public sealed class ImpressionLogTests(ServedWorld world)
     {
         public void OnServed(ServedSlate slate) => throw new InvalidOperationException("listener down");
     }
+
+    /// <summary>A video's score; NaN for one the ranker did not order (an explored video), as the log stores it.</summary>
+    private static float ScoreOrNaN(System.Text.Json.JsonElement video) =>
+        video.GetProperty("score").ValueKind == System.Text.Json.JsonValueKind.Null ? float.NaN : video.GetProperty("score").GetSingle();
 }

@@ -37,8 +37,8 @@ public sealed class RecommendationsTests : IDisposable
         await GenerateAndTrainAsync(versions: 1);
         var version = Path.GetFileName(Directory.GetDirectories(Path.Combine(_dataDir, "models")).Single());
 
-        // Caps off, so the slate is in score order; a generous deadline, since a busy test box is not what this tests.
-        await using var server = await RecEngineProcess.StartAsync(_dataDir, Timeout, "--RecEngine:Serving:MaxPerCreator=0", "--RecEngine:Serving:MaxCategoryShare=1", "--RecEngine:Serving:Deadline=00:00:30", "--RecEngine:Serving:ScoreBudget=00:00:30");
+        // Caps and exploration off, so the slate is in score order; a generous deadline, since a busy test box is not what this tests.
+        await using var server = await RecEngineProcess.StartAsync(_dataDir, Timeout, "--RecEngine:Serving:MaxPerCreator=0", "--RecEngine:Serving:MaxCategoryShare=1", "--RecEngine:Serving:ExplorationShare=0", "--RecEngine:Serving:Deadline=00:00:30", "--RecEngine:Serving:ScoreBudget=00:00:30");
         using var client = server.CreateClient();
         var response = await FirstSlateAsync(client, "/v1/recommendations/u1?k=10");
 

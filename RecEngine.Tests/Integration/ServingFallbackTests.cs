@@ -19,6 +19,8 @@ public sealed class ServingFallbackTests(ServedWorld world)
     {
         ["RecEngine:Serving:MaxPerCreator"] = "0",
         ["RecEngine:Serving:MaxCategoryShare"] = "1",
+        // Exploration would put random videos between those in retrieval order (it explores degraded slates too).
+        ["RecEngine:Serving:ExplorationShare"] = "0",
     };
 
     [Fact]

@@ -62,6 +62,8 @@ public sealed class ServingPipelineTests(ServedWorld world)
         {
             ["RecEngine:Serving:MaxPerCreator"] = "1",
             ["RecEngine:Serving:MaxCategoryShare"] = "0.3",
+            // The caps order the model's picks; an explored video is drawn without regard to them (independent of the slate).
+            ["RecEngine:Serving:ExplorationShare"] = "0",
         });
         using var client = factory.CreateClient();
         var slate = await ServedWorld.FirstModelSlateAsync(client, "/v1/recommendations/u3?k=6");

@@ -44,7 +44,7 @@ public sealed partial class OnlineLoopTests
         var candidates = registry.All().Where(m => m.Version != days[0].ModelVersion).OrderBy(m => m.Version, StringComparer.Ordinal).ToList();
         Assert.Equal(2, candidates.Count);
         Assert.All(candidates, c => Assert.True(
-            c.Validation is { Users: > 0, Metric: "ndcg@20" } v && v.Baseline.StartsWith("serving:", StringComparison.Ordinal) && c.Status != ModelStatus.Candidate,
+            c.Validation is { Users: > 0, Metric: "ndcg@20" or ExplorationValidation.Metric } v && v.Baseline.StartsWith("serving:", StringComparison.Ordinal) && c.Status != ModelStatus.Candidate,
             $"{c.Version}: {c.Status} {c.Reason}"));
         Assert.Equal(days[0].Retrained, candidates[0].PromotedAt is not null);
         Assert.Equal(days[0].Retrained ? candidates[0].Version : days[0].ModelVersion, days[1].ModelVersion);
@@ -57,6 +57,11 @@ public sealed partial class OnlineLoopTests
         Assert.All(online, e => Assert.True(e.RequestId is not null && ServedRequestId().IsMatch(e.RequestId) && e.Position is >= 0, $"{e.EventId}: {e.RequestId} at {e.Position}"));
         var impressions = online.Where(e => e.Type == EventType.Impression).ToList();
         Assert.Equal(days.Sum(d => d.Slates), impressions.Select(e => e.RequestId).Distinct().Count());
+
+        // The pipeline explores 0.1 of each slate's positions (default share); the sessions' own impression log flags them.
+        var explored = impressions.Count(e => e.Explored == true);
+        Assert.InRange(explored / (double)impressions.Count, 0.07, 0.13);
+        Assert.All(impressions, e => Assert.True(e.Explored is null or true, e.EventId));
         var shown = impressions.Select(e => (e.UserId, e.VideoId, e.RequestId)).ToHashSet();
         var watched = online.Where(e => e.Type == EventType.Watch).Select(e => (e.UserId, e.VideoId, e.RequestId)).ToHashSet();
         Assert.NotEmpty(watched);

@@ -32,4 +32,10 @@ public sealed class InteractionEvent
 
     /// <summary>The model version that ranked the slate (impressions the server logs; null when none served or unknown).</summary>
     public string? ModelVersion { get; set; }
+
+    /// <summary>
+    /// True on an impression whose video the serving pipeline's exploration drew at random (independent of any
+    /// model), which exploration validation compares models on; null otherwise (not stored).
+    /// </summary>
+    public bool? Explored { get; set; }
 }

@@ -30,6 +30,12 @@ public sealed class ServedSlateRecord
     /// <summary>The score each video was ordered by (same order); null when the slate was not ranked (degraded).</summary>
     public float[]? Scores { get; set; }
 
+    /// <summary>
+    /// Slate positions filled at random by the serving pipeline's exploration (ascending), independent of any model;
+    /// null when none were. Their impressions say <see cref="InteractionEvent.Explored"/>.
+    /// </summary>
+    public int[]? ExploredPositions { get; set; }
+
     /// <summary>Impression event id of a slate position: <c>{request_id}:{position}</c>, the id a client logging the same showing uses.</summary>
     public static string ImpressionId(string requestId, int position) =>
         string.Create(CultureInfo.InvariantCulture, $"{requestId}:{position}");
@@ -50,6 +56,7 @@ public sealed class ServedSlateRecord
                 RequestId = RequestId,
                 Position = position,
                 ModelVersion = ModelVersion,
+                Explored = ExploredPositions is { } explored && Array.IndexOf(explored, position) >= 0 ? true : null,
             };
         }
     }

@@ -75,36 +75,71 @@ public sealed partial class CandidateRetraining(
             // Score both on events the serving model did not train on either, where there are any after the cut.
             var servingWindowTo = serving is null ? null : registry.Get(serving.Snapshot.Version)?.WindowTo;
             var slice = servingWindowTo is { } seen && seen > cut && seen < end ? seen : cut;
-            var scored = HeldOutValidation.Evaluate(candidate, heldOut, slice, candidates.Value, o);
-            if (scored is not { } result)
+            var explored = o.ValidationSet == ValidationSet.Exploration ? ExplorationValidation.Collect(heldOut, slice) : null;
+            var exploredWatches = explored?.Count(x => x.Watched) ?? 0;
+            string? note = null;
+            var guardFailed = false;
+            ModelValidation validation;
+            Dictionary<string, double> metrics;
+            if (explored is not null && exploredWatches >= o.ExplorationMinWatches)
             {
-                return Rejected(version, o, $"no user watched anything new in the held-out slice after {slice:u}: nothing to validate on", null, null);
+                var scored = ExplorationValidation.Evaluate(candidate, heldOut, slice, explored, candidates.Value, o);
+                if (scored is null)
+                {
+                    return Rejected(version, o, $"the explored impressions after {slice:u} are all watched or all unwatched: nothing to validate on", null, null);
+                }
+
+                (validation, metrics) = ValidateOnExploration(scored, serving, heldOut, slice, explored, o);
+                var servingOrder = metrics.TryGetValue("held_out_serving_retrieval_order_" + ExplorationValidation.Metric, out var so) ? string.Create(CultureInfo.InvariantCulture, $" vs {so:0.0000}") : "";
+                note = string.Create(CultureInfo.InvariantCulture, $"{scored.Watched} watched of {scored.Impressions} explored impressions; in retrieval order {scored.RetrievalOrderAuc:0.0000}{servingOrder}");
+                if (serving is not null && o.RetrievalGuardTolerance < 1)
+                {
+                    var (guard, guardPassed) = RetrievalGuard(validation, metrics, candidate, serving, heldOut, slice, o);
+                    note += "; " + guard;
+                    guardFailed = !guardPassed;
+                }
+            }
+            else
+            {
+                if (explored is not null)
+                {
+                    // Too few explored watches to tell two models apart: say so, and fall back on the conservative comparison.
+                    note = string.Create(CultureInfo.InvariantCulture,
+                        $"insufficient exploration data ({exploredWatches} watched of {explored.Count} explored impressions, fewer than {o.ExplorationMinWatches}), retrieval validation instead");
+                }
+
+                var retrieval = o with { ValidationSet = o.ValidationSet == ValidationSet.Replay ? ValidationSet.Replay : ValidationSet.Retrieval };
+                var scored = HeldOutValidation.Evaluate(candidate, heldOut, slice, candidates.Value, retrieval);
+                if (scored is not { } result)
+                {
+                    return Rejected(version, o.Metric, $"no user watched anything new in the held-out slice after {slice:u}: nothing to validate on", null, null);
+                }
+
+                validation = Validate(HeldOutValidation.Value(result.Models["ranker"], o.Metric), result.Models["most_popular"], serving, heldOut, slice, retrieval);
+                validation.Users = result.Users;
+                metrics = HeldOutValidation.All(result.Models["ranker"], "held_out_");
+                foreach (var (name, value) in HeldOutValidation.All(result.Models["most_popular"], "held_out_most_popular_"))
+                {
+                    metrics[name] = value;
+                }
             }
 
-            var candidateValue = HeldOutValidation.Value(result.Models["ranker"], o.Metric);
-            var validation = Validate(candidateValue, result.Models["most_popular"], serving, heldOut, slice, o);
-            validation.Users = result.Users;
+            var candidateValue = validation.CandidateValue;
             validation.HeldOutFrom = slice;
             validation.HeldOutTo = end;
             validation.ServingTrainedOnSlice = servingWindowTo >= end;
-            var metrics = HeldOutValidation.All(result.Models["ranker"], "held_out_");
-            foreach (var (name, value) in HeldOutValidation.All(result.Models["most_popular"], "held_out_most_popular_"))
-            {
-                metrics[name] = value;
-            }
-
             registry.RecordValidation(version, validation, metrics);
             cancellationToken.ThrowIfCancellationRequested();
-            var reason = Explain(validation, o);
+            var reason = Explain(validation, o, note, guardFailed);
             if (!validation.Passed)
             {
-                return Rejected(version, o, reason, candidateValue, validation.BaselineValue);
+                return Rejected(version, validation.Metric, reason, candidateValue, validation.BaselineValue);
             }
 
             promoter.Publish(candidate, reason);
             published = true;
             LogPromoted(version, trigger, reason);
-            return new RetrainOutcome(version, true, reason, o.Metric, candidateValue, validation.BaselineValue);
+            return new RetrainOutcome(version, true, reason, validation.Metric, candidateValue, validation.BaselineValue);
         }
         finally
         {
@@ -113,6 +148,103 @@ public sealed partial class CandidateRetraining(
                 candidate.Dispose();
             }
         }
+    }
+
+    /// <summary>
+    /// Exploration validation (<see cref="ExplorationValidation"/>): the candidate's AUC on the explored impressions
+    /// against the serving model's on the same impressions, or against most_popular's when none serves.
+    /// </summary>
+    private (ModelValidation Validation, Dictionary<string, double> Metrics) ValidateOnExploration(
+        ExplorationScore scored, ServingState.Lease? lease, List<InteractionEvent> heldOut, DateTime cut, List<ExploredImpression> explored, LifecycleOptions o)
+    {
+        var validation = new ModelValidation
+        {
+            Metric = ExplorationValidation.Metric,
+            CandidateValue = scored.Auc,
+            Tolerance = o.Tolerance,
+            ToleranceMode = o.ToleranceMode,
+            Users = scored.Users,
+        };
+        var metrics = new Dictionary<string, double>(StringComparer.Ordinal)
+        {
+            ["held_out_" + ExplorationValidation.Metric] = scored.Auc,
+            ["held_out_most_popular_" + ExplorationValidation.Metric] = scored.MostPopularAuc,
+            ["held_out_retrieval_order_" + ExplorationValidation.Metric] = scored.RetrievalOrderAuc,
+            ["held_out_explored_impressions"] = scored.Impressions,
+            ["held_out_explored_watches"] = scored.Watched,
+        };
+        foreach (var (name, value) in scored.Diagnostics)
+        {
+            metrics["held_out_" + name] = value;
+        }
+
+        var serving = lease is null ? null : ExplorationValidation.Evaluate(lease.Snapshot, heldOut, cut, explored, candidates.Value, o);
+        if (lease is null || serving is null)
+        {
+            validation.Baseline = "most_popular";
+            validation.BaselineValue = scored.MostPopularAuc;
+            validation.Passed = scored.Auc > scored.MostPopularAuc;
+            return (validation, metrics);
+        }
+
+        validation.Baseline = "serving:" + lease.Snapshot.Version;
+        validation.BaselineValue = serving.Auc;
+        validation.Passed = HeldOutValidation.NotWorse(scored.Auc, serving.Auc, o.Tolerance, o.ToleranceMode);
+        metrics["held_out_serving_" + ExplorationValidation.Metric] = serving.Auc;
+        metrics["held_out_serving_retrieval_order_" + ExplorationValidation.Metric] = serving.RetrievalOrderAuc;
+        foreach (var (name, value) in serving.Diagnostics)
+        {
+            metrics["held_out_serving_" + name] = value;
+        }
+
+        return (validation, metrics);
+    }
+
+    /// <summary>
+    /// The catastrophe guard of exploration validation: the explored impressions are unbiased but few, and a watch of a
+    /// random video says little about the top of a slate, so in the simulation a version that served a tenth of the
+    /// serving model's watch time scored the same AUC. Retrieval validation sees that at once, but favours the serving
+    /// model (it chose what was watched next), so it only vetoes a candidate far below serving: its
+    /// <see cref="LifecycleOptions.Metric"/> under (1 - <see cref="LifecycleOptions.RetrievalGuardTolerance"/>) x serving's.
+    /// </summary>
+    private (string Text, bool Passed) RetrievalGuard(ModelValidation validation, Dictionary<string, double> metrics, ServingSnapshot candidate, ServingState.Lease serving, List<InteractionEvent> heldOut, DateTime cut, LifecycleOptions o)
+    {
+        var retrieval = o with { ValidationSet = ValidationSet.Retrieval };
+        var c = HeldOutValidation.Evaluate(candidate, heldOut, cut, candidates.Value, retrieval);
+        var s = HeldOutValidation.Evaluate(serving.Snapshot, heldOut, cut, candidates.Value, retrieval);
+        if (c is not { } cv || s is not { } sv)
+        {
+            return ("retrieval guard: no held-out user watched anything new", true);
+        }
+
+        var candidateValue = HeldOutValidation.Value(cv.Models["ranker"], o.Metric);
+        var servingValue = HeldOutValidation.Value(sv.Models["ranker"], o.Metric);
+        metrics["held_out_" + o.Metric] = candidateValue;
+        metrics["held_out_serving_" + o.Metric] = servingValue;
+        var passed = HeldOutValidation.NotWorse(candidateValue, servingValue, o.RetrievalGuardTolerance, ToleranceMode.Relative);
+        var explorationPassed = validation.Passed;
+        // Diagnosis of the versions the guard vetoes in the simulation (retrieval NDCG exactly 0): are their embeddings finite?
+        var nonFinite = 0;
+        for (var v = 0; v < candidate.Videos.Count; v++)
+        {
+            foreach (var x in candidate.Retrieval.ItemVector(v))
+            {
+                if (!float.IsFinite(x))
+                {
+                    nonFinite++;
+                    break;
+                }
+            }
+        }
+
+        if (nonFinite > 0)
+        {
+            metrics["candidate_non_finite_item_vectors"] = nonFinite;
+        }
+
+        validation.Passed &= passed;
+        return (string.Create(CultureInfo.InvariantCulture,
+            $"retrieval guard {(passed ? "passed" : "failed")}: {o.Metric} {candidateValue:0.0000} vs serving {servingValue:0.0000}, relative tolerance {o.RetrievalGuardTolerance:0.##} (candidates in retrieval order, no ranker: {HeldOutValidation.Value(cv.Models["retrieval_only"], o.Metric):0.0000} vs {HeldOutValidation.Value(sv.Models["retrieval_only"], o.Metric):0.0000}){(nonFinite > 0 ? $"; {nonFinite} candidate item vectors not finite" : "")}"), passed || !explorationPassed);
     }
 
     /// <summary>The candidate against the serving model on the same slice, or against most_popular when none serves.</summary>
@@ -141,9 +273,10 @@ public sealed partial class CandidateRetraining(
         return validation;
     }
 
-    private static string Explain(ModelValidation v, LifecycleOptions o)
+    private static string Explain(ModelValidation v, LifecycleOptions o, string? note, bool guardFailed = false)
     {
-        var numbers = string.Create(CultureInfo.InvariantCulture, $"{v.Metric} {v.CandidateValue:0.0000} vs {v.Baseline} {v.BaselineValue:0.0000} on {v.Users} held-out users");
+        var numbers = string.Create(CultureInfo.InvariantCulture, $"{v.Metric} {v.CandidateValue:0.0000} vs {v.Baseline} {v.BaselineValue:0.0000} on {v.Users} held-out users")
+            + (note is null ? "" : $" ({note})");
         if (v.Baseline == "most_popular")
         {
             return v.Passed ? $"first model beats most_popular: {numbers}" : $"first model does not beat most_popular: {numbers}";
@@ -151,14 +284,18 @@ public sealed partial class CandidateRetraining(
 
         var tolerance = string.Create(CultureInfo.InvariantCulture, $"{o.ToleranceMode.ToString().ToLowerInvariant()} tolerance {o.Tolerance:0.####}");
         var caveat = v.ServingTrainedOnSlice ? " (the serving model was trained on this slice too, which favours it)" : "";
-        return (v.Passed ? $"not worse than serving within the {tolerance}: {numbers}" : $"worse than serving beyond the {tolerance}: {numbers}") + caveat;
+        var verdict = v.Passed ? $"not worse than serving within the {tolerance}" : guardFailed ? $"within the {tolerance} but far worse than serving on retrieval" : $"worse than serving beyond the {tolerance}";
+        return $"{verdict}: {numbers}{caveat}";
     }
 
-    private RetrainOutcome Rejected(string version, LifecycleOptions o, string reason, double? candidateValue, double? servingValue)
+    private RetrainOutcome Rejected(string version, LifecycleOptions o, string reason, double? candidateValue, double? servingValue) =>
+        Rejected(version, o.ValidationSet == ValidationSet.Exploration ? ExplorationValidation.Metric : o.Metric, reason, candidateValue, servingValue);
+
+    private RetrainOutcome Rejected(string version, string metric, string reason, double? candidateValue, double? servingValue)
     {
         registry.MarkRejected(version, reason);
         LogRejected(version, reason);
-        return new RetrainOutcome(version, false, reason, o.Metric, candidateValue, servingValue);
+        return new RetrainOutcome(version, false, reason, metric, candidateValue, servingValue);
     }
 
     private RetrainOutcome Failed(string trigger, LifecycleOptions o, string reason)

@@ -50,12 +50,34 @@ public sealed record LifecycleOptions : IValidatableObject
     public int Epochs { get; init; } = 3;
 
     /// <summary>
-    /// What validation ranks: each model's own candidates (retrieval, the default) or the videos users were shown after
-    /// the cut (replay); see <see cref="HeldOutValidation"/>. Replay is fair to the candidate but blind to retrieval: in
-    /// the stationary simulation it promoted versions trained on the pipeline's own slates that served a third of the
-    /// watch time (benchmarks/RESULTS.md, simulate), so the conservative comparison is the default.
+    /// What validation compares the models on: the explored impressions (exploration, the default; see
+    /// <see cref="ExplorationValidation"/>), each model's own candidates (retrieval) or the videos users were shown
+    /// after the cut (replay); see <see cref="HeldOutValidation"/>. Retrieval favours the serving model, which chose
+    /// what was shown; replay is fair to the candidate but blind to retrieval (in the stationary simulation it
+    /// promoted versions that served a third of the watch time, benchmarks/RESULTS.md). Exploration falls back on
+    /// retrieval when the slice has fewer than <see cref="ExplorationMinWatches"/> explored watches.
     /// </summary>
-    public ValidationSet ValidationSet { get; init; } = ValidationSet.Retrieval;
+    public ValidationSet ValidationSet { get; init; } = ValidationSet.Exploration;
+
+    /// <summary>
+    /// Exploration validation needs at least this many watched explored impressions in the held-out slice (and some
+    /// unwatched ones); with fewer, the AUC's sampling error swamps the difference between two models, so retraining
+    /// says "insufficient exploration data" and validates on retrieval instead.
+    /// </summary>
+    [Range(1, 1_000_000)]
+    public int ExplorationMinWatches { get; init; } = 30;
+
+    /// <summary>
+    /// Exploration validation's guard: a candidate whose retrieval validation metric is below (1 - this) x the
+    /// serving model's is rejected whatever its exploration AUC (retrieval validation favours the serving model, so
+    /// only a wide margin is fair to the candidate). 1 turns the guard off.
+    /// </summary>
+    [Range(0.0, 1.0)]
+    public double RetrievalGuardTolerance { get; init; } = 0.5;
+
+    /// <summary>Users of the held-out slice whose explored impressions exploration validation scores (chosen by id hash).</summary>
+    [Range(1, 10_000_000)]
+    public int ExplorationUsers { get; init; } = 20_000;
 
     /// <summary>Validation metric, one of <see cref="Metrics"/>.</summary>
     [Required]
@@ -108,4 +130,7 @@ public enum ValidationSet
 
     /// <summary>Each model ranks its own retrieved candidates at the cut.</summary>
     Retrieval,
+
+    /// <summary>Each model scores the explored impressions of the held-out slice (retrieval, then ranker); see <see cref="ExplorationValidation"/>.</summary>
+    Exploration,
 }

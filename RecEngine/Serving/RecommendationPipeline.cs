@@ -23,6 +23,7 @@ public sealed partial class RecommendationPipeline(
     FilterStage filter,
     ScoreStage score,
     OrderStage order,
+    ExplorationStage exploration,
     ColdStartSlates coldStart,
     UserFeatureCache users,
     CatalogIndex catalog,
@@ -68,6 +69,7 @@ public sealed partial class RecommendationPipeline(
         var t = time.GetTimestamp();
         var candidates = slate.Candidates.Count;
         order.Run(slate);
+        exploration.Run(slate, requestId);
         Observe(ServingMetrics.OrderSeconds, "order", t, candidates, slate.Slate.Count, "ok", _options.OrderBudget, trace);
 
         var videos = snapshot.Videos;
@@ -76,11 +78,11 @@ public sealed partial class RecommendationPipeline(
         {
             var candidate = slate.Candidates[ranked.Candidate];
             var v = candidate.VideoIndex;
-            shown.Add(new RecommendedVideo(videos.Ids[v], videos.Titles[v], videos.Categories[videos.CategoryIndex[v]], ranked.Score, slate.PWatch?[ranked.Candidate], candidate.Sources.ToArray()));
+            shown.Add(new RecommendedVideo(videos.Ids[v], videos.Titles[v], videos.Categories[videos.CategoryIndex[v]], ranked.Score, slate.PWatchOf(ranked.Candidate), candidate.Sources.ToArray()));
         }
 
         var answer = Finish(new Recommendations(requestId, request.UserId, snapshot.Version, degraded is not null, degraded, shown, null), started, trace);
-        Served(answer, now, () => Scores(slate), () => FeatureSample(slate));
+        Served(answer, now, () => Scores(slate), () => FeatureSample(slate), slate.ExploredPositions);
         return SlateOutcome.Of(answer);
     }
 
@@ -179,7 +181,7 @@ public sealed partial class RecommendationPipeline(
     }
 
     /// <summary>Queues the slate for the impression log (never waits) and tells the listeners.</summary>
-    private void Served(Recommendations answer, DateTime now, Func<float[]> scores, Func<(IReadOnlyList<string> Names, float[] Values)> sample)
+    private void Served(Recommendations answer, DateTime now, Func<float[]> scores, Func<(IReadOnlyList<string> Names, float[] Values)> sample, int[]? explored = null)
     {
         var ids = answer.Videos.Select(v => v.VideoId).ToArray();
         var shownScores = scores();
@@ -194,6 +196,7 @@ public sealed partial class RecommendationPipeline(
                 Hour = now.Hour,
                 VideoIds = ids,
                 Scores = answer.Degraded ? null : shownScores,
+                ExploredPositions = explored,
             });
         }
 

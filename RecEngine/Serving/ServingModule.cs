@@ -24,6 +24,7 @@ public static class ServingModule
         builder.Services.AddSingleton<ICandidateRanker, OnnxCandidateRanker>();
         builder.Services.AddSingleton<ScoreStage>();
         builder.Services.AddSingleton<OrderStage>();
+        builder.Services.AddSingleton<ExplorationStage>();
         builder.Services.AddSingleton<ColdStartSlates>();
         builder.Services.AddSingleton<ServedSlateNotifier>();
         builder.Services.AddSingleton<SnapshotWarmup>();

@@ -39,6 +39,14 @@ public sealed record ServingOptions
     public TimeSpan FreshnessHalfLife { get; init; } = TimeSpan.FromHours(24);
 
     /// <summary>
+    /// Share of each ranked slate's positions given to videos drawn uniformly at random from the allowed catalog
+    /// (<see cref="Pipeline.ExplorationStage"/>): the impressions that exploration validation compares models on, and
+    /// training data the serving model did not choose. 0 turns exploration off.
+    /// </summary>
+    [Range(0.0, 0.5)]
+    public double ExplorationShare { get; init; } = 0.1;
+
+    /// <summary>
     /// Whether the server logs every served slate (the impression log). Off only where the client logs what it
     /// showed itself, as the simulator's sessions do, so no showing is stored twice.
     /// </summary>

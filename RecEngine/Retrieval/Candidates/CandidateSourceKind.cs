@@ -14,4 +14,10 @@ public enum CandidateSourceKind
 
     /// <summary>Recent uploads, so new videos get exposure.</summary>
     Fresh,
+
+    /// <summary>
+    /// Not a retrieval source: a slate position the serving pipeline's exploration stage filled with a video drawn at
+    /// random, independently of any model (Serving/Pipeline/ExplorationStage.cs).
+    /// </summary>
+    Explore,
 }

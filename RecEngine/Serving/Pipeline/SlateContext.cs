@@ -41,6 +41,12 @@ public sealed class SlateContext(ServingSnapshot snapshot, SlateRequest request,
 
     /// <summary>The final slate: positions in <see cref="Candidates"/>, best first, and the score each was ordered by.</summary>
     public IReadOnlyList<RankedCandidate> Slate { get; set; } = [];
+
+    /// <summary>Slate positions filled by <see cref="ExplorationStage"/> (ascending); null when none were.</summary>
+    public int[]? ExploredPositions { get; set; }
+
+    /// <summary>The ranker's P(watch) of a candidate; null when the ranker did not score it (degraded, or explored).</summary>
+    public float? PWatchOf(int candidate) => PWatch is { } p && candidate < p.Length ? p[candidate] : null;
 }
 
 /// <summary>A candidate's place in the final slate: its position in the candidate list and the score it was ordered by.</summary>

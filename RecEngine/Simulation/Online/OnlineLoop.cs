@@ -38,6 +38,7 @@ internal sealed class OnlineLoop(SimulatedWorld world, OnlineLoopSettings settin
             progress?.Report(new ProgressUpdate((double)day / settings.Days, $"day {day + 1} of {settings.Days}: serving"));
             var version = state.Current?.Version ?? "none";
             var events = await Task.Run(() => generator.GenerateDay(worldDay), cancellationToken);
+            policy.FlagExplored(events);
             for (var i = 0; i < events.Count; i += BatchSize)
             {
                 await writer.WriteAsync(events.GetRange(i, Math.Min(BatchSize, events.Count - i)));

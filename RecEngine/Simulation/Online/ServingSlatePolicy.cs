@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using RecEngine.Events;
+using RecEngine.Retrieval.Candidates;
 using RecEngine.Serving;
 
 namespace RecEngine.Simulation.Online;
@@ -7,7 +9,8 @@ namespace RecEngine.Simulation.Online;
 /// The online loop's slate policy: every session asks the real serving pipeline (<see cref="RecommendationPipeline"/>, resolved
 /// from the run's host) for a slate and shows it. The pipeline's request id goes on the events, so training joins
 /// the watches to the slate that caused them. Counts the slates it served and sums the oracle's expected watch seconds
-/// of each (ground truth the pipeline never sees), for watch time per slate.
+/// of each (ground truth the pipeline never sees), for watch time per slate. Remembers which positions of each slate
+/// the pipeline explored (source <c>explore</c>), so the sessions' own impression log flags them as the server's would.
 /// </summary>
 internal sealed class ServingSlatePolicy(GroundTruth world, Oracle oracle, RecommendationPipeline pipeline) : ISlatePolicy
 {
@@ -16,6 +19,7 @@ internal sealed class ServingSlatePolicy(GroundTruth world, Oracle oracle, Recom
     private long _missing;
     private double _expectedSeconds;
     private double _bestSeconds;
+    private ConcurrentDictionary<string, int[]> _explored = new(StringComparer.Ordinal);
 
     /// <summary>Slates served since the last <see cref="BeginDay"/>.</summary>
     public long SlatesToday => Interlocked.Read(ref _slates);
@@ -63,6 +67,8 @@ internal sealed class ServingSlatePolicy(GroundTruth world, Oracle oracle, Recom
             _expectedSeconds = 0;
             _bestSeconds = 0;
         }
+
+        _explored = new(StringComparer.Ordinal);
     }
 
     public int[] ChooseSlate(int user, DateTime at, int device, int size, SimRandom rng) => Choose(user, at, device, size, rng).Videos;
@@ -78,13 +84,24 @@ internal sealed class ServingSlatePolicy(GroundTruth world, Oracle oracle, Recom
 
         Interlocked.Increment(ref _slates);
         var videos = new List<int>(served.Videos.Count);
+        List<int>? explored = null;
         foreach (var video in served.Videos)
         {
             // Every served id comes from the catalog the world wrote; one the world does not know is not shown.
             if (world.VideoIndex(video.VideoId) is var v and >= 0)
             {
+                if (video.Sources.Contains(CandidateSourceKind.Explore))
+                {
+                    (explored ??= []).Add(videos.Count);
+                }
+
                 videos.Add(v);
             }
+        }
+
+        if (explored is not null)
+        {
+            _explored[served.RequestId] = explored.ToArray();
         }
 
         var expected = oracle.ExpectedSlateWatchSeconds(user, videos, at, device);
@@ -100,5 +117,25 @@ internal sealed class ServingSlatePolicy(GroundTruth world, Oracle oracle, Recom
 
     public void EndDay(int day, IReadOnlyList<InteractionEvent> events)
     {
+    }
+
+    /// <summary>
+    /// Marks the impressions of today's slates at positions the pipeline explored (<see cref="InteractionEvent.Explored"/>),
+    /// as the server's impression log would; returns how many it marked.
+    /// </summary>
+    public int FlagExplored(IEnumerable<InteractionEvent> events)
+    {
+        var flagged = 0;
+        foreach (var e in events)
+        {
+            if (e.Type == EventType.Impression && e.RequestId is { } id && e.Position is { } position
+                && _explored.TryGetValue(id, out var positions) && Array.IndexOf(positions, position) >= 0)
+            {
+                e.Explored = true;
+                flagged++;
+            }
+        }
+
+        return flagged;
     }
 }
