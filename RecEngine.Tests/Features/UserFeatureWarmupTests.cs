@@ -80,6 +80,33 @@ public sealed class UserFeatureWarmupTests : IDisposable
         Assert.Equal(18, _users.Sum(u => fresh.Get(u).Impressions));
     }
 
+    /// <summary>
+    /// Once the warm-up has cached every user with events, a miss needs no query: it is a user without events. A user's
+    /// first events then arrive only by commit, so the commit must add them.
+    /// </summary>
+    [Fact]
+    public async Task AfterACompleteWarmUpCommitsAddNewUsers()
+    {
+        var cache = new UserFeatureCache(_events, Options.Create(new FeaturesOptions()));
+        var writer = new EventWriter(_events, [cache], Options.Create(new EventsOptions()), NullLogger<EventWriter>.Instance);
+        await writer.StartAsync(CancellationToken.None);
+        await writer.WriteAsync([Watch("e0", "u0", "v1", T0), Watch("e1", "u1", "v2", T0)]);
+        var warmup = new UserFeatureWarmup(cache, _events, Options.Create(new FeaturesOptions { WarmUpNice = 0 }), NullLogger<UserFeatureWarmup>.Instance);
+        await warmup.StartAsync(CancellationToken.None);
+        warmup.Begin();
+        Assert.Equal(2, await warmup.Completed);
+
+        Assert.Equal(0, cache.Get("newcomer").Watches);
+        await writer.WriteAsync([Watch("e2", "newcomer", "v3", T0.AddMinutes(1)), Watch("e3", "newcomer", "v4", T0.AddMinutes(2))]);
+        await writer.StopAsync(CancellationToken.None);
+        await warmup.StopAsync(CancellationToken.None);
+
+        var features = cache.Get("newcomer");
+        Assert.Equal(2, features.Watches);
+        Assert.Equal("v4", features.RecentWatches[0].VideoId);
+        Assert.Equal(1, cache.Get("u0").Watches);
+    }
+
     [Fact]
     public async Task GivesUpPastTwiceTheCapacityAndUsersStillLoadOnDemand()
     {

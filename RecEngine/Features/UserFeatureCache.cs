@@ -21,6 +21,10 @@ public sealed class UserFeatureCache : IEventCommitListener
     private long _clock;
     private volatile UserFeatureWarmState? _warming;
 
+    // Set when the warm-up cached every user the store has events for: a miss is then a user without events, answered
+    // without a query, and commits add new users themselves. Cleared for good by the first eviction.
+    private volatile bool _complete;
+
     public UserFeatureCache(EventStore events, IOptions<FeaturesOptions> options)
     {
         _events = events;
@@ -38,6 +42,11 @@ public sealed class UserFeatureCache : IEventCommitListener
         {
             entry.LastUsed = Interlocked.Increment(ref _clock);
             return entry.Features;
+        }
+
+        if (_complete)
+        {
+            return new UserFeatures { UserId = userId };
         }
 
         // One on-demand load at a time: LiteDB 5.0.x readers racing each other on a store larger than its page cache
@@ -58,6 +67,18 @@ public sealed class UserFeatureCache : IEventCommitListener
     public void OnCommitted(IReadOnlyList<InteractionEvent> events)
     {
         _warming?.Told(events);
+        if (_complete)
+        {
+            // Commits run one at a time, so nothing else adds these users meanwhile.
+            foreach (var ev in events)
+            {
+                if (!_entries.ContainsKey(ev.UserId))
+                {
+                    var builder = new UserFeatureBuilder(ev.UserId);
+                    _entries[ev.UserId] = new Entry(builder) { Features = builder.Build() };
+                }
+            }
+        }
         foreach (var ev in events)
         {
             if (_entries.TryGetValue(ev.UserId, out var entry))
@@ -120,6 +141,7 @@ public sealed class UserFeatureCache : IEventCommitListener
                 }
             }
 
+            _complete = _entries.Count <= _capacity && warm.Builders.Keys.All(_entries.ContainsKey);
             return published;
         }
     }
@@ -148,6 +170,7 @@ public sealed class UserFeatureCache : IEventCommitListener
         try
         {
             // Drop the least recently used tenth in one pass, so the O(n) scan is rare.
+            _complete = false;
             var excess = _entries.Count - _capacity + (_capacity / 10);
             // ToArray is ConcurrentDictionary's own snapshot; LINQ over the live dictionary races with writers.
             foreach (var (key, _) in _entries.ToArray().OrderBy(e => e.Value.LastUsed).Take(excess))
