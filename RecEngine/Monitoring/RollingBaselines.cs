@@ -86,6 +86,7 @@ public sealed class RollingBaselines(MonitoringOptions options)
             return;
         }
 
+        var rebuild = new List<(string Feature, Rolling Rolling)>();
         foreach (var feature in report.Features)
         {
             if (feature.ObservedDispersion is not { } observed || !_rolling.Contains(feature.Feature))
@@ -121,8 +122,15 @@ public sealed class RollingBaselines(MonitoringOptions options)
             }
 
             rolling.Held = 0;
-            rolling.Reference = FromWindow(feature.Feature, window) ?? rolling.Reference;
+            rebuild.Add((feature.Feature, rolling));
         }
+
+        // Rebuilding a reference sorts and samples the feature's whole window: the bulk of a check's cost, so it runs
+        // with the detector's parallelism.
+        Parallel.ForEach(rebuild, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.MaxParallelism) }, item =>
+        {
+            item.Rolling.Reference = FromWindow(item.Feature, window) ?? item.Rolling.Reference;
+        });
     }
 
     private FeatureReference? FromWindow(string feature, LiveWindow window)

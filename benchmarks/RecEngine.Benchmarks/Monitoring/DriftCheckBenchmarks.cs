@@ -18,6 +18,10 @@ public class DriftCheckBenchmarks
     private LiveWindow _window = null!;
     private DriftDetector _serial = null!;
     private DriftDetector _parallel = null!;
+    private DriftDetector _rollingDetector = null!;
+    private RollingBaselines _rolling = null!;
+    private DriftDetector _rollingDetectorParallel = null!;
+    private RollingBaselines _rollingParallel = null!;
 
     [GlobalSetup]
     public void Setup()
@@ -40,6 +44,19 @@ public class DriftCheckBenchmarks
         var options = new MonitoringOptions();
         _serial = new DriftDetector(options);
         _parallel = new DriftDetector(options with { MaxParallelism = Environment.ProcessorCount });
+
+        // Every feature rolling, past its calibration: each check rebuilds 50 references from the previous window.
+        var rollingOptions = options with { RollingFeatures = [.. live.Keys], FixedFeatures = [] };
+        _rollingDetector = new DriftDetector(rollingOptions);
+        _rolling = new RollingBaselines(rollingOptions);
+        var parallelRolling = rollingOptions with { MaxParallelism = Environment.ProcessorCount };
+        _rollingDetectorParallel = new DriftDetector(parallelRolling);
+        _rollingParallel = new RollingBaselines(parallelRolling);
+        for (var check = 0; check < 5; check++)
+        {
+            DriftCheckRolling50x100k();
+            DriftCheckRolling50x100kParallel();
+        }
     }
 
     [Benchmark(Baseline = true)]
@@ -47,4 +64,23 @@ public class DriftCheckBenchmarks
 
     [Benchmark]
     public DriftReport DriftCheck50x100kParallel() => _parallel.Check(_reference, _window, default);
+
+    /// <summary>What <see cref="DriftMonitor"/> does per check with rolling references: apply, check, advance.</summary>
+    [Benchmark]
+    public DriftReport DriftCheckRolling50x100k()
+    {
+        var (profile, dispersions) = _rolling.Apply(_reference);
+        var report = _rollingDetector.Check(profile, _window, default, dispersions);
+        _rolling.Advance(report, _window);
+        return report;
+    }
+
+    [Benchmark]
+    public DriftReport DriftCheckRolling50x100kParallel()
+    {
+        var (profile, dispersions) = _rollingParallel.Apply(_reference);
+        var report = _rollingDetectorParallel.Check(profile, _window, default, dispersions);
+        _rollingParallel.Advance(report, _window);
+        return report;
+    }
 }
