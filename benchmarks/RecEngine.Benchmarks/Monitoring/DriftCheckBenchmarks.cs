@@ -22,6 +22,8 @@ public class DriftCheckBenchmarks
     private RollingBaselines _rolling = null!;
     private DriftDetector _rollingDetectorParallel = null!;
     private RollingBaselines _rollingParallel = null!;
+    private DriftDetector _defaultDetector = null!;
+    private RollingBaselines _defaultRolling = null!;
 
     [GlobalSetup]
     public void Setup()
@@ -52,10 +54,15 @@ public class DriftCheckBenchmarks
         var parallelRolling = rollingOptions with { MaxParallelism = Environment.ProcessorCount };
         _rollingDetectorParallel = new DriftDetector(parallelRolling);
         _rollingParallel = new RollingBaselines(parallelRolling);
+        // As many rolling features as the default configuration names (21), the rest fixed; one thread.
+        var defaultRolling = options with { RollingFeatures = [.. live.Keys.Take(options.RollingFeatures.Length)], FixedFeatures = [] };
+        _defaultDetector = new DriftDetector(defaultRolling);
+        _defaultRolling = new RollingBaselines(defaultRolling);
         for (var check = 0; check < 5; check++)
         {
             DriftCheckRolling50x100k();
             DriftCheckRolling50x100kParallel();
+            DriftCheckDefaultRolling50x100k();
         }
     }
 
@@ -72,6 +79,15 @@ public class DriftCheckBenchmarks
         var (profile, dispersions) = _rolling.Apply(_reference);
         var report = _rollingDetector.Check(profile, _window, default, dispersions);
         _rolling.Advance(report, _window);
+        return report;
+    }
+
+    [Benchmark]
+    public DriftReport DriftCheckDefaultRolling50x100k()
+    {
+        var (profile, dispersions) = _defaultRolling.Apply(_reference);
+        var report = _defaultDetector.Check(profile, _window, default, dispersions);
+        _defaultRolling.Advance(report, _window);
         return report;
     }
 
