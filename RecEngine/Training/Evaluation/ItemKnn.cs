@@ -125,24 +125,7 @@ public sealed class ItemKnn
     }
 
     /// <summary>Per video, the sum of its confidences from the first <see cref="RecentItems"/> of <paramref name="recent"/> (absent means 0).</summary>
-    public Dictionary<int, double> ConfidenceScores(IReadOnlyList<int> recent)
-    {
-        var scores = new Dictionary<int, double>();
-        foreach (var seed in recent.Distinct().Take(RecentItems))
-        {
-            if ((uint)seed >= (uint)_confidenceRows.Length)
-            {
-                continue;
-            }
-
-            foreach (var (item, confidence) in Confidence(seed))
-            {
-                scores[item] = scores.GetValueOrDefault(item) + confidence;
-            }
-        }
-
-        return scores;
-    }
+    public Dictionary<int, double> ConfidenceScores(IReadOnlyList<int> recent) => SumOverSeeds(recent, Confidence);
 
     /// <summary>
     /// The <paramref name="k"/> best videos for a user whose watches, newest first, are <paramref name="recent"/>
@@ -157,7 +140,10 @@ public sealed class ItemKnn
     /// Every video with a non-zero score for a user whose watches, newest first, are <paramref name="recent"/>:
     /// the sum of its similarities to the first <see cref="RecentItems"/> of them (absent means 0).
     /// </summary>
-    public Dictionary<int, double> Scores(IReadOnlyList<int> recent)
+    public Dictionary<int, double> Scores(IReadOnlyList<int> recent) => SumOverSeeds(recent, Similar);
+
+    /// <summary>Per video, the sum of <paramref name="row"/>'s values over the first <see cref="RecentItems"/> distinct seeds.</summary>
+    private Dictionary<int, double> SumOverSeeds(IReadOnlyList<int> recent, Func<int, IReadOnlyList<(int Item, float Value)>> row)
     {
         var scores = new Dictionary<int, double>();
         foreach (var seed in recent.Distinct().Take(RecentItems))
@@ -167,9 +153,9 @@ public sealed class ItemKnn
                 continue;
             }
 
-            foreach (var (item, similarity) in Similar(seed))
+            foreach (var (item, value) in row(seed))
             {
-                scores[item] = scores.GetValueOrDefault(item) + similarity;
+                scores[item] = scores.GetValueOrDefault(item) + value;
             }
         }
 
