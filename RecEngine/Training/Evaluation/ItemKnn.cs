@@ -66,18 +66,7 @@ public sealed class ItemKnn
             return row;
         }
 
-        var counts = new Dictionary<int, int>();
-        foreach (var u in _usersOf[item])
-        {
-            foreach (var j in _itemsOf[u])
-            {
-                if (j != item)
-                {
-                    counts[j] = counts.GetValueOrDefault(j) + 1;
-                }
-            }
-        }
-
+        var counts = CoWatchCounts(item);
         var norm = Math.Sqrt(_usersOf[item].Length);
         row = counts
             .Select(kv => (Item: kv.Key, Similarity: (float)(kv.Value / (norm * Math.Sqrt(_usersOf[kv.Key].Length)))))
@@ -101,6 +90,21 @@ public sealed class ItemKnn
             return row;
         }
 
+        var counts = CoWatchCounts(item);
+        var users = Math.Max(1, _usersOf[item].Length);
+        row = counts
+            .Select(kv => (Item: kv.Key, Confidence: kv.Value / (float)users))
+            .OrderByDescending(x => x.Confidence).ThenBy(x => x.Item)
+            .Take(Neighbours)
+            .ToArray();
+        // A benign race, as in Similar.
+        _confidenceRows[item] = row;
+        return row;
+    }
+
+    /// <summary>For each other video, how many of <paramref name="item"/>'s users also watched it: |U_i ∩ U_j|.</summary>
+    private Dictionary<int, int> CoWatchCounts(int item)
+    {
         var counts = new Dictionary<int, int>();
         foreach (var u in _usersOf[item])
         {
@@ -113,15 +117,7 @@ public sealed class ItemKnn
             }
         }
 
-        var users = Math.Max(1, _usersOf[item].Length);
-        row = counts
-            .Select(kv => (Item: kv.Key, Confidence: kv.Value / (float)users))
-            .OrderByDescending(x => x.Confidence).ThenBy(x => x.Item)
-            .Take(Neighbours)
-            .ToArray();
-        // A benign race, as in Similar.
-        _confidenceRows[item] = row;
-        return row;
+        return counts;
     }
 
     /// <summary>Per video, the sum of its confidences from the first <see cref="RecentItems"/> of <paramref name="recent"/> (absent means 0).</summary>
