@@ -43,6 +43,34 @@ public sealed class UserFeatureCacheTests : IDisposable
         Assert.Contains("v0", f.Watched);
     }
 
+    [Fact]
+    public void PublishedFeaturesNeverChangeAndImpressionsShareTheUnchangedSets()
+    {
+        var t0 = new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+        var builder = new UserFeatureBuilder("u");
+        builder.Apply(Watch("e0", "u", "v0", t0));
+        var first = builder.Build();
+
+        builder.Apply(new InteractionEvent { EventId = "i1", UserId = "u", VideoId = "v1", Type = EventType.Impression, Timestamp = t0.AddMinutes(1) });
+        var afterImpression = builder.Build();
+        Assert.Equal(1, afterImpression.Impressions);
+        Assert.Same(first.Watched, afterImpression.Watched);
+        Assert.Same(first.RecentWatches, afterImpression.RecentWatches);
+        Assert.Same(first.Hidden, afterImpression.Hidden);
+
+        builder.Apply(Watch("e2", "u", "v2", t0.AddMinutes(2)));
+        builder.Apply(new InteractionEvent { EventId = "h3", UserId = "u", VideoId = "v3", Type = EventType.Hide, Timestamp = t0.AddMinutes(3) });
+        var afterWatch = builder.Build();
+        Assert.Equal(["v0", "v2"], afterWatch.Watched.Order());
+        Assert.Equal(["v3"], afterWatch.Hidden);
+        Assert.Equal(2, afterWatch.RecentWatches.Count);
+
+        // What was published before is untouched.
+        Assert.Equal(["v0"], first.Watched);
+        Assert.Empty(first.Hidden);
+        Assert.Single(first.RecentWatches);
+    }
+
     /// <summary>
     /// Readers load users while the writer commits and the cache evicts; afterwards every cached user must
     /// equal a fresh load from the store, so no commit was missed or applied twice.

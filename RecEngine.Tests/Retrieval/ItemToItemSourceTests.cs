@@ -40,15 +40,20 @@ public sealed class ItemToItemSourceTests
         return (videos, RetrievalTrainer.Train(events, videos, new AlsOptions { Factors = 8, Iterations = 8, Threads = 2 }, new VectorIndexOptions()));
     }
 
-    /// <summary>The definition: for each seed, its perSeed best allowed videos by exact inner product; merged by the best score.</summary>
-    private static Dictionary<int, float> Expected(RetrievalModel model, CandidateRequest request, IEnumerable<int> seeds, int perSeed)
+    /// <summary>
+    /// The definition: for each seed, the allowed videos among its <see cref="ItemToItemSource.RelatedDepth"/> nearest by
+    /// exact inner product (all allowed videos when <paramref name="deep"/>), its best <paramref name="perSeed"/>; merged
+    /// by the best score.
+    /// </summary>
+    private static Dictionary<int, float> Expected(RetrievalModel model, CandidateRequest request, IEnumerable<int> seeds, int perSeed, bool deep = false)
     {
         var best = new Dictionary<int, float>();
         foreach (var seed in seeds)
         {
-            var nearest = Enumerable.Range(0, model.Videos.Count).Where(request.Allows)
+            var nearest = Enumerable.Range(0, model.Videos.Count)
                 .Select(v => (Video: v, Score: TensorPrimitives.Dot(model.ItemVector(seed), model.ItemVector(v))))
-                .OrderByDescending(x => x.Score).Take(perSeed);
+                .OrderByDescending(x => x.Score).ThenBy(x => x.Video).Take(deep ? int.MaxValue : ItemToItemSource.RelatedDepth)
+                .Where(x => request.Allows(x.Video)).Take(perSeed);
             foreach (var (video, score) in nearest)
             {
                 best[video] = Math.Max(best.GetValueOrDefault(video, float.NegativeInfinity), score);
@@ -57,6 +62,8 @@ public sealed class ItemToItemSourceTests
 
         return best;
     }
+
+    private static int PerSeed(int count, int seeds) => Math.Min(Math.Min(count, ItemToItemSource.RelatedDepth), Math.Max(32, (int)Math.Ceiling(2.0 * count / seeds)));
 
     [Fact]
     public void ProposalsAreEachSeedsNearestAllowedVideosAndEachSeedIsSearchedOncePerModel()
@@ -75,14 +82,7 @@ public sealed class ItemToItemSourceTests
             var proposed = source.Propose(request, count);
 
             var seeds = recent.Take(3).ToList();
-            var perSeed = Math.Max(32, (int)Math.Ceiling(2.0 * count / seeds.Count));
-            var union = Expected(model, request, seeds, perSeed);
-            if (union.Count < count)
-            {
-                // Overlapping neighbourhoods left the slate short: every seed is asked for the whole count.
-                union = Expected(model, request, seeds, count);
-            }
-
+            var union = Expected(model, request, seeds, PerSeed(count, seeds.Count));
             var expected = union.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key).Take(count).ToList();
             Assert.Equal(expected.Select(kv => kv.Key), proposed.Select(p => p.VideoIndex));
             Assert.All(proposed, p => Assert.True(request.Allows(p.VideoIndex)));
@@ -102,7 +102,38 @@ public sealed class ItemToItemSourceTests
         var proposed = bounded.Propose(request, 50);
 
         Assert.Equal(2, bounded.RelatedCount);
-        var expected = Expected(model, request, [1, 2, 3, 4, 5], 32).OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key).Take(50).Select(kv => kv.Key);
+        var expected = Expected(model, request, [1, 2, 3, 4, 5], PerSeed(50, 5)).OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key).Take(50).Select(kv => kv.Key);
+        Assert.Equal(expected, proposed.Select(p => p.VideoIndex));
+    }
+
+    [Fact]
+    public void AnOverlappingShortListIsLeftForTheGeneratorToFillWithoutSearchingDeeper()
+    {
+        var (videos, model) = World();
+        var source = new ItemToItemSource(() => model, seeds: 2);
+        var request = new CandidateRequest { Videos = videos, Now = Now, RecentVideoIndexes = [4, 8], Excluded = new HashSet<int>(), Categories = new HashSet<int>() };
+
+        // Two seeds can give at most twice their related rows, fewer than asked for.
+        var proposed = source.Propose(request, 300);
+
+        Assert.InRange(proposed.Count, 1, 2 * ItemToItemSource.RelatedDepth);
+        var expected = Expected(model, request, [4, 8], PerSeed(300, 2)).OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key).Select(kv => kv.Key);
+        Assert.Equal(expected, proposed.Select(p => p.VideoIndex));
+    }
+
+    [Fact]
+    public void ACategoryRestrictedRequestSearchesASeedBeyondItsRelatedRow()
+    {
+        var (videos, model) = World();
+        var source = new ItemToItemSource(() => model, seeds: 1);
+        // Seed v001 (category c1) has a neighbourhood of c1 videos; asking for c2 needs a deeper search.
+        var c2 = new HashSet<int> { videos.CategoryId("c2") };
+        var request = new CandidateRequest { Videos = videos, Now = Now, RecentVideoIndexes = [1], Excluded = new HashSet<int>(), Categories = c2 };
+
+        var proposed = source.Propose(request, 40);
+
+        var expected = Expected(model, request, [1], 40, deep: true).OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key).Select(kv => kv.Key).ToList();
+        Assert.Equal(40, expected.Count);
         Assert.Equal(expected, proposed.Select(p => p.VideoIndex));
     }
 }

@@ -14,6 +14,13 @@ internal sealed class UserFeatureBuilder
     private double _watchSeconds;
     private DateTime? _last;
 
+    // What the last Build published. Most commits are impressions, which change only counters, so the watch list and
+    // the sets are shared with the previous features until a watch or hide changes them (they are never mutated once
+    // published); otherwise every impression commit would copy up to MaxWatched ids per user.
+    private RecentWatch[]? _builtRecent;
+    private HashSet<string>? _builtWatched;
+    private HashSet<string>? _builtHidden;
+
     public UserFeatureBuilder(string userId) => _userId = userId;
 
     public string UserId => _userId;
@@ -36,7 +43,11 @@ internal sealed class UserFeatureBuilder
             case EventType.Skip: _skips++; break;
             case EventType.Hide:
                 _hides++;
-                _hidden.Add(ev.VideoId);
+                if (_hidden.Add(ev.VideoId))
+                {
+                    _builtHidden = null;
+                }
+
                 break;
         }
 
@@ -48,6 +59,8 @@ internal sealed class UserFeatureBuilder
 
     private void AddRecent(InteractionEvent ev)
     {
+        _builtRecent = null;
+        _builtWatched = null;
         var watch = new RecentWatch(ev.VideoId, ev.Timestamp, ev.WatchSeconds);
         // Keep newest first even when events arrive slightly out of order.
         var node = _recent.First;
@@ -92,8 +105,8 @@ internal sealed class UserFeatureBuilder
         Skips = _skips,
         Hides = _hides,
         LastEventAt = _last,
-        RecentWatches = _recent.ToArray(),
-        Watched = new HashSet<string>(_watched, StringComparer.Ordinal),
-        Hidden = new HashSet<string>(_hidden, StringComparer.Ordinal),
+        RecentWatches = _builtRecent ??= _recent.ToArray(),
+        Watched = _builtWatched ??= new HashSet<string>(_watched, StringComparer.Ordinal),
+        Hidden = _builtHidden ??= new HashSet<string>(_hidden, StringComparer.Ordinal),
     };
 }

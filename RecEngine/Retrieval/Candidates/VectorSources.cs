@@ -28,8 +28,12 @@ public sealed class PersonalSource(Func<RetrievalModel?> model, double overFetch
 /// Nearest videos to each of the last few watched videos, merged by best score. A seed's neighbours depend only on
 /// the model, and watch histories concentrate on the same popular videos, so each seed's nearest
 /// <see cref="RelatedDepth"/> are searched once per model and kept (a related-videos table filled on demand, as
-/// YouTube's was precomputed: Davidson et al. 2010); a request filters them for the user and searches live only when
-/// too few survive. Bounded: past <paramref name="relatedCapacity"/> seeds, new ones are searched and not kept.
+/// YouTube's was precomputed: Davidson et al. 2010), and a request filters them for the user. Bounded: past
+/// <paramref name="relatedCapacity"/> seeds, new ones are searched and not kept. A seed gives at most its kept
+/// neighbours: when overlapping neighbourhoods or exclusions leave the merged list short, the generator fills the
+/// slate from the other sources rather than paying a deep live search per seed (at a million videos those cost as
+/// much as the personal search). Only a request restricted to categories searches a seed deeper, since its
+/// neighbours may all lie in other categories.
 /// </summary>
 public sealed class ItemToItemSource(Func<RetrievalModel?> model, int seeds, double overFetch = 2, int relatedCapacity = 200_000) : ICandidateSource
 {
@@ -59,15 +63,10 @@ public sealed class ItemToItemSource(Func<RetrievalModel?> model, int seeds, dou
             return [];
         }
 
-        // Each seed is first asked for twice its even share: k drives the cost of an HNSW search, and five seeds asked
-        // for the whole count each cost five full searches. Neighbourhoods of related seeds overlap, so when the merged
-        // list comes up short every seed is asked again for the whole count.
-        var perSeed = Math.Min(count, Math.Max(MinPerSeed, (int)Math.Ceiling(2.0 * count / seedVideos.Count)));
+        // Each seed is asked for twice its even share (so one seed's close neighbourhood cannot crowd out the others),
+        // within what its related row holds.
+        var perSeed = Math.Min(Math.Min(count, RelatedDepth), Math.Max(MinPerSeed, (int)Math.Ceiling(2.0 * count / seedVideos.Count)));
         var best = Neighbours(current, seedVideos, request, perSeed);
-        if (best.Count < count && perSeed < count)
-        {
-            best = Neighbours(current, seedVideos, request, count);
-        }
 
         var ranked = new Proposal[best.Count];
         var n = 0;
@@ -106,43 +105,40 @@ public sealed class ItemToItemSource(Func<RetrievalModel?> model, int seeds, dou
 
     private List<Proposal> SeedNeighbours(RetrievalModel model, int seed, CandidateRequest request, int perSeed)
     {
-        if (perSeed <= RelatedDepth)
+        var related = _related;
+        if (related is null || !ReferenceEquals(related.Model, model))
         {
-            var related = _related;
-            if (related is null || !ReferenceEquals(related.Model, model))
-            {
-                related = new Related(model);
-                _related = related;
-            }
+            related = new Related(model);
+            _related = related;
+        }
 
-            if (!related.Neighbours.TryGetValue(seed, out var hits))
+        if (!related.Neighbours.TryGetValue(seed, out var hits))
+        {
+            VectorSearch.ItemToItem.Count(RelatedDepth);
+            hits = model.Index.Search(model.ItemVector(seed), RelatedDepth);
+            if (related.Neighbours.Count < relatedCapacity)
             {
-                VectorSearch.ItemToItem.Count(RelatedDepth);
-                hits = model.Index.Search(model.ItemVector(seed), RelatedDepth);
-                if (related.Neighbours.Count < relatedCapacity)
+                related.Neighbours.TryAdd(seed, hits);
+            }
+        }
+
+        var kept = new List<Proposal>(perSeed);
+        foreach (var hit in hits)
+        {
+            if (request.Allows((int)hit.Id))
+            {
+                kept.Add(new Proposal((int)hit.Id, hit.Score));
+                if (kept.Count == perSeed)
                 {
-                    related.Neighbours.TryAdd(seed, hits);
+                    return kept;
                 }
             }
+        }
 
-            var kept = new List<Proposal>(perSeed);
-            foreach (var hit in hits)
-            {
-                if (request.Allows((int)hit.Id))
-                {
-                    kept.Add(new Proposal((int)hit.Id, hit.Score));
-                    if (kept.Count == perSeed)
-                    {
-                        return kept;
-                    }
-                }
-            }
-
-            // Exclusions (watched, hidden, a category) left too few of the kept neighbours, or the index has fewer.
-            if (hits.Length < RelatedDepth)
-            {
-                return kept;
-            }
+        // Exclusions left too few of the kept neighbours: only a category restriction is worth a deeper search.
+        if (hits.Length < RelatedDepth || request.Categories.Count == 0)
+        {
+            return kept;
         }
 
         return VectorSearch.Allowed(model, model.ItemVector(seed), request, perSeed, overFetch, VectorSearch.ItemToItem);
