@@ -53,6 +53,68 @@ public sealed class ServedSlateLogTests : IDisposable
     }
 
     [Fact]
+    public void AWindowLongerThanAPageReturnsEveryEventOnceInOrderAcrossRunsOfEqualTimestamps()
+    {
+        // Runs of equal timestamps that straddle page boundaries, one of them longer than a page.
+        var page = EventStore.WindowPageSize;
+        var times = new List<DateTime>();
+        times.AddRange(Enumerable.Repeat(T0.AddSeconds(1), page - 3));
+        times.AddRange(Enumerable.Repeat(T0.AddSeconds(2), (2 * page) + 7));
+        times.AddRange(Enumerable.Range(0, page / 2).Select(i => T0.AddSeconds(3 + (i / 7))));
+        times.Add(T0.AddMinutes(5)); // outside the window
+        _events.UpsertBulk(times.Select((t, i) => Watch($"e{i:D5}", $"u{i % 13}", $"v{i % 17}", t)));
+        _events.Events.Insert(new InteractionEvent { EventId = "before", UserId = "u0", VideoId = "v0", Type = EventType.Watch, Timestamp = T0.AddSeconds(-1) });
+        var slates = Enumerable.Range(0, page + 5).Select(i => Slate($"r{i:D5}", "u1", T0.AddSeconds(2), "a")).ToList();
+        foreach (var chunk in slates.Chunk(500))
+        {
+            _events.Slates.Insert(chunk);
+        }
+
+        var window = _events.InWindow(T0, T0.AddMinutes(1)).ToList();
+
+        var expectedEvents = times.Select((t, i) => (t, i)).Where(x => x.t < T0.AddMinutes(1)).Select(x => $"e{x.i:D5}").ToHashSet();
+        Assert.Equal(expectedEvents.Count + slates.Count, window.Count);
+        Assert.Equal(window.Count, window.Select(e => e.EventId).Distinct().Count());
+        Assert.True(expectedEvents.SetEquals(window.Where(e => e.Type == EventType.Watch).Select(e => e.EventId)));
+        Assert.Equal(slates.Count, window.Count(e => e.Type == EventType.Impression));
+        Assert.True(window.Zip(window.Skip(1)).All(p => p.First.Timestamp <= p.Second.Timestamp));
+    }
+
+    [Fact]
+    public async Task AWindowIsReadOnlyWhileNoCommitOrOtherExclusiveReaderHoldsTheStore()
+    {
+        _events.UpsertBulk(Enumerable.Range(0, 10).Select(i => Watch($"e{i}", "u1", "a", T0.AddSeconds(i))));
+        // The lock is thread-affine: one thread holds it until told to let go.
+        using var held = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+        var holder = new Thread(() =>
+        {
+            using (_events.EnterExclusiveRead())
+            {
+                held.Set();
+                release.Wait();
+            }
+        });
+        holder.Start();
+        held.Wait();
+
+        // Another thread's window read must wait for the holder: LiteDB 5.0.x readers overlapping a commit or another reader can read garbage.
+        var read = Task.Run(() => _events.InWindow(T0, T0.AddMinutes(1)).Count());
+        await Task.Delay(300);
+        Assert.False(read.IsCompleted);
+        release.Set();
+        holder.Join();
+
+        Assert.Equal(10, await read.WaitAsync(TimeSpan.FromSeconds(30)));
+
+        // Between pages nothing is held: a commit goes through while a read is paused half way.
+        using var paused = _events.InWindow(T0, T0.AddMinutes(1)).GetEnumerator();
+        Assert.True(paused.MoveNext());
+        var commit = Task.Run(() => { using (_events.EnterExclusiveRead()) { return true; } });
+        Assert.True(await commit.WaitAsync(TimeSpan.FromSeconds(30)));
+    }
+
+    [Fact]
     public void ListenersSeeEachSlatesImpressionsOnceAndARetriedSlateIsStoredOnce()
     {
         var seen = new List<InteractionEvent>();

@@ -60,15 +60,27 @@ public sealed class EventStore : IDisposable
     /// <summary>
     /// Events with <paramref name="fromUtc"/> &lt;= timestamp &lt; <paramref name="toUtc"/>, in time order, streamed,
     /// including the impressions of the served slates in that window (expanded, <see cref="ServedSlateRecord.Impressions"/>).
-    /// At equal timestamps a slate's impressions come before the events, since outcomes follow what was shown.
+    /// At equal timestamps a slate's impressions come before the events, since outcomes follow what was shown. Read in
+    /// pages that take turns with commits (<see cref="TimeOrderedPages{T}"/>), so a long window read by a background
+    /// service never overlaps another LiteDB reader or a commit; don't enumerate it while holding
+    /// <see cref="EnterConsistentRead"/>.
     /// </summary>
     public IEnumerable<InteractionEvent> InWindow(DateTime fromUtc, DateTime toUtc)
     {
         // Slates are a twentieth of the impressions they stand for: read them first, then stream the events past them.
-        var slates = Slates.Query().Where(s => s.Timestamp >= fromUtc && s.Timestamp < toUtc).OrderBy(s => s.Timestamp).ToList();
-        var events = Events.Query().Where(e => e.Timestamp >= fromUtc && e.Timestamp < toUtc).OrderBy(e => e.Timestamp).ToEnumerable();
+        var slates = new TimeOrderedPages<ServedSlateRecord>(this, (from, limit) => SlatesBetween(from, toUtc, limit), s => s.Timestamp, s => s.RequestId, fromUtc, WindowPageSize).All().ToList();
+        var events = new TimeOrderedPages<InteractionEvent>(this, (from, limit) => EventsBetween(from, toUtc, limit), e => e.Timestamp, e => e.EventId, fromUtc, WindowPageSize).All();
         return slates.Count == 0 ? events : Merge(slates, events);
     }
+
+    /// <summary>Events per page of a window read: a few milliseconds of holding back commits.</summary>
+    internal const int WindowPageSize = 1000;
+
+    private List<InteractionEvent> EventsBetween(DateTime fromUtc, DateTime toUtc, int limit) =>
+        Events.Query().Where(e => e.Timestamp >= fromUtc && e.Timestamp < toUtc).OrderBy(e => e.Timestamp).Limit(limit).ToList();
+
+    private List<ServedSlateRecord> SlatesBetween(DateTime fromUtc, DateTime toUtc, int limit) =>
+        Slates.Query().Where(s => s.Timestamp >= fromUtc && s.Timestamp < toUtc).OrderBy(s => s.Timestamp).Limit(limit).ToList();
 
     /// <summary>Every event of the user, impressions of served slates included, in time order.</summary>
     public List<InteractionEvent> AllForUser(string userId)

@@ -100,59 +100,24 @@ public sealed partial class UserFeatureWarmup(
     }
 
     /// <summary>
-    /// Reads a collection page by page in time order: each page starts at the previous page's last timestamp and skips
-    /// the items already seen at exactly that time. A page all of one timestamp is read again twice as deep. False
-    /// when the scan met more users than <paramref name="maxUsers"/>.
+    /// Reads a collection page by page in time order (<see cref="TimeOrderedPages{T}"/>), applying each page inside the
+    /// store's exclusive read. False when the scan met more users than <paramref name="maxUsers"/>.
     /// </summary>
     private bool ScanPages<T>(Func<DateTime, int, List<T>> read, Func<T, DateTime> time, Func<T, string> id, Action<T> apply,
         UserFeatureWarmState warm, long maxUsers, int pageSize, CancellationToken ct)
     {
-        var from = DateTime.MinValue;
-        var seenAtFrom = new HashSet<string>(StringComparer.Ordinal);
-        var limit = pageSize;
+        var pages = new TimeOrderedPages<T>(store, read, time, id, DateTime.MinValue, pageSize);
         while (true)
         {
             ct.ThrowIfCancellationRequested();
-            using (store.EnterExclusiveRead())
+            if (!pages.Next(apply))
             {
-                var items = read(from, limit);
-                foreach (var item in items)
-                {
-                    if (time(item) != from || !seenAtFrom.Contains(id(item)))
-                    {
-                        apply(item);
-                    }
-                }
+                return true;
+            }
 
-                if (items.Count < limit)
-                {
-                    return true;
-                }
-
-                if (warm.Builders.Count > maxUsers)
-                {
-                    return false;
-                }
-
-                var last = time(items[^1]);
-                if (last == from)
-                {
-                    limit *= 2;
-                }
-                else
-                {
-                    from = last;
-                    seenAtFrom.Clear();
-                    limit = pageSize;
-                }
-
-                foreach (var item in items)
-                {
-                    if (time(item) == from)
-                    {
-                        seenAtFrom.Add(id(item));
-                    }
-                }
+            if (warm.Builders.Count > maxUsers)
+            {
+                return false;
             }
         }
     }

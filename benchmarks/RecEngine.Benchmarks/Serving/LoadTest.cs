@@ -45,6 +45,7 @@ internal static class LoadTest
 
         var total = rps * seconds;
         var latencies = new double[total];
+        var failed = new bool[total];
         var errors = 0;
         var rng = new Random(1);
         var tasks = new Task[total];
@@ -76,11 +77,13 @@ internal static class LoadTest
                     await response.Content.LoadIntoBufferAsync();
                     if (!response.IsSuccessStatusCode)
                     {
+                        failed[index] = true;
                         Interlocked.Increment(ref errors);
                     }
                 }
                 catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
                 {
+                    failed[index] = true;
                     Interlocked.Increment(ref errors);
                 }
 
@@ -90,6 +93,7 @@ internal static class LoadTest
 
         await Task.WhenAll(tasks);
         var elapsed = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        var timeline = Timeline(latencies, failed, rps);
         Array.Sort(latencies);
         double Percentile(double p) => latencies[Math.Min(total - 1, (int)Math.Ceiling(p * total) - 1)];
         var rss = await ServerRssMbAsync(client);
@@ -104,8 +108,15 @@ internal static class LoadTest
             ["p99_ms"] = Math.Round(Percentile(0.99), 3),
             ["max_ms"] = Math.Round(latencies[^1], 3),
             ["rss_mb"] = rss,
+            ["timeline"] = timeline,
         };
-        Console.WriteLine(string.Join(Environment.NewLine, result.Select(kv => $"  {kv.Key,-14} {Convert.ToString(kv.Value, CultureInfo.InvariantCulture)}")));
+        Console.WriteLine(string.Join(Environment.NewLine, result.Where(kv => kv.Key != "timeline").Select(kv => $"  {kv.Key,-14} {Convert.ToString(kv.Value, CultureInfo.InvariantCulture)}")));
+        // Where the tail came from: a stall shows as a few seconds with a huge max, steady overload as every second slow.
+        Console.WriteLine("  slowest seconds (by max latency):");
+        foreach (var second in timeline.OrderByDescending(t => t.MaxMs).Take(5))
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"    second {second.Second,4}: p50 {second.P50Ms,8:F1} ms  p99 {second.P99Ms,8:F1} ms  max {second.MaxMs,8:F1} ms  errors {second.Errors}"));
+        }
         if (parsed.String("json") is { } path)
         {
             await File.WriteAllTextAsync(path, JsonSerializer.Serialize(result, RecEngine.Hosting.ServiceDefaults.Json));
@@ -113,6 +124,25 @@ internal static class LoadTest
 
         return errors == 0 ? 0 : 1;
     }
+
+    /// <summary>Per second of the schedule (by when each request was due): its requests' latencies and errors.</summary>
+    internal static List<SecondStats> Timeline(double[] latencies, bool[] failed, int rps)
+    {
+        var seconds = new List<SecondStats>();
+        for (var from = 0; from < latencies.Length; from += rps)
+        {
+            var slice = latencies.AsSpan(from, Math.Min(rps, latencies.Length - from)).ToArray();
+            Array.Sort(slice);
+            double P(double p) => slice[Math.Min(slice.Length - 1, Math.Max(0, (int)Math.Ceiling(p * slice.Length) - 1))];
+            var errors = failed.AsSpan(from, slice.Length).Count(true);
+            seconds.Add(new SecondStats(from / rps, slice.Length, errors, Math.Round(P(0.5), 3), Math.Round(P(0.99), 3), Math.Round(slice[^1], 3)));
+        }
+
+        return seconds;
+    }
+
+    /// <summary>One second of a load run, in the JSON's <c>timeline</c>.</summary>
+    internal sealed record SecondStats(int Second, int Requests, int Errors, double P50Ms, double P99Ms, double MaxMs);
 
     /// <summary>The server's resident memory from its own /metrics (prometheus-net's process_working_set_bytes).</summary>
     private static async Task<double?> ServerRssMbAsync(HttpClient client)
