@@ -80,7 +80,8 @@ public static class RankerModelTrainer
         progress?.Phase("ranker dataset: replaying the window");
         var dataset = RankerDataset.Build(timeOrdered, videos, featureModel, end, candidates, from: rankerFrom, progress: progress, cancellationToken: cancellationToken);
         datasetBuilt?.Invoke(dataset);
-        return (Train(dataset, new RankerTrainerOptions { Epochs = epochs }, progress: progress), dataset.Count);
+        // The ALS thread budget is the training's: a retraining beside serving passes 1.
+        return (Train(dataset, new RankerTrainerOptions { Epochs = epochs, MaxParallelism = als.Threads }, progress: progress), dataset.Count);
     }
 
     /// <summary>Dense and categorical inputs of every example, through the fitted spec: the network's inputs in training.</summary>

@@ -93,7 +93,7 @@ public sealed class RankerTrainer
         // All positives with zero seconds leave nothing to weigh: the watch-time head sits this batch out.
         var timeScale = weightSum > 0 ? (float)(_options.WatchTimeLossWeight / weightSum) : 0f;
         var shardRows = (batch + _options.Shards - 1) / _options.Shards;
-        Parallel.For(0, _options.Shards, s =>
+        Parallel.For(0, _options.Shards, new ParallelOptions { MaxDegreeOfParallelism = _options.MaxParallelism }, s =>
         {
             var start = s * shardRows;
             var n = Math.Min(shardRows, batch - start);

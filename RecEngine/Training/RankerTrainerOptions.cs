@@ -18,6 +18,14 @@ public sealed record RankerTrainerOptions
     [Range(1, 64)]
     public int Shards { get; init; } = 2;
 
+    /// <summary>
+    /// Threads that run the shards at once (the calling thread included); 1 runs them one after another on the calling
+    /// thread, so a retraining in a serving process (which lowers that thread's priority) takes no pool thread from
+    /// requests. Results are the same for any value.
+    /// </summary>
+    [Range(1, 256)]
+    public int MaxParallelism { get; init; } = Environment.ProcessorCount;
+
     /// <summary>Adam's step size for the crosses, MLP and heads.</summary>
     public float LearningRate { get; init; } = 1e-3f;
 

@@ -39,6 +39,6 @@ public static class SampledNegativesRanker
         }
 
         datasetBuilt?.Invoke(dataset);
-        return (RankerModelTrainer.Train(dataset, new RankerTrainerOptions { Epochs = epochs }), dataset.Count);
+        return (RankerModelTrainer.Train(dataset, new RankerTrainerOptions { Epochs = epochs, MaxParallelism = als.Threads }), dataset.Count);
     }
 }
