@@ -103,6 +103,32 @@ public sealed partial class OnlineLoopTests
             $"{r.Version}: {r.Status} {r.Reason}"));
     }
 
+    [Fact]
+    public async Task ARankerTrainedOnServedDaysTakesPositionAsAnExaminationOffsetFittedOnTheExploredImpressions()
+    {
+        using var dir = new SimulationTestDirectory();
+        // Enough sessions for 50+ watched explored impressions in one served day (about 0.8 explored per slate, 10% watched).
+        var settings = new OnlineLoopSettings { Users = 1_200, Videos = 600, HistoryDays = 3, Days = 2, SwitchDay = 1, WindowDays = 3, RankerDays = 1, Epochs = 1 };
+        var world = new SimulatedWorld(settings.World(new SimulationOptions { MeanSessionsPerUserDay = 1.5 }), settings.Start);
+        var configuration = new ConfigurationBuilder().Build();
+        var baseDir = Path.Combine(dir.Path, "base");
+        var runDir = Path.Combine(dir.Path, "run");
+        OnlineSimulation.Prepare(configuration, world, settings, baseDir, new Progress<RecEngine.Hosting.ProgressUpdate>(), CancellationToken.None);
+
+        // The second midnight's candidate trains on served day 0 (the newest day is held out for validation).
+        var days = await OnlineSimulation.RunAsync("test run", configuration, world, settings, baseDir, runDir, retraining: true, CancellationToken.None);
+
+        using var host = OnlineLoopHost.Build(configuration, runDir, new FakeTimeProvider(new DateTimeOffset(world.Truth.DayStart(settings.HistoryDays + settings.Days))), settings, retraining: true);
+        var registry = host.Services.GetRequiredService<ModelRegistry>();
+        var first = registry.Get(days[0].ModelVersion)!;
+        var candidate = registry.All().OrderBy(m => m.Version, StringComparer.Ordinal).Last();
+        // The first model trains on the logging policy's history (no explored impressions): position stays an input.
+        Assert.False(first.Metrics.ContainsKey("ranker_position_exponent"), string.Join(", ", first.Metrics.Keys));
+        // The retrainer's candidate trains on the served day: examination fitted on its explored impressions (the simulator's hidden exponent is 0.7).
+        Assert.True(candidate.Metrics.TryGetValue("ranker_position_exponent", out var exponent), $"{candidate.Version}: {string.Join(", ", candidate.Metrics.Keys)}");
+        Assert.InRange(exponent, 0.2, 1.3);
+    }
+
     [GeneratedRegex("^r[0-9a-f]{32}$")]
     private static partial Regex ServedRequestId();
 }

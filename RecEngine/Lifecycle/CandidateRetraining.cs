@@ -89,12 +89,12 @@ public sealed partial class CandidateRetraining(
                     return Rejected(version, o, $"the explored impressions after {slice:u} are all watched or all unwatched: nothing to validate on", null, null);
                 }
 
-                (validation, metrics) = ValidateOnExploration(scored, serving, heldOut, slice, explored, o);
+                (validation, metrics) = ExplorationComparison.Compare(scored, serving?.Snapshot, heldOut, slice, explored, candidates.Value, o);
                 var servingOrder = metrics.TryGetValue("held_out_serving_retrieval_order_" + ExplorationValidation.Metric, out var so) ? string.Create(CultureInfo.InvariantCulture, $" vs {so:0.0000}") : "";
                 note = string.Create(CultureInfo.InvariantCulture, $"{scored.Watched} watched of {scored.Impressions} explored impressions; in retrieval order {scored.RetrievalOrderAuc:0.0000}{servingOrder}");
                 if (serving is not null && o.RetrievalGuardTolerance < 1)
                 {
-                    var (guard, guardPassed) = RetrievalGuard(validation, metrics, candidate, serving, heldOut, slice, o);
+                    var (guard, guardPassed) = RetrievalGuard.Check(validation, metrics, candidate, serving.Snapshot, heldOut, slice, candidates.Value, o);
                     note += "; " + guard;
                     guardFailed = !guardPassed;
                 }
@@ -148,103 +148,6 @@ public sealed partial class CandidateRetraining(
                 candidate.Dispose();
             }
         }
-    }
-
-    /// <summary>
-    /// Exploration validation (<see cref="ExplorationValidation"/>): the candidate's AUC on the explored impressions
-    /// against the serving model's on the same impressions, or against most_popular's when none serves.
-    /// </summary>
-    private (ModelValidation Validation, Dictionary<string, double> Metrics) ValidateOnExploration(
-        ExplorationScore scored, ServingState.Lease? lease, List<InteractionEvent> heldOut, DateTime cut, List<ExploredImpression> explored, LifecycleOptions o)
-    {
-        var validation = new ModelValidation
-        {
-            Metric = ExplorationValidation.Metric,
-            CandidateValue = scored.Auc,
-            Tolerance = o.Tolerance,
-            ToleranceMode = o.ToleranceMode,
-            Users = scored.Users,
-        };
-        var metrics = new Dictionary<string, double>(StringComparer.Ordinal)
-        {
-            ["held_out_" + ExplorationValidation.Metric] = scored.Auc,
-            ["held_out_most_popular_" + ExplorationValidation.Metric] = scored.MostPopularAuc,
-            ["held_out_retrieval_order_" + ExplorationValidation.Metric] = scored.RetrievalOrderAuc,
-            ["held_out_explored_impressions"] = scored.Impressions,
-            ["held_out_explored_watches"] = scored.Watched,
-        };
-        foreach (var (name, value) in scored.Diagnostics)
-        {
-            metrics["held_out_" + name] = value;
-        }
-
-        var serving = lease is null ? null : ExplorationValidation.Evaluate(lease.Snapshot, heldOut, cut, explored, candidates.Value, o);
-        if (lease is null || serving is null)
-        {
-            validation.Baseline = "most_popular";
-            validation.BaselineValue = scored.MostPopularAuc;
-            validation.Passed = scored.Auc > scored.MostPopularAuc;
-            return (validation, metrics);
-        }
-
-        validation.Baseline = "serving:" + lease.Snapshot.Version;
-        validation.BaselineValue = serving.Auc;
-        validation.Passed = HeldOutValidation.NotWorse(scored.Auc, serving.Auc, o.Tolerance, o.ToleranceMode);
-        metrics["held_out_serving_" + ExplorationValidation.Metric] = serving.Auc;
-        metrics["held_out_serving_retrieval_order_" + ExplorationValidation.Metric] = serving.RetrievalOrderAuc;
-        foreach (var (name, value) in serving.Diagnostics)
-        {
-            metrics["held_out_serving_" + name] = value;
-        }
-
-        return (validation, metrics);
-    }
-
-    /// <summary>
-    /// The catastrophe guard of exploration validation: the explored impressions are unbiased but few, and a watch of a
-    /// random video says little about the top of a slate, so in the simulation a version that served a tenth of the
-    /// serving model's watch time scored the same AUC. Retrieval validation sees that at once, but favours the serving
-    /// model (it chose what was watched next), so it only vetoes a candidate far below serving: its
-    /// <see cref="LifecycleOptions.Metric"/> under (1 - <see cref="LifecycleOptions.RetrievalGuardTolerance"/>) x serving's.
-    /// </summary>
-    private (string Text, bool Passed) RetrievalGuard(ModelValidation validation, Dictionary<string, double> metrics, ServingSnapshot candidate, ServingState.Lease serving, List<InteractionEvent> heldOut, DateTime cut, LifecycleOptions o)
-    {
-        var retrieval = o with { ValidationSet = ValidationSet.Retrieval };
-        var c = HeldOutValidation.Evaluate(candidate, heldOut, cut, candidates.Value, retrieval);
-        var s = HeldOutValidation.Evaluate(serving.Snapshot, heldOut, cut, candidates.Value, retrieval);
-        if (c is not { } cv || s is not { } sv)
-        {
-            return ("retrieval guard: no held-out user watched anything new", true);
-        }
-
-        var candidateValue = HeldOutValidation.Value(cv.Models["ranker"], o.Metric);
-        var servingValue = HeldOutValidation.Value(sv.Models["ranker"], o.Metric);
-        metrics["held_out_" + o.Metric] = candidateValue;
-        metrics["held_out_serving_" + o.Metric] = servingValue;
-        var passed = HeldOutValidation.NotWorse(candidateValue, servingValue, o.RetrievalGuardTolerance, ToleranceMode.Relative);
-        var explorationPassed = validation.Passed;
-        // Diagnosis of the versions the guard vetoes in the simulation (retrieval NDCG exactly 0): are their embeddings finite?
-        var nonFinite = 0;
-        for (var v = 0; v < candidate.Videos.Count; v++)
-        {
-            foreach (var x in candidate.Retrieval.ItemVector(v))
-            {
-                if (!float.IsFinite(x))
-                {
-                    nonFinite++;
-                    break;
-                }
-            }
-        }
-
-        if (nonFinite > 0)
-        {
-            metrics["candidate_non_finite_item_vectors"] = nonFinite;
-        }
-
-        validation.Passed &= passed;
-        return (string.Create(CultureInfo.InvariantCulture,
-            $"retrieval guard {(passed ? "passed" : "failed")}: {o.Metric} {candidateValue:0.0000} vs serving {servingValue:0.0000}, relative tolerance {o.RetrievalGuardTolerance:0.##} (candidates in retrieval order, no ranker: {HeldOutValidation.Value(cv.Models["retrieval_only"], o.Metric):0.0000} vs {HeldOutValidation.Value(sv.Models["retrieval_only"], o.Metric):0.0000}){(nonFinite > 0 ? $"; {nonFinite} candidate item vectors not finite" : "")}"), passed || !explorationPassed);
     }
 
     /// <summary>The candidate against the serving model on the same slice, or against most_popular when none serves.</summary>

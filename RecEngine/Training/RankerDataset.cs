@@ -31,6 +31,9 @@ public sealed class RankerDataset
     /// <summary>Each impression's time, position and device, as logged.</summary>
     public List<(DateTime At, int Position, string? Device)> Impressions { get; } = [];
 
+    /// <summary>Rows whose impression the serving pipeline explored (<see cref="InteractionEvent.Explored"/>): video and position drawn at random.</summary>
+    public List<int> ExploredRows { get; } = [];
+
     public int Count => Watched.Count;
 
     /// <summary>
@@ -107,6 +110,11 @@ public sealed class RankerDataset
 
                     var index = data.Add(numeric, categorical, text, ev.UserId, video);
                     data.Impressions.Add((ev.Timestamp, ev.Position ?? 0, ev.Device));
+                    if (ev.Explored == true)
+                    {
+                        data.ExploredRows.Add(index);
+                    }
+
                     if (ev.RequestId is not null)
                     {
                         bySlate[(ev.UserId, ev.VideoId, ev.RequestId)] = index;
@@ -131,6 +139,19 @@ public sealed class RankerDataset
         }
 
         return data;
+    }
+
+    /// <summary>Appends a copy of example <paramref name="row"/> (oversampling); the copy shares its arrays, which training only reads.</summary>
+    public void AppendCopy(int row)
+    {
+        Numeric.Add(Numeric[row]);
+        Categorical.Add(Categorical[row]);
+        Text.Add(Text[row]);
+        Watched.Add(Watched[row]);
+        WatchSeconds.Add(WatchSeconds[row]);
+        Users.Add(Users[row]);
+        Videos.Add(Videos[row]);
+        Impressions.Add(Impressions[row]);
     }
 
     private int Add(double[] numeric, string?[] categorical, string?[] text, string user, int video)

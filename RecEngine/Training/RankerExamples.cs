@@ -2,7 +2,8 @@ namespace RecEngine.Training;
 
 /// <summary>
 /// Training examples in row-major columns: dense features [Count, DenseFeatures], categorical ids
-/// [Count, Fields], and the outcomes, watched (1 or 0) and watch seconds.
+/// [Count, Fields], and the outcomes, watched (1 or 0) and watch seconds. <see cref="LogitOffsets"/>, when set,
+/// are fixed per-row terms added to both heads' logits in training only (see <see cref="PositionBias"/>).
 /// </summary>
 public sealed class RankerExamples
 {
@@ -29,4 +30,22 @@ public sealed class RankerExamples
     public long[] Categorical { get; }
     public float[] Watched { get; }
     public float[] WatchSeconds { get; }
+
+    /// <summary>
+    /// Per-row log-examination offsets, or null: training adds them to the logits, so the network learns appeal net
+    /// of where the video was shown; serving adds nothing (every candidate at the top, offset 0).
+    /// </summary>
+    public float[]? LogitOffsets
+    {
+        get;
+        init
+        {
+            if (value is not null && value.Length != Count)
+            {
+                throw new ArgumentException($"{value.Length} logit offsets for {Count} examples.", nameof(value));
+            }
+
+            field = value;
+        }
+    }
 }

@@ -9,15 +9,20 @@ using RecEngine.Ranking.Features;
 namespace RecEngine.Training;
 
 /// <summary>A trained ranker with the feature statistics it was trained on: the two travel together.</summary>
-public sealed record TrainedRanker(RankerNetwork Network, FittedFeatureSpec Spec, IReadOnlyList<double> EpochLosses, double ExamplesPerSecond);
+public sealed record TrainedRanker(RankerNetwork Network, FittedFeatureSpec Spec, IReadOnlyList<double> EpochLosses, double ExamplesPerSecond)
+{
+    /// <summary>The examination offsets training used instead of the position input, or null (position was an input).</summary>
+    public PositionBias? PositionBias { get; init; }
+}
 
 /// <summary>Fits the feature spec on the examples, encodes them, and trains the network.</summary>
 public static class RankerModelTrainer
 {
     /// <param name="features">The declared inputs the dataset's rows follow; serving's <see cref="RankingFeatures.Spec"/> when null.</param>
     /// <param name="afterEpoch">Called after each epoch with its number (from 1); returning false stops training (early stopping on a validation set).</param>
+    /// <param name="positionBias">Examination offsets added to the logits in training (<see cref="PositionBias"/>); the dataset's position input should then be 0, as at serving.</param>
     public static TrainedRanker Train(RankerDataset data, RankerTrainerOptions options, IReadOnlyList<int>? hiddenLayers = null, TrainingProgress? progress = null, FeatureSpec? features = null,
-        Func<int, RankerNetwork, FittedFeatureSpec, bool>? afterEpoch = null)
+        Func<int, RankerNetwork, FittedFeatureSpec, bool>? afterEpoch = null, PositionBias? positionBias = null)
     {
         var declared = features ?? RankingFeatures.Spec;
         if (data.Count == 0)
@@ -28,6 +33,14 @@ public static class RankerModelTrainer
         progress?.Phase($"ranker: feature statistics and encoding of {data.Count:N0} examples");
         var spec = FittedFeatureSpec.Fit(declared, Enumerable.Range(0, data.Count).Select(i => new FeatureRow(data.Numeric[i], data.Categorical[i], [])));
         var examples = Encode(spec, data);
+        if (positionBias is not null)
+        {
+            examples = new RankerExamples(examples.DenseFeatures, examples.Fields, examples.Dense, examples.Categorical, examples.Watched, examples.WatchSeconds)
+            {
+                LogitOffsets = positionBias.Offsets(data),
+            };
+        }
+
         var fields = declared.Categorical.Select((c, i) => new CategoricalField(c.Name, spec.Categorical[i].Buckets - 1)).ToList();
         var network = new RankerNetwork(new RankerNetworkOptions
         {
@@ -54,7 +67,7 @@ public static class RankerModelTrainer
 
         progress?.End();
         var seconds = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds;
-        return new TrainedRanker(network, spec, losses, examples.Count * (double)losses.Count / Math.Max(seconds, 1e-9));
+        return new TrainedRanker(network, spec, losses, examples.Count * (double)losses.Count / Math.Max(seconds, 1e-9)) { PositionBias = positionBias };
     }
 
     /// <summary>
@@ -79,9 +92,11 @@ public static class RankerModelTrainer
         using var featureModel = RetrievalTrainer.Train(timeOrdered.Where(e => e.Timestamp < rankerFrom), videos, als, index with { ExactBelow = int.MaxValue }, progress, "ranker feature embeddings", cancellationToken);
         progress?.Phase("ranker dataset: replaying the window");
         var dataset = RankerDataset.Build(timeOrdered, videos, featureModel, end, candidates, from: rankerFrom, progress: progress, cancellationToken: cancellationToken);
+        // Served days (explored impressions in the window): position as an examination offset, no example age, explored rows weighted.
+        var positionBias = ServedSlatesPreparation.Apply(dataset);
         datasetBuilt?.Invoke(dataset);
         // The ALS thread budget is the training's: a retraining beside serving passes 1.
-        return (Train(dataset, new RankerTrainerOptions { Epochs = epochs, MaxParallelism = als.Threads }, progress: progress), dataset.Count);
+        return (Train(dataset, new RankerTrainerOptions { Epochs = epochs, MaxParallelism = als.Threads }, progress: progress, positionBias: positionBias), dataset.Count);
     }
 
     /// <summary>Dense and categorical inputs of every example, through the fitted spec: the network's inputs in training.</summary>

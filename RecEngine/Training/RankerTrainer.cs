@@ -17,6 +17,7 @@ public sealed class RankerTrainer
     private readonly long[] _ids;
     private readonly float[] _watched;
     private readonly float[] _seconds;
+    private readonly float[] _offsets;
     private readonly (double Watch, double Time)[] _shardLoss;
 
     public RankerTrainer(RankerNetwork network, RankerTrainerOptions options)
@@ -33,6 +34,7 @@ public sealed class RankerTrainer
         _ids = new long[options.BatchSize * network.IdWidth];
         _watched = new float[options.BatchSize];
         _seconds = new float[options.BatchSize];
+        _offsets = new float[options.BatchSize];
         _shardLoss = new (double, double)[options.Shards];
     }
 
@@ -86,7 +88,10 @@ public sealed class RankerTrainer
             data.Categorical.AsSpan(r * f, f).CopyTo(_ids.AsSpan(i * f));
             _watched[i] = data.Watched[r];
             _seconds[i] = data.WatchSeconds[r];
+            _offsets[i] = data.LogitOffsets?[r] ?? 0f;
         }
+
+        var offsets = data.LogitOffsets is not null;
 
         var watchScale = 1f / batch;
         var weightSum = RankerLoss.WeightSum(_watched.AsSpan(0, batch), _seconds.AsSpan(0, batch));
@@ -106,6 +111,18 @@ public sealed class RankerTrainer
             var ws = _workspaces[s];
             var ids = _ids.AsSpan(start * f, n * f);
             Network.Forward(ws, _dense.AsSpan(start * d, n * d), ids, n);
+            if (offsets)
+            {
+                // A fixed additive term (a shallow tower with frozen weights): dL/dz of the network's own logits is unchanged.
+                for (var i = 0; i < n; i++)
+                {
+                    for (var h = 0; h < RankerNetwork.Heads; h++)
+                    {
+                        ws.Logits[(i * RankerNetwork.Heads) + h] += _offsets[start + i];
+                    }
+                }
+            }
+
             _shardLoss[s] = RankerLoss.Compute(ws, _watched.AsSpan(start, n), _seconds.AsSpan(start, n), n, watchScale, timeScale);
             Network.Backward(ws, ids, n, _gradients[s]);
         });

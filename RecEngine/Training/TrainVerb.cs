@@ -165,6 +165,8 @@ public sealed class ModelTraining(
                 ranker_examples = examples,
                 ranker_epoch_losses = ranker.EpochLosses,
                 ranker_examples_per_second = ranker.ExamplesPerSecond,
+                // Null (left out of the registry's figures) when position was an input: no served slates in the window.
+                ranker_position_exponent = ranker.PositionBias?.Exponent,
                 seconds = clock.Elapsed.TotalSeconds,
                 phase_seconds = progress?.Phases.Zip(progress.CpuSeconds, (p, cpu) => new { phase = p.Phase, seconds = p.Seconds, cpu_seconds = cpu }).ToArray(),
             }, ServiceDefaults.Json));
