@@ -136,4 +136,42 @@ public sealed class ItemToItemSourceTests
         Assert.Equal(40, expected.Count);
         Assert.Equal(expected, proposed.Select(p => p.VideoIndex));
     }
+
+    [Fact]
+    public void WarmingFillsEachSeedsRowOnceUpToTheCapacityAndRequestsThenFindThem()
+    {
+        var (videos, model) = World();
+        var source = new ItemToItemSource(() => model, seeds: 5, relatedCapacity: 3);
+        var generator = new CandidateGenerator([source], new CandidateOptions());
+
+        // A seed outside the model is skipped, a repeat costs nothing, and the table stops at its capacity.
+        Assert.Equal(4, generator.WarmRelated([7, 7, 999_999, 9], CancellationToken.None));
+        Assert.Equal(2, source.RelatedCount);
+        Assert.Equal(1, generator.WarmRelated([11, 13, 15], CancellationToken.None));
+        Assert.Equal(3, source.RelatedCount);
+
+        var request = new CandidateRequest { Videos = videos, Now = Now, RecentVideoIndexes = [7, 9, 11], Excluded = new HashSet<int>(), Categories = new HashSet<int>() };
+        var proposed = source.Propose(request, 40);
+        Assert.Equal(3, source.RelatedCount);
+        var expected = Expected(model, request, [7, 9, 11], PerSeed(40, 3)).OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key).Take(40).Select(kv => kv.Key);
+        Assert.Equal(expected, proposed.Select(p => p.VideoIndex));
+    }
+
+    [Fact]
+    public void WarmUpSeedsAreEachUsersFirstDistinctWatchesMostSharedFirst()
+    {
+        var (videos, _) = World();
+        RecentWatch W(int v) => new($"v{v:D3}", Now, 10);
+        var users = new[]
+        {
+            new UserFeatures { UserId = "a", RecentWatches = [W(5), W(5), W(6), W(7)] },
+            new UserFeatures { UserId = "b", RecentWatches = [new RecentWatch("gone", Now, 1), W(7), W(8)] },
+            new UserFeatures { UserId = "c" },
+        };
+
+        // Two seeds each: a gives 5 and 6 (its repeat of 5 counts once), b gives 7 and 8 (an unknown id is skipped).
+        Assert.Equal([5, 6, 7, 8], RecEngine.Serving.RelatedVideosWarmup.Seeds(users, videos, perUser: 2));
+        // Three each: 7 is shared by both, so it comes first.
+        Assert.Equal([7, 5, 6, 8], RecEngine.Serving.RelatedVideosWarmup.Seeds(users, videos, perUser: 3));
+    }
 }

@@ -104,6 +104,9 @@ public sealed class UserFeatureCache : IEventCommitListener
         }
     }
 
+    /// <summary>The features of every cached user, at this moment.</summary>
+    public IEnumerable<UserFeatures> Cached() => _entries.Values.Select(e => e.Features);
+
     /// <summary>Starts a warm-up: from now on every commit is also told to the returned state.</summary>
     internal UserFeatureWarmState BeginWarmUp()
     {

@@ -28,6 +28,7 @@ public static class ServingModule
         builder.Services.AddSingleton<ColdStartSlates>();
         builder.Services.AddSingleton<ServedSlateNotifier>();
         builder.Services.AddSingleton<SnapshotWarmup>();
+        builder.Services.AddHostedService<RelatedVideosWarmup>();
         builder.Services.AddSingleton<RecommendationPipeline>();
 
         // Impressions: a bounded queue the requests fill, drained in batches into the event writer.

@@ -52,6 +52,12 @@ public sealed record ServingOptions
     /// </summary>
     public bool LogImpressions { get; init; } = true;
 
+    /// <summary>
+    /// After the user-feature warm-up, fill the item-to-item related rows of the cached users' seeds in the background
+    /// (<see cref="RelatedVideosWarmup"/>), so requests at a large catalog do not search for cold seeds.
+    /// </summary>
+    public bool WarmUpRelatedVideos { get; init; } = true;
+
     /// <summary>Slates waiting to be written as impressions; when full, new slates are dropped (and counted), never waited for.</summary>
     [Range(1, 1_000_000)]
     public int ImpressionQueueCapacity { get; init; } = 4096;

@@ -19,6 +19,33 @@ public sealed class CandidateGenerator(IEnumerable<ICandidateSource> sources, Ca
         new FreshSource(options.FreshWindow, TimeSpan.FromDays(1)),
     ], options);
 
+    /// <summary>
+    /// Fills the item-to-item related rows of these seeds ahead of requests; returns how many seeds were taken (it stops
+    /// when the table is full).
+    /// </summary>
+    public int WarmRelated(IEnumerable<int> seeds, CancellationToken cancellationToken)
+    {
+        var itemToItem = _sources.OfType<ItemToItemSource>().FirstOrDefault();
+        if (itemToItem is null)
+        {
+            return 0;
+        }
+
+        var warmed = 0;
+        foreach (var seed in seeds)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (!itemToItem.Warm(seed))
+            {
+                break;
+            }
+
+            warmed++;
+        }
+
+        return warmed;
+    }
+
     public IReadOnlyList<Candidate> Generate(CandidateRequest request, int? count = null)
     {
         var want = count ?? options.Count;

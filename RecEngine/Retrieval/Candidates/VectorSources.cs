@@ -107,7 +107,27 @@ public sealed class ItemToItemSource(Func<RetrievalModel?> model, int seeds, dou
         return best;
     }
 
-    private List<Proposal> SeedNeighbours(RetrievalModel model, int seed, CandidateRequest request, int perSeed)
+    /// <summary>
+    /// Fills the seed's related row ahead of requests (a start-up warm-up); false when the table is full or there is no
+    /// model. A row already kept, or a seed outside the model, costs nothing.
+    /// </summary>
+    public bool Warm(int seed)
+    {
+        var current = model();
+        if (current is null || RelatedRow(current).Neighbours.Count >= relatedCapacity)
+        {
+            return false;
+        }
+
+        if ((uint)seed < (uint)current.Videos.Count)
+        {
+            Row(current, seed);
+        }
+
+        return true;
+    }
+
+    private Related RelatedRow(RetrievalModel model)
     {
         var related = _related;
         if (related is null || !ReferenceEquals(related.Model, model))
@@ -116,6 +136,13 @@ public sealed class ItemToItemSource(Func<RetrievalModel?> model, int seeds, dou
             _related = related;
         }
 
+        return related;
+    }
+
+    /// <summary>The seed's nearest <see cref="RelatedDepth"/>, kept for the model while the table has room.</summary>
+    private VectorHit[] Row(RetrievalModel model, int seed)
+    {
+        var related = RelatedRow(model);
         if (!related.Neighbours.TryGetValue(seed, out var hits))
         {
             VectorSearch.ItemToItem.Count(RelatedDepth);
@@ -126,6 +153,12 @@ public sealed class ItemToItemSource(Func<RetrievalModel?> model, int seeds, dou
             }
         }
 
+        return hits;
+    }
+
+    private List<Proposal> SeedNeighbours(RetrievalModel model, int seed, CandidateRequest request, int perSeed)
+    {
+        var hits = Row(model, seed);
         var kept = new List<Proposal>(perSeed);
         foreach (var hit in hits)
         {
