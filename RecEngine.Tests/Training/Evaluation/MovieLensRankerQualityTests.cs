@@ -21,7 +21,7 @@ public sealed class MovieLensRankerQualityTests : IDisposable
     public async Task RankerBeatsItemKnnAndRetrievalOnlyOnAGeneratedMovieLensFile()
     {
         var files = Path.Combine(_root, "ml");
-        var generate = await CliProcess.RunAsync(Timeout, "generate", "--format", "movielens", "--out", files,
+        var generate = await CliProcess.RunAsync(Timeout, "generate", "--format", "movielens", "--ratings-model", "exposure", "--out", files,
             "--users", "800", "--videos", "400", "--days", "7", "--seed", "2", $"--RecEngine:DataDir={Path.Combine(_root, "gen")}");
         Assert.True(generate.ExitCode == 0, generate.StdErr + generate.StdOut);
 
