@@ -37,14 +37,19 @@ public sealed class MovieLensExportTests : IDisposable
         Assert.All(ratings, r => Assert.Contains(r.MovieId, movies.Select(m => m.MovieId)));
     }
 
-    [Fact]
-    public async Task AnUnknownRatingsModelExitsWith2AndNamesTheOption()
+    [Theory]
+    [InlineData("--ratings-model", "--format", "movielens", "--ratings-model", "netflix")]
+    [InlineData("--ratings-model", "--ratings-model", "taste")]
+    [InlineData("--taste-temperature", "--format", "movielens", "--ratings-model", "exposure", "--taste-temperature", "0.5")]
+    [InlineData("--popularity-exponent", "--format", "movielens", "--popularity-exponent", "abc")]
+    public async Task ExportMistakesExitWith2AndNameTheOption(string named, params string[] args)
     {
-        var run = await CliProcess.RunAsync(TimeSpan.FromSeconds(60), "generate", "--format", "movielens", "--ratings-model", "netflix", "--out", Path.Combine(_root, "ml"),
-            "--users", "20", "--videos", "10", "--days", "2", $"--RecEngine:DataDir={Path.Combine(_root, "data")}");
+        var files = Path.Combine(_root, "ml");
+        var run = await CliProcess.RunAsync(TimeSpan.FromSeconds(60), ["generate", .. args, "--out", files,
+            "--users", "20", "--videos", "10", "--days", "2", $"--RecEngine:DataDir={Path.Combine(_root, "data")}"]);
         Assert.Equal(2, run.ExitCode);
-        Assert.Contains("--ratings-model", run.StdErr, StringComparison.Ordinal);
-        Assert.False(File.Exists(Path.Combine(_root, "ml", "ratings.csv")));
+        Assert.Contains(named, run.StdErr, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(files, "ratings.csv")));
     }
 
     public void Dispose()

@@ -31,6 +31,9 @@ internal sealed class GenerateVerb : IVerb
         new("taste-temperature", "--ratings-model taste: temperature τ of taste (smaller: choices follow taste more strictly).", "0.2"),
     ];
 
+    /// <summary>Options that only mean something for an export.</summary>
+    private static readonly string[] ExportOnly = ["ratings-model", "popularity-exponent", "taste-temperature", "out"];
+
     public string? ServerAlternative => "PUT /v1/videos/{id}, PUT /v1/users/{id} and POST /v1/events";
 
     public Task<int> RunAsync(WebApplication app, CommandLine command, CancellationToken cancellationToken) =>
@@ -62,6 +65,11 @@ internal sealed class GenerateVerb : IVerb
         catch (FormatException ex)
         {
             throw new VerbUsageException(ex.Message);
+        }
+
+        if (command.GetString("format") is null && ExportOnly.FirstOrDefault(command.Options.ContainsKey) is { } exportOnly)
+        {
+            throw new VerbUsageException($"--{exportOnly} applies to --format movielens only.");
         }
 
         if (command.GetString("format") is { } format)
@@ -109,6 +117,11 @@ internal sealed class GenerateVerb : IVerb
             "exposure" => MovieLensRatingModel.Exposure,
             var other => throw new VerbUsageException($"--ratings-model must be taste or exposure; got '{other}'."),
         };
+        if (model == MovieLensRatingModel.Exposure && new[] { "popularity-exponent", "taste-temperature" }.FirstOrDefault(command.Options.ContainsKey) is { } tasteOnly)
+        {
+            throw new VerbUsageException($"--{tasteOnly} applies to --ratings-model taste only.");
+        }
+
         var defaults = new TasteRatingParameters();
         var taste = defaults with
         {
