@@ -24,7 +24,7 @@ internal sealed class GenerateVerb : IVerb
         new("switch-day", "Day the scenario switches on (0 to days - 1).", "days / 2"),
         new("start", "Date of day 0 (UTC).", "so that the last day ends at today's midnight UTC"),
         new("force", "Replace the videos, users and events already in the data directory (models are left as they are)."),
-        new("format", "movielens: write the world's history as ml-latest ratings.csv and movies.csv into --out instead of the data directory (see MovieLensExport)."),
+        new("format", "movielens: write the world's ratings as ml-latest ratings.csv and movies.csv into --out instead of the data directory (see MovieLensExport and --ratings-model)."),
         new("out", "Directory for --format movielens."),
         new("ratings-model", "--format movielens: taste (users choose what to rate by true taste and popularity, as MovieLens users do; TasteRatingChoice) or exposure (the platform's history replayed: users rate what the logging policy showed them).", "taste"),
         new("popularity-exponent", "--ratings-model taste: exponent a in P(movie) ∝ exp(quality)^a · exp(affinity / τ).", "1.5"),

@@ -26,10 +26,13 @@ public sealed record TasteRatingParameters
     /// <summary>Temperature τ of taste: smaller means users pick more strictly by their true affinity.</summary>
     public double TasteTemperature { get; init; } = 0.2;
 
-    /// <summary>Stars of a movie of typical affinity (<see cref="TypicalAffinity"/>) and typical quality, before the user's leniency and noise.</summary>
+    /// <summary>
+    /// Stars of a movie of affinity <see cref="TypicalAffinity"/> and quality 0, before the user's leniency and noise;
+    /// set so that the demo world's export averages about 3.5 stars, as MovieLens does.
+    /// </summary>
     public double StarsAtTypicalAffinity { get; init; } = 3.55;
 
-    /// <summary>The affinity a rated movie typically has under the defaults; ratings are centred on it.</summary>
+    /// <summary>The affinity at which a movie of typical quality gets <see cref="StarsAtTypicalAffinity"/> stars (near that of the movies raters choose).</summary>
     public double TypicalAffinity { get; init; } = 0.6;
 
     /// <summary>Stars per unit of true affinity.</summary>
