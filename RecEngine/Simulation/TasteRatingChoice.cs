@@ -6,9 +6,10 @@ namespace RecEngine.Simulation;
 /// uploaded by then and not yet rated, with P(movie) ∝ exp(quality)^a · exp(affinity / τ) (a multinomial-logit
 /// choice, McFadden 1974), where affinity is the world's true affinity on that day (so a taste shift moves it) and
 /// exp(quality) its heavy-tailed appeal. The stars follow the true affinity plus the user's leniency and noise.
-/// Sampling without replacement uses the Gumbel-max trick (Gumbel 1954; as a sort key, Vieira 2014): sorting by
-/// log-weight plus a Gumbel draw gives a weighted sample without replacement, and restricted to the videos available
-/// at a time it is still one, so each rating takes the first unrated available video in that order.
+/// Sampling without replacement uses the Gumbel-top-k trick (Kool, van Hoof &amp; Welling 2019; equivalent to
+/// Efraimidis &amp; Spirakis 2006): the videos sorted by log-weight plus a Gumbel draw are a weighted sample without
+/// replacement, and each rating takes the first unrated video in that order uploaded by its time. Over a fixed catalog
+/// that is exact; a video uploaded later enters the order where its draw puts it.
 /// Every user has its own random stream, so the result is the same whatever the thread count.
 /// </summary>
 public sealed class TasteRatingChoice(BehaviourModel behaviour, TasteRatingParameters parameters)
