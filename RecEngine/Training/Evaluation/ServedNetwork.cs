@@ -32,11 +32,18 @@ public sealed class ServedNetwork : IDisposable
     public OnnxRanker Onnx { get; }
 
     /// <param name="train">The evaluation's training split, oldest first: the only events read.</param>
-    public static ServedNetwork Train(List<InteractionEvent> train, VideoSnapshot videos, int rankerDays, AlsOptions als, VectorIndexOptions index, CandidateOptions candidates,
+    /// <returns>Null, with a line in the log, when those days hold no watch to learn from.</returns>
+    public static ServedNetwork? Train(List<InteractionEvent> train, VideoSnapshot videos, int rankerDays, AlsOptions als, VectorIndexOptions index, CandidateOptions candidates,
         Action<string>? log, CancellationToken cancellationToken)
     {
         var end = train[^1].Timestamp;
         var from = end.AddDays(-rankerDays);
+        if (!train.Any(e => e.Timestamp >= from && e.Type == EventType.Watch))
+        {
+            log?.Invoke($"Served network: no watches from {from:u} to learn from; not reported.");
+            return null;
+        }
+
         var (network, examples) = SampledNegativesRanker.TrainOutOfSample(train, [.. train.Select(e => e.Timestamp >= from)], videos, end, als, index, candidates, TrainEpochs, cancellationToken);
         log?.Invoke($"Served network (as train trains it): {examples:N0} examples from {from:u}, {TrainEpochs} epochs.");
         return new ServedNetwork(network, OnnxRanker.Load(RankerOnnxExporter.ToBytes(network.Network, network.Spec), "served", new OnnxRankerOptions(), network.Spec.RawWidth, network.Spec.IdWidth));
