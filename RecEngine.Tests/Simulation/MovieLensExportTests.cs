@@ -8,13 +8,17 @@ public sealed class MovieLensExportTests : IDisposable
 {
     private readonly string _root = Path.Combine(Path.GetTempPath(), "recengine-tests", Guid.NewGuid().ToString("N"));
 
-    [Fact]
-    public async Task GenerateWritesParseableMlLatestFilesWithOneRatingPerUserAndMovie()
+    [Theory]
+    [InlineData("taste")]
+    [InlineData("exposure")]
+    public async Task GenerateWritesParseableMlLatestFilesWithOneRatingPerUserAndMovie(string model)
     {
         var files = Path.Combine(_root, "ml");
-        var run = await CliProcess.RunAsync(TimeSpan.FromSeconds(120), "generate", "--format", "movielens", "--out", files,
+        var run = await CliProcess.RunAsync(TimeSpan.FromSeconds(120), "generate", "--format", "movielens", "--ratings-model", model, "--out", files,
             "--users", "200", "--videos", "100", "--days", "4", "--seed", "3", $"--RecEngine:DataDir={Path.Combine(_root, "data")}");
         Assert.True(run.ExitCode == 0, run.StdErr + run.StdOut);
+        Assert.Contains($"{model} ratings", run.StdOut, StringComparison.Ordinal);
+        Assert.Contains("ratings per user min", run.StdOut, StringComparison.Ordinal);
 
         var ratingLines = await File.ReadAllLinesAsync(Path.Combine(files, "ratings.csv"));
         Assert.True(MovieLensFormat.IsCsvRatingsHeader(ratingLines[0]));
@@ -31,6 +35,21 @@ public sealed class MovieLensExportTests : IDisposable
         Assert.Equal(100, movies.Count);
         Assert.All(movies, m => Assert.NotNull(m.Year));
         Assert.All(ratings, r => Assert.Contains(r.MovieId, movies.Select(m => m.MovieId)));
+    }
+
+    [Theory]
+    [InlineData("--ratings-model", "--format", "movielens", "--ratings-model", "netflix")]
+    [InlineData("--ratings-model", "--ratings-model", "taste")]
+    [InlineData("--taste-temperature", "--format", "movielens", "--ratings-model", "exposure", "--taste-temperature", "0.5")]
+    [InlineData("--popularity-exponent", "--format", "movielens", "--popularity-exponent", "abc")]
+    public async Task ExportMistakesExitWith2AndNameTheOption(string named, params string[] args)
+    {
+        var files = Path.Combine(_root, "ml");
+        var run = await CliProcess.RunAsync(TimeSpan.FromSeconds(60), ["generate", .. args, "--out", files,
+            "--users", "20", "--videos", "10", "--days", "2", $"--RecEngine:DataDir={Path.Combine(_root, "data")}"]);
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains(named, run.StdErr, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(files, "ratings.csv")));
     }
 
     public void Dispose()

@@ -12,7 +12,7 @@ internal sealed class GenerateVerb : IVerb
     public string Summary => "Write a synthetic world (users, videos, event history) into the data directory. " +
         "Refuses a data directory that already holds data unless --force, which first deletes its videos, users and events.";
 
-    public string Usage => "--users N --videos N --days N --seed S [--scenario NAME] [--switch-day D] [--start YYYY-MM-DD] [--force] [--format movielens --out DIR]";
+    public string Usage => "--users N --videos N --days N --seed S [--scenario NAME] [--switch-day D] [--start YYYY-MM-DD] [--force] [--format movielens --out DIR [--ratings-model taste|exposure] [--popularity-exponent A] [--taste-temperature T]]";
 
     public IReadOnlyList<VerbOption> Options { get; } =
     [
@@ -24,9 +24,15 @@ internal sealed class GenerateVerb : IVerb
         new("switch-day", "Day the scenario switches on (0 to days - 1).", "days / 2"),
         new("start", "Date of day 0 (UTC).", "so that the last day ends at today's midnight UTC"),
         new("force", "Replace the videos, users and events already in the data directory (models are left as they are)."),
-        new("format", "movielens: write the world's history as ml-latest ratings.csv and movies.csv into --out instead of the data directory (see MovieLensExport)."),
+        new("format", "movielens: write the world's ratings as ml-latest ratings.csv and movies.csv into --out instead of the data directory (see MovieLensExport and --ratings-model)."),
         new("out", "Directory for --format movielens."),
+        new("ratings-model", "--format movielens: taste (users choose what to rate by true taste and popularity, as MovieLens users do; TasteRatingChoice) or exposure (the platform's history replayed: users rate what the logging policy showed them).", "taste"),
+        new("popularity-exponent", "--ratings-model taste: exponent a in P(movie) ∝ exp(quality)^a · exp(affinity / τ).", "1.5"),
+        new("taste-temperature", "--ratings-model taste: temperature τ of taste (smaller: choices follow taste more strictly).", "0.2"),
     ];
+
+    /// <summary>Options that only mean something for an export.</summary>
+    private static readonly string[] ExportOnly = ["ratings-model", "popularity-exponent", "taste-temperature", "out"];
 
     public string? ServerAlternative => "PUT /v1/videos/{id}, PUT /v1/users/{id} and POST /v1/events";
 
@@ -61,9 +67,14 @@ internal sealed class GenerateVerb : IVerb
             throw new VerbUsageException(ex.Message);
         }
 
+        if (command.GetString("format") is null && ExportOnly.FirstOrDefault(command.Options.ContainsKey) is { } exportOnly)
+        {
+            throw new VerbUsageException($"--{exportOnly} applies to --format movielens only.");
+        }
+
         if (command.GetString("format") is { } format)
         {
-            return await ExportAsync(format, command.GetString("out"), options, services, cancellationToken);
+            return await ExportAsync(format, command, options, services, cancellationToken);
         }
 
         var writer = services.GetRequiredService<WorldWriter>();
@@ -87,26 +98,57 @@ internal sealed class GenerateVerb : IVerb
         return 0;
     }
 
-    private static async Task<int> ExportAsync(string format, string? outDir, SimulationOptions options, IServiceProvider services, CancellationToken cancellationToken)
+    private static async Task<int> ExportAsync(string format, CommandLine command, SimulationOptions options, IServiceProvider services, CancellationToken cancellationToken)
     {
         if (format != "movielens")
         {
             throw new VerbUsageException($"--format must be movielens; got '{format}'.");
         }
 
+        var outDir = command.GetString("out");
         if (string.IsNullOrWhiteSpace(outDir))
         {
             throw new VerbUsageException("--format movielens needs --out DIR, the directory for ratings.csv and movies.csv.");
         }
 
+        var model = command.GetString("ratings-model") switch
+        {
+            null or "taste" => MovieLensRatingModel.Taste,
+            "exposure" => MovieLensRatingModel.Exposure,
+            var other => throw new VerbUsageException($"--ratings-model must be taste or exposure; got '{other}'."),
+        };
+        if (model == MovieLensRatingModel.Exposure && new[] { "popularity-exponent", "taste-temperature" }.FirstOrDefault(command.Options.ContainsKey) is { } tasteOnly)
+        {
+            throw new VerbUsageException($"--{tasteOnly} applies to --ratings-model taste only.");
+        }
+
+        var defaults = new TasteRatingParameters();
+        var taste = defaults with
+        {
+            PopularityExponent = GetDouble(command, "popularity-exponent", defaults.PopularityExponent, 0, 10),
+            TasteTemperature = GetDouble(command, "taste-temperature", defaults.TasteTemperature, 0.001, 100),
+        };
         var start = options.ResolveStart(services.GetRequiredService<TimeProvider>());
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"Generating a world of {options.Users:N0} users and {options.Videos:N0} videos over {options.Days} days from {start:yyyy-MM-dd} (seed {options.Seed}) as MovieLens files."));
+            $"Generating a world of {options.Users:N0} users and {options.Videos:N0} videos over {options.Days} days from {start:yyyy-MM-dd} (seed {options.Seed}) as MovieLens files, {model.ToString().ToLowerInvariant()} ratings."));
         var world = await Task.Run(() => new SimulatedWorld(options, start), cancellationToken);
-        var result = await Task.Run(() => MovieLensExport.Write(world, outDir, Console.Out, cancellationToken), cancellationToken);
+        var result = await Task.Run(() => MovieLensExport.Write(world, model, taste, outDir, Console.Out, cancellationToken), cancellationToken);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Wrote {result.Ratings:N0} ratings of {result.Users:N0} users and {result.Movies:N0} movies to {Path.GetFullPath(outDir)}."));
+        Console.WriteLine(result.Summary.ToString());
         return 0;
+    }
+
+    private static double GetDouble(CommandLine command, string name, double fallback, double min, double max)
+    {
+        if (command.GetString(name) is not { } raw)
+        {
+            return fallback;
+        }
+
+        return double.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max
+            ? value
+            : throw new VerbUsageException(string.Create(CultureInfo.InvariantCulture, $"--{name} must be a number between {min} and {max}; got '{raw}'."));
     }
 
     private static DateTime? ParseStart(string? value)

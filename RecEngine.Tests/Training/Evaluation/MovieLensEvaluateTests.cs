@@ -79,6 +79,9 @@ public sealed class MovieLensEvaluateTests : IDisposable
         // The contract's models, and no oracle on imported data (ranker_p_watch and ranker_x_exposure are diagnostics).
         Assert.Subset(names.ToHashSet(), new HashSet<string> { "item_knn", "most_popular", "ranker", "retrieval_only" });
         Assert.DoesNotContain("oracle", names);
+        // The network train would serve, ordering the generated candidates as serving does, with the ranker's margin over it.
+        Assert.Contains("served_network", names);
+        Assert.True(root.GetProperty("ranker_margin_ndcg@10").TryGetProperty("served_network", out _), root.GetProperty("ranker_margin_ndcg@10").GetRawText());
         foreach (var model in models.EnumerateObject())
         {
             foreach (var key in new[] { "ndcg@10", "ndcg@20", "recall@10", "recall@20", "map@20", "coverage" })

@@ -166,10 +166,13 @@ internal sealed class EvaluateVerb(
         PoolScorer score = stacked is null || signals is null
             ? (user, _, ids, impression, trending, p, t) => scorer.Score(user, ids, impression, videos, model, trending, p, t)
             : stacked.Scorer(split.Train, signals, videos, model);
+        // On imported data, also the network `train` would serve (ServedNetwork), scored as serving scores it.
+        using var served = stacked is null ? null : ServedNetwork.Train(split.Train, videos, rankerDays, als.Value, index.Value, candidates.Value, Console.WriteLine, cancellationToken);
         var coverage = new PoolCoverage();
         var userNdcg = new Dictionary<string, List<double>>(StringComparer.Ordinal);
         var models = RankerEvaluation.Run(split, videos, model, score, candidates.Value, truth, users, poolSize, heads.WatchAuc, signals?.Knn ?? ItemKnn.Build(split.Train, videos), widen: signals,
-            pWatchName: stacked is null ? "ranker_p_watch" : "ranker_network", coverage: coverage, perUserNdcgAt10: userNdcg);
+            pWatchName: stacked is null ? "ranker_p_watch" : "ranker_network", coverage: coverage, perUserNdcgAt10: userNdcg,
+            served: served is null ? null : (ServedNetwork.Name, served.Scorer(videos, model)));
         var margins = PairedMargin.Against("ranker", userNdcg);
         Console.WriteLine($"{"model",-15} {"ndcg@10",8} {"ndcg@20",8} {"recall@10",10} {"recall@20",10} {"map@20",8} {"coverage",9}");
         foreach (var (name, m) in models.OrderByDescending(kv => kv.Value.NdcgAt20))

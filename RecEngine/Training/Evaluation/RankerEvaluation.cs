@@ -23,7 +23,8 @@ public sealed record HeadMetrics(int Impressions, double WatchRate, double Watch
 /// the hidden ground truth where the world has one. Every model skips what the user saw in training. Given
 /// <c>widen</c>, the pool that ranker and retrieval_only order is the <see cref="CandidatePool"/> union with the
 /// baselines' top videos, and <c>pWatchName</c> names the ordering by the scorer's first output (the stacked
-/// ranker's network alone on imported data).
+/// ranker's network alone on imported data). Given <c>served</c>, that scorer also orders the generated candidates
+/// alone, as serving does (the network <c>train</c> would serve, on imported data).
 /// </summary>
 public static class RankerEvaluation
 {
@@ -56,7 +57,8 @@ public static class RankerEvaluation
         TrainingSplitSignals? widen = null,
         string pWatchName = "ranker_p_watch",
         PoolCoverage? coverage = null,
-        Dictionary<string, List<double>>? perUserNdcgAt10 = null)
+        Dictionary<string, List<double>>? perUserNdcgAt10 = null,
+        (string Name, PoolScorer Score)? served = null)
     {
         var trendingAt = new TrendingAtCuts(split, videos, options);
         var trending = TrendingIndex.Empty(videos);
@@ -111,6 +113,16 @@ public static class RankerEvaluation
             if (widen is null)
             {
                 Add("ranker_x_exposure", Enumerable.Range(0, ids.Length).OrderByDescending(i => p[i] * (shown[ids[i]] + 1.0)).Select(i => ids[i]).Take(20).ToList(), relevant);
+            }
+
+            if (served is { } servedModel)
+            {
+                // What serving orders: the generated candidates only, by the served network's expected watch time.
+                var servedIds = generated.Select(c => c.VideoIndex).ToArray();
+                var servedP = new float[servedIds.Length];
+                var servedT = new float[servedIds.Length];
+                servedModel.Score(context, request, servedIds, impression, trending, servedP, servedT);
+                Add(servedModel.Name, Enumerable.Range(0, servedIds.Length).OrderByDescending(i => servedT[i]).Select(i => servedIds[i]).Take(20).ToList(), relevant);
             }
 
             var byRetrieval = ids.OrderByDescending(v => RetrievalScore(v, generated, request.UserVector, model)).Take(20).ToList();
