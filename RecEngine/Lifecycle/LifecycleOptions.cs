@@ -69,14 +69,15 @@ public sealed record LifecycleOptions : IValidatableObject
 
     /// <summary>
     /// Exploration validation's guard: a candidate whose retrieval validation metric is below (1 - this) x the
-    /// serving model's is rejected whatever its exploration AUC. 1 (the default) turns the guard off: retrieval
-    /// validation scores agreement with the serving model, whose own slates decided what was watched next, and in
-    /// <c>simulate</c> (taste-shift, seed 7) it vetoed candidates at NDCG@20 0.01 against serving's 0.64 that served
-    /// 0.32 and 0.17 of the oracle's watch time against the serving model's 0.18 and 0.11 (benchmarks/RESULTS.md).
-    /// It was added against rankers broken by training on served days, which <see cref="Training.ServedSlatesPreparation"/> fixes.
+    /// serving model's is rejected whatever its exploration AUC; 1 turns the guard off. On by default (0.5): the
+    /// exploration AUC of about 150 explored watches a day cannot tell a version serving 0.4 of the oracle's watch time
+    /// from one serving 0.03, and without the guard <c>simulate --scenario none</c> (a stationary world) fell to 0.570
+    /// against static 0.973; with it, 0.960 against 0.947. The price: retrieval validation scores agreement with the
+    /// serving model, so it also vetoes some better candidates (taste-shift, seed 7: candidates at NDCG@20 0.01 against
+    /// serving's 0.64 served 0.32 and 0.17 of the oracle against 0.18 and 0.11); benchmarks/RESULTS.md.
     /// </summary>
     [Range(0.0, 1.0)]
-    public double RetrievalGuardTolerance { get; init; } = 1;
+    public double RetrievalGuardTolerance { get; init; } = 0.5;
 
     /// <summary>Users of the held-out slice whose explored impressions exploration validation scores (chosen by id hash).</summary>
     [Range(1, 10_000_000)]
