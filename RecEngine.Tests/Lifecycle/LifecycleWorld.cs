@@ -30,6 +30,8 @@ internal static class LifecycleWorld
             ["RecEngine:Lifecycle:Epochs"] = "1",
             ["RecEngine:Lifecycle:ValidationUsers"] = "100",
             ["RecEngine:Lifecycle:ValidationCandidates"] = "100",
+            // Held-out validation decides at once; the canary tests turn canaries on.
+            ["RecEngine:Lifecycle:CanaryShare"] = "0",
         };
         foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
         {

@@ -36,6 +36,28 @@ public sealed class ModelRegistryTests : IDisposable
     }
 
     [Fact]
+    public void ACanaryThatARestartInterruptedIsRejectedAndOtherCandidatesAreLeftAlone()
+    {
+        foreach (var v in new[] { "v1", "v2", "v3" })
+        {
+            _registry.Register(Version(v, "{}"), "test");
+        }
+
+        _registry.MarkServing("v1", "first");
+        _registry.MarkCanary("v2", "serving a canary to 20% of users", _time.GetUtcNow().UtcDateTime);
+
+        Assert.Equal(ModelStatus.Candidate, _registry.Get("v2")!.Status);
+        Assert.Equal(["v2"], _registry.RejectInterruptedCanaries());
+
+        var v2 = _registry.Get("v2")!;
+        Assert.Equal(ModelStatus.Rejected, v2.Status);
+        Assert.StartsWith("its canary (from 2026-11-25 12:00:00Z) was interrupted by a restart", v2.Reason, StringComparison.Ordinal);
+        Assert.Equal(ModelStatus.Candidate, _registry.Get("v3")!.Status);
+        Assert.Equal(ModelStatus.Serving, _registry.Get("v1")!.Status);
+        Assert.Empty(_registry.RejectInterruptedCanaries());
+    }
+
+    [Fact]
     public void PromotingRetiresTheServingVersionAndRejectedOnesAreNeverServedAtStart()
     {
         foreach (var v in new[] { "v1", "v2", "v3" })

@@ -23,7 +23,11 @@ public sealed partial class OnlineLoopTests
         using var dir = new SimulationTestDirectory();
         var settings = new OnlineLoopSettings { Users = 300, Videos = 300, HistoryDays = 3, Days = 2, SwitchDay = 1, WindowDays = 3, RankerDays = 1, Epochs = 1 };
         var world = new SimulatedWorld(settings.World(new SimulationOptions { MeanSessionsPerUserDay = 1.5 }), settings.Start);
-        var configuration = new ConfigurationBuilder().Build();
+        // About 450 slates a day: the canary's fifth of them is decided at 20.
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            [$"{LifecycleOptions.Section}:CanaryMinSlates"] = "20",
+        }).Build();
         var baseDir = Path.Combine(dir.Path, "base");
         var runDir = Path.Combine(dir.Path, "run");
         OnlineSimulation.Prepare(configuration, world, settings, baseDir, new Progress<RecEngine.Hosting.ProgressUpdate>(), CancellationToken.None);
@@ -38,18 +42,34 @@ public sealed partial class OnlineLoopTests
         var onlineTo = world.Truth.DayStart(settings.HistoryDays + settings.Days);
         using var host = OnlineLoopHost.Build(configuration, runDir, new FakeTimeProvider(new DateTimeOffset(onlineTo)), settings, retraining: true);
 
-        // The validating RetrainingService trained a candidate at each midnight and recorded its validation; the next
-        // day served it exactly when it was promoted.
+        // The validating RetrainingService trained a candidate at each midnight and served it as a canary to a share
+        // of users; the second midnight decided the first canary on watch time per slate, then started the second.
         var registry = host.Services.GetRequiredService<ModelRegistry>();
         var candidates = registry.All().Where(m => m.Version != days[0].ModelVersion).OrderBy(m => m.Version, StringComparer.Ordinal).ToList();
         Assert.Equal(2, candidates.Count);
-        Assert.All(candidates, c => Assert.True(
-            c.Validation is { Users: > 0, Metric: "ndcg@20" or ExplorationValidation.Metric } v && v.Baseline.StartsWith("serving:", StringComparison.Ordinal) && c.Status != ModelStatus.Candidate,
-            $"{c.Version}: {c.Status} {c.Reason}"));
-        Assert.Equal(days[0].Retrained, candidates[0].PromotedAt is not null);
-        Assert.Equal(days[0].Retrained ? candidates[0].Version : days[0].ModelVersion, days[1].ModelVersion);
+        var (first, second) = (candidates[0], candidates[1]);
+        Assert.True(days[0].CanaryStarted && !days[0].Retrained, days[0].RetrainReason);
+        Assert.Equal(first.Version, days[1].CanaryVersion);
+        Assert.Equal(days[0].ModelVersion, days[1].ModelVersion);
+        Assert.True(first.CanaryStartedAt is not null && first.Status is ModelStatus.Serving or ModelStatus.Rejected, $"{first.Version}: {first.Status} {first.Reason}");
+        Assert.True(first.Validation is { Metric: CanaryComparison.Metric, Users: > 0 } fv && fv.Baseline == "serving:" + days[0].ModelVersion
+            && fv.Passed == (first.Status == ModelStatus.Serving) && first.Metrics["canary_serving_slates"] > first.Metrics["canary_slates"], $"{first.Version}: {first.Reason}");
+        Assert.Equal(first.Status == ModelStatus.Serving, days[1].Retrained);
+        Assert.Contains(first.Status == ModelStatus.Serving ? "canary not worse than serving" : "canary worse than serving", first.Reason, StringComparison.Ordinal);
+        // The second candidate serves its canary now (a restart would reject it: canaries do not resume).
+        Assert.True(second.Status == ModelStatus.Candidate && second.CanaryStartedAt is not null && days[1].CanaryStarted, $"{second.Version}: {second.Status} {second.Reason}");
+        Assert.True(second.Validation is { Users: > 0, Metric: "ndcg@20" or ExplorationValidation.Metric } sv && sv.Baseline.StartsWith("serving:", StringComparison.Ordinal), second.Reason);
         var store = host.Services.GetRequiredService<EventStore>();
         var online = store.InWindow(onlineFrom, onlineTo).ToList();
+
+        // Day 1's impressions name the version that served each slate: the canary's for about its share of them, and
+        // one version per slate; the registry's numbers count those slates.
+        var day1 = online.Where(e => e.Type == EventType.Impression && e.Timestamp >= world.Truth.DayStart(settings.HistoryDays + 1)).ToList();
+        Assert.All(day1, e => Assert.True(e.ModelVersion == first.Version || e.ModelVersion == days[0].ModelVersion, e.ModelVersion));
+        var slatesByVersion = day1.GroupBy(e => e.RequestId).Select(g => Assert.Single(g.Select(e => e.ModelVersion).Distinct())).ToList();
+        var canaryShare = slatesByVersion.Count(v => v == first.Version) / (double)slatesByVersion.Count;
+        Assert.InRange(canaryShare, 0.1, 0.3);
+        Assert.Equal(slatesByVersion.Count(v => v == first.Version), (int)first.Metrics["canary_slates"]);
         Assert.Equal(days.Sum(d => d.Events), online.Count);
         Assert.True(store.InWindow(onlineFrom.AddDays(-settings.HistoryDays), onlineFrom).Any(), "the warm-up history is stored too");
 
@@ -85,6 +105,8 @@ public sealed partial class OnlineLoopTests
         {
             [$"{LifecycleOptions.Section}:ToleranceMode"] = "Absolute",
             [$"{LifecycleOptions.Section}:Tolerance"] = "-1",
+            // Held-out validation decides (no canary).
+            [$"{LifecycleOptions.Section}:CanaryShare"] = "0",
         }).Build();
         var baseDir = Path.Combine(dir.Path, "base");
         var runDir = Path.Combine(dir.Path, "run");

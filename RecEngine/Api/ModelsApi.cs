@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http.HttpResults;
 using RecEngine.Hosting;
 using RecEngine.Lifecycle;
+using RecEngine.Serving;
 
 namespace RecEngine.Api;
 
@@ -32,22 +33,25 @@ public static partial class ModelsApi
         DateTime? PromotedAt,
         DateTime? RetiredAt,
         DateTime? RejectedAt,
+        DateTime? CanaryStartedAt,
         IReadOnlyDictionary<string, double> Metrics,
         ModelValidation? Validation)
     {
         public static ModelVersionInfo From(ModelVersionRecord m) => new(
-            m.Version, m.Status, m.Reason, m.Trigger, m.CreatedAt, m.WindowFrom, m.WindowTo, m.PromotedAt, m.RetiredAt, m.RejectedAt, m.Metrics, m.Validation);
+            m.Version, m.Status, m.Reason, m.Trigger, m.CreatedAt, m.WindowFrom, m.WindowTo, m.PromotedAt, m.RetiredAt, m.RejectedAt, m.CanaryStartedAt, m.Metrics, m.Validation);
     }
 
-    public sealed record ModelList(string? Serving, bool Retraining, IReadOnlyList<ModelVersionInfo> Models);
+    /// <summary>The list, with the serving version and the canary (a candidate served to a share of users), if one runs.</summary>
+    public sealed record ModelList(string? Serving, ServingCanary? Canary, bool Retraining, IReadOnlyList<ModelVersionInfo> Models);
 
     public sealed record RetrainStarted(string Trigger, DateTime StartedAt);
 
-    internal static Ok<ModelList> ListModels(ModelRegistry registry, RetrainingService retraining, CancellationToken cancellationToken)
+    internal static Ok<ModelList> ListModels(ModelRegistry registry, RetrainingService retraining, ServingState state, CancellationToken cancellationToken)
     {
         var all = registry.All();
         return TypedResults.Ok(new ModelList(
             all.FirstOrDefault(m => m.Status == ModelStatus.Serving)?.Version,
+            state.Canary,
             retraining.IsRunning,
             all.Select(ModelVersionInfo.From).ToList()));
     }

@@ -11,8 +11,10 @@ namespace RecEngine.Lifecycle;
 /// <summary>
 /// One retraining, start to end: train a candidate on the rolling window before the held-out slice, register it,
 /// score it and the serving model on the slice, then promote it (hot swap) or record the rejection with the
-/// numbers. The very first model has no serving baseline and must beat most_popular. Not thread-safe:
-/// <see cref="RetrainingService"/> runs one at a time.
+/// numbers. The very first model has no serving baseline and must beat most_popular. With canaries on
+/// (<see cref="LifecycleOptions.CanaryShare"/>), a candidate that is not the first serves a share of users instead, and
+/// the next retraining first promotes or rejects it by watch time per slate (<see cref="CanaryComparison"/>). Not
+/// thread-safe: <see cref="RetrainingService"/> runs one at a time.
 /// </summary>
 public sealed partial class CandidateRetraining(
     ModelTraining training,
@@ -23,9 +25,86 @@ public sealed partial class CandidateRetraining(
     ServingState state,
     IOptions<LifecycleOptions> options,
     IOptions<CandidateOptions> candidates,
+    TimeProvider time,
     ILogger<CandidateRetraining> logger)
 {
     public RetrainOutcome Run(string trigger, DateTime nowUtc, CancellationToken cancellationToken)
+    {
+        RetrainOutcome? concluded = null;
+        if (state.Canary is { } canary)
+        {
+            var (decided, outcome) = DecideCanary(canary, nowUtc, options.Value);
+            if (!decided)
+            {
+                return outcome;
+            }
+
+            concluded = outcome;
+        }
+
+        var trained = Train(trigger, nowUtc, cancellationToken);
+        return concluded is null ? trained : trained with { Concluded = concluded };
+    }
+
+    /// <summary>
+    /// Promotes or rejects the running canary by its watch seconds per slate against the serving model's since it
+    /// started; leaves it running (not decided) while either side has fewer than <see cref="LifecycleOptions.CanaryMinSlates"/>.
+    /// </summary>
+    private (bool Decided, RetrainOutcome Outcome) DecideCanary(ServingCanary canary, DateTime nowUtc, LifecycleOptions o)
+    {
+        var comparison = CanaryComparison.Measure(events.InWindow(canary.StartedAt, nowUtc), canary.Version);
+        var c = comparison.Canary;
+        var s = comparison.Serving;
+        if (c.Slates < o.CanaryMinSlates || s.Slates < o.CanaryMinSlates)
+        {
+            var waiting = $"the canary of {canary.Version} continues, nothing trained: {comparison.Describe()}; each side needs {o.CanaryMinSlates} slates";
+            LogCanaryContinues(canary.Version, waiting);
+            return (false, new RetrainOutcome(canary.Version, false, waiting, CanaryComparison.Metric, c.MeanWatchSeconds, s.MeanWatchSeconds) { Canary = true });
+        }
+
+        var serving = state.Current?.Version ?? "none";
+        var validation = new ModelValidation
+        {
+            Metric = CanaryComparison.Metric,
+            CandidateValue = c.MeanWatchSeconds,
+            Baseline = "serving:" + serving,
+            BaselineValue = s.MeanWatchSeconds,
+            Tolerance = o.CanaryTolerance,
+            ToleranceMode = ToleranceMode.Relative,
+            Users = c.Slates,
+            HeldOutFrom = canary.StartedAt,
+            HeldOutTo = nowUtc,
+            Passed = HeldOutValidation.NotWorse(c.MeanWatchSeconds, s.MeanWatchSeconds, o.CanaryTolerance, ToleranceMode.Relative),
+        };
+        registry.RecordValidation(canary.Version, validation, new Dictionary<string, double>(StringComparer.Ordinal)
+        {
+            ["canary_watch_seconds_per_slate"] = c.MeanWatchSeconds,
+            ["canary_serving_watch_seconds_per_slate"] = s.MeanWatchSeconds,
+            ["canary_slates"] = c.Slates,
+            ["canary_serving_slates"] = s.Slates,
+            ["canary_lift"] = comparison.Lift,
+            ["canary_lift_standard_error"] = comparison.LiftStandardError,
+        });
+        var tolerance = string.Create(CultureInfo.InvariantCulture, $"relative tolerance {o.CanaryTolerance:0.####}");
+        string reason;
+        bool promoted;
+        if (validation.Passed)
+        {
+            reason = $"canary not worse than serving {serving} within the {tolerance}: {comparison.Describe()}";
+            promoted = promoter.PromoteCanary(reason);
+        }
+        else
+        {
+            reason = $"canary worse than serving {serving} beyond the {tolerance}: {comparison.Describe()}";
+            promoter.RejectCanary(reason);
+            LogRejected(canary.Version, reason);
+            promoted = false;
+        }
+
+        return (true, new RetrainOutcome(canary.Version, promoted, reason, CanaryComparison.Metric, c.MeanWatchSeconds, s.MeanWatchSeconds));
+    }
+
+    private RetrainOutcome Train(string trigger, DateTime nowUtc, CancellationToken cancellationToken)
     {
         var o = options.Value;
         var newest = events.Events.Query().Where(e => e.Timestamp <= nowUtc).OrderByDescending(e => e.Timestamp).Limit(1).FirstOrDefault();
@@ -92,7 +171,8 @@ public sealed partial class CandidateRetraining(
                 (validation, metrics) = ExplorationComparison.Compare(scored, serving?.Snapshot, heldOut, slice, explored, candidates.Value, o);
                 var servingOrder = metrics.TryGetValue("held_out_serving_retrieval_order_" + ExplorationValidation.Metric, out var so) ? string.Create(CultureInfo.InvariantCulture, $" vs {so:0.0000}") : "";
                 note = string.Create(CultureInfo.InvariantCulture, $"{scored.Watched} watched of {scored.Impressions} explored impressions; in retrieval order {scored.RetrievalOrderAuc:0.0000}{servingOrder}");
-                if (serving is not null && o.RetrievalGuardTolerance < 1)
+                // The guard only matters where held-out validation decides, not under a canary.
+                if (serving is not null && o.RetrievalGuardTolerance < 1 && o.CanaryShare <= 0)
                 {
                     var (guard, guardPassed) = RetrievalGuard.Check(validation, metrics, candidate, serving.Snapshot, heldOut, slice, candidates.Value, o);
                     note += "; " + guard;
@@ -131,6 +211,16 @@ public sealed partial class CandidateRetraining(
             registry.RecordValidation(version, validation, metrics);
             cancellationToken.ThrowIfCancellationRequested();
             var reason = Explain(validation, o, note, guardFailed);
+            if (serving is not null && o.CanaryShare > 0)
+            {
+                // Offline validation favours the serving model or misses catastrophes (see LifecycleOptions.CanaryShare):
+                // recorded, and the canary decides.
+                var canaryReason = string.Create(CultureInfo.InvariantCulture, $"serving a canary to {o.CanaryShare:0.##%} of users; held-out validation (recorded, the canary decides): {reason}");
+                promoter.StartCanary(candidate, o.CanaryShare, time.GetUtcNow().UtcDateTime, canaryReason);
+                published = true;
+                return new RetrainOutcome(version, false, canaryReason, validation.Metric, candidateValue, validation.BaselineValue) { Canary = true };
+            }
+
             if (!validation.Passed)
             {
                 return Rejected(version, validation.Metric, reason, candidateValue, validation.BaselineValue);
@@ -212,6 +302,9 @@ public sealed partial class CandidateRetraining(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Retraining rejected model version {Version}: {Reason}")]
     private partial void LogRejected(string version, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Canary of model version {Version}: {Reason}")]
+    private partial void LogCanaryContinues(string version, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Retraining ({Trigger}) trained nothing: {Reason}")]
     private partial void LogNotTrained(string trigger, string reason);

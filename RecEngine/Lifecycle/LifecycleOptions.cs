@@ -112,6 +112,28 @@ public sealed record LifecycleOptions : IValidatableObject
     [Range(0, 19)]
     public int TrainingNice { get; init; }
 
+    /// <summary>
+    /// Share of users a validated candidate serves as a canary until the next retraining, which promotes or rejects it
+    /// by <see cref="CanaryComparison"/> (watch seconds per slate against the serving model's over the same hours).
+    /// When a canary runs, the held-out validation is recorded but does not decide: every offline comparison measured
+    /// here favours the serving model or cannot see a catastrophic candidate (benchmarks/RESULTS.md, simulate). 0 turns
+    /// canaries off: held-out validation decides and the candidate is promoted at once. The very first model has no
+    /// baseline and is promoted if it beats most_popular, either way.
+    /// </summary>
+    [Range(0.0, 0.5)]
+    public double CanaryShare { get; init; } = 0.2;
+
+    /// <summary>The canary is promoted if its watch seconds per slate are at least (1 - this) x the serving model's.</summary>
+    [Range(-1.0, 1.0)]
+    public double CanaryTolerance { get; init; } = 0.1;
+
+    /// <summary>
+    /// Slates each arm of a canary needs before it is decided; with fewer, a retraining leaves the canary running and
+    /// trains nothing.
+    /// </summary>
+    [Range(1, 10_000_000)]
+    public int CanaryMinSlates { get; init; } = 100;
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (!Metrics.Contains(Metric))

@@ -40,6 +40,13 @@ public sealed partial class ModelPromoter(ModelRegistry registry, ServingState s
             return PromotionResult.AlreadyServing;
         }
 
+        if (state.Canary?.Version == version && PromoteCanary(reason))
+        {
+            // The canary's snapshot is loaded already: it becomes the serving one.
+            detail = reason;
+            return PromotionResult.Promoted;
+        }
+
         ServingSnapshot snapshot;
         try
         {
@@ -58,20 +65,91 @@ public sealed partial class ModelPromoter(ModelRegistry registry, ServingState s
         return PromotionResult.Promoted;
     }
 
-    /// <summary>Publishes a snapshot already built (a validated candidate) and marks its version serving.</summary>
+    /// <summary>
+    /// Publishes a snapshot already built (a validated candidate) and marks its version serving. A canary of another
+    /// version stops and is rejected: its comparison was against the model this one replaces.
+    /// </summary>
     public void Publish(ServingSnapshot snapshot, string reason)
     {
         lock (_publish)
         {
-            state.Publish(snapshot);
+            var stopped = state.Publish(snapshot);
             registry.MarkServing(snapshot.Version, reason);
+            if (stopped is not null && stopped != snapshot.Version)
+            {
+                registry.MarkRejected(stopped, $"canary stopped: {snapshot.Version} was promoted while it ran");
+                LogCanaryStopped(stopped, snapshot.Version);
+            }
         }
 
         LogPromoted(snapshot.Version, reason);
     }
 
+    /// <summary>
+    /// Serves <paramref name="snapshot"/> (a validated candidate) to <paramref name="share"/> of users from
+    /// <paramref name="startedAt"/>; the registry records it as a candidate in canary with the reason.
+    /// </summary>
+    public void StartCanary(ServingSnapshot snapshot, double share, DateTime startedAt, string reason)
+    {
+        lock (_publish)
+        {
+            var stopped = state.Canary?.Version;
+            state.StartCanary(snapshot, share, startedAt);
+            registry.MarkCanary(snapshot.Version, reason, startedAt);
+            if (stopped is not null && stopped != snapshot.Version)
+            {
+                registry.MarkRejected(stopped, $"canary stopped: replaced by the canary of {snapshot.Version}");
+            }
+        }
+
+        LogCanaryStarted(snapshot.Version, share, reason);
+    }
+
+    /// <summary>Promotes the running canary to every user; false when none runs.</summary>
+    public bool PromoteCanary(string reason)
+    {
+        string version;
+        lock (_publish)
+        {
+            using var lease = state.AcquireCanary();
+            if (lease is null)
+            {
+                return false;
+            }
+
+            version = lease.Snapshot.Version;
+            state.Publish(lease.Snapshot);
+            registry.MarkServing(version, reason);
+        }
+
+        LogPromoted(version, reason);
+        return true;
+    }
+
+    /// <summary>Stops the running canary and rejects its version with the reason; the version, or null when none ran.</summary>
+    public string? RejectCanary(string reason)
+    {
+        string? version;
+        lock (_publish)
+        {
+            version = state.StopCanary();
+            if (version is not null)
+            {
+                registry.MarkRejected(version, reason);
+            }
+        }
+
+        return version;
+    }
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Model version {Version} promoted: {Reason}")]
     private partial void LogPromoted(string version, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Model version {Version} serves a canary to {Share:P0} of users: {Reason}")]
+    private partial void LogCanaryStarted(string version, double share, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Canary of model version {Version} stopped and rejected: {Promoted} was promoted while it ran")]
+    private partial void LogCanaryStopped(string version, string promoted);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Model version {Version} refused at promotion: {Reason}")]
     private partial void LogRefused(string version, string reason);

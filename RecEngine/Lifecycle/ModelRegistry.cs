@@ -16,6 +16,10 @@ public sealed class ModelRegistry(RecEngineStore store, DataDirectory dataDir, T
 
     private readonly Lock _sync = new();
 
+    // LiteDB 5.0.21 can hand a second thread a half-built entity mapper ("Member X not found on BsonMapper", LiteDB
+    // issue 2536); services read the registry concurrently at start, so map the type here, once, on one thread.
+    private readonly BsonDocument _mapped = store.Mapper.ToDocument(new ModelVersionRecord { Validation = new ModelValidation() });
+
     private ILiteCollection<ModelVersionRecord> Models => store.Database.GetCollection<ModelVersionRecord>(CollectionName);
 
     public string Folder(string version) => Path.Combine(dataDir.ModelsPath, version);
@@ -95,6 +99,38 @@ public sealed class ModelRegistry(RecEngineStore store, DataDirectory dataDir, T
             Models.Update(record);
             return record;
         }
+    }
+
+    /// <summary>Records that <paramref name="version"/> (a candidate) serves a canary from <paramref name="startedAt"/>.</summary>
+    public ModelVersionRecord MarkCanary(string version, string reason, DateTime startedAt)
+    {
+        lock (_sync)
+        {
+            var record = Get(version) ?? throw new KeyNotFoundException($"Model version {version} is not registered.");
+            record.Status = ModelStatus.Candidate;
+            record.Reason = reason;
+            record.CanaryStartedAt = startedAt;
+            record.UpdatedAt = Now();
+            Models.Update(record);
+            return record;
+        }
+    }
+
+    /// <summary>
+    /// Rejects the candidates whose canary a stop interrupted (canaries live in memory and do not resume); returns
+    /// their versions.
+    /// </summary>
+    public List<string> RejectInterruptedCanaries()
+    {
+        var rejected = new List<string>();
+        foreach (var record in Models.Find(m => m.Status == ModelStatus.Candidate && m.CanaryStartedAt != null).ToList())
+        {
+            MarkRejected(record.Version, string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"its canary (from {record.CanaryStartedAt:u}) was interrupted by a restart before it was decided; {record.Reason}"));
+            rejected.Add(record.Version);
+        }
+
+        return rejected;
     }
 
     /// <summary>Stores the validation and the candidate's held-out metrics; the status is set by the decision after.</summary>

@@ -5,7 +5,7 @@ namespace RecEngine.Lifecycle;
 /// <summary>Where a model version stands. Exactly one version is <see cref="Serving"/> once any has been promoted.</summary>
 public enum ModelStatus
 {
-    /// <summary>Trained and registered, not (yet) validated or promoted.</summary>
+    /// <summary>Trained and registered, not (yet) validated or promoted; or serving a canary (<see cref="ModelVersionRecord.CanaryStartedAt"/>).</summary>
     Candidate,
 
     /// <summary>The version requests are answered with.</summary>
@@ -45,6 +45,9 @@ public sealed class ModelVersionRecord
     public ModelValidation? Validation { get; set; }
 
     public DateTime? PromotedAt { get; set; }
+
+    /// <summary>When it started serving as a canary to a share of users (status <see cref="ModelStatus.Candidate"/> while it runs).</summary>
+    public DateTime? CanaryStartedAt { get; set; }
 
     public DateTime? RetiredAt { get; set; }
 

@@ -41,7 +41,7 @@ public sealed partial class RecommendationPipeline(
         var now = time.GetUtcNow().UtcDateTime;
         var requestId = "r" + Guid.NewGuid().ToString("N");
         var trace = request.Explain ? new List<StageTrace>(4) : null;
-        using var lease = state.Acquire();
+        using var lease = state.Acquire(request.UserId);
         if (lease is null)
         {
             return ColdStart(request, requestId, now, started, DegradedReasons.NoModel, trace);

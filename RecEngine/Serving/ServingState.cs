@@ -5,13 +5,37 @@ namespace RecEngine.Serving;
 /// snapshot, so it sees exactly one model version. <see cref="Publish"/> replaces the current snapshot; the old one
 /// is disposed when its last lease is released (in-flight requests drain on it). Readers take no lock: a lease is
 /// one volatile read plus an interlocked increment, retried in the rare race with a swap.
+/// <para>
+/// A second slot holds a canary: a candidate version served to a share of users (<see cref="CanaryAssignment"/>)
+/// before it is promoted or rejected. <see cref="Acquire(string)"/> gives those users the canary.
+/// </para>
 /// </summary>
 public sealed class ServingState : IDisposable
 {
+    private readonly Lock _swap = new();
     private volatile Holder? _current;
+    private volatile CanarySlot? _canary;
 
     /// <summary>The serving snapshot, for callers that only look (version, counts). Requests use <see cref="Acquire"/>.</summary>
     public ServingSnapshot? Current => _current?.Snapshot;
+
+    /// <summary>The canary now served to a share of users, if any.</summary>
+    public ServingCanary? Canary => _canary?.Info;
+
+    /// <summary>
+    /// Leases the snapshot for <paramref name="userId"/>: the canary's when one runs and the user is in its share, else
+    /// the serving one; null when none serves.
+    /// </summary>
+    public Lease? Acquire(string userId)
+    {
+        var canary = _canary;
+        if (canary is not null && CanaryAssignment.Includes(canary.Info.Version, userId, canary.Info.Share) && canary.Holder.TryAddRef())
+        {
+            return new Lease(canary.Holder);
+        }
+
+        return Acquire();
+    }
 
     /// <summary>Leases the current snapshot; null when none serves. Dispose the lease when the request is done.</summary>
     public Lease? Acquire()
@@ -33,14 +57,80 @@ public sealed class ServingState : IDisposable
         }
     }
 
-    /// <summary>Makes <paramref name="snapshot"/> current; the previous one is disposed once its leases drain.</summary>
-    public void Publish(ServingSnapshot snapshot)
+    /// <summary>
+    /// Makes <paramref name="snapshot"/> current; the previous one is disposed once its leases drain. A running canary
+    /// of another version stops (its version is returned, null if none); one of the same version becomes the serving one.
+    /// </summary>
+    public string? Publish(ServingSnapshot snapshot)
     {
-        var previous = Interlocked.Exchange(ref _current, new Holder(snapshot));
-        previous?.Release();
+        lock (_swap)
+        {
+            var canary = _canary;
+            if (canary is not null && ReferenceEquals(canary.Holder.Snapshot, snapshot))
+            {
+                // The canary's holder becomes the current one: its own reference moves over, so nothing is disposed.
+                Interlocked.Exchange(ref _current, canary.Holder)?.Release();
+                _canary = null;
+                return null;
+            }
+
+            Interlocked.Exchange(ref _current, new Holder(snapshot))?.Release();
+            if (canary is null)
+            {
+                return null;
+            }
+
+            _canary = null;
+            canary.Holder.Release();
+            return canary.Info.Version;
+        }
     }
 
-    public void Dispose() => Interlocked.Exchange(ref _current, null)?.Release();
+    /// <summary>
+    /// Serves <paramref name="snapshot"/> to <paramref name="share"/> of users (by id) from now; a canary already
+    /// running stops. The snapshot is disposed when the canary stops and its leases drain, unless it is published.
+    /// </summary>
+    public void StartCanary(ServingSnapshot snapshot, double share, DateTime startedAt)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(share);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(share, 1);
+        lock (_swap)
+        {
+            var previous = _canary;
+            _canary = new CanarySlot(new Holder(snapshot), new ServingCanary(snapshot.Version, share, startedAt));
+            previous?.Holder.Release();
+        }
+    }
+
+    /// <summary>Stops the canary (its users get the serving version again); returns its snapshot's version, null if none ran.</summary>
+    public string? StopCanary()
+    {
+        lock (_swap)
+        {
+            var canary = _canary;
+            _canary = null;
+            canary?.Holder.Release();
+            return canary?.Info.Version;
+        }
+    }
+
+    /// <summary>Leases the canary's snapshot, to promote it; null when none runs.</summary>
+    public Lease? AcquireCanary()
+    {
+        var canary = _canary;
+        return canary is not null && canary.Holder.TryAddRef() ? new Lease(canary.Holder) : null;
+    }
+
+    public void Dispose()
+    {
+        lock (_swap)
+        {
+            Interlocked.Exchange(ref _canary, null)?.Holder.Release();
+            Interlocked.Exchange(ref _current, null)?.Release();
+        }
+    }
+
+    private sealed record CanarySlot(Holder Holder, ServingCanary Info);
 
     /// <summary>One request's hold on one snapshot.</summary>
     public sealed class Lease : IDisposable
@@ -85,5 +175,37 @@ public sealed class ServingState : IDisposable
                 Snapshot.Dispose();
             }
         }
+    }
+}
+
+/// <summary>A canary: <see cref="Version"/> serves <see cref="Share"/> of users since <see cref="StartedAt"/>.</summary>
+public sealed record ServingCanary(string Version, double Share, DateTime StartedAt);
+
+/// <summary>
+/// Which users a canary serves: a hash of version and user id, uniform in [0, 1), under the share. Stable for a
+/// user during one canary (a user sees one version), and a different slice of users for each version.
+/// </summary>
+public static class CanaryAssignment
+{
+    public static bool Includes(string version, string userId, double share)
+    {
+        // FNV-1a over "version:user" (UTF-16 code units), then the top 53 bits as a fraction.
+        var hash = 14695981039346656037UL;
+        foreach (var c in version)
+        {
+            hash = (hash ^ c) * 1099511628211UL;
+        }
+
+        hash = (hash ^ ':') * 1099511628211UL;
+        foreach (var c in userId)
+        {
+            hash = (hash ^ c) * 1099511628211UL;
+        }
+
+        // A final mix, so that users whose ids differ in the last characters spread over the whole range.
+        hash ^= hash >> 33;
+        hash *= 0xff51afd7ed558ccdUL;
+        hash ^= hash >> 33;
+        return (hash >> 11) * (1.0 / (1UL << 53)) < share;
     }
 }

@@ -37,8 +37,9 @@ internal sealed class OnlineLoop(SimulatedWorld world, OnlineLoopSettings settin
             var worldDay = settings.HistoryDays + day;
             progress?.Report(new ProgressUpdate((double)day / settings.Days, $"day {day + 1} of {settings.Days}: serving"));
             var version = state.Current?.Version ?? "none";
+            var canary = state.Canary?.Version;
             var events = await Task.Run(() => generator.GenerateDay(worldDay), cancellationToken);
-            policy.FlagExplored(events);
+            policy.TagServed(events);
             for (var i = 0; i < events.Count; i += BatchSize)
             {
                 await writer.WriteAsync(events.GetRange(i, Math.Min(BatchSize, events.Count - i)));
@@ -57,12 +58,14 @@ internal sealed class OnlineLoop(SimulatedWorld world, OnlineLoopSettings settin
             var score = report?.Features.Max(f => f.Psi ?? 0) ?? 0;
 
             var (trigger, outcome) = retrainer is null ? (null, null) : await RetrainAtMidnightAsync(retrainer, driftRun, day, midnight, progress, cancellationToken);
-            var promoted = outcome?.Promoted ?? false;
+            var promoted = outcome?.ChangedServing ?? false;
             days.Add(new SimulatedDay(day, slates, events.Count, slates == 0 ? 0 : watchSeconds / slates, slates == 0 ? 0 : policy.ExpectedSecondsToday / slates,
                 policy.BestSecondsToday > 0 ? policy.ExpectedSecondsToday / policy.BestSecondsToday : 0, alarms, score, version, promoted, trigger)
             {
                 DriftFeatures = report?.Features.Where(f => f.State == DriftState.Drift).Select(f => f.Feature).ToList() ?? [],
-                RetrainReason = outcome?.Reason,
+                RetrainReason = outcome?.Concluded is { } concluded ? $"{concluded.Reason} | {outcome.Reason}" : outcome?.Reason,
+                CanaryVersion = canary,
+                CanaryStarted = outcome?.Canary ?? false,
             });
         }
 

@@ -10,7 +10,8 @@ namespace RecEngine.Simulation.Online;
 /// from the run's host) for a slate and shows it. The pipeline's request id goes on the events, so training joins
 /// the watches to the slate that caused them. Counts the slates it served and sums the oracle's expected watch seconds
 /// of each (ground truth the pipeline never sees), for watch time per slate. Remembers which positions of each slate
-/// the pipeline explored (source <c>explore</c>), so the sessions' own impression log flags them as the server's would.
+/// the pipeline explored (source <c>explore</c>) and which model version served each slate (a canary's, for its users),
+/// so the sessions' own impression log says both as the server's would.
 /// </summary>
 internal sealed class ServingSlatePolicy(GroundTruth world, Oracle oracle, RecommendationPipeline pipeline) : ISlatePolicy
 {
@@ -20,6 +21,7 @@ internal sealed class ServingSlatePolicy(GroundTruth world, Oracle oracle, Recom
     private double _expectedSeconds;
     private double _bestSeconds;
     private ConcurrentDictionary<string, int[]> _explored = new(StringComparer.Ordinal);
+    private ConcurrentDictionary<string, string> _versions = new(StringComparer.Ordinal);
 
     /// <summary>Slates served since the last <see cref="BeginDay"/>.</summary>
     public long SlatesToday => Interlocked.Read(ref _slates);
@@ -69,6 +71,7 @@ internal sealed class ServingSlatePolicy(GroundTruth world, Oracle oracle, Recom
         }
 
         _explored = new(StringComparer.Ordinal);
+        _versions = new(StringComparer.Ordinal);
     }
 
     public int[] ChooseSlate(int user, DateTime at, int device, int size, SimRandom rng) => Choose(user, at, device, size, rng).Videos;
@@ -104,6 +107,11 @@ internal sealed class ServingSlatePolicy(GroundTruth world, Oracle oracle, Recom
             _explored[served.RequestId] = explored.ToArray();
         }
 
+        if (served.ModelVersion is { } version)
+        {
+            _versions[served.RequestId] = version;
+        }
+
         var expected = oracle.ExpectedSlateWatchSeconds(user, videos, at, device);
         var best = oracle.ExpectedSlateWatchSeconds(user, oracle.Ranking(user, at, videos.Count, device), at, device);
         lock (_gate)
@@ -120,16 +128,26 @@ internal sealed class ServingSlatePolicy(GroundTruth world, Oracle oracle, Recom
     }
 
     /// <summary>
-    /// Marks the impressions of today's slates at positions the pipeline explored (<see cref="InteractionEvent.Explored"/>),
-    /// as the server's impression log would; returns how many it marked.
+    /// Marks the impressions of today's slates at positions the pipeline explored (<see cref="InteractionEvent.Explored"/>)
+    /// and every impression with the model version that served its slate (<see cref="InteractionEvent.ModelVersion"/>),
+    /// as the server's impression log would; returns how many it marked explored.
     /// </summary>
-    public int FlagExplored(IEnumerable<InteractionEvent> events)
+    public int TagServed(IEnumerable<InteractionEvent> events)
     {
         var flagged = 0;
         foreach (var e in events)
         {
-            if (e.Type == EventType.Impression && e.RequestId is { } id && e.Position is { } position
-                && _explored.TryGetValue(id, out var positions) && Array.IndexOf(positions, position) >= 0)
+            if (e.Type != EventType.Impression || e.RequestId is not { } id)
+            {
+                continue;
+            }
+
+            if (_versions.TryGetValue(id, out var version))
+            {
+                e.ModelVersion = version;
+            }
+
+            if (e.Position is { } position && _explored.TryGetValue(id, out var positions) && Array.IndexOf(positions, position) >= 0)
             {
                 e.Explored = true;
                 flagged++;

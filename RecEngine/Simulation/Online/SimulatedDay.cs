@@ -6,8 +6,8 @@ namespace RecEngine.Simulation.Online;
 /// fractions), the share of the oracle's best slates' expected watch time that the served slates reached (free of
 /// which videos, long or short, happened to be available), the features the drift check at
 /// the day's end flagged as drift, its drift score (the largest PSI of any feature), the model version that served
-/// the day, whether the retraining at the day's end promoted its candidate, and what triggered it (set for a rejected
-/// candidate too).
+/// the day, whether the retraining at the day's end changed the serving version (its candidate, or the canary it
+/// decided), and what triggered it (set for a rejected candidate too).
 /// </summary>
 public sealed record SimulatedDay(
     int Day,
@@ -25,6 +25,15 @@ public sealed record SimulatedDay(
     /// <summary>The features the day's check flagged as drift, by name.</summary>
     public IReadOnlyList<string> DriftFeatures { get; init; } = [];
 
-    /// <summary>Why the day's retraining promoted or rejected its candidate, with the validation numbers; null without one.</summary>
+    /// <summary>
+    /// Why the day's retraining promoted or rejected its candidate (and, first, the canary it decided), with the
+    /// validation numbers; null without one.
+    /// </summary>
     public string? RetrainReason { get; init; }
+
+    /// <summary>The version that served a canary to a share of users during the day, if any.</summary>
+    public string? CanaryVersion { get; init; }
+
+    /// <summary>Whether a canary runs after the day's retraining (its candidate's, or one that continues).</summary>
+    public bool CanaryStarted { get; init; }
 }

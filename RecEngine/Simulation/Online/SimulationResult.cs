@@ -61,5 +61,7 @@ public sealed record SimulationResult(string Scenario, int SwitchDay, IReadOnlyL
         d.Retrained,
         d.RetrainTrigger,
         d.RetrainReason,
+        d.CanaryVersion,
+        d.CanaryStarted,
     };
 }

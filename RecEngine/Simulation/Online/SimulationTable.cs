@@ -12,16 +12,17 @@ internal static class SimulationTable
     {
         var c = CultureInfo.InvariantCulture;
         output.WriteLine();
-        output.WriteLine(string.Create(c, $"{"",3}  {"retraining run",-83}  {"static run (first model)",-30}"));
-        output.WriteLine(string.Create(c, $"{"day",3}  {"watch s/slate",13}  {"expected",8}  {"share",5}  {"drift alarms",12}  {"model version",-22}  {"retrained",-14}  {"watch s/slate",13}  {"expected",8}  {"share",5}  {"drift alarms",12}"));
+        output.WriteLine(string.Create(c, $"{"",3}  {"retraining run",-91}  {"static run (first model)",-30}"));
+        output.WriteLine(string.Create(c, $"{"day",3}  {"watch s/slate",13}  {"expected",8}  {"share",5}  {"drift alarms",12}  {"model version",-22}  {"retrained",-22}  {"watch s/slate",13}  {"expected",8}  {"share",5}  {"drift alarms",12}"));
         for (var i = 0; i < result.Days.Count; i++)
         {
             var d = result.Days[i];
             var s = i < result.StaticDays.Count ? result.StaticDays[i] : null;
             var marker = d.Day == result.SwitchDay ? $" <- {result.Scenario}" : "";
-            var retrained = d.Retrained ? $"yes ({d.RetrainTrigger})" : d.RetrainTrigger is { } t ? $"rejected ({t})" : "no";
+            var retrained = d.RetrainTrigger is not { } t ? "no"
+                : $"{(d.Retrained ? d.CanaryStarted ? "yes+canary" : "yes" : d.CanaryStarted ? "canary" : "rejected")} ({t})";
             output.WriteLine(string.Create(c,
-                $"{d.Day,3}  {d.WatchSecondsPerSlate,13:0.0}  {d.ExpectedWatchSecondsPerSlate,8:0.0}  {d.OracleShare,5:0.00}  {d.DriftAlarms,12}  {d.ModelVersion,-22}  {retrained,-14}  {s?.WatchSecondsPerSlate,13:0.0}  {s?.ExpectedWatchSecondsPerSlate,8:0.0}  {s?.OracleShare,5:0.00}  {s?.DriftAlarms,12}{marker}"));
+                $"{d.Day,3}  {d.WatchSecondsPerSlate,13:0.0}  {d.ExpectedWatchSecondsPerSlate,8:0.0}  {d.OracleShare,5:0.00}  {d.DriftAlarms,12}  {d.ModelVersion,-22}  {retrained,-22}  {s?.WatchSecondsPerSlate,13:0.0}  {s?.ExpectedWatchSecondsPerSlate,8:0.0}  {s?.OracleShare,5:0.00}  {s?.DriftAlarms,12}{marker}"));
         }
 
         output.WriteLine();
