@@ -12,7 +12,7 @@ namespace RecEngine.Serving;
 
 /// <summary>
 /// GET /v1/recommendations: Retrieve -> Filter -> Score -> Order on one leased <see cref="ServingSnapshot"/> (so one
-/// request reads exactly one model version), under a deadline with per-stage budgets. A valid request always gets a
+/// request reads exactly one model version: the canary's for the users in its share, see <see cref="ServingState"/>), under a deadline with per-stage budgets. A valid request always gets a
 /// slate: when the ranker fails or runs out of time the slate keeps retrieval order, and when no model serves (or
 /// retrieval fails) it is the popularity slate; both say <c>degraded</c>. Every slate is queued for the impression
 /// log (never waited for) and shown to the served-slate listeners.
