@@ -68,8 +68,9 @@ public sealed record LifecycleOptions : IValidatableObject
     public int ExplorationMinWatches { get; init; } = 30;
 
     /// <summary>
-    /// Exploration validation's guard: a candidate whose retrieval validation metric is below (1 - this) x the
-    /// serving model's is rejected whatever its exploration AUC; 1 turns the guard off. On by default (0.5): the
+    /// Exploration validation's guard, where held-out validation decides (<see cref="CanaryShare"/> 0): a candidate
+    /// whose retrieval validation metric is below (1 - this) x the serving model's is rejected whatever its
+    /// exploration AUC; 1 turns the guard off. On by default (0.5): the
     /// exploration AUC of about 150 explored watches a day cannot tell a version serving 0.4 of the oracle's watch time
     /// from one serving 0.03, and without the guard <c>simulate --scenario none</c> (a stationary world) fell to 0.570
     /// against static 0.973; with it, 0.960 against 0.947. The price: retrieval validation scores agreement with the

@@ -14,8 +14,9 @@ public static class RetrievalGuard
     /// serving model's watch time scored the same AUC. Retrieval validation sees that at once, but favours the serving
     /// model (it chose what was watched next), so it only vetoes a candidate far below serving: its
     /// <see cref="LifecycleOptions.Metric"/> under (1 - <see cref="LifecycleOptions.RetrievalGuardTolerance"/>) x serving's.
-    /// Off by default since rankers trained on served days were fixed: it measures agreement with the serving model
-    /// (see <see cref="LifecycleOptions.RetrievalGuardTolerance"/>). Clears <see cref="ModelValidation.Passed"/> when it
+    /// It measures agreement with the serving model, so it also vetoes better candidates (see
+    /// <see cref="LifecycleOptions.RetrievalGuardTolerance"/>); it runs only where held-out validation decides, that
+    /// is without canaries (<see cref="LifecycleOptions.CanaryShare"/> 0). Clears <see cref="ModelValidation.Passed"/> when it
     /// fails; returns the text for the reason, and false when it alone failed the candidate.
     /// </summary>
     public static (string Text, bool Passed) Check(
