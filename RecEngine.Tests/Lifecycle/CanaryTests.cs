@@ -198,6 +198,48 @@ public sealed class CanaryTests
         Assert.Equal(canaryWatchedMore, validation.Passed);
     }
 
+    /// <summary>Clients that send no request id leave the canary without evidence: the held-out verdict decides.</summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task WithoutWatchesJoinedToSlatesTheHeldOutVerdictDecidesTheCanary(bool heldOutPasses)
+    {
+        await using var factory = new RecEngineFactory(LifecycleWorld.Settings(new Dictionary<string, string?>
+        {
+            ["RecEngine:Lifecycle:CanaryShare"] = "0.5",
+            ["RecEngine:Lifecycle:CanaryMinSlates"] = "5",
+            // Relative 1 passes any candidate; absolute -1 none.
+            ["RecEngine:Lifecycle:ToleranceMode"] = heldOutPasses ? "Relative" : "Absolute",
+            ["RecEngine:Lifecycle:Tolerance"] = heldOutPasses ? "1" : "-1",
+        }));
+        await LifecycleWorld.CopyToAsync(factory.DataDir);
+        using var client = factory.CreateClient();
+        var serving = LifecycleWorld.TrainAndPromote(factory.Services);
+        var retrainer = factory.Services.GetRequiredService<IRetrainer>();
+        var canary = (await retrainer.RetrainAsync("test", DateTime.UtcNow, CancellationToken.None)).Version!;
+        var events = factory.Services.GetRequiredService<EventStore>();
+        for (var i = 1; i <= 30; i++)
+        {
+            await VersionServedAsync(client, "u" + i);
+        }
+
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (events.Slates.Count() < 30 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
+        var decided = await retrainer.RetrainAsync("test", DateTime.UtcNow.AddSeconds(1), CancellationToken.None);
+
+        var concluded = decided.Concluded!;
+        Assert.Equal(canary, concluded.Version);
+        Assert.Equal(heldOutPasses, concluded.Promoted);
+        Assert.Contains("no watch joined to a slate of either side", concluded.Reason, StringComparison.Ordinal);
+        Assert.Contains(heldOutPasses ? ", passed" : ", failed", concluded.Reason, StringComparison.Ordinal);
+        Assert.Equal(heldOutPasses ? canary : serving, factory.Services.GetRequiredService<ServingState>().Current?.Version);
+        Assert.Equal(heldOutPasses ? ModelStatus.Serving : ModelStatus.Rejected, factory.Services.GetRequiredService<ModelRegistry>().Get(canary)!.Status);
+    }
+
     private static async Task<string> VersionServedAsync(HttpClient client, string user)
     {
         using var response = await client.GetAsync($"/v1/recommendations/{user}?k=5");

@@ -63,6 +63,17 @@ public sealed partial class CandidateRetraining(
         }
 
         var serving = state.Current?.Version ?? "none";
+        if (c.MeanWatchSeconds <= 0 && s.MeanWatchSeconds <= 0)
+        {
+            // No watch names a slate of either side (clients that send no request_id): no online evidence, so the
+            // held-out validation recorded when the canary started decides.
+            var offline = registry.Get(canary.Version)?.Validation;
+            var passed = offline?.Passed == true;
+            var why = $"no watch joined to a slate of either side ({c.Slates} canary, {s.Slates} serving slates; events need the slate's request_id), so held-out validation decides: " +
+                (offline is null ? "none recorded" : string.Create(CultureInfo.InvariantCulture, $"{offline.Metric} {offline.CandidateValue:0.0000} vs {offline.Baseline} {offline.BaselineValue:0.0000}, {(passed ? "passed" : "failed")}"));
+            return (true, Conclude(canary.Version, passed, (passed ? "canary promoted: " : "canary rejected: ") + why, c, s));
+        }
+
         var validation = new ModelValidation
         {
             Metric = CanaryComparison.Metric,
@@ -86,22 +97,27 @@ public sealed partial class CandidateRetraining(
             ["canary_lift_standard_error"] = comparison.LiftStandardError,
         });
         var tolerance = string.Create(CultureInfo.InvariantCulture, $"relative tolerance {o.CanaryTolerance:0.####}");
-        string reason;
-        bool promoted;
-        if (validation.Passed)
+        var reason = validation.Passed
+            ? $"canary not worse than serving {serving} within the {tolerance}: {comparison.Describe()}"
+            : $"canary worse than serving {serving} beyond the {tolerance}: {comparison.Describe()}";
+        return (true, Conclude(canary.Version, validation.Passed, reason, c, s));
+    }
+
+    /// <summary>Promotes the canary to everyone, or stops and rejects it, with the reason.</summary>
+    private RetrainOutcome Conclude(string version, bool promote, string reason, CanaryArm canary, CanaryArm serving)
+    {
+        var promoted = false;
+        if (promote)
         {
-            reason = $"canary not worse than serving {serving} within the {tolerance}: {comparison.Describe()}";
             promoted = promoter.PromoteCanary(reason);
         }
         else
         {
-            reason = $"canary worse than serving {serving} beyond the {tolerance}: {comparison.Describe()}";
             promoter.RejectCanary(reason);
-            LogRejected(canary.Version, reason);
-            promoted = false;
+            LogRejected(version, reason);
         }
 
-        return (true, new RetrainOutcome(canary.Version, promoted, reason, CanaryComparison.Metric, c.MeanWatchSeconds, s.MeanWatchSeconds));
+        return new RetrainOutcome(version, promoted, reason, CanaryComparison.Metric, canary.MeanWatchSeconds, serving.MeanWatchSeconds);
     }
 
     private RetrainOutcome Train(string trigger, DateTime nowUtc, CancellationToken cancellationToken)
