@@ -172,12 +172,7 @@ public sealed class CanaryTests
             slates++;
         }
 
-        // The impression log is written in the background: wait for every slate.
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (events.Slates.Count() < slates && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(50);
-        }
+        await WaitForSlatesAsync(events, slates);
 
         var decided = await retrainer.RetrainAsync("test", DateTime.UtcNow.AddSeconds(1), CancellationToken.None);
 
@@ -223,11 +218,7 @@ public sealed class CanaryTests
             await VersionServedAsync(client, "u" + i);
         }
 
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (events.Slates.Count() < 30 && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(50);
-        }
+        await WaitForSlatesAsync(events, 30);
 
         var decided = await retrainer.RetrainAsync("test", DateTime.UtcNow.AddSeconds(1), CancellationToken.None);
 
@@ -238,6 +229,16 @@ public sealed class CanaryTests
         Assert.Contains(heldOutPasses ? ", passed" : ", failed", concluded.Reason, StringComparison.Ordinal);
         Assert.Equal(heldOutPasses ? canary : serving, factory.Services.GetRequiredService<ServingState>().Current?.Version);
         Assert.Equal(heldOutPasses ? ModelStatus.Serving : ModelStatus.Rejected, factory.Services.GetRequiredService<ModelRegistry>().Get(canary)!.Status);
+    }
+
+    /// <summary>The impression log is written in the background: waits until it holds <paramref name="count"/> slates.</summary>
+    private static async Task WaitForSlatesAsync(EventStore events, int count)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (events.Slates.Count() < count && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
     }
 
     private static async Task<string> VersionServedAsync(HttpClient client, string user)
