@@ -108,17 +108,15 @@ public sealed partial class ModelPromoter(ModelRegistry registry, ServingState s
     /// <summary>Promotes the running canary to every user; false when none runs.</summary>
     public bool PromoteCanary(string reason)
     {
-        string version;
+        string? version;
         lock (_publish)
         {
-            using var lease = state.AcquireCanary();
-            if (lease is null)
+            version = state.PromoteCanary();
+            if (version is null)
             {
                 return false;
             }
 
-            version = lease.Snapshot.Version;
-            state.Publish(lease.Snapshot);
             registry.MarkServing(version, reason);
         }
 

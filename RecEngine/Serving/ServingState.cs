@@ -1,3 +1,5 @@
+using RecEngine.Features.Spec;
+
 namespace RecEngine.Serving;
 
 /// <summary>
@@ -59,29 +61,33 @@ public sealed class ServingState : IDisposable
 
     /// <summary>
     /// Makes <paramref name="snapshot"/> current; the previous one is disposed once its leases drain. A running canary
-    /// of another version stops (its version is returned, null if none); one of the same version becomes the serving one.
+    /// stops; its version is returned (null if none ran).
     /// </summary>
     public string? Publish(ServingSnapshot snapshot)
     {
         lock (_swap)
         {
-            var canary = _canary;
-            if (canary is not null && ReferenceEquals(canary.Holder.Snapshot, snapshot))
-            {
-                // The canary's holder becomes the current one: its own reference moves over, so nothing is disposed.
-                Interlocked.Exchange(ref _current, canary.Holder)?.Release();
-                _canary = null;
-                return null;
-            }
-
             Interlocked.Exchange(ref _current, new Holder(snapshot))?.Release();
+            return StopCanary();
+        }
+    }
+
+    /// <summary>
+    /// Makes the canary's snapshot the serving one for every user (its holder moves over, so nothing is disposed);
+    /// returns its version, null when none runs.
+    /// </summary>
+    public string? PromoteCanary()
+    {
+        lock (_swap)
+        {
+            var canary = _canary;
             if (canary is null)
             {
                 return null;
             }
 
+            Interlocked.Exchange(ref _current, canary.Holder)?.Release();
             _canary = null;
-            canary.Holder.Release();
             return canary.Info.Version;
         }
     }
@@ -112,13 +118,6 @@ public sealed class ServingState : IDisposable
             canary?.Holder.Release();
             return canary?.Info.Version;
         }
-    }
-
-    /// <summary>Leases the canary's snapshot, to promote it; null when none runs.</summary>
-    public Lease? AcquireCanary()
-    {
-        var canary = _canary;
-        return canary is not null && canary.Holder.TryAddRef() ? new Lease(canary.Holder) : null;
     }
 
     public void Dispose()
@@ -189,22 +188,13 @@ public static class CanaryAssignment
 {
     public static bool Includes(string version, string userId, double share)
     {
-        // FNV-1a over "version:user" (UTF-16 code units), then the top 53 bits as a fraction.
-        var hash = 14695981039346656037UL;
-        foreach (var c in version)
-        {
-            hash = (hash ^ c) * 1099511628211UL;
-        }
-
-        hash = (hash ^ ':') * 1099511628211UL;
-        foreach (var c in userId)
-        {
-            hash = (hash ^ c) * 1099511628211UL;
-        }
-
-        // A final mix, so that users whose ids differ in the last characters spread over the whole range.
+        // Stable across processes (FNV-1a, as feature hashing), then the MurmurHash3 finaliser, so that the version's
+        // hash moves every user to an unrelated place and the top 53 bits are uniform.
+        var hash = FeatureHashing.Fnv1a64(userId) ^ FeatureHashing.Fnv1a64(version);
         hash ^= hash >> 33;
         hash *= 0xff51afd7ed558ccdUL;
+        hash ^= hash >> 33;
+        hash *= 0xc4ceb9fe1a85ec53UL;
         hash ^= hash >> 33;
         return (hash >> 11) * (1.0 / (1UL << 53)) < share;
     }
