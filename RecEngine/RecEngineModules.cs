@@ -7,6 +7,7 @@ using RecEngine.Ranking;
 using RecEngine.Retrieval;
 using RecEngine.Serving;
 using RecEngine.Training;
+using RecEngine.Evaluation;
 
 namespace RecEngine;
 
@@ -25,6 +26,7 @@ public static class RecEngineModules
         builder.AddRetrieval();
         builder.AddRanking();
         builder.AddTraining();
+        builder.AddEvaluation();
         builder.AddMonitoring();
         builder.AddServing();
         return builder;

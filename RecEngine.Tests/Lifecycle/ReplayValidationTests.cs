@@ -38,7 +38,7 @@ public sealed class ReplayValidationTests
 
         // The ranker orders what each user was shown better than chance: shown sets hold at least two videos and one
         // watch, so a random order's NDCG@20 has a floor well above 0, and a trained ranker must clear it.
-        var ranker = a.Models["ranker"].NdcgAt20;
+        var ranker = a.Models[RecEngine.Evaluation.PipelineEvaluation.Served].NdcgAt20;
         Assert.InRange(ranker, 0.0, 1.0);
         var random = RandomOrderNdcg(all, cut, videos);
         Assert.True(ranker > random + 0.01, $"ranker ndcg@20 {ranker:0.0000} vs random order {random:0.0000}");

@@ -211,9 +211,9 @@ public sealed partial class CandidateRetraining(
                     return Rejected(version, o.Metric, $"no user watched anything new in the held-out slice after {slice:u}: nothing to validate on", null, null);
                 }
 
-                validation = Validate(HeldOutValidation.Value(result.Models["ranker"], o.Metric), result.Models["most_popular"], serving, heldOut, slice, retrieval);
+                validation = Validate(HeldOutValidation.Value(result.Models[Evaluation.PipelineEvaluation.Served], o.Metric), result.Models["most_popular"], serving, heldOut, slice, retrieval);
                 validation.Users = result.Users;
-                metrics = HeldOutValidation.All(result.Models["ranker"], "held_out_");
+                metrics = HeldOutValidation.All(result.Models[Evaluation.PipelineEvaluation.Served], "held_out_");
                 foreach (var (name, value) in HeldOutValidation.All(result.Models["most_popular"], "held_out_most_popular_"))
                 {
                     metrics[name] = value;
@@ -257,7 +257,7 @@ public sealed partial class CandidateRetraining(
     }
 
     /// <summary>The candidate against the serving model on the same slice, or against most_popular when none serves.</summary>
-    private ModelValidation Validate(double candidateValue, Training.Evaluation.SlateMetrics mostPopular, ServingState.Lease? lease, List<InteractionEvent> heldOut, DateTime cut, LifecycleOptions o)
+    private ModelValidation Validate(double candidateValue, Evaluation.SlateMetrics mostPopular, ServingState.Lease? lease, List<InteractionEvent> heldOut, DateTime cut, LifecycleOptions o)
     {
         var validation = new ModelValidation
         {
@@ -277,7 +277,7 @@ public sealed partial class CandidateRetraining(
         }
 
         validation.Baseline = "serving:" + lease.Snapshot.Version;
-        validation.BaselineValue = HeldOutValidation.Value(serving.Value.Models["ranker"], o.Metric);
+        validation.BaselineValue = HeldOutValidation.Value(serving.Value.Models[Evaluation.PipelineEvaluation.Served], o.Metric);
         validation.Passed = HeldOutValidation.NotWorse(candidateValue, validation.BaselineValue, o.Tolerance, o.ToleranceMode);
         return validation;
     }

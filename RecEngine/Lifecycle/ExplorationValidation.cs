@@ -84,9 +84,7 @@ public static class ExplorationValidation
         var split = TemporalSplit.Create(timeOrdered, videos, cut);
         var trendingAt = new TrendingAtCuts(split, videos, candidates);
         var trending = TrendingIndex.Empty(videos);
-        var generator = new CandidateGenerator(
-            [new PersonalSource(() => model), new ItemToItemSource(() => model, candidates.ItemToItemSeeds), new TrendingSource(() => trending), new FreshSource(candidates.FreshWindow, TimeSpan.FromDays(1))],
-            candidates);
+        var generator = CandidateGenerator.Standard(() => model, () => trending, candidates);
         var popularity = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var e in split.Train)
         {

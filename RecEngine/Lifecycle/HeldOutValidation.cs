@@ -1,3 +1,4 @@
+using RecEngine.Evaluation;
 using RecEngine.Events;
 using RecEngine.Retrieval.Candidates;
 using RecEngine.Training;
@@ -11,7 +12,7 @@ namespace RecEngine.Lifecycle;
 /// users, in one of two ways (<see cref="LifecycleOptions.ValidationSet"/>):
 /// <list type="bullet">
 /// <item><c>retrieval</c> (the default): each sampled user's history up to the cut, the snapshot's candidate sources
-/// and ranker, top 20 against the videos the user watched next (<see cref="RankerEvaluation"/>). It favours the
+/// and ranker, top 20 of the serving stages against the videos the user watched next (<see cref="PipelineEvaluation"/>). It favours the
 /// serving model, which chose what was shown and so what could be watched next.</item>
 /// <item><c>replay</c>: each model re-ranks the videos each user was actually shown after the cut, with
 /// features replayed as they were at each impression, scored against the ones the user watched. Both models order
@@ -27,7 +28,7 @@ public static class HeldOutValidation
     private const int Seed = 7;
 
     /// <summary>
-    /// The snapshot's <c>ranker</c> metrics and the <c>most_popular</c> baseline's, or null when no user watched
+    /// The snapshot's <c>served</c> metrics and the <c>most_popular</c> baseline's, or null when no user watched
     /// anything new after <paramref name="cut"/>.
     /// </summary>
     public static (Dictionary<string, SlateMetrics> Models, int Users)? Evaluate(
@@ -45,8 +46,9 @@ public static class HeldOutValidation
             return null;
         }
 
-        var models = RankerEvaluation.Run(split, snapshot.Videos, snapshot.Retrieval, snapshot.Scorer, candidates, new NoRelevanceOracle(), users, options.ValidationCandidates, rankerAuc: null);
-        return (models, users.Count);
+        // Ordering as serving orders by default (freshness boost, diversity caps), exploration off.
+        var report = PipelineEvaluation.Run(split, snapshot.Videos, snapshot, users, new ServingOptions { ExplorationShare = 0 }, candidates, new NoRelevanceOracle(), itemKnn: null);
+        return (new Dictionary<string, SlateMetrics>(report.Models, StringComparer.Ordinal), users.Count);
     }
 
     /// <summary>
@@ -102,7 +104,7 @@ public static class HeldOutValidation
 
         return (new Dictionary<string, SlateMetrics>(StringComparer.Ordinal)
         {
-            ["ranker"] = Metrics(ranker),
+            [PipelineEvaluation.Served] = Metrics(ranker),
             ["most_popular"] = Metrics(popular),
         }, users.Count);
     }
@@ -138,7 +140,7 @@ public static class HeldOutValidation
         lists.Average(l => RankingMetrics.RecallAtK(l.Ranked, l.Relevant, 20)),
         lists.Average(l => RankingMetrics.AveragePrecisionAtK(l.Ranked, l.Relevant, 20)),
         Coverage: 0,
-        Auc: null);
+        OracleShare: null);
 
     /// <summary>The named metric (<see cref="LifecycleOptions.Metrics"/>) of one model's results.</summary>
     public static double Value(SlateMetrics metrics, string metric) => metric switch

@@ -30,8 +30,8 @@ public static class RetrievalGuard
             return ("retrieval guard: no held-out user watched anything new", true);
         }
 
-        var candidateValue = HeldOutValidation.Value(cv.Models["ranker"], o.Metric);
-        var servingValue = HeldOutValidation.Value(sv.Models["ranker"], o.Metric);
+        var candidateValue = HeldOutValidation.Value(cv.Models[Evaluation.PipelineEvaluation.Served], o.Metric);
+        var servingValue = HeldOutValidation.Value(sv.Models[Evaluation.PipelineEvaluation.Served], o.Metric);
         metrics["held_out_" + o.Metric] = candidateValue;
         metrics["held_out_serving_" + o.Metric] = servingValue;
         var passed = HeldOutValidation.NotWorse(candidateValue, servingValue, o.RetrievalGuardTolerance, ToleranceMode.Relative);

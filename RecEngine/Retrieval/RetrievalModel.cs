@@ -11,8 +11,13 @@ public sealed class RetrievalModel : IDisposable
 {
     private readonly Dictionary<string, int> _userIndex;
 
-    public RetrievalModel(VideoSnapshot videos, AlsModel als, string[] userIds, IVectorIndex index, AlsOptions options)
+    public RetrievalModel(VideoSnapshot videos, AlsModel als, string[] userIds, IVectorIndex index, AlsOptions options, CoWatchTable? coWatch = null)
     {
+        if (coWatch is not null && coWatch.VideoCount != videos.Count)
+        {
+            throw new ArgumentException($"The co-watch table has {coWatch.VideoCount} videos, the catalog {videos.Count}.", nameof(coWatch));
+        }
+
         if (als.ItemCount != videos.Count)
         {
             throw new ArgumentException($"The model has {als.ItemCount} items, the catalog {videos.Count}.", nameof(als));
@@ -23,6 +28,7 @@ public sealed class RetrievalModel : IDisposable
         UserIds = userIds;
         Index = index;
         Options = options;
+        CoWatch = coWatch ?? CoWatchTable.Empty(videos.Count);
         _userIndex = new Dictionary<string, int>(userIds.Length, StringComparer.Ordinal);
         for (var u = 0; u < userIds.Length; u++)
         {
@@ -39,6 +45,9 @@ public sealed class RetrievalModel : IDisposable
     public IVectorIndex Index { get; }
 
     public AlsOptions Options { get; }
+
+    /// <summary>Co-watches in the same window the factors were trained on.</summary>
+    public CoWatchTable CoWatch { get; }
 
     public ReadOnlySpan<float> ItemVector(int videoIndex) => Als.ItemVector(videoIndex);
 

@@ -61,8 +61,10 @@ public static class RetrievalTrainer
         }
 
         var index = VectorIndexes.Build(ids, model.ItemFactors, model.Factors, indexOptions);
+        progress?.Phase($"{name}: co-watch table");
+        var coWatch = CoWatchTable.Build(interactions, userIds.Length, videos.Count, CoWatchTable.DefaultNeighbours, threads: als.Threads);
         progress?.End();
-        return new RetrievalModel(videos, model, userIds, index, als);
+        return new RetrievalModel(videos, model, userIds, index, als, coWatch);
     }
 
     /// <summary>

@@ -15,8 +15,12 @@ namespace RecEngine.Serving;
 /// </summary>
 public sealed class ServingSnapshot : IDisposable
 {
-    private ServingSnapshot(string version, VideoSnapshot videos, RetrievalModel retrieval, CandidateScorer scorer, TrendingIndex trending, CandidateOptions candidates)
+    private readonly bool _ownsModels;
+
+    private ServingSnapshot(string version, VideoSnapshot videos, RetrievalModel retrieval, CandidateScorer scorer, TrendingIndex trending, CandidateOptions candidates, bool ownsModels = true)
     {
+        _ownsModels = ownsModels;
+        _candidateOptions = candidates;
         // Built once per snapshot, not per request: the fresh source sorts the catalog by upload time once and reuses it.
         Candidates = CandidateGenerator.Standard(retrieval, trending, candidates);
         Version = version;
@@ -37,6 +41,14 @@ public sealed class ServingSnapshot : IDisposable
     public TrendingIndex Trending { get; }
 
     public CandidateGenerator Candidates { get; }
+
+    private readonly CandidateOptions _candidateOptions;
+
+    /// <summary>
+    /// The same version with trending as of another moment, sharing this snapshot's models (disposing it disposes
+    /// nothing): offline evaluation replays users at their own cuts.
+    /// </summary>
+    public ServingSnapshot WithTrending(TrendingIndex trending) => new(Version, Videos, Retrieval, Scorer, trending, _candidateOptions, ownsModels: false);
 
     /// <summary>
     /// Loads a version written by <c>train</c> for the current catalog. Videos added since training get content-based
@@ -78,7 +90,9 @@ public sealed class ServingSnapshot : IDisposable
 
         var als = new AlsModel(0, videos.Count, f, trainedAls.Regularization, [], factors, trainedAls.ItemGramian);
         var index = CatalogVectorIndex.Open(Path.Combine(versionDir, ModelArtifacts.IndexFile), factors, f, trained, currentRow, indexOptions);
-        var retrieval = new RetrievalModel(videos, als, [], index, alsOptions);
+        var coWatchPath = Path.Combine(versionDir, ModelArtifacts.CoWatchFile);
+        var coWatch = File.Exists(coWatchPath) ? CoWatchTable.Load(coWatchPath).Remap(currentRow, videos.Count) : null;
+        var retrieval = new RetrievalModel(videos, als, [], index, alsOptions, coWatch);
         var spec = FittedFeatureSpec.Load(Path.Combine(versionDir, "feature_spec.json"));
         OnnxRanker? ranker = null;
         try
@@ -96,6 +110,11 @@ public sealed class ServingSnapshot : IDisposable
 
     public void Dispose()
     {
+        if (!_ownsModels)
+        {
+            return;
+        }
+
         Scorer.Ranker.Dispose();
         Retrieval.Dispose();
     }

@@ -20,4 +20,10 @@ internal sealed class SimulationOracle(DataDirectory dataDir) : IRelevanceOracle
         _world.Value is { } world && world.Truth.UserIndex(userId) >= 0 && world.Truth.VideoIndex(videoId) >= 0
             ? world.Oracle.WatchProbability(userId, videoId, at, position, device)
             : null;
+
+    /// <summary>The expected watch seconds of the slate; videos the world did not create count nothing.</summary>
+    public double? ExpectedSlateWatchSeconds(string userId, IReadOnlyList<string> slate, DateTime at) =>
+        _world.Value is { } world && world.Truth.UserIndex(userId) >= 0
+            ? world.Oracle.ExpectedSlateWatchSeconds(userId, [.. slate.Where(v => world.Truth.VideoIndex(v) >= 0)], at)
+            : null;
 }

@@ -18,9 +18,13 @@ public static class ModelArtifacts
     /// <summary>The HNSW graph of a version (with its <c>.items</c> vectors beside it); absent for small catalogs.</summary>
     public const string IndexFile = "index.usearch";
 
-    public static string Write(DataDirectory dataDir, string version, Action<string> writeFiles)
+    /// <summary>The co-watch table of the version's window (<see cref="CoWatchTable"/>), rows in <c>videos.json</c> order.</summary>
+    public const string CoWatchFile = "cowatch.bin";
+
+    public static string Write(DataDirectory dataDir, string version, Action<string> writeFiles) => Write(dataDir.ModelsPath, version, writeFiles);
+
+    public static string Write(string models, string version, Action<string> writeFiles)
     {
-        var models = dataDir.ModelsPath;
         Directory.CreateDirectory(models);
         var final = Path.Combine(models, version);
         if (Directory.Exists(final))

@@ -28,7 +28,7 @@ internal sealed class TrainVerb(ModelTraining training, Lifecycle.ModelRegistry 
 
     public IReadOnlyList<VerbOption> Options { get; } =
     [
-        new("window-days", "days of events, counted back from the newest event", "14"),
+        new("window-days", "days of events, counted back from the newest event; the window reaches further back until it holds 1,000,000 events where the store has them (an imported history spanning years)", "14"),
         new("ranker-days", "the last N days' impressions train the ranker; embeddings for its features come from the days before", "4"),
         new("epochs", "ranker training epochs", "3"),
     ];
@@ -82,7 +82,27 @@ public sealed class ModelTraining(
         }
 
         var end = newest.Timestamp.AddMilliseconds(1);
-        return TrainWindow(end.AddDays(-windowDays), end, end.AddDays(-rankerDays), epochs, threads: null, output, cancellationToken, progress);
+        return TrainWindow(WindowStart(end.AddDays(-windowDays)), end, end.AddDays(-rankerDays), epochs, threads: null, output, cancellationToken, progress);
+    }
+
+    /// <summary>
+    /// The fewest events a window holds when the store has them: an imported history spanning years holds almost
+    /// nothing in its last few calendar days, so the window reaches further back, by events, until it holds this many.
+    /// </summary>
+    public const int MinWindowEvents = 1_000_000;
+
+    /// <summary><paramref name="start"/>, or earlier if the window from it would hold fewer than <see cref="MinWindowEvents"/> events.</summary>
+    public DateTime WindowStart(DateTime start)
+    {
+        var inWindow = events.Events.LongCount(LiteDB.Query.GTE(nameof(InteractionEvent.Timestamp), start));
+        if (inWindow >= MinWindowEvents)
+        {
+            return start;
+        }
+
+        var older = events.Events.Query().Where(LiteDB.Query.LT(nameof(InteractionEvent.Timestamp), start)).OrderByDescending(e => e.Timestamp)
+            .Offset((int)(MinWindowEvents - inWindow - 1)).Limit(1).FirstOrDefault();
+        return older?.Timestamp ?? DateTime.MinValue;
     }
 
     /// <summary>
@@ -93,7 +113,6 @@ public sealed class ModelTraining(
     public string? TrainWindow(
         DateTime start, DateTime end, DateTime rankerFrom, int epochs, int? threads, TextWriter output, CancellationToken cancellationToken, TrainingProgress? progress = null)
     {
-        var clock = Stopwatch.StartNew();
         var now = time.GetUtcNow().UtcDateTime;
         progress?.Phase("reading videos");
         var videos = VideoSnapshot.Build(store, now);
@@ -102,8 +121,6 @@ public sealed class ModelTraining(
             return null;
         }
 
-        var alsOptions = threads is { } t ? als.Value with { Threads = t } : als.Value;
-        var indexOptions = threads is { } n ? index.Value with { BuildThreads = n } : index.Value;
         progress?.Phase("reading events");
         var window = new List<InteractionEvent>();
         foreach (var e in events.InWindow(start, end))
@@ -118,34 +135,65 @@ public sealed class ModelTraining(
         progress?.Report($"{window.Count:N0} events");
         progress?.End();
         output.WriteLine($"Window {start:u} to {end:u}: {window.Count:N0} events, {videos.Count:N0} videos.");
+        using var fitted = Fit(window, videos, start, end, rankerFrom, epochs, threads, output, cancellationToken, progress);
+        return Write(fitted, dataDir.ModelsPath, output, progress);
+    }
 
-        using var retrieval = RetrievalTrainer.Train(window, videos, alsOptions, indexOptions, progress, "embeddings", cancellationToken);
-        output.WriteLine($"Embeddings: {retrieval.UserIds.Length:N0} users x {retrieval.Als.Factors} factors ({clock.Elapsed.TotalSeconds:0.0}s).");
-        // Imported data (MovieLens) logs no slates: the ranker then learns from the same days' watches with sampled negatives.
-        RankerDataset? dataset = null;
-        var impressions = SampledNegativesRanker.HasImpressions(window);
-        if (!impressions)
+    /// <summary>
+    /// Trains a version in memory on <paramref name="window"/> (time-ordered events in [<paramref name="start"/>,
+    /// <paramref name="end"/>)): embeddings, co-watches and index on the whole window; the ranker on the impressions
+    /// from <paramref name="rankerFrom"/>, or, without impressions, on each user's newest events against the
+    /// candidates of their earlier ones. The one training path of <c>train</c>, retraining and <c>evaluate</c>.
+    /// </summary>
+    public FittedVersion Fit(
+        List<InteractionEvent> window, VideoSnapshot videos, DateTime start, DateTime end, DateTime rankerFrom, int epochs, int? threads, TextWriter output, CancellationToken cancellationToken, TrainingProgress? progress = null)
+    {
+        var clock = Stopwatch.StartNew();
+        var alsOptions = threads is { } t ? als.Value with { Threads = t } : als.Value;
+        var indexOptions = threads is { } n ? index.Value with { BuildThreads = n } : index.Value;
+        var retrieval = RetrievalTrainer.Train(window, videos, alsOptions, indexOptions, progress, "embeddings", cancellationToken);
+        try
         {
-            // This path reports no steps of its own; the phase still gets its heartbeat and its time.
-            progress?.Phase("ranker from watches with sampled negatives");
+            output.WriteLine($"Embeddings: {retrieval.UserIds.Length:N0} users x {retrieval.Als.Factors} factors ({clock.Elapsed.TotalSeconds:0.0}s).");
+            RankerDataset? dataset = null;
+            var impressions = PoolNegativesRanker.HasImpressions(window);
+            if (!impressions)
+            {
+                // This path reports no steps of its own; the phase still gets its heartbeat and its time.
+                progress?.Phase("ranker from each user's newest watches against the candidates of their earlier ones");
+            }
+
+            var (ranker, examples) = impressions
+                ? RankerModelTrainer.TrainOutOfSample(window, videos, rankerFrom, end, alsOptions, indexOptions, candidates.Value, epochs, cancellationToken, d => dataset = d, progress)
+                : PoolNegativesRanker.TrainOutOfSample(window, videos, alsOptions, indexOptions, candidates.Value, epochs, cancellationToken, datasetBuilt: d => dataset = d);
+            output.WriteLine($"Ranker: {examples:N0} examples, {ranker.ExamplesPerSecond:N0} examples/s, losses {string.Join(" ", ranker.EpochLosses.Select(l => l.ToString("0.0000", CultureInfo.InvariantCulture)))}.");
+            return new FittedVersion(videos, window, start, end, retrieval, ranker, dataset!, examples, clock);
         }
+        catch
+        {
+            retrieval.Dispose();
+            throw;
+        }
+    }
 
-        var (ranker, examples) = impressions
-            ? RankerModelTrainer.TrainOutOfSample(window, videos, rankerFrom, end, alsOptions, indexOptions, candidates.Value, epochs, cancellationToken, d => dataset = d, progress)
-            : SampledNegativesRanker.TrainOutOfSample(window, window.Select(e => e.Timestamp >= rankerFrom).ToArray(), videos, end, alsOptions, indexOptions, candidates.Value, epochs, cancellationToken, datasetBuilt: d => dataset = d);
-        output.WriteLine($"Ranker: {examples:N0} examples, {ranker.ExamplesPerSecond:N0} examples/s, losses {string.Join(" ", ranker.EpochLosses.Select(l => l.ToString("0.0000", CultureInfo.InvariantCulture)))}.");
-
+    /// <summary>Writes a fitted version under <paramref name="modelsPath"/> (temp folder, then renamed) and returns its folder.</summary>
+    public string Write(FittedVersion fitted, string modelsPath, TextWriter output, TrainingProgress? progress = null)
+    {
+        var clock = fitted.Clock;
+        var (videos, window, start, end, retrieval, ranker, examples) = (fitted.Videos, fitted.Window, fitted.Start, fitted.End, fitted.Retrieval, fitted.Ranker, fitted.Examples);
+        var now = time.GetUtcNow().UtcDateTime;
         var version = "v" + now.ToString("yyyyMMdd-HHmmss-fff", CultureInfo.InvariantCulture);
         progress?.Phase("drift reference");
         var captureStarted = clock.Elapsed;
-        var driftReference = DriftReferenceCapture.Capture(version, time.GetUtcNow(), ranker, dataset!, window, monitoring.Value);
+        var driftReference = DriftReferenceCapture.Capture(version, time.GetUtcNow(), ranker, fitted.Dataset, window, monitoring.Value);
         output.WriteLine($"Drift reference: {driftReference.Features.Count} features ({(clock.Elapsed - captureStarted).TotalSeconds:0.0}s).");
         progress?.Phase("writing artifacts");
-        var path = ModelArtifacts.Write(dataDir, version, dir =>
+        var path = ModelArtifacts.Write(modelsPath, version, dir =>
         {
             RankerOnnxExporter.Save(ranker.Network, ranker.Spec, Path.Combine(dir, "ranker.onnx"));
             ranker.Spec.Save(Path.Combine(dir, "feature_spec.json"));
             ModelArtifacts.SaveAls(retrieval.Als, Path.Combine(dir, "als.bin"));
+            retrieval.CoWatch.Save(Path.Combine(dir, ModelArtifacts.CoWatchFile));
             if (retrieval.Index is IPersistentVectorIndex approximate)
             {
                 // Saved so that serving maps it instead of rebuilding it at every start.
@@ -175,4 +223,19 @@ public sealed class ModelTraining(
         output.WriteLine($"Wrote model version {version} to {path} in {clock.Elapsed.TotalSeconds:0.0}s.");
         return path;
     }
+}
+
+/// <summary>A model version trained in memory (<see cref="ModelTraining.Fit"/>), before it is written; owns its retrieval model.</summary>
+public sealed record FittedVersion(
+    VideoSnapshot Videos,
+    List<InteractionEvent> Window,
+    DateTime Start,
+    DateTime End,
+    RetrievalModel Retrieval,
+    TrainedRanker Ranker,
+    RankerDataset Dataset,
+    int Examples,
+    Stopwatch Clock) : IDisposable
+{
+    public void Dispose() => Retrieval.Dispose();
 }

@@ -9,8 +9,8 @@ using static RecEngine.Tests.Training.Evaluation.EvaluationTestData;
 namespace RecEngine.Tests.Training.Evaluation;
 
 /// <summary>
-/// The ranker's features on imported data (serving's, plus the baselines' training-split signals) and its
-/// candidate pools are computed from the training part of the split alone: rewriting every held-out event leaves
+/// The ranker's features on imported data (serving's, with the co-watch signals of the feature model) and its
+/// candidate pools (serving's generator, as <see cref="RecEngine.Training.PoolNegativesDataset"/> builds them) are computed from the training part of the split alone: rewriting every held-out event leaves
 /// each of them unchanged, while rewriting one training event does not.
 /// </summary>
 public sealed class PoolFeatureLeakageTests
@@ -52,27 +52,24 @@ public sealed class PoolFeatureLeakageTests
     {
         var split = TemporalSplit.CreatePerUser(events, Catalog, 0.2);
         using var model = RetrievalTrainer.Train(split.Train, Catalog, new AlsOptions(), new VectorIndexOptions(), CancellationToken.None);
-        var signals = TrainingSplitSignals.Build(split.Train, Catalog);
         var options = new CandidateOptions();
         var trendingAt = new TrendingAtCuts(split, Catalog, options);
         var trending = TrendingIndex.Empty(Catalog);
-        var generator = new CandidateGenerator(
-            [new PersonalSource(() => model), new ItemToItemSource(() => model, options.ItemToItemSeeds), new TrendingSource(() => trending)], options);
-        var numeric = new double[PoolRankingFeatures.NumericCount];
+        var generator = CandidateGenerator.Standard(() => model, () => trending, options);
+        var numeric = new double[RankingFeatures.NumericCount];
         var categorical = new string?[RankingFeatures.CategoricalCount];
         var result = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var user in events.Select(e => e.UserId).Distinct().Order(StringComparer.Ordinal))
         {
             trending = trendingAt.For(user);
             var request = split.RequestFor(user, model, Catalog);
-            var pool = CandidatePool.Build(generator.Generate(request, 10), request, signals, perBaseline: 5);
+            var pool = generator.Generate(request, 10).Select(c => c.VideoIndex);
             var context = UserContext.Build(split.Histories[user], model, Catalog);
-            var knn = PoolRankingFeatures.KnnScores(request, signals);
             var impression = new ImpressionContext(request.Now, 0, null, request.Now.Hour, 0);
             var rows = new List<string> { $"pool {string.Join(',', pool)}" };
             for (var v = 0; v < Catalog.Count; v++)
             {
-                PoolRankingFeatures.Raw(context, v, impression, Catalog, model, trending, signals, knn, numeric, categorical);
+                RankingFeatures.Raw(context, v, impression, Catalog, model, trending, numeric, categorical);
                 rows.Add($"v{v}: {string.Join(' ', numeric.Select(x => x.ToString("R", System.Globalization.CultureInfo.InvariantCulture)))} | {string.Join(' ', categorical)}");
             }
 

@@ -37,6 +37,9 @@ public static class RankingFeatures
             new NumericFeature("video_impressions", NumericTransform.Log1p, NonNegative: true),
             new NumericFeature("video_watches", NumericTransform.Log1p, NonNegative: true),
             new NumericFeature("video_watch_rate", NumericTransform.Quantile, NonNegative: true),
+            new NumericFeature("co_watch_confidence", NumericTransform.Log1p, NonNegative: true),
+            new NumericFeature("video_watchers", NumericTransform.Log1p, NonNegative: true),
+            new NumericFeature("co_watch_share", NumericTransform.Standardize, NonNegative: true),
         ],
         [
             new CategoricalFeature("video_id", MaxBuckets: 1 << 17, MinCount: 2),
@@ -94,6 +97,14 @@ public static class RankingFeatures
         numeric[14] = trending.Impressions(video);
         numeric[15] = trending.Watches(video);
         numeric[16] = trending.SmoothedWatchRate(video);
+        // The retrieval stage's co-occurrence signals, from the model version's own window (Covington et al. 2016,
+        // section 4: the ranker takes candidate generation's scores as inputs): the summed confidence of "watched
+        // after the user's latest videos", and how many users watched the video in that window.
+        numeric[17] = user.CoWatch.GetValueOrDefault(video);
+        numeric[18] = model is null ? double.NaN : model.CoWatch.Watchers[video];
+        // The same confidence on the user's own scale (its share of their best), since the raw sum grows with the
+        // number of seeds: within one slate only the order matters, and this makes it comparable across users.
+        numeric[19] = user.CoWatchMax > 0 ? numeric[17] / user.CoWatchMax : 0;
 
         VideoCategorical(video, videos, categorical);
         categorical[3] = context.Device;

@@ -11,8 +11,10 @@ public sealed class UserContext
 {
     public const int Seeds = 5;
 
-    private UserContext(UserFeatures features, float[]? vector, int[] seeds, float[] categoryShare, Dictionary<int, float> creatorShare)
+    private UserContext(UserFeatures features, float[]? vector, int[] seeds, float[] categoryShare, Dictionary<int, float> creatorShare, Dictionary<int, float> coWatch)
     {
+        CoWatch = coWatch;
+        CoWatchMax = coWatch.Count == 0 ? 0 : coWatch.Values.Max();
         Features = features;
         Vector = vector;
         SeedVideos = seeds;
@@ -30,6 +32,12 @@ public sealed class UserContext
 
     public Dictionary<int, float> CreatorShare { get; }
 
+    /// <summary>Per video, its summed co-watch confidence from the user's latest watches (<see cref="CoWatchTable.Scores"/>); absent means 0.</summary>
+    public Dictionary<int, float> CoWatch { get; }
+
+    /// <summary>The highest of <see cref="CoWatch"/> (0 when empty): the user's own scale of co-watch scores.</summary>
+    public float CoWatchMax { get; }
+
     /// <param name="foldedIn">
     /// The user's vector if the caller already folded it in from the same recent watches (serving does, for
     /// retrieval); null solves it here.
@@ -40,6 +48,7 @@ public sealed class UserContext
         var creatorShare = new Dictionary<int, float>();
         var seeds = new List<int>(Seeds);
         var counted = 0;
+        var recent = new List<int>(features.RecentWatches.Count);
         foreach (var watch in features.RecentWatches)
         {
             if (!videos.TryGetIndex(watch.VideoId, out var v))
@@ -48,6 +57,7 @@ public sealed class UserContext
             }
 
             counted++;
+            recent.Add(v);
             categoryShare[videos.CategoryIndex[v]]++;
             creatorShare[videos.CreatorIndex[v]] = creatorShare.GetValueOrDefault(videos.CreatorIndex[v]) + 1;
             if (seeds.Count < Seeds)
@@ -69,6 +79,8 @@ public sealed class UserContext
             }
         }
 
-        return new UserContext(features, foldedIn ?? model?.UserVector(features.RecentWatches), seeds.ToArray(), categoryShare, creatorShare);
+        var coWatch = new Dictionary<int, float>();
+        model?.CoWatch.Scores(recent, coWatch);
+        return new UserContext(features, foldedIn ?? model?.UserVector(features.RecentWatches), seeds.ToArray(), categoryShare, creatorShare, coWatch);
     }
 }

@@ -10,12 +10,16 @@ public sealed class CandidateGenerator(IEnumerable<ICandidateSource> sources, Ca
 {
     private readonly ICandidateSource[] _sources = sources.ToArray();
 
-    /// <summary>The four sources of a serving model: personal ANN, item-to-item, trending and fresh.</summary>
-    public static CandidateGenerator Standard(RetrievalModel model, TrendingIndex trending, CandidateOptions options) => new(
+    /// <summary>The sources of a serving model: personal ANN, co-watch, item-to-item, trending and fresh.</summary>
+    public static CandidateGenerator Standard(RetrievalModel model, TrendingIndex trending, CandidateOptions options) => Standard(() => model, () => trending, options);
+
+    /// <summary>The same sources, reading the model and trending through <paramref name="model"/> and <paramref name="trending"/> at each request.</summary>
+    public static CandidateGenerator Standard(Func<RetrievalModel?> model, Func<TrendingIndex> trending, CandidateOptions options) => new(
     [
-        new PersonalSource(() => model),
-        new ItemToItemSource(() => model, options.ItemToItemSeeds),
-        new TrendingSource(() => trending),
+        new PersonalSource(model),
+        new CoWatchSource(model),
+        new ItemToItemSource(model, options.ItemToItemSeeds),
+        new TrendingSource(trending),
         new FreshSource(options.FreshWindow, TimeSpan.FromDays(1)),
     ], options);
 

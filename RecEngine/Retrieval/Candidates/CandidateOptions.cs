@@ -17,10 +17,13 @@ public sealed record CandidateOptions
 
     /// <summary>Shares of <see cref="Count"/> per source; a source that comes up short leaves its share to the others.</summary>
     [Range(0, 1)]
-    public double PersonalShare { get; init; } = 0.5;
+    public double PersonalShare { get; init; } = 0.35;
 
     [Range(0, 1)]
-    public double ItemToItemShare { get; init; } = 0.25;
+    public double CoWatchShare { get; init; } = 0.25;
+
+    [Range(0, 1)]
+    public double ItemToItemShare { get; init; } = 0.15;
 
     [Range(0, 1)]
     public double TrendingShare { get; init; } = 0.15;
@@ -47,6 +50,7 @@ public sealed record CandidateOptions
         CandidateSourceKind.Personal => PersonalShare,
         CandidateSourceKind.ItemToItem => ItemToItemShare,
         CandidateSourceKind.Trending => TrendingShare,
+        CandidateSourceKind.CoWatch => CoWatchShare,
         _ => FreshShare,
     };
 }

@@ -15,6 +15,9 @@ public enum CandidateSourceKind
     /// <summary>Recent uploads, so new videos get exposure.</summary>
     Fresh,
 
+    /// <summary>Videos most often watched by those who watched the user's latest videos (<see cref="CoWatchTable"/>).</summary>
+    CoWatch,
+
     /// <summary>
     /// Not a retrieval source: a slate position the serving pipeline's exploration stage filled with a video drawn at
     /// random, independently of any model (Serving/Pipeline/ExplorationStage.cs).

@@ -13,9 +13,15 @@ public sealed class RetrieveStage(UserFeatureCache users, CatalogIndex catalog)
 {
     public void Run(SlateContext slate)
     {
-        var snapshot = slate.Snapshot;
         var userId = slate.Request.UserId;
-        slate.Features = catalog.UserExists(userId) ? users.Get(userId) : new UserFeatures { UserId = userId };
+        Run(slate, catalog.UserExists(userId) ? users.Get(userId) : new UserFeatures { UserId = userId });
+    }
+
+    /// <summary>Retrieval for a user whose features the caller has (offline evaluation replays them as of a cut).</summary>
+    public static void Run(SlateContext slate, UserFeatures features)
+    {
+        var snapshot = slate.Snapshot;
+        slate.Features = features;
         slate.Retrieval = CandidateRequests.ForUser(slate.Features, snapshot.Retrieval, snapshot.Videos, slate.Now, slate.Categories);
         slate.Candidates = snapshot.Candidates.Generate(slate.Retrieval);
     }

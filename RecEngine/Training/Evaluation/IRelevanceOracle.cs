@@ -13,6 +13,9 @@ public interface IRelevanceOracle
 
     /// <summary>The true P(watch) of an impression, where the world knows it: the ceiling for a ranker's AUC.</summary>
     double? WatchProbability(string userId, string videoId, DateTime at, int position, string? device) => null;
+
+    /// <summary>The expected seconds the user would watch of this slate (position bias included), where the world knows it.</summary>
+    double? ExpectedSlateWatchSeconds(string userId, IReadOnlyList<string> slate, DateTime at) => null;
 }
 
 /// <summary>No ground truth (imported or production data).</summary>

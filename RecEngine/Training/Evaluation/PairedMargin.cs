@@ -7,7 +7,7 @@ namespace RecEngine.Training.Evaluation;
 /// </summary>
 public sealed record PairedMargin(double Mean, double StandardError, int Users)
 {
-    /// <summary>The margin of <paramref name="model"/> over each baseline (most_popular, item_knn, retrieval_only) and the served network present in <paramref name="perUser"/>.</summary>
+    /// <summary>The margin of <paramref name="model"/> over each baseline (most_popular, item_knn, retrieval_only) present in <paramref name="perUser"/>.</summary>
     public static Dictionary<string, PairedMargin> Against(string model, IReadOnlyDictionary<string, List<double>> perUser)
     {
         var result = new Dictionary<string, PairedMargin>(StringComparer.Ordinal);
@@ -16,7 +16,7 @@ public sealed record PairedMargin(double Mean, double StandardError, int Users)
             return result;
         }
 
-        foreach (var baseline in new[] { "most_popular", "item_knn", "retrieval_only", ServedNetwork.Name })
+        foreach (var baseline in new[] { "most_popular", "item_knn", "retrieval_only" })
         {
             if (perUser.TryGetValue(baseline, out var theirs) && theirs.Count == mine.Count && mine.Count > 1)
             {

@@ -26,10 +26,11 @@ public static class RetrievalEvaluation
         var trendingAt = new TrendingAtCuts(split, videos, options);
         var trending = TrendingIndex.Empty(videos);
         var personal = new PersonalSource(() => model);
+        var coWatch = new CoWatchSource(() => model);
         var itemToItem = new ItemToItemSource(() => model, options.ItemToItemSeeds);
         var trendingSource = new TrendingSource(() => trending);
         var fresh = new FreshSource(options.FreshWindow, TimeSpan.FromDays(1));
-        var merged = new CandidateGenerator([personal, itemToItem, trendingSource, fresh], options);
+        var merged = CandidateGenerator.Standard(() => model, () => trending, options);
 
         var sums = new Dictionary<string, double>(StringComparer.Ordinal);
         void Add(string name, IEnumerable<int> candidates, HashSet<int> targets)
@@ -44,6 +45,7 @@ public static class RetrievalEvaluation
             var request = split.RequestFor(user, model, videos);
             Add("merged", merged.Generate(request, k).Select(c => c.VideoIndex), targets);
             Add("personal", personal.Propose(request, k).Select(p => p.VideoIndex), targets);
+            Add("co_watch", coWatch.Propose(request, k).Select(p => p.VideoIndex), targets);
             Add("item_to_item", itemToItem.Propose(request, k).Select(p => p.VideoIndex), targets);
             Add("trending", trendingSource.Propose(request, k).Select(p => p.VideoIndex), targets);
             Add("fresh", fresh.Propose(request, k).Select(p => p.VideoIndex), targets);

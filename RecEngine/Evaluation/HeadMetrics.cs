@@ -1,0 +1,52 @@
+using RecEngine.Features;
+using RecEngine.Ranking;
+using RecEngine.Training;
+using RecEngine.Training.Evaluation;
+
+namespace RecEngine.Evaluation;
+
+/// <summary>AUC and log-loss of both ranker heads on held-out impressions.</summary>
+public sealed record HeadMetrics(int Impressions, double WatchRate, double WatchAuc, double WatchLogLoss, double WatchTimeAuc, double WatchTimeLogLoss)
+{
+    public static HeadMetrics Measure(RankerExamples test, OnnxRanker ranker)
+    {
+        var p = new float[test.Count];
+        var t = new float[test.Count];
+        const int chunk = 1000;
+        for (var start = 0; start < test.Count; start += chunk)
+        {
+            var rows = Math.Min(chunk, test.Count - start);
+            ranker.Score(test.Dense.AsSpan(start * test.DenseFeatures, rows * test.DenseFeatures), test.Categorical.AsSpan(start * test.Fields, rows * test.Fields), rows,
+                p.AsSpan(start, rows), t.AsSpan(start, rows));
+        }
+
+        var labels = test.Watched.Select(w => w > 0.5f).ToList();
+        var watchProb = p.Select(x => (double)x).ToList();
+        // The watch-time head's logit is log-odds with positives weighted by watch seconds; as a probability
+        // of "watched" it is e^z / (1 + e^z) = t / (1 + t).
+        var watchTimeProb = t.Select(x => float.IsPositiveInfinity(x) ? 1.0 : x / (1.0 + x)).ToList();
+        return new HeadMetrics(
+            test.Count,
+            labels.Count(l => l) / (double)Math.Max(1, labels.Count),
+            RankingMetrics.Auc(watchProb, labels),
+            RankingMetrics.LogLoss(watchProb, labels),
+            RankingMetrics.Auc(t.Select(x => (double)x).ToList(), labels),
+            RankingMetrics.LogLoss(watchTimeProb, labels));
+    }
+
+    /// <summary>AUC of the world's true P(watch) on the same impressions (the ceiling: the world's own noise), where it has one.</summary>
+    public static double? OracleAuc(IRelevanceOracle oracle, RankerDataset test, VideoSnapshot videos)
+    {
+        if (!oracle.IsAvailable || test.Count == 0 || oracle.WatchProbability(test.Users[0], videos.Ids[test.Videos[0]], test.Impressions[0].At, 0, null) is null)
+        {
+            return null;
+        }
+
+        // Impressions of users or videos the world did not create (added through the API, say) have no truth: left out.
+        var known = Enumerable.Range(0, test.Count)
+            .Select(i => (Truth: oracle.WatchProbability(test.Users[i], videos.Ids[test.Videos[i]], test.Impressions[i].At, test.Impressions[i].Position, test.Impressions[i].Device), Watched: test.Watched[i] > 0.5f))
+            .Where(x => x.Truth is not null)
+            .ToList();
+        return RankingMetrics.Auc([.. known.Select(x => x.Truth!.Value)], [.. known.Select(x => x.Watched)]);
+    }
+}
