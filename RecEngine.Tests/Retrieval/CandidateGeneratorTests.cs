@@ -51,14 +51,17 @@ public sealed class CandidateGeneratorTests
             new ListSource(CandidateSourceKind.ItemToItem, Enumerable.Range(2000, 2000)),
             new ListSource(CandidateSourceKind.Trending, Enumerable.Range(4000, 2000)),
             new ListSource(CandidateSourceKind.Fresh, Enumerable.Range(6000, 2000)),
+            new ListSource(CandidateSourceKind.CoWatch, Enumerable.Range(8000, 2000)),
         ], new CandidateOptions());
 
         var slate = generator.Generate(Request(videos), 500);
 
+        // Default shares: personal 0.35, co-watch 0.25, item-to-item 0.15, trending 0.15, fresh 0.10.
         Assert.Equal(500, slate.Count);
         Assert.Equal(500, slate.Select(c => c.VideoIndex).Distinct().Count());
-        Assert.Equal(250, slate.Count(c => c.ProposedBy(CandidateSourceKind.Personal)));
-        Assert.Equal(125, slate.Count(c => c.ProposedBy(CandidateSourceKind.ItemToItem)));
+        Assert.Equal(175, slate.Count(c => c.ProposedBy(CandidateSourceKind.Personal)));
+        Assert.Equal(125, slate.Count(c => c.ProposedBy(CandidateSourceKind.CoWatch)));
+        Assert.Equal(75, slate.Count(c => c.ProposedBy(CandidateSourceKind.ItemToItem)));
         Assert.Equal(75, slate.Count(c => c.ProposedBy(CandidateSourceKind.Trending)));
         Assert.Equal(50, slate.Count(c => c.ProposedBy(CandidateSourceKind.Fresh)));
     }

@@ -102,7 +102,8 @@ public sealed class ModelTraining(
 
         var older = events.Events.Query().Where(LiteDB.Query.LT(nameof(InteractionEvent.Timestamp), start)).OrderByDescending(e => e.Timestamp)
             .Offset((int)(MinWindowEvents - inWindow - 1)).Limit(1).FirstOrDefault();
-        return older?.Timestamp ?? DateTime.MinValue;
+        // Fewer events than that in the whole store: the window is all of them.
+        return older?.Timestamp ?? events.Events.Query().OrderBy(e => e.Timestamp).Limit(1).FirstOrDefault()?.Timestamp ?? start;
     }
 
     /// <summary>

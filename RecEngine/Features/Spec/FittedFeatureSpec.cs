@@ -3,8 +3,14 @@ using System.Text.Json.Serialization;
 
 namespace RecEngine.Features.Spec;
 
-/// <summary>Statistics fitted for one numeric feature (raw space for the median and edges, transformed space for mean/std).</summary>
-public sealed record NumericStats(double Median, double Mean, double Std, double[] QuantileEdges);
+/// <summary>
+/// Statistics fitted for one numeric feature (raw space for the median and edges, transformed space for mean/std).
+/// <paramref name="Constant"/>: every value seen in training was the same, or (<paramref name="Observed"/> false) none
+/// was usable. The network learned nothing from such a feature, so serving feeds it what training did instead of
+/// values it never saw (a model trained on ratings without impressions, say, meets impression counts once its own
+/// slates are logged).
+/// </summary>
+public sealed record NumericStats(double Median, double Mean, double Std, double[] QuantileEdges, bool Constant = false, bool Observed = true);
 
 /// <summary>
 /// Vocabulary of one categorical feature: the sorted hashes of the values kept, and its bucket count (ids
@@ -124,11 +130,20 @@ public sealed class FittedFeatureSpec
         {
             var x = raw[i];
             var missing = 0f;
-            if (!IsUsable(Spec.Numeric[i], x))
+            var stats = Numeric[i];
+            if (!IsUsable(Spec.Numeric[i], x) || !stats.Observed)
             {
-                CountBad(i, Spec.Numeric[i], x);
-                x = Numeric[i].Median;
+                if (stats.Observed)
+                {
+                    CountBad(i, Spec.Numeric[i], x);
+                }
+
+                x = stats.Median;
                 missing = 1f;
+            }
+            else if (stats.Constant)
+            {
+                x = stats.Median;
             }
 
             imputed[i] = (float)x;
@@ -270,7 +285,7 @@ public sealed class FittedFeatureSpec
     {
         if (values.Count == 0)
         {
-            return new NumericStats(0, 0, 1, []);
+            return new NumericStats(0, 0, 1, [], Constant: true, Observed: false);
         }
 
         values.Sort();
@@ -294,7 +309,7 @@ public sealed class FittedFeatureSpec
             edges[b - 1] = values[(int)((long)b * (values.Count - 1) / QuantileBins)];
         }
 
-        return new NumericStats(median, mean, std > 1e-12 ? std : 1, edges);
+        return new NumericStats(median, mean, std > 1e-12 ? std : 1, edges, Constant: values[0] == values[^1]);
     }
 
     private static CategoricalStats FitCategorical(CategoricalFeature feature, Dictionary<ulong, long> counts)
