@@ -31,6 +31,7 @@ public static class PoolNegativesDataset
         RetrievalModel model,
         CandidateOptions options,
         int seed = 17,
+        int maxUsers = int.MaxValue,
         CancellationToken cancellationToken = default)
     {
         var data = new RankerDataset();
@@ -41,7 +42,8 @@ public static class PoolNegativesDataset
         var timeUnit = Math.Max(1, videos.DurationSeconds.Average());
         var numeric = new double[RankingFeatures.NumericCount];
         var categorical = new string?[RankingFeatures.CategoricalCount];
-        foreach (var user in split.Targets.Keys.Order(StringComparer.Ordinal))
+        var users = split.Targets.Keys.OrderBy(Features.Spec.FeatureHashing.Fnv1a64).ThenBy(u => u, StringComparer.Ordinal).Take(maxUsers).Order(StringComparer.Ordinal);
+        foreach (var user in users)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var positives = split.Targets[user];

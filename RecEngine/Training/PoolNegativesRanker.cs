@@ -18,8 +18,27 @@ public static class PoolNegativesRanker
     /// <summary>The share of each user's events (newest) that are the ranker's labels.</summary>
     public const double LabelShare = 0.2;
 
+    /// <summary>
+    /// Users whose pool examples join the logged impressions when a window has both: enough to carry the signal, and a
+    /// bounded cost at a million videos (one candidate generation per user).
+    /// </summary>
+    public const int MaxUsersBesideImpressions = 20_000;
+
     /// <summary>Whether the events hold logged slates; without them the ranker learns from candidate pools.</summary>
     public static bool HasImpressions(IEnumerable<InteractionEvent> events) => events.Any(e => e.Type == EventType.Impression);
+
+    /// <summary>
+    /// The examples alone: each user's newest events against the candidates of their earlier ones, with retrieval
+    /// trained on those earlier events; at most <paramref name="maxUsers"/> users (chosen by a hash of their id).
+    /// </summary>
+    public static RankerDataset Examples(IReadOnlyList<InteractionEvent> timeOrdered, VideoSnapshot videos, AlsOptions als, VectorIndexOptions index, CandidateOptions candidates, int maxUsers, CancellationToken cancellationToken)
+    {
+        var split = TemporalSplit.CreatePerUser(timeOrdered, videos, LabelShare);
+        var isLabel = PerUserTail.Mask(timeOrdered, LabelShare);
+        using var featureModel = RetrievalTrainer.Train(split.Train, videos, als, index with { ExactBelow = int.MaxValue }, cancellationToken);
+        var seconds = PoolNegativesDataset.WatchSeconds(timeOrdered, i => isLabel[i], videos);
+        return PoolNegativesDataset.Build(split, seconds, videos, featureModel, candidates, maxUsers: maxUsers, cancellationToken: cancellationToken);
+    }
 
     public static (TrainedRanker Ranker, int Examples) TrainOutOfSample(
         IReadOnlyList<InteractionEvent> timeOrdered,

@@ -36,6 +36,21 @@ public sealed class RankerDataset
 
     public int Count => Watched.Count;
 
+    /// <summary>Appends <paramref name="other"/>'s rows (features, labels, contexts), its explored rows shifted to their new places.</summary>
+    public void Append(RankerDataset other)
+    {
+        var offset = Count;
+        Numeric.AddRange(other.Numeric);
+        Categorical.AddRange(other.Categorical);
+        Text.AddRange(other.Text);
+        Watched.AddRange(other.Watched);
+        WatchSeconds.AddRange(other.WatchSeconds);
+        Users.AddRange(other.Users);
+        Videos.AddRange(other.Videos);
+        Impressions.AddRange(other.Impressions);
+        ExploredRows.AddRange(other.ExploredRows.Select(r => r + offset));
+    }
+
     /// <summary>
     /// Replays <paramref name="timeOrdered"/> so user features and trending are what they were at each impression
     /// (no leakage from the future), emitting examples for impressions at or after <paramref name="from"/>.

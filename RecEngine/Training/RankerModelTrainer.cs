@@ -86,12 +86,18 @@ public static class RankerModelTrainer
         int epochs,
         CancellationToken cancellationToken,
         Action<RankerDataset>? datasetBuilt = null,
-        TrainingProgress? progress = null)
+        TrainingProgress? progress = null,
+        RankerDataset? poolExamples = null)
     {
         // The ranker's features read the factors, never the index: an exact one costs a copy, an HNSW build minutes at 1M.
         using var featureModel = RetrievalTrainer.Train(timeOrdered.Where(e => e.Timestamp < rankerFrom), videos, als, index with { ExactBelow = int.MaxValue }, progress, "ranker feature embeddings", cancellationToken);
         progress?.Phase("ranker dataset: replaying the window");
         var dataset = RankerDataset.Build(timeOrdered, videos, featureModel, end, candidates, from: rankerFrom, progress: progress, cancellationToken: cancellationToken);
+        if (poolExamples is not null)
+        {
+            dataset.Append(poolExamples);
+        }
+
         // Served days (explored impressions in the window): position as an examination offset, no example age, explored rows weighted.
         var positionBias = ServedSlatesPreparation.Apply(dataset);
         datasetBuilt?.Invoke(dataset);

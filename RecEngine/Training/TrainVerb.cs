@@ -158,14 +158,15 @@ public sealed class ModelTraining(
             output.WriteLine($"Embeddings: {retrieval.UserIds.Length:N0} users x {retrieval.Als.Factors} factors ({clock.Elapsed.TotalSeconds:0.0}s).");
             RankerDataset? dataset = null;
             var impressions = PoolNegativesRanker.HasImpressions(window);
-            if (!impressions)
-            {
-                // This path reports no steps of its own; the phase still gets its heartbeat and its time.
-                progress?.Phase("ranker from each user's newest watches against the candidates of their earlier ones");
-            }
-
+            // With logged slates, the ranker learns P(watch | shown) from them and, beside them, which candidates a user
+            // watches next (the pool examples imported data trains on alone): the impressions follow what the logging
+            // policy chose to show, the pool examples what the user went on to watch among everything retrieval offers.
+            progress?.Phase("ranker pool examples: each user's newest watches against the candidates of their earlier ones");
+            var pool = impressions
+                ? PoolNegativesRanker.Examples(window, videos, alsOptions, indexOptions, candidates.Value, PoolNegativesRanker.MaxUsersBesideImpressions, cancellationToken)
+                : null;
             var (ranker, examples) = impressions
-                ? RankerModelTrainer.TrainOutOfSample(window, videos, rankerFrom, end, alsOptions, indexOptions, candidates.Value, epochs, cancellationToken, d => dataset = d, progress)
+                ? RankerModelTrainer.TrainOutOfSample(window, videos, rankerFrom, end, alsOptions, indexOptions, candidates.Value, epochs, cancellationToken, d => dataset = d, progress, pool)
                 : PoolNegativesRanker.TrainOutOfSample(window, videos, alsOptions, indexOptions, candidates.Value, epochs, cancellationToken, datasetBuilt: d => dataset = d);
             output.WriteLine($"Ranker: {examples:N0} examples, {ranker.ExamplesPerSecond:N0} examples/s, losses {string.Join(" ", ranker.EpochLosses.Select(l => l.ToString("0.0000", CultureInfo.InvariantCulture)))}.");
             return new FittedVersion(videos, window, start, end, retrieval, ranker, dataset!, examples, clock);
