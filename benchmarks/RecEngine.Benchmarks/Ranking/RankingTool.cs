@@ -7,7 +7,7 @@ namespace RecEngine.Benchmarks.Ranking;
 
 /// <summary>
 /// <c>-- ranking [--calls N] [--train-examples N]</c>: per-call latency percentiles of the default ranker
-/// (100, 500, 1,000 candidates, one intra-op thread) and of the raw MLP baseline, with GFLOP/s from layer
+/// (100, 300, 500, 1,000 candidates, one intra-op thread) and of the raw MLP baseline, with GFLOP/s from layer
 /// sizes, then the trainer's throughput in examples/s. BenchmarkDotNet reports iteration means; this
 /// times every call, which is what p99 needs.
 /// </summary>
@@ -23,7 +23,7 @@ internal static class RankingTool
 
         using (var ranker = RankingModels.DefaultRanker())
         {
-            foreach (var rows in new[] { 100, 500, 1000 })
+            foreach (var rows in new[] { 100, 300, 500, 1000 })
             {
                 var (dense, ids) = RankingModels.Candidates(RankingModels.DefaultOptions(), rows, seed: 3, ranker.DenseFeatures);
                 var p = new float[rows];
