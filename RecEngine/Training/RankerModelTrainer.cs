@@ -18,13 +18,10 @@ public sealed record TrainedRanker(RankerNetwork Network, FittedFeatureSpec Spec
 /// <summary>Fits the feature spec on the examples, encodes them, and trains the network.</summary>
 public static class RankerModelTrainer
 {
-    /// <param name="features">The declared inputs the dataset's rows follow; serving's <see cref="RankingFeatures.Spec"/> when null.</param>
-    /// <param name="afterEpoch">Called after each epoch with its number (from 1); returning false stops training (early stopping on a validation set).</param>
     /// <param name="positionBias">Examination offsets added to the logits in training (<see cref="PositionBias"/>); the dataset's position input should then be 0, as at serving.</param>
-    public static TrainedRanker Train(RankerDataset data, RankerTrainerOptions options, IReadOnlyList<int>? hiddenLayers = null, TrainingProgress? progress = null, FeatureSpec? features = null,
-        Func<int, RankerNetwork, FittedFeatureSpec, bool>? afterEpoch = null, PositionBias? positionBias = null)
+    public static TrainedRanker Train(RankerDataset data, RankerTrainerOptions options, TrainingProgress? progress = null, PositionBias? positionBias = null)
     {
-        var declared = features ?? RankingFeatures.Spec;
+        var declared = RankingFeatures.Spec;
         if (data.Count == 0)
         {
             throw new InvalidOperationException("No impressions in the window: the ranker needs logged slates (impression events) to learn from.");
@@ -47,7 +44,7 @@ public static class RankerModelTrainer
             DenseFeatures = spec.DenseWidth,
             Fields = fields,
             TextFields = [.. declared.Text.Select(t => new TextField(t.Name, t.Buckets, t.MaxTokens))],
-            HiddenLayers = hiddenLayers ?? [256, 128, 64],
+            HiddenLayers = [256, 128, 64],
         }, options.Seed);
         progress?.Phase($"ranker: {options.Epochs} epochs over {examples.Count:N0} examples");
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
@@ -59,10 +56,6 @@ public static class RankerModelTrainer
             var epochStarted = System.Diagnostics.Stopwatch.GetTimestamp();
             losses.Add(trainer.TrainEpoch(examples));
             progress?.Line($"ranker epoch {epoch}/{options.Epochs}: loss {losses[^1]:0.0000} in {System.Diagnostics.Stopwatch.GetElapsedTime(epochStarted).TotalSeconds:0.0}s");
-            if (afterEpoch is not null && !afterEpoch(epoch, network, spec))
-            {
-                break;
-            }
         }
 
         progress?.End();
