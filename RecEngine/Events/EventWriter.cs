@@ -123,7 +123,7 @@ public sealed partial class EventWriter : BackgroundService
                 if (!TryInsertAllNew(group, count, results, inserted))
                 {
                     inserted.Clear();
-                    UpsertOneByOne(group, results, inserted);
+                    InsertNewOnly(group, count, results, inserted);
                 }
 
                 Notify(inserted);
@@ -256,11 +256,15 @@ public sealed partial class EventWriter : BackgroundService
         }
     }
 
-    /// <summary>Retries present: upsert event by event, since Upsert tells whether each id was new.</summary>
-    private void UpsertOneByOne(List<PendingWrite> group, CommitResult[] results, List<InteractionEvent> inserted)
+    /// <summary>
+    /// Retries present: insert only the ids not stored yet, never replacing a stored event (a retry may carry a
+    /// different payload; the first one stored is the one kept). Within the group the first copy of an id wins.
+    /// </summary>
+    private void InsertNewOnly(List<PendingWrite> group, int count, CommitResult[] results, List<InteractionEvent> inserted)
     {
         var db = _store.Database;
         var col = _store.Events;
+        var seen = new HashSet<string>(count, StringComparer.Ordinal);
         db.BeginTrans();
         try
         {
@@ -269,8 +273,9 @@ public sealed partial class EventWriter : BackgroundService
                 int stored = 0, duplicates = 0;
                 foreach (var ev in group[g].Events)
                 {
-                    if (col.Upsert(ev))
+                    if (seen.Add(ev.EventId) && col.FindById(ev.EventId) is null)
                     {
+                        col.Insert(ev);
                         inserted.Add(ev);
                         stored++;
                     }
