@@ -24,6 +24,7 @@ public static class EventsApi
         EventValidator validator,
         EventWriter writer,
         IOptions<EventsOptions> options,
+        TimeProvider time,
         CancellationToken cancellationToken)
     {
         var limits = options.Value;
@@ -71,8 +72,14 @@ public static class EventsApi
 
         try
         {
-            var result = await writer.WriteAsync(events);
+            var result = await writer.WriteAsync(events).WaitAsync(limits.CommitTimeout, time, cancellationToken);
             return TypedResults.Ok(new IngestResponse(result.Accepted, result.Duplicates));
+        }
+        catch (TimeoutException)
+        {
+            context.Response.Headers.RetryAfter = limits.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return Problem(StatusCodes.Status503ServiceUnavailable, "Ingestion is unavailable; retry later.",
+                $"The commit did not complete within {limits.CommitTimeout.TotalSeconds:0.###} s. The batch may still be stored; retrying it is safe (stored ids count as duplicates).");
         }
         catch (IngestionUnavailableException ex)
         {

@@ -16,8 +16,8 @@ public sealed class EventStore : IDisposable
 
     private readonly RecEngineStore _store;
     private readonly ReaderWriterLockSlim _commitLock = new(LockRecursionPolicy.NoRecursion);
-    private readonly Lazy<ILiteCollection<InteractionEvent>> _events;
-    private readonly Lazy<ILiteCollection<ServedSlateRecord>> _slates;
+    private volatile Lazy<ILiteCollection<InteractionEvent>> _events = null!;
+    private volatile Lazy<ILiteCollection<ServedSlateRecord>> _slates = null!;
 
     public EventStore(RecEngineStore store)
     {
@@ -27,6 +27,13 @@ public sealed class EventStore : IDisposable
         // filling in its members, so a query racing the first commit could fail with "Member Timestamp not found".
         store.Mapper.ToDocument(new InteractionEvent());
         store.Mapper.ToDocument(new ServedSlateRecord());
+        CreateCollections();
+        // After a storage fault the store reopens its files: collections of the closed engine must not be used again.
+        store.Reopened += CreateCollections;
+    }
+
+    private void CreateCollections()
+    {
         _events = new Lazy<ILiteCollection<InteractionEvent>>(() =>
         {
             var col = _store.Database.GetCollection<InteractionEvent>(CollectionName);
@@ -50,6 +57,25 @@ public sealed class EventStore : IDisposable
     public ILiteCollection<ServedSlateRecord> Slates => _slates.Value;
 
     internal LiteDatabase Database => _store.Database;
+
+    /// <summary>Whether the store is open and writable (no failed write since it was opened).</summary>
+    public bool IsHealthy => _store.IsHealthy;
+
+    /// <summary>Commits so far to stable storage (fsync), shared by every commit before it.</summary>
+    internal void Sync() => _store.Sync();
+
+    /// <summary>One small committed write (the writer's recovery probe after a failed commit).</summary>
+    internal void WriteProbe(DateTime at) =>
+        Database.GetCollection("health").Upsert(new BsonDocument { ["_id"] = "write-probe", ["at"] = at });
+
+    /// <summary>A commit failed: the store reopens its files on next use.</summary>
+    internal void MarkFaulted(Exception ex)
+    {
+        if (ex is not StoreUnavailableException)
+        {
+            _store.MarkFaulted(ex);
+        }
+    }
 
     public long Count() => Events.LongCount();
 
@@ -147,7 +173,11 @@ public sealed class EventStore : IDisposable
         return new Releaser(_commitLock, write: true);
     }
 
-    public void Dispose() => _commitLock.Dispose();
+    public void Dispose()
+    {
+        _store.Reopened -= CreateCollections;
+        _commitLock.Dispose();
+    }
 
     private sealed class Releaser(ReaderWriterLockSlim gate, bool write) : IDisposable
     {

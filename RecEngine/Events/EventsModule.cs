@@ -15,6 +15,7 @@ public static class EventsModule
         builder.Services.AddSingleton<EventValidator>();
         builder.Services.AddSingleton<EventWriter>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<EventWriter>());
+        builder.Services.AddHealthChecks().AddCheck<EventWriterHealthCheck>("writer", tags: [HealthTags.Ready]);
         builder.Services.AddSingleton<MovieLensImporter>();
         builder.Services.AddSingleton<IVerb, ImportVerb>();
         return builder;

@@ -23,6 +23,12 @@ public sealed record ServingOptions
     [Range(typeof(TimeSpan), "00:00:00.001", "00:01:00")]
     public TimeSpan OrderBudget { get; init; } = TimeSpan.FromMilliseconds(5);
 
+    /// <summary>
+    /// Whether <c>/health/ready</c> may answer 200 while no model version is loaded (requests then get the popularity
+    /// slate). Off by default: ready means a model serves.
+    /// </summary>
+    public bool ReadyWithoutModel { get; init; }
+
     /// <summary>At most this share of a slate from one category (at least one video); 1 turns the cap off.</summary>
     [Range(0.01, 1.0)]
     public double MaxCategoryShare { get; init; } = 0.4;
