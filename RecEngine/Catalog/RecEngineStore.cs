@@ -140,6 +140,12 @@ public sealed class RecEngineStore : IDisposable
             {
                 _opened = Open();
             }
+            catch (Exception ex) when (_fault is null && ex is not StoreOpenException)
+            {
+                _storeLock.Dispose();
+                _storeLock = null;
+                throw StoreOpenException.From(_dataDir.DatabasePath, ex);
+            }
             catch (Exception ex) when (_fault is not null)
             {
                 // Still failing (the disk is still full): stay faulted, try again later.
@@ -241,6 +247,29 @@ public sealed class RecEngineStore : IDisposable
     }
 
     private sealed record Opened(LiteDatabase Db, DurableFileStream Data, DurableFileStream Log);
+}
+
+/// <summary>
+/// The store's file cannot be opened at start: the message names the file and the likely cause, for a person to act on
+/// (verbs print it and exit with <see cref="ExitCode"/>, without a stack trace).
+/// </summary>
+public sealed class StoreOpenException(string message, Exception inner) : Exception(message, inner)
+{
+    /// <summary>The documented exit code of a verb that could not open the store.</summary>
+    public const int ExitCode = 4;
+
+    public static StoreOpenException From(string path, Exception ex)
+    {
+        var cause = ex switch
+        {
+            UnauthorizedAccessException => "this user may not read and write it (check the file's owner and permissions)",
+            LiteException or InvalidCastException or IndexOutOfRangeException or ArgumentException or InvalidDataException =>
+                "it is not a readable LiteDB database: corrupt or truncated (a disk error, an interrupted copy) or another program's file. Restore it from a backup (see `restore`), or move it away to start empty",
+            IOException => "the file system could not read it (a disk error, a full disk, or a file that is not a regular file)",
+            _ => "opening it failed",
+        };
+        return new StoreOpenException($"Cannot open the store '{path}': {cause}. ({ex.GetType().Name}: {ex.Message})", ex);
+    }
 }
 
 /// <summary>The store cannot be used now (a write failed and it could not be reopened yet); the API answers 503.</summary>

@@ -23,6 +23,8 @@ internal sealed class ServeVerb : IVerb
         var store = app.Services.GetRequiredService<RecEngineStore>();
         var dataDir = app.Services.GetRequiredService<DataDirectory>();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("RecEngine.Serve");
+        // Open the store before serving anything: an unreadable file ends the verb with its message and exit code.
+        _ = store.Database;
         if (app.Services.GetRequiredService<IOptions<RecEngineOptions>>().Value.FirstRunDemo && store.IsEmpty)
         {
             logger.LogInformation("Empty data directory {DataDir}: running first-run set-up", dataDir.Root);
