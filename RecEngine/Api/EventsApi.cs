@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using RecEngine.Events;
+using RecEngine.Hosting;
 
 namespace RecEngine.Api;
 
@@ -15,7 +16,8 @@ public static class EventsApi
             .WithTags("Events")
             .WithName("PostEvents")
             .WithSummary("Ingest one event (an object) or a batch (an array of up to 10,000). 200 means committed.")
-            .Accepts<EventInput[]>("application/json");
+            .Accepts<EventInput[]>("application/json")
+            .RequireScope(ApiScope.Ingest);
         return app;
     }
 
