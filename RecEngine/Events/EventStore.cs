@@ -64,6 +64,54 @@ public sealed class EventStore : IDisposable
     /// <summary>Commits so far to stable storage (fsync), shared by every commit before it.</summary>
     internal void Sync() => _store.Sync();
 
+    /// <summary>Deletes up to <paramref name="limit"/> of the oldest events before <paramref name="cutoff"/>, in one flushed transaction taken in turn with the commits.</summary>
+    internal int DeleteEventsBefore(DateTime cutoff, int limit)
+    {
+        using (EnterCommit())
+        {
+            var ids = Events.Query().Where(e => e.Timestamp < cutoff).OrderBy(e => e.Timestamp).Limit(limit).ToList().Select(e => e.EventId).ToList();
+            return DeleteIds(Events, ids.Select(id => new BsonValue(id)));
+        }
+    }
+
+    /// <summary>Deletes up to <paramref name="limit"/> of the oldest served slates before <paramref name="cutoff"/>.</summary>
+    internal int DeleteSlatesBefore(DateTime cutoff, int limit)
+    {
+        using (EnterCommit())
+        {
+            var ids = Slates.Query().Where(s => s.Timestamp < cutoff).OrderBy(s => s.Timestamp).Limit(limit).ToList().Select(s => s.RequestId).ToList();
+            return DeleteIds(Slates, ids.Select(id => new BsonValue(id)));
+        }
+    }
+
+    private int DeleteIds<T>(ILiteCollection<T> col, IEnumerable<BsonValue> ids)
+    {
+        var db = Database;
+        var deleted = 0;
+        db.BeginTrans();
+        try
+        {
+            foreach (var id in ids)
+            {
+                deleted += col.Delete(id) ? 1 : 0;
+            }
+
+            db.Commit();
+        }
+        catch
+        {
+            db.Rollback();
+            throw;
+        }
+
+        if (deleted > 0)
+        {
+            Sync();
+        }
+
+        return deleted;
+    }
+
     /// <summary>One small committed write (the writer's recovery probe after a failed commit).</summary>
     internal void WriteProbe(DateTime at) =>
         Database.GetCollection("health").Upsert(new BsonDocument { ["_id"] = "write-probe", ["at"] = at });

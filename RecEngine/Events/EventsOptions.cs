@@ -37,6 +37,17 @@ public sealed record EventsOptions
     [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
     public TimeSpan CommitTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// How long stored events and served slates are kept; older ones are deleted. At least the lifecycle's training
+    /// window (checked at start). Zero keeps everything.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "3650.00:00:00")]
+    public TimeSpan Retention { get; init; } = TimeSpan.FromDays(30);
+
+    /// <summary>How often the retention pass runs (also once at start).</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00")]
+    public TimeSpan RetentionInterval { get; init; } = TimeSpan.FromHours(1);
+
     /// <summary>Retry-After seconds sent with 503 when the queue is full or the store cannot write.</summary>
     [Range(1, 3600)]
     public int RetryAfterSeconds { get; init; } = 1;

@@ -59,6 +59,13 @@ public sealed record ServingOptions
     public bool LogImpressions { get; init; } = true;
 
     /// <summary>
+    /// Share of the slates served to user ids not in the catalog that the impression log keeps (sampled by request id);
+    /// 0 keeps none. Bounds what requests for made-up ids can add to the store.
+    /// </summary>
+    [Range(0.0, 1.0)]
+    public double UnknownUserSlateShare { get; init; } = 0.01;
+
+    /// <summary>
     /// After the user-feature warm-up, fill the item-to-item related rows of the cached users' seeds in the background
     /// (<see cref="RelatedVideosWarmup"/>), so requests at a large catalog do not search for cold seeds.
     /// </summary>
