@@ -28,6 +28,7 @@ public sealed class RecEngineStore : IDisposable
 
     private readonly DataDirectory _dataDir;
     private readonly StorageFaults _faults;
+    private readonly bool _durableCommits;
     private readonly Lock _openLock = new();
     private StoreLock? _storeLock;
     private volatile Opened? _opened;
@@ -39,11 +40,11 @@ public sealed class RecEngineStore : IDisposable
     {
     }
 
-    [Microsoft.Extensions.DependencyInjection.ActivatorUtilitiesConstructor]
-    public RecEngineStore(DataDirectory dataDir, StorageFaults faults)
+    public RecEngineStore(DataDirectory dataDir, StorageFaults faults, bool durableCommits = true)
     {
         _dataDir = dataDir;
         _faults = faults;
+        _durableCommits = durableCommits;
     }
 
     /// <summary>
@@ -99,6 +100,11 @@ public sealed class RecEngineStore : IDisposable
     public void Sync()
     {
         var opened = _opened ?? throw new StoreUnavailableException("The store is not open.");
+        if (!_durableCommits)
+        {
+            return;
+        }
+
         try
         {
             opened.Log.Flush();
