@@ -111,6 +111,16 @@ public sealed class EventIdempotencyTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public void The_bulk_import_path_never_rewrites_either()
+    {
+        var store = _factory.Services.GetRequiredService<EventStore>();
+        Assert.Equal(2, store.InsertNewBulk([Ev("imp-1", "u1", "v1"), Ev("imp-2", "u1", "v2"), Ev("imp-1", "u2", "v2")]));
+        Assert.Equal(1, store.InsertNewBulk([Ev("imp-2", "u3", "v1"), Ev("imp-3", "u3", "v1")]));
+        AssertStored(_factory, "imp-1", "u1", "v1", EventType.Watch);
+        AssertStored(_factory, "imp-2", "u1", "v2", EventType.Watch);
+    }
+
     private static InteractionEvent Ev(string id, string user, string video) =>
         new() { EventId = id, UserId = user, VideoId = video, Type = EventType.Watch, WatchSeconds = 10, Timestamp = TestWorld.Now.AddMinutes(-1) };
 

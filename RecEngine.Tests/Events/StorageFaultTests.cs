@@ -46,6 +46,14 @@ public sealed class StorageFaultTests
             Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
         }
 
+        // Reads while the store reopens: answered, or 503 with Retry-After; never a 500.
+        for (var i = 0; i < 5; i++)
+        {
+            using var read = await client.GetAsync("/v1/users/u1/features");
+            Assert.True(read.StatusCode is HttpStatusCode.OK or HttpStatusCode.ServiceUnavailable, $"{(int)read.StatusCode} {await read.Content.ReadAsStringAsync()}");
+            Assert.True(read.StatusCode == HttpStatusCode.OK || read.Headers.RetryAfter is not null, "503 without Retry-After");
+        }
+
         var notReady = await UntilReadyAsync(client, HttpStatusCode.ServiceUnavailable);
         Assert.Contains(notReady.GetProperty("missing").EnumerateArray(), m => m.GetString()!.StartsWith("writer: the last commit failed: No space left", StringComparison.Ordinal));
         using (var stillRefused = await client.PostAsJsonAsync("/v1/events", batch))

@@ -202,8 +202,40 @@ public sealed class EventStore : IDisposable
         }
     }
 
-    /// <summary>Bulk path (generators, imports): one transaction, no listeners. Existing ids are replaced.</summary>
-    public int UpsertBulk(IEnumerable<InteractionEvent> events) => Events.Upsert(events);
+    /// <summary>
+    /// Bulk path (imports): one transaction, no listeners. Like the event writer it never rewrites: an id already
+    /// stored (a re-run import) keeps its first payload, and within the batch the first copy wins. Returns the events
+    /// newly stored.
+    /// </summary>
+    public int InsertNewBulk(IEnumerable<InteractionEvent> source)
+    {
+        var events = source as IReadOnlyList<InteractionEvent> ?? source.ToList();
+        var db = Database;
+        var seen = new HashSet<string>(events.Count, StringComparer.Ordinal);
+        var inserted = 0;
+        db.BeginTrans();
+        try
+        {
+            foreach (var ev in events)
+            {
+                if (seen.Add(ev.EventId) && Events.FindById(ev.EventId) is null)
+                {
+                    Events.Insert(ev);
+                    inserted++;
+                }
+            }
+
+            db.Commit();
+        }
+        catch
+        {
+            db.Rollback();
+            throw;
+        }
+
+        Sync();
+        return inserted;
+    }
 
     /// <summary>Held while reading state that commit listeners maintain; commits wait for it, and it waits for commits.</summary>
     public IDisposable EnterConsistentRead()

@@ -101,6 +101,20 @@ public static class ServiceDefaults
     private static async Task WriteExceptionProblemAsync(HttpContext context)
     {
         var error = context.Features.Get<IExceptionHandlerFeature>()?.Error;
+        if (error is Catalog.StoreUnavailableException unavailable)
+        {
+            // A write failed and the store is reopening: transient, like a full ingestion queue.
+            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            context.Response.Headers.RetryAfter = "1";
+            await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+            {
+                HttpContext = context,
+                ProblemDetails = new ProblemDetails { Status = StatusCodes.Status503ServiceUnavailable, Title = "The store is unavailable; retry later.", Detail = unavailable.Message },
+                Exception = error,
+            });
+            return;
+        }
+
         var problem = error is BadHttpRequestException bad
             ? new ProblemDetails
             {
