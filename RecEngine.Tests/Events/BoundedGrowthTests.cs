@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using RecEngine.Catalog;
 using RecEngine.Events;
 using RecEngine.Features;
@@ -35,6 +36,30 @@ public sealed class BoundedGrowthTests
         Assert.Equal(["d0", "d19", "d5"], store.Events.FindAll().Select(e => e.EventId).Order(StringComparer.Ordinal));
         Assert.Equal(["s1"], store.Slates.FindAll().Select(s => s.RequestId));
         Assert.Equal((0, 0), factory.Services.GetRequiredService<EventRetention>().RunOnce());
+    }
+
+    [Fact]
+    public async Task The_retention_pass_runs_one_interval_after_start_and_then_on_its_interval()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var factory = new RecEngineFactory(new Dictionary<string, string?> { ["RecEngine:Events:Retention"] = "20.00:00:00" }, time);
+        using var client = factory.CreateClient();
+        await TestWorld.AddUserAsync(client, "u1");
+        await TestWorld.AddVideoAsync(client, "v1");
+        var newest = TestWorld.Now.AddMinutes(-1);
+        await HttpAssert.StatusAsync(HttpStatusCode.OK, await client.PostAsJsonAsync("/v1/events", new[] { TestWorld.Event("new", at: newest), TestWorld.Event("old", at: newest.AddDays(-40)) }));
+        var store = factory.Services.GetRequiredService<EventStore>();
+        Assert.Equal(2, store.Count());
+
+        time.Advance(TimeSpan.FromHours(1));
+        var deadline = DateTime.UtcNow + HangGuard;
+        while (store.Events.FindById("old") is not null)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the retention pass did not run after its interval");
+            await Task.Delay(20);
+        }
+
+        Assert.NotNull(store.Events.FindById("new"));
     }
 
     [Fact]

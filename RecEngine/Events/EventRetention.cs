@@ -21,8 +21,10 @@ public sealed partial class EventRetention(EventStore store, IOptions<EventsOpti
             return;
         }
 
+        // The first pass one interval after start, not at start: the model load and the user-feature warm-up read the
+        // store then, and LiteDB 5 readers racing each other on a large store can read garbage (LiteDB issue 2817).
         using var timer = new PeriodicTimer(o.RetentionInterval, time);
-        do
+        while (await timer.WaitForNextTickAsync(stoppingToken))
         {
             try
             {
@@ -33,7 +35,6 @@ public sealed partial class EventRetention(EventStore store, IOptions<EventsOpti
                 LogFailed(ex);
             }
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
     /// <summary>One pass: deletes what is older than the retention; returns the events and slates deleted.</summary>
@@ -42,7 +43,12 @@ public sealed partial class EventRetention(EventStore store, IOptions<EventsOpti
         // Relative to the newest stored event, as the training window is: an imported history (MovieLens from the
         // 1990s) keeps its window however old it is.
         var now = time.GetUtcNow().UtcDateTime;
-        var newest = store.Events.Query().Where(e => e.Timestamp <= now).OrderByDescending(e => e.Timestamp).Limit(1).FirstOrDefault()?.Timestamp;
+        DateTime? newest;
+        using (store.EnterExclusiveRead())
+        {
+            newest = store.Events.Query().Where(e => e.Timestamp <= now).OrderByDescending(e => e.Timestamp).Limit(1).FirstOrDefault()?.Timestamp;
+        }
+
         if (newest is null)
         {
             return (0, 0);

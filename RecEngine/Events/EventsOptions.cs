@@ -44,7 +44,7 @@ public sealed record EventsOptions
     [Range(typeof(TimeSpan), "00:00:00", "3650.00:00:00")]
     public TimeSpan Retention { get; init; } = TimeSpan.FromDays(30);
 
-    /// <summary>How often the retention pass runs (also once at start).</summary>
+    /// <summary>How often the retention pass runs (the first one this long after start).</summary>
     [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00")]
     public TimeSpan RetentionInterval { get; init; } = TimeSpan.FromHours(1);
 

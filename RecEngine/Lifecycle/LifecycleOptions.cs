@@ -53,7 +53,7 @@ public sealed record LifecycleOptions : IValidatableObject
     [Range(1, 1000)]
     public int KeepVersions { get; init; } = 5;
 
-    /// <summary>How often old model versions are pruned (also once at start).</summary>
+    /// <summary>How often old model versions are pruned (the first time this long after start).</summary>
     [Range(typeof(TimeSpan), "00:00:01", "30.00:00:00")]
     public TimeSpan PruneInterval { get; init; } = TimeSpan.FromHours(1);
 

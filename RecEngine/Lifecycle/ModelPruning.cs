@@ -5,7 +5,7 @@ using RecEngine.Serving;
 namespace RecEngine.Lifecycle;
 
 /// <summary>
-/// Deletes the folders of old model versions, at start and every <see cref="LifecycleOptions.PruneInterval"/>: keeps
+/// Deletes the folders of old model versions every <see cref="LifecycleOptions.PruneInterval"/>: keeps
 /// the serving version (registry and in memory), the canary, and the <see cref="LifecycleOptions.KeepVersions"/>
 /// newest. Registry records stay, so the history is kept; promoting a pruned version answers that its files are gone.
 /// </summary>
@@ -14,8 +14,10 @@ public sealed partial class ModelPruning(
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // The first pass one interval after start, not at start: a version that fails to load at start falls back to
+        // an older promoted one, which must not be deleted under the loader.
         using var timer = new PeriodicTimer(options.Value.PruneInterval, time);
-        do
+        while (await timer.WaitForNextTickAsync(stoppingToken))
         {
             try
             {
@@ -26,7 +28,6 @@ public sealed partial class ModelPruning(
                 LogFailed(ex);
             }
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
     /// <summary>Deletes the folders not kept; returns the versions deleted.</summary>
