@@ -22,9 +22,10 @@ public static partial class DirectorySync
 
         try
         {
-            if (Native.fsync(fd) != 0)
+            // EINVAL: the file system cannot flush a directory (some network and FUSE file systems); nothing to do.
+            if (Native.fsync(fd) != 0 && System.Runtime.InteropServices.Marshal.GetLastPInvokeError() is var errno && errno != Native.EINVAL)
             {
-                throw new IOException($"fsync of directory '{directory}' failed (errno {System.Runtime.InteropServices.Marshal.GetLastPInvokeError()}).");
+                throw new IOException($"fsync of directory '{directory}' failed (errno {errno}).");
             }
         }
         finally
@@ -59,6 +60,8 @@ public static partial class DirectorySync
     private static partial class Native
     {
         public const int O_RDONLY = 0;
+
+        public const int EINVAL = 22;
 
         // Linux; macOS uses 0x100000.
         public static int O_DIRECTORY => OperatingSystem.IsMacOS() ? 0x100000 : 0x10000;
