@@ -1,5 +1,6 @@
 using RecEngine;
 using RecEngine.Api;
+using RecEngine.Backup;
 using RecEngine.Hosting;
 using RecEngine.Lifecycle;
 using RecEngine.Monitoring;
@@ -11,6 +12,7 @@ var builder = WebApplication.CreateBuilder(command.HostArgs);
 builder.AddServingModules();
 builder.AddLifecycle();
 builder.AddSimulation();
+builder.AddBackup();
 
 var app = builder.Build();
 app.MapServiceDefaults();
@@ -19,4 +21,5 @@ app.MapEventsApi();
 app.MapMonitoringApi();
 app.MapRecommendationsApi();
 app.MapModelsApi();
+app.MapBackupApi();
 return await app.RunVerbAsync(command);

@@ -121,6 +121,33 @@ public sealed class EventsApiTests : IAsyncLifetime
         Assert.Equal(0, StoredEvents());
     }
 
+    [Theory]
+    [InlineData("click,watch")]
+    [InlineData("Click, Watch")]
+    [InlineData("2")]
+    [InlineData("-1")]
+    [InlineData("0x2")]
+    [InlineData(" watch")]
+    [InlineData("")]
+    public async Task TypeThatIsNotExactlyOneNameIsRefusedNamingTheField(string type)
+    {
+        var response = await _client.PostAsJsonAsync("/v1/events", TestWorld.Event("t1", type: type));
+        await HttpAssert.StatusAsync(HttpStatusCode.BadRequest, response);
+        var problem = await response.Content.ReadFromJsonAsync<ValidationProblemDetails>();
+        Assert.Contains("type", problem!.Errors.Keys);
+        Assert.Equal(0, StoredEvents());
+    }
+
+    [Theory]
+    [InlineData("WATCH", EventType.Watch)]
+    [InlineData("like", EventType.Like)]
+    [InlineData("Hide", EventType.Hide)]
+    public void TypeNamesParseInAnyCase(string type, EventType expected)
+    {
+        Assert.True(EventValidator.TryParseType(type, out var parsed));
+        Assert.Equal(expected, parsed);
+    }
+
     [Fact]
     public async Task WatchSecondsUpToTenTimesTheDurationAreAccepted()
     {

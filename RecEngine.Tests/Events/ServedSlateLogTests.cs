@@ -62,7 +62,7 @@ public sealed class ServedSlateLogTests : IDisposable
         times.AddRange(Enumerable.Repeat(T0.AddSeconds(2), (2 * page) + 7));
         times.AddRange(Enumerable.Range(0, page / 2).Select(i => T0.AddSeconds(3 + (i / 7))));
         times.Add(T0.AddMinutes(5)); // outside the window
-        _events.UpsertBulk(times.Select((t, i) => Watch($"e{i:D5}", $"u{i % 13}", $"v{i % 17}", t)));
+        _events.InsertNewBulk(times.Select((t, i) => Watch($"e{i:D5}", $"u{i % 13}", $"v{i % 17}", t)));
         _events.Events.Insert(new InteractionEvent { EventId = "before", UserId = "u0", VideoId = "v0", Type = EventType.Watch, Timestamp = T0.AddSeconds(-1) });
         var slates = Enumerable.Range(0, page + 5).Select(i => Slate($"r{i:D5}", "u1", T0.AddSeconds(2), "a")).ToList();
         foreach (var chunk in slates.Chunk(500))
@@ -83,7 +83,7 @@ public sealed class ServedSlateLogTests : IDisposable
     [Fact]
     public async Task AWindowIsReadOnlyWhileNoCommitOrOtherExclusiveReaderHoldsTheStore()
     {
-        _events.UpsertBulk(Enumerable.Range(0, 10).Select(i => Watch($"e{i}", "u1", "a", T0.AddSeconds(i))));
+        _events.InsertNewBulk(Enumerable.Range(0, 10).Select(i => Watch($"e{i}", "u1", "a", T0.AddSeconds(i))));
         // The lock is thread-affine: one thread holds it until told to let go.
         using var held = new ManualResetEventSlim();
         using var release = new ManualResetEventSlim();

@@ -110,7 +110,7 @@ public sealed class UserFeatureWarmupTests : IDisposable
     [Fact]
     public async Task GivesUpPastTwiceTheCapacityAndUsersStillLoadOnDemand()
     {
-        _events.UpsertBulk(Enumerable.Range(0, 40).Select(i => Watch($"e{i}", $"u{i}", "v1", T0.AddSeconds(i))));
+        _events.InsertNewBulk(Enumerable.Range(0, 40).Select(i => Watch($"e{i}", $"u{i}", "v1", T0.AddSeconds(i))));
         var cache = new UserFeatureCache(_events, Options.Create(new FeaturesOptions { UserCacheCapacity = 16 }));
         var warmup = new UserFeatureWarmup(cache, _events, Options.Create(new FeaturesOptions { UserCacheCapacity = 16, WarmUpPageSize = 5, WarmUpNice = 0 }), NullLogger<UserFeatureWarmup>.Instance);
         await warmup.StartAsync(CancellationToken.None);
@@ -125,7 +125,7 @@ public sealed class UserFeatureWarmupTests : IDisposable
     [Fact]
     public async Task WaitsForBeginAndStopsCleanlyWithoutIt()
     {
-        _events.UpsertBulk([Watch("e0", "u0", "v1", T0)]);
+        _events.InsertNewBulk([Watch("e0", "u0", "v1", T0)]);
         var cache = new UserFeatureCache(_events, Options.Create(new FeaturesOptions()));
         var warmup = new UserFeatureWarmup(cache, _events, Options.Create(new FeaturesOptions()), NullLogger<UserFeatureWarmup>.Instance);
         await warmup.StartAsync(CancellationToken.None);

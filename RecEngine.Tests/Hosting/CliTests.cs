@@ -20,6 +20,42 @@ public sealed class CliTests : IDisposable
         return path;
     }
 
+    [Theory]
+    [InlineData("garbage", "serve")]
+    [InlineData("truncated", "serve")]
+    [InlineData("garbage", "train")]
+    public async Task An_unreadable_store_ends_with_a_message_naming_the_file_and_exit_code_4(string damage, string verb)
+    {
+        var data = Path.Combine(_root, "data");
+        var db = new DataDirectory(data).DatabasePath;
+        if (damage == "truncated")
+        {
+            using (var store = new RecEngineStore(new DataDirectory(data)))
+            {
+                IngestTestData.Seed(new CatalogService(store, new CatalogIndex(store)), users: 50, videos: 50);
+            }
+
+            var bytes = File.ReadAllBytes(db);
+            File.WriteAllBytes(db, bytes[..(bytes.Length / 3)]);
+            // Garbage over the header page, as a torn copy leaves it.
+            using var file = new FileStream(db, FileMode.Open);
+            file.Write(Enumerable.Repeat((byte)0xAB, 64).ToArray());
+        }
+        else
+        {
+            Directory.CreateDirectory(data);
+            File.WriteAllBytes(db, Enumerable.Range(0, 40_000).Select(i => (byte)(i * 31)).ToArray());
+        }
+
+        var args = verb == "serve" ? new[] { "serve", "--urls", "http://127.0.0.1:0", DataDirSwitch } : new[] { "train", DataDirSwitch };
+        var (code, stdout, stderr) = await CliProcess.RunAsync(Timeout, args);
+
+        Assert.True(code == StoreOpenException.ExitCode, $"exit {code}: {stdout} {stderr}");
+        Assert.Contains($"Cannot open the store '{db}'", stderr, StringComparison.Ordinal);
+        Assert.Contains("not a readable LiteDB database", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", stderr + stdout, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task ImportWritesTheStore()
     {

@@ -15,9 +15,13 @@ public sealed class RecEngineFactory : WebApplicationFactory<Program>
 {
     private readonly Dictionary<string, string?> _settings;
 
-    public RecEngineFactory(IDictionary<string, string?>? settings = null, FakeTimeProvider? time = null)
+    private readonly bool _ownsDataDir;
+
+    /// <param name="dataDir">An existing data directory to serve (a restart); the factory then leaves it in place when disposed.</param>
+    public RecEngineFactory(IDictionary<string, string?>? settings = null, FakeTimeProvider? time = null, string? dataDir = null)
     {
-        DataDir = Path.Combine(Path.GetTempPath(), "recengine-tests", Guid.NewGuid().ToString("N"));
+        _ownsDataDir = dataDir is null;
+        DataDir = dataDir ?? Path.Combine(Path.GetTempPath(), "recengine-tests", Guid.NewGuid().ToString("N"));
         // The factory runs Program through `serve`; tests bring their own data instead of the demo world.
         _settings = new Dictionary<string, string?> { ["RecEngine:FirstRunDemo"] = "false" };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
@@ -49,7 +53,7 @@ public sealed class RecEngineFactory : WebApplicationFactory<Program>
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
-        if (disposing)
+        if (disposing && _ownsDataDir)
         {
             try
             {

@@ -41,6 +41,12 @@ public sealed class RecommendationsTests : IDisposable
         await using var server = await RecEngineProcess.StartAsync(_dataDir, Timeout, "--RecEngine:Serving:MaxPerCreator=0", "--RecEngine:Serving:MaxCategoryShare=1", "--RecEngine:Serving:ExplorationShare=0", "--RecEngine:Serving:Deadline=00:00:30", "--RecEngine:Serving:ScoreBudget=00:00:30");
         using var client = server.CreateClient();
         var response = await FirstSlateAsync(client, "/v1/recommendations/u1?k=10");
+        using (var ready = await client.GetAsync("/health/ready"))
+        {
+            var readyBody = await ready.Content.ReadAsStringAsync();
+            Assert.True(ready.StatusCode == HttpStatusCode.OK, readyBody);
+            Assert.Contains($"model version {version} is loaded and warmed", readyBody, StringComparison.Ordinal);
+        }
 
         await HttpAssert.StatusAsync(HttpStatusCode.OK, response);
         using var slate = JsonDocument.Parse(await response.Content.ReadAsStringAsync());

@@ -24,7 +24,7 @@ public sealed class DriftReferenceBootstrapTests : IDisposable
         Assert.False(bootstrap.Build()); // nothing stored yet
         var newest = new DateTime(2026, 3, 9, 12, 0, 0, DateTimeKind.Utc);
         // Two days: only the last 24 hours (all "tv") may shape the reference.
-        events.UpsertBulk(Enumerable.Range(0, 48).Select(h => new InteractionEvent
+        events.InsertNewBulk(Enumerable.Range(0, 48).Select(h => new InteractionEvent
         {
             EventId = $"e{h}", UserId = "u", VideoId = "v", Type = EventType.Impression, Position = 0,
             Device = h < 24 ? "mobile" : "tv", Timestamp = newest.AddHours(h - 47),

@@ -12,12 +12,12 @@ public static class CatalogApi
     {
         var videos = app.MapGroup("/v1/videos").WithTags("Catalog");
         videos.MapGet("/{id}", GetVideo).WithName("GetVideo").WithSummary("One video of the catalog.");
-        videos.MapPut("/{id}", PutVideo).WithName("PutVideo").WithSummary("Create or replace a video.");
+        videos.MapPut("/{id}", PutVideo).WithName("PutVideo").WithSummary("Create or replace a video.").RequireScope(ApiScope.Ingest);
 
         var users = app.MapGroup("/v1/users").WithTags("Catalog");
-        users.MapGet("/{id}", GetUser).WithName("GetUser").WithSummary("One user.");
-        users.MapPut("/{id}", PutUser).WithName("PutUser").WithSummary("Create or replace a user.");
-        users.MapGet("/{id}/features", GetUserFeatures).WithName("GetUserFeatures")
+        users.MapGet("/{id}", GetUser).WithName("GetUser").WithSummary("One user.").RequireScope(ApiScope.Read);
+        users.MapPut("/{id}", PutUser).WithName("PutUser").WithSummary("Create or replace a user.").RequireScope(ApiScope.Ingest);
+        users.MapGet("/{id}/features", GetUserFeatures).WithName("GetUserFeatures").RequireScope(ApiScope.Read)
             .WithSummary("The user's online features: counters and recent watches, current to the last committed event.");
         return app;
     }

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using RecEngine.Events;
+using RecEngine.Hosting;
 
 namespace RecEngine.Api;
 
@@ -15,7 +16,8 @@ public static class EventsApi
             .WithTags("Events")
             .WithName("PostEvents")
             .WithSummary("Ingest one event (an object) or a batch (an array of up to 10,000). 200 means committed.")
-            .Accepts<EventInput[]>("application/json");
+            .Accepts<EventInput[]>("application/json")
+            .RequireScope(ApiScope.Ingest);
         return app;
     }
 
@@ -24,6 +26,7 @@ public static class EventsApi
         EventValidator validator,
         EventWriter writer,
         IOptions<EventsOptions> options,
+        TimeProvider time,
         CancellationToken cancellationToken)
     {
         var limits = options.Value;
@@ -71,8 +74,14 @@ public static class EventsApi
 
         try
         {
-            var result = await writer.WriteAsync(events);
+            var result = await writer.WriteAsync(events).WaitAsync(limits.CommitTimeout, time, cancellationToken);
             return TypedResults.Ok(new IngestResponse(result.Accepted, result.Duplicates));
+        }
+        catch (TimeoutException)
+        {
+            context.Response.Headers.RetryAfter = limits.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return Problem(StatusCodes.Status503ServiceUnavailable, "Ingestion is unavailable; retry later.",
+                $"The commit did not complete within {limits.CommitTimeout.TotalSeconds:0.###} s. The batch may still be stored; retrying it is safe (stored ids count as duplicates).");
         }
         catch (IngestionUnavailableException ex)
         {

@@ -1,4 +1,6 @@
 using LiteDB;
+using LiteDB.Engine;
+using RecEngine.Catalog.Storage;
 using RecEngine.Hosting;
 
 namespace RecEngine.Catalog;
@@ -6,17 +8,43 @@ namespace RecEngine.Catalog;
 /// <summary>
 /// The one LiteDB file of a data directory, opened on first use under an exclusive <see cref="StoreLock"/>.
 /// LiteDB (direct mode) is thread-safe inside the process; every module gets its collections from here.
-/// Commits write their pages to the file before returning, so an acknowledged write survives kill -9.
+/// <para>
+/// Durability: LiteDB writes a commit's pages to its log file (<c>recengine-log.db</c>) before the commit returns, but
+/// never flushes that file to the disk. The store hands LiteDB its own files (<see cref="DurableFileStream"/>), and
+/// whoever acknowledges a write calls <see cref="Sync"/> after the commit: one fsync of the log, shared by every commit
+/// made before it (the event writer's group commit). LiteDB flushes the data file itself at each checkpoint, before it
+/// truncates the log; that flush is an fsync too.
+/// </para>
+/// <para>
+/// Failures: a write that fails (a full disk) makes LiteDB close its engine. <see cref="MarkFaulted"/> records it, and
+/// the next use of <see cref="Database"/> reopens the files; LiteDB's log recovery drops any transaction whose commit
+/// did not complete, so nothing half-written is ever read.
+/// </para>
 /// </summary>
 public sealed class RecEngineStore : IDisposable
 {
+    /// <summary>How often a faulted store tries to reopen its files.</summary>
+    private static readonly TimeSpan ReopenInterval = TimeSpan.FromMilliseconds(250);
+
     private readonly DataDirectory _dataDir;
-    private readonly Lazy<(StoreLock Lock, LiteDatabase Db)> _open;
+    private readonly StorageFaults _faults;
+    private readonly bool _durableCommits;
+    private readonly Lock _openLock = new();
+    private StoreLock? _storeLock;
+    private volatile Opened? _opened;
+    private volatile string? _fault;
+    private long _lastReopenAttempt;
 
     public RecEngineStore(DataDirectory dataDir)
+        : this(dataDir, new StorageFaults())
+    {
+    }
+
+    public RecEngineStore(DataDirectory dataDir, StorageFaults faults, bool durableCommits = true)
     {
         _dataDir = dataDir;
-        _open = new Lazy<(StoreLock, LiteDatabase)>(Open, LazyThreadSafetyMode.ExecutionAndPublication);
+        _faults = faults;
+        _durableCommits = durableCommits;
     }
 
     /// <summary>
@@ -26,7 +54,34 @@ public sealed class RecEngineStore : IDisposable
     /// </summary>
     public BsonMapper Mapper { get; } = CreateMapper();
 
-    public LiteDatabase Database => _open.Value.Db;
+    /// <summary>The open database; opens it on first use, and reopens it after a fault (at most every quarter second).</summary>
+    /// <exception cref="StoreUnavailableException">The store is faulted and cannot be reopened yet.</exception>
+    public LiteDatabase Database
+    {
+        get
+        {
+            var opened = _opened;
+            if (opened is not null && _fault is null)
+            {
+                return opened.Db;
+            }
+
+            return OpenOrReopen();
+        }
+    }
+
+    /// <summary>Whether the store is open and no write has failed since it was (last) opened.</summary>
+    public bool IsHealthy => _opened is not null && _fault is null;
+
+    /// <summary>Why the store is not healthy (a failed write), or null.</summary>
+    public string? Fault => _fault;
+
+    /// <summary>Also raised by the reopen: the database was replaced, so cached collections and indexes must be re-made.</summary>
+    public event Action? Reopened;
+
+    public string DatabasePath => _dataDir.DatabasePath;
+
+    public string LogPath => LogPathOf(_dataDir.DatabasePath);
 
     public ILiteCollection<Video> Videos => Database.GetCollection<Video>("videos");
 
@@ -34,28 +89,135 @@ public sealed class RecEngineStore : IDisposable
 
     public bool IsEmpty => !Videos.Exists(Query.All());
 
-    private (StoreLock, LiteDatabase) Open()
+    /// <summary>LiteDB's name for the log file of a data file: <c>name-log.ext</c>.</summary>
+    public static string LogPathOf(string databasePath) =>
+        Path.Combine(Path.GetDirectoryName(databasePath) ?? "", Path.GetFileNameWithoutExtension(databasePath) + "-log" + Path.GetExtension(databasePath));
+
+    /// <summary>
+    /// Moves every commit made so far to stable storage (fsync of the log file). Call after committing and before
+    /// acknowledging. A failure marks the store faulted and throws.
+    /// </summary>
+    public void Sync()
     {
-        var storeLock = StoreLock.Acquire(_dataDir);
+        var opened = _opened ?? throw new StoreUnavailableException("The store is not open.");
+        if (!_durableCommits)
+        {
+            return;
+        }
+
         try
         {
-            var db = new LiteDatabase(new ConnectionString
+            opened.Log.Flush();
+        }
+        catch (Exception ex)
+        {
+            MarkFaulted(ex);
+            throw;
+        }
+    }
+
+    /// <summary>A write failed: LiteDB has closed (or may have closed) its engine. The next use reopens the files.</summary>
+    public void MarkFaulted(Exception ex) => _fault = $"{ex.GetType().Name}: {ex.Message}";
+
+    private LiteDatabase OpenOrReopen()
+    {
+        lock (_openLock)
+        {
+            if (_opened is { } current && _fault is null)
             {
-                Filename = _dataDir.DatabasePath,
-                Connection = ConnectionType.Direct,
+                return current.Db;
+            }
+
+            if (_opened is not null)
+            {
+                var now = Environment.TickCount64;
+                if (now - Interlocked.Read(ref _lastReopenAttempt) < ReopenInterval.TotalMilliseconds)
+                {
+                    throw new StoreUnavailableException($"The store is unavailable: {_fault}");
+                }
+
+                Interlocked.Exchange(ref _lastReopenAttempt, now);
+                Close(_opened);
+                _opened = null;
+            }
+
+            _storeLock ??= StoreLock.Acquire(_dataDir);
+            try
+            {
+                _opened = Open();
+            }
+            catch (Exception ex) when (_fault is null && ex is not StoreOpenException)
+            {
+                _storeLock.Dispose();
+                _storeLock = null;
+                throw StoreOpenException.From(_dataDir.DatabasePath, ex);
+            }
+            catch (Exception ex) when (_fault is not null)
+            {
+                // Still failing (the disk is still full): stay faulted, try again later.
+                _fault = $"{ex.GetType().Name}: {ex.Message}";
+                throw new StoreUnavailableException($"The store is unavailable: {_fault}", ex);
+            }
+            catch
+            {
+                _storeLock.Dispose();
+                _storeLock = null;
+                throw;
+            }
+
+            var reopened = _fault is not null;
+            _fault = null;
+            if (reopened)
+            {
+                Reopened?.Invoke();
+            }
+
+            return _opened.Db;
+        }
+    }
+
+    private Opened Open()
+    {
+        var data = new DurableFileStream(_dataDir.DatabasePath, _faults);
+        DurableFileStream? log = null;
+        try
+        {
+            log = new DurableFileStream(LogPath, _faults);
+            var db = new LiteDatabase(new LiteEngine(new EngineSettings
+            {
+                DataStream = data,
+                LogStream = log,
                 // Ordinal: ids "V1" and "v1" are different videos.
                 Collation = new Collation(System.Globalization.CultureInfo.InvariantCulture.LCID, System.Globalization.CompareOptions.Ordinal),
-            }, Mapper);
+            }), Mapper, disposeOnClose: true);
             db.UtcDate = true;
             db.GetCollection<Video>("videos").EnsureIndex(v => v.Category);
             db.GetCollection<Video>("videos").EnsureIndex(v => v.UploadedAt);
-            return (storeLock, db);
+            // The files' names are in the directory for good (they may have just been created).
+            DirectorySync.Flush(_dataDir.Root);
+            return new Opened(db, data, log);
         }
         catch
         {
-            storeLock.Dispose();
+            data.Dispose();
+            log?.Dispose();
             throw;
         }
+    }
+
+    private static void Close(Opened opened)
+    {
+        try
+        {
+            opened.Db.Dispose();
+        }
+        catch (Exception)
+        {
+            // The engine closed itself after the failed write; its files are closed below either way.
+        }
+
+        opened.Data.Dispose();
+        opened.Log.Dispose();
     }
 
     private static BsonMapper CreateMapper()
@@ -77,10 +239,44 @@ public sealed class RecEngineStore : IDisposable
 
     public void Dispose()
     {
-        if (_open.IsValueCreated)
+        lock (_openLock)
         {
-            _open.Value.Db.Dispose();
-            _open.Value.Lock.Dispose();
+            if (_opened is { } opened)
+            {
+                Close(opened);
+                _opened = null;
+            }
+
+            _storeLock?.Dispose();
+            _storeLock = null;
         }
     }
+
+    private sealed record Opened(LiteDatabase Db, DurableFileStream Data, DurableFileStream Log);
 }
+
+/// <summary>
+/// The store's file cannot be opened at start: the message names the file and the likely cause, for a person to act on
+/// (verbs print it and exit with <see cref="ExitCode"/>, without a stack trace).
+/// </summary>
+public sealed class StoreOpenException(string message, Exception inner) : Exception(message, inner)
+{
+    /// <summary>The documented exit code of a verb that could not open the store.</summary>
+    public const int ExitCode = 4;
+
+    public static StoreOpenException From(string path, Exception ex)
+    {
+        var cause = ex switch
+        {
+            UnauthorizedAccessException => "this user may not read and write it (check the file's owner and permissions)",
+            LiteException or InvalidCastException or IndexOutOfRangeException or ArgumentException or InvalidDataException =>
+                "it is not a readable LiteDB database: corrupt or truncated (a disk error, an interrupted copy) or another program's file. Restore it from a backup (see `restore`), or move it away to start empty",
+            IOException => "the file system could not read it (a disk error, a full disk, or a file that is not a regular file)",
+            _ => "opening it failed",
+        };
+        return new StoreOpenException($"Cannot open the store '{path}': {cause}. ({ex.GetType().Name}: {ex.Message})", ex);
+    }
+}
+
+/// <summary>The store cannot be used now (a write failed and it could not be reopened yet); the API answers 503.</summary>
+public sealed class StoreUnavailableException(string message, Exception? inner = null) : Exception(message, inner);

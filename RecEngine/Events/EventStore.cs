@@ -16,8 +16,8 @@ public sealed class EventStore : IDisposable
 
     private readonly RecEngineStore _store;
     private readonly ReaderWriterLockSlim _commitLock = new(LockRecursionPolicy.NoRecursion);
-    private readonly Lazy<ILiteCollection<InteractionEvent>> _events;
-    private readonly Lazy<ILiteCollection<ServedSlateRecord>> _slates;
+    private volatile Lazy<ILiteCollection<InteractionEvent>> _events = null!;
+    private volatile Lazy<ILiteCollection<ServedSlateRecord>> _slates = null!;
 
     public EventStore(RecEngineStore store)
     {
@@ -27,6 +27,13 @@ public sealed class EventStore : IDisposable
         // filling in its members, so a query racing the first commit could fail with "Member Timestamp not found".
         store.Mapper.ToDocument(new InteractionEvent());
         store.Mapper.ToDocument(new ServedSlateRecord());
+        CreateCollections();
+        // After a storage fault the store reopens its files: collections of the closed engine must not be used again.
+        store.Reopened += CreateCollections;
+    }
+
+    private void CreateCollections()
+    {
         _events = new Lazy<ILiteCollection<InteractionEvent>>(() =>
         {
             var col = _store.Database.GetCollection<InteractionEvent>(CollectionName);
@@ -50,6 +57,73 @@ public sealed class EventStore : IDisposable
     public ILiteCollection<ServedSlateRecord> Slates => _slates.Value;
 
     internal LiteDatabase Database => _store.Database;
+
+    /// <summary>Whether the store is open and writable (no failed write since it was opened).</summary>
+    public bool IsHealthy => _store.IsHealthy;
+
+    /// <summary>Commits so far to stable storage (fsync), shared by every commit before it.</summary>
+    internal void Sync() => _store.Sync();
+
+    /// <summary>Deletes up to <paramref name="limit"/> of the oldest events before <paramref name="cutoff"/>, in one flushed transaction taken in turn with the commits.</summary>
+    internal int DeleteEventsBefore(DateTime cutoff, int limit)
+    {
+        using (EnterCommit())
+        {
+            var ids = Events.Query().Where(e => e.Timestamp < cutoff).OrderBy(e => e.Timestamp).Limit(limit).ToList().Select(e => e.EventId).ToList();
+            return DeleteIds(Events, ids.Select(id => new BsonValue(id)));
+        }
+    }
+
+    /// <summary>Deletes up to <paramref name="limit"/> of the oldest served slates before <paramref name="cutoff"/>.</summary>
+    internal int DeleteSlatesBefore(DateTime cutoff, int limit)
+    {
+        using (EnterCommit())
+        {
+            var ids = Slates.Query().Where(s => s.Timestamp < cutoff).OrderBy(s => s.Timestamp).Limit(limit).ToList().Select(s => s.RequestId).ToList();
+            return DeleteIds(Slates, ids.Select(id => new BsonValue(id)));
+        }
+    }
+
+    private int DeleteIds<T>(ILiteCollection<T> col, IEnumerable<BsonValue> ids)
+    {
+        var db = Database;
+        var deleted = 0;
+        db.BeginTrans();
+        try
+        {
+            foreach (var id in ids)
+            {
+                deleted += col.Delete(id) ? 1 : 0;
+            }
+
+            db.Commit();
+        }
+        catch
+        {
+            db.Rollback();
+            throw;
+        }
+
+        if (deleted > 0)
+        {
+            Sync();
+        }
+
+        return deleted;
+    }
+
+    /// <summary>One small committed write (the writer's recovery probe after a failed commit).</summary>
+    internal void WriteProbe(DateTime at) =>
+        Database.GetCollection("health").Upsert(new BsonDocument { ["_id"] = "write-probe", ["at"] = at });
+
+    /// <summary>A commit failed: the store reopens its files on next use.</summary>
+    internal void MarkFaulted(Exception ex)
+    {
+        if (ex is not StoreUnavailableException)
+        {
+            _store.MarkFaulted(ex);
+        }
+    }
 
     public long Count() => Events.LongCount();
 
@@ -128,8 +202,40 @@ public sealed class EventStore : IDisposable
         }
     }
 
-    /// <summary>Bulk path (generators, imports): one transaction, no listeners. Existing ids are replaced.</summary>
-    public int UpsertBulk(IEnumerable<InteractionEvent> events) => Events.Upsert(events);
+    /// <summary>
+    /// Bulk path (imports): one transaction, no listeners. Like the event writer it never rewrites: an id already
+    /// stored (a re-run import) keeps its first payload, and within the batch the first copy wins. Returns the events
+    /// newly stored.
+    /// </summary>
+    public int InsertNewBulk(IEnumerable<InteractionEvent> source)
+    {
+        var events = source as IReadOnlyList<InteractionEvent> ?? source.ToList();
+        var db = Database;
+        var seen = new HashSet<string>(events.Count, StringComparer.Ordinal);
+        var inserted = 0;
+        db.BeginTrans();
+        try
+        {
+            foreach (var ev in events)
+            {
+                if (seen.Add(ev.EventId) && Events.FindById(ev.EventId) is null)
+                {
+                    Events.Insert(ev);
+                    inserted++;
+                }
+            }
+
+            db.Commit();
+        }
+        catch
+        {
+            db.Rollback();
+            throw;
+        }
+
+        Sync();
+        return inserted;
+    }
 
     /// <summary>Held while reading state that commit listeners maintain; commits wait for it, and it waits for commits.</summary>
     public IDisposable EnterConsistentRead()
@@ -147,7 +253,11 @@ public sealed class EventStore : IDisposable
         return new Releaser(_commitLock, write: true);
     }
 
-    public void Dispose() => _commitLock.Dispose();
+    public void Dispose()
+    {
+        _store.Reopened -= CreateCollections;
+        _commitLock.Dispose();
+    }
 
     private sealed class Releaser(ReaderWriterLockSlim gate, bool write) : IDisposable
     {

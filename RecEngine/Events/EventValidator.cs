@@ -130,6 +130,22 @@ public sealed class EventValidator(CatalogIndex catalog, TimeProvider time, IOpt
     private static DateTime TruncateToMilliseconds(DateTime utc) =>
         new(utc.Ticks - (utc.Ticks % TimeSpan.TicksPerMillisecond), DateTimeKind.Utc);
 
-    private static bool TryParseType(string value, out EventType type) =>
-        Enum.TryParse(value, ignoreCase: true, out type) && Enum.IsDefined(type) && !value.Any(char.IsDigit);
+    /// <summary>
+    /// Exactly one of the names, any case. Not <see cref="Enum.TryParse(Type, string?, bool, out object?)"/>: it takes
+    /// comma lists ("click,watch" is Click|Watch, which is Like) and numbers ("2"), which are not event types.
+    /// </summary>
+    internal static bool TryParseType(string value, out EventType type)
+    {
+        foreach (var candidate in Enum.GetValues<EventType>())
+        {
+            if (string.Equals(value, candidate.ToString(), StringComparison.OrdinalIgnoreCase))
+            {
+                type = candidate;
+                return true;
+            }
+        }
+
+        type = default;
+        return false;
+    }
 }

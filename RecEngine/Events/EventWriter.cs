@@ -18,12 +18,16 @@ public sealed partial class EventWriter : BackgroundService
     private readonly EventsOptions _options;
     private readonly ILogger<EventWriter> _logger;
     private readonly Channel<PendingWrite> _queue;
+    private readonly TimeProvider _time;
     private long _pendingEvents;
+    private long _commitStarted;
     private volatile bool _stopping;
+    private volatile string? _lastFailure;
 
-    public EventWriter(EventStore store, IEnumerable<IEventCommitListener> listeners, IOptions<EventsOptions> options, ILogger<EventWriter> logger)
+    public EventWriter(EventStore store, IEnumerable<IEventCommitListener> listeners, IOptions<EventsOptions> options, ILogger<EventWriter> logger, TimeProvider? time = null)
     {
         _store = store;
+        _time = time ?? TimeProvider.System;
         _listeners = listeners.ToArray();
         _options = options.Value;
         _logger = logger;
@@ -41,6 +45,34 @@ public sealed partial class EventWriter : BackgroundService
     public long Commits { get; private set; }
 
     public TimeSpan LastCommitDuration { get; private set; }
+
+    /// <summary>
+    /// Why the writer cannot take events now, or null when it can: not running, stopping, the last commit failed
+    /// (until one succeeds), or a commit has been running longer than <see cref="EventsOptions.CommitTimeout"/>.
+    /// </summary>
+    public string? Unavailable
+    {
+        get
+        {
+            if (ExecuteTask is null)
+            {
+                return "the event writer has not started";
+            }
+
+            if (ExecuteTask.IsCompleted || _stopping)
+            {
+                return "the event writer has stopped";
+            }
+
+            var started = Interlocked.Read(ref _commitStarted);
+            if (started != 0 && _time.GetElapsedTime(started) > _options.CommitTimeout)
+            {
+                return $"a commit has been running for more than {_options.CommitTimeout.TotalSeconds:0.#} s";
+            }
+
+            return _lastFailure is { } failure ? $"the last commit failed: {failure}" : null;
+        }
+    }
 
     /// <summary>Queues the events and completes when they are durably committed.</summary>
     /// <exception cref="IngestionUnavailableException">The queue is full or the writer is stopping.</exception>
@@ -110,10 +142,41 @@ public sealed partial class EventWriter : BackgroundService
         }
     }
 
+    /// <summary>
+    /// After a failed commit: tries one small durable write (a probe document, committed and flushed) serialised with
+    /// the commits, and clears the failure if it succeeds, so readiness recovers without waiting for traffic.
+    /// </summary>
+    public bool TryRecover()
+    {
+        if (_lastFailure is null)
+        {
+            return true;
+        }
+
+        try
+        {
+            using (_store.EnterCommit())
+            {
+                _store.WriteProbe(_time.GetUtcNow().UtcDateTime);
+                _store.Sync();
+            }
+
+            _lastFailure = null;
+            return true;
+        }
+        catch (Exception ex)
+        {
+            _store.MarkFaulted(ex);
+            _lastFailure = ex.Message;
+            return false;
+        }
+    }
+
     /// <summary>Commits one group synchronously: LiteDB transactions belong to the calling thread.</summary>
     internal void CommitGroup(List<PendingWrite> group, int count)
     {
         var started = Stopwatch.GetTimestamp();
+        Interlocked.Exchange(ref _commitStarted, _time.GetTimestamp());
         var results = new CommitResult[group.Count];
         var inserted = new List<InteractionEvent>(count);
         try
@@ -123,14 +186,21 @@ public sealed partial class EventWriter : BackgroundService
                 if (!TryInsertAllNew(group, count, results, inserted))
                 {
                     inserted.Clear();
-                    UpsertOneByOne(group, results, inserted);
+                    InsertNewOnly(group, count, results, inserted);
                 }
 
+                // On stable storage before anyone hears of it or is answered: one fsync for the whole group.
+                _store.Sync();
                 Notify(inserted);
             }
+
+            _lastFailure = null;
         }
         catch (Exception ex)
         {
+            Interlocked.Exchange(ref _commitStarted, 0);
+            _store.MarkFaulted(ex);
+            _lastFailure = ex.Message;
             LogCommitFailed(ex, count);
             foreach (var pending in group)
             {
@@ -141,6 +211,7 @@ public sealed partial class EventWriter : BackgroundService
             return;
         }
 
+        Interlocked.Exchange(ref _commitStarted, 0);
         Commits++;
         LastCommitDuration = Stopwatch.GetElapsedTime(started);
         RecEngineMetrics.IngestCommitSeconds.Observe(LastCommitDuration.TotalSeconds);
@@ -186,9 +257,10 @@ public sealed partial class EventWriter : BackgroundService
 
                 db.Commit();
             }
-            catch
+            catch (Exception ex)
             {
-                db.Rollback();
+                _store.MarkFaulted(ex);
+                TryRollback(db);
                 throw;
             }
 
@@ -236,8 +308,21 @@ public sealed partial class EventWriter : BackgroundService
         }
         catch
         {
-            db.Rollback();
+            TryRollback(db);
             throw;
+        }
+    }
+
+    /// <summary>After a failed write LiteDB may have closed its engine, and a rollback then throws: keep the first error.</summary>
+    private static void TryRollback(LiteDB.LiteDatabase db)
+    {
+        try
+        {
+            db.Rollback();
+        }
+        catch (Exception)
+        {
+            // The engine is closed; the transaction died with it (its pages never reached the log's commit).
         }
     }
 
@@ -256,11 +341,15 @@ public sealed partial class EventWriter : BackgroundService
         }
     }
 
-    /// <summary>Retries present: upsert event by event, since Upsert tells whether each id was new.</summary>
-    private void UpsertOneByOne(List<PendingWrite> group, CommitResult[] results, List<InteractionEvent> inserted)
+    /// <summary>
+    /// Retries present: insert only the ids not stored yet, never replacing a stored event (a retry may carry a
+    /// different payload; the first one stored is the one kept). Within the group the first copy of an id wins.
+    /// </summary>
+    private void InsertNewOnly(List<PendingWrite> group, int count, CommitResult[] results, List<InteractionEvent> inserted)
     {
         var db = _store.Database;
         var col = _store.Events;
+        var seen = new HashSet<string>(count, StringComparer.Ordinal);
         db.BeginTrans();
         try
         {
@@ -269,8 +358,9 @@ public sealed partial class EventWriter : BackgroundService
                 int stored = 0, duplicates = 0;
                 foreach (var ev in group[g].Events)
                 {
-                    if (col.Upsert(ev))
+                    if (seen.Add(ev.EventId) && col.FindById(ev.EventId) is null)
                     {
+                        col.Insert(ev);
                         inserted.Add(ev);
                         stored++;
                     }
@@ -287,7 +377,7 @@ public sealed partial class EventWriter : BackgroundService
         }
         catch
         {
-            db.Rollback();
+            TryRollback(db);
             throw;
         }
     }

@@ -15,6 +15,9 @@ public static class EventsModule
         builder.Services.AddSingleton<EventValidator>();
         builder.Services.AddSingleton<EventWriter>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<EventWriter>());
+        builder.Services.AddSingleton<EventRetention>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<EventRetention>());
+        builder.Services.AddHealthChecks().AddCheck<EventWriterHealthCheck>("writer", tags: [HealthTags.Ready]);
         builder.Services.AddSingleton<MovieLensImporter>();
         builder.Services.AddSingleton<IVerb, ImportVerb>();
         return builder;

@@ -30,7 +30,25 @@ public sealed record EventsOptions
     /// <summary>How far in the future an event timestamp may be (client clock skew).</summary>
     public TimeSpan ClockSkew { get; init; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>Retry-After seconds sent with 503 when the queue is full.</summary>
+    /// <summary>
+    /// Longest a request waits for its commit; past it the answer is 503 (the batch may still commit: a retry is safe,
+    /// it is counted as duplicates). A commit running this long also makes <c>/health/ready</c> answer 503.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
+    public TimeSpan CommitTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// How long stored events and served slates are kept; older ones are deleted. At least the lifecycle's training
+    /// window (checked at start). Zero keeps everything.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "3650.00:00:00")]
+    public TimeSpan Retention { get; init; } = TimeSpan.FromDays(30);
+
+    /// <summary>How often the retention pass runs (the first one this long after start).</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00")]
+    public TimeSpan RetentionInterval { get; init; } = TimeSpan.FromHours(1);
+
+    /// <summary>Retry-After seconds sent with 503 when the queue is full or the store cannot write.</summary>
     [Range(1, 3600)]
     public int RetryAfterSeconds { get; init; } = 1;
 }

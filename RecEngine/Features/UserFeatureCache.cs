@@ -75,10 +75,11 @@ public sealed class UserFeatureCache : IEventCommitListener
                 if (!_entries.ContainsKey(ev.UserId))
                 {
                     var builder = new UserFeatureBuilder(ev.UserId);
-                    _entries[ev.UserId] = new Entry(builder) { Features = builder.Build() };
+                    _entries[ev.UserId] = new Entry(builder) { Features = builder.Build(), LastUsed = Interlocked.Increment(ref _clock) };
                 }
             }
         }
+
         foreach (var ev in events)
         {
             if (_entries.TryGetValue(ev.UserId, out var entry))
@@ -102,6 +103,9 @@ public sealed class UserFeatureCache : IEventCommitListener
                 }
             }
         }
+
+        // Users added by this commit count against the capacity as users loaded by requests do.
+        EvictIfFull();
     }
 
     /// <summary>The features of every cached user, at this moment.</summary>
@@ -165,13 +169,20 @@ public sealed class UserFeatureCache : IEventCommitListener
 
     private void EvictIfFull()
     {
-        if (_entries.Count <= _capacity || !Monitor.TryEnter(_evictGate))
+        if (_entries.Count <= _capacity)
         {
             return;
         }
 
+        // Wait for an eviction running on another thread rather than skip ours: the capacity holds after every add.
+        Monitor.Enter(_evictGate);
         try
         {
+            if (_entries.Count <= _capacity)
+            {
+                return;
+            }
+
             // Drop the least recently used tenth in one pass, so the O(n) scan is rare.
             _complete = false;
             var excess = _entries.Count - _capacity + (_capacity / 10);

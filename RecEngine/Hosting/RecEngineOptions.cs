@@ -17,6 +17,27 @@ public sealed record RecEngineOptions
     /// </summary>
     public bool FirstRunDemo { get; init; } = true;
 
-    /// <summary>Key required in <c>X-Api-Key</c> by admin endpoints. Empty means admin endpoints are refused.</summary>
-    public string AdminApiKey { get; init; } = "";
+    /// <summary>
+    /// Key for the admin scope (models, retraining, backup) in <c>X-Api-Key</c>; it also passes the other scopes. Empty
+    /// leaves the scope open (allowed only on loopback, see <see cref="AllowAnonymous"/>).
+    /// </summary>
+    public string? AdminApiKey { get; init; } = "";
+
+    /// <summary>Key for the ingest scope: <c>POST /v1/events</c> and catalog writes. Empty leaves the scope open.</summary>
+    public string? IngestApiKey { get; init; } = "";
+
+    /// <summary>Key for the read scope: a user's profile, features and history. Empty leaves the scope open.</summary>
+    public string? ReadApiKey { get; init; } = "";
+
+    /// <summary>
+    /// Serve on addresses other than loopback with a scope that has no key. Off by default: <c>serve</c> then refuses to
+    /// start (exit code 5) rather than expose events, catalog writes or models to anyone who can reach it.
+    /// </summary>
+    public bool AllowAnonymous { get; init; }
+
+    /// <summary>
+    /// Whether commits are flushed to stable storage (fsync) before they are acknowledged. On by default; off only to
+    /// measure what the flush costs (benchmarks): a 200 then survives kill -9 but not a power loss.
+    /// </summary>
+    public bool DurableCommits { get; init; } = true;
 }

@@ -18,11 +18,24 @@ internal sealed class ServeVerb : IVerb
 
     public string? ServerAlternative => null;
 
+    /// <summary>Exit code when the server would expose open scopes on a non-loopback address.</summary>
+    public const int UnsafeBindingExitCode = 5;
+
     public async Task<int> RunAsync(WebApplication app, CommandLine command, CancellationToken cancellationToken)
     {
+        var urls = app.Configuration["urls"];
+        var ports = string.IsNullOrWhiteSpace(urls) && (!string.IsNullOrWhiteSpace(app.Configuration["http_ports"]) || !string.IsNullOrWhiteSpace(app.Configuration["https_ports"]));
+        if (ApiKeys.UnsafeBinding(app.Services.GetRequiredService<IOptions<RecEngineOptions>>().Value, urls, ports) is { } refusal)
+        {
+            await Console.Error.WriteLineAsync(refusal);
+            return UnsafeBindingExitCode;
+        }
+
         var store = app.Services.GetRequiredService<RecEngineStore>();
         var dataDir = app.Services.GetRequiredService<DataDirectory>();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("RecEngine.Serve");
+        // Open the store before serving anything: an unreadable file ends the verb with its message and exit code.
+        _ = store.Database;
         if (app.Services.GetRequiredService<IOptions<RecEngineOptions>>().Value.FirstRunDemo && store.IsEmpty)
         {
             logger.LogInformation("Empty data directory {DataDir}: running first-run set-up", dataDir.Root);

@@ -1,6 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Mvc;
 using Prometheus;
 
@@ -53,10 +55,29 @@ public static class ServiceDefaults
         // GET only: prometheus-net maps every method, so a POST or DELETE answered 200 with a scrape.
         app.MapMetrics("/metrics").WithMetadata(new HttpMethodMetadata([HttpMethods.Get])).ExcludeFromDescription();
         app.MapOpenApi("/openapi/v1.json").ExcludeFromDescription();
-        app.MapHealthChecks("/health/live").ExcludeFromDescription();
-        app.MapHealthChecks("/health/ready").ExcludeFromDescription();
+        // Live: the process answers HTTP; no check runs. Ready: every check tagged ready, each named in the answer.
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).ExcludeFromDescription();
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions
+        {
+            Predicate = c => c.Tags.Contains(HealthTags.Ready),
+            ResponseWriter = WriteHealthAsync,
+        }).ExcludeFromDescription();
         return app;
     }
+
+    /// <summary><c>{"status":"unhealthy","checks":{"model":{"status":"unhealthy","description":"..."}},"missing":["model: ..."]}</c>.</summary>
+    private static Task WriteHealthAsync(HttpContext context, HealthReport report)
+    {
+        context.Response.ContentType = "application/json";
+        context.Response.Headers.CacheControl = "no-store";
+        var checks = report.Entries.ToDictionary(e => e.Key, e => new HealthEntry(e.Value.Status.ToString().ToLowerInvariant(), e.Value.Description));
+        var missing = report.Entries.Where(e => e.Value.Status != HealthStatus.Healthy).Select(e => $"{e.Key}: {e.Value.Description}").ToList();
+        return context.Response.WriteAsJsonAsync(new HealthAnswer(report.Status.ToString().ToLowerInvariant(), checks, missing), Json);
+    }
+
+    private sealed record HealthEntry(string Status, string? Description);
+
+    private sealed record HealthAnswer(string Status, Dictionary<string, HealthEntry> Checks, List<string> Missing);
 
     private static JsonSerializerOptions CreateJsonOptions()
     {
@@ -80,6 +101,20 @@ public static class ServiceDefaults
     private static async Task WriteExceptionProblemAsync(HttpContext context)
     {
         var error = context.Features.Get<IExceptionHandlerFeature>()?.Error;
+        if (error is Catalog.StoreUnavailableException unavailable)
+        {
+            // A write failed and the store is reopening: transient, like a full ingestion queue.
+            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            context.Response.Headers.RetryAfter = "1";
+            await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+            {
+                HttpContext = context,
+                ProblemDetails = new ProblemDetails { Status = StatusCodes.Status503ServiceUnavailable, Title = "The store is unavailable; retry later.", Detail = unavailable.Message },
+                Exception = error,
+            });
+            return;
+        }
+
         var problem = error is BadHttpRequestException bad
             ? new ProblemDetails
             {

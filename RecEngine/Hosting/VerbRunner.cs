@@ -62,6 +62,11 @@ public static class VerbRunner
 
             return 3;
         }
+        catch (Catalog.StoreOpenException ex)
+        {
+            await Console.Error.WriteLineAsync(ex.Message);
+            return Catalog.StoreOpenException.ExitCode;
+        }
         catch (OperationCanceledException) when (cts.IsCancellationRequested)
         {
             await Console.Error.WriteLineAsync("Cancelled.");

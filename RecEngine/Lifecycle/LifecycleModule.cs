@@ -12,11 +12,19 @@ public static class LifecycleModule
             .BindConfiguration(LifecycleOptions.Section)
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        // Retention must keep what a retraining reads: the rolling window and the held-out slice after it.
+        builder.Services.AddOptions<Events.EventsOptions>()
+            .Validate<Microsoft.Extensions.Options.IOptions<LifecycleOptions>>(
+                (events, lifecycle) => events.Retention == TimeSpan.Zero || events.Retention >= lifecycle.Value.Window + lifecycle.Value.HoldOut,
+                "RecEngine:Events:Retention must be at least RecEngine:Lifecycle:Window + HoldOut (or 0 to keep everything).")
+            .ValidateOnStart();
 
         builder.Services.AddSingleton<ModelRegistry>();
         // At start the last promoted version serves, not merely the newest folder.
         builder.Services.Replace(ServiceDescriptor.Singleton<IServingVersionSource, RegistryServingVersions>());
         builder.Services.AddHostedService<LeftoverModelCleanup>();
+        builder.Services.AddSingleton<ModelPruning>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ModelPruning>());
         builder.Services.AddSingleton<ModelPromoter>();
         builder.Services.AddSingleton<CandidateRetraining>();
         builder.Services.AddSingleton<RetrainingService>();

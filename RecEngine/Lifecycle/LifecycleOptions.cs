@@ -49,6 +49,14 @@ public sealed record LifecycleOptions : IValidatableObject
     [Range(1, 100)]
     public int Epochs { get; init; } = 3;
 
+    /// <summary>Model version folders kept besides the serving version and the canary: the newest this many.</summary>
+    [Range(1, 1000)]
+    public int KeepVersions { get; init; } = 5;
+
+    /// <summary>How often old model versions are pruned (the first time this long after start).</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "30.00:00:00")]
+    public TimeSpan PruneInterval { get; init; } = TimeSpan.FromHours(1);
+
     /// <summary>
     /// What validation compares the models on: the explored impressions (exploration, the default; see
     /// <see cref="ExplorationValidation"/>), each model's own candidates (retrieval) or the videos users were shown

@@ -8,7 +8,8 @@ namespace RecEngine.Lifecycle;
 /// <summary>
 /// The <c>models</c> collection of the store: every version written under <c>models/</c>, its training window,
 /// metrics, status and the reason for it. Status changes that touch two versions (a promotion retires the serving
-/// one) happen under one lock, so exactly one version is serving.
+/// one) happen under one lock and in one transaction, flushed to stable storage, so exactly one version is serving
+/// even after a crash mid-promotion.
 /// </summary>
 public sealed class ModelRegistry(RecEngineStore store, DataDirectory dataDir, TimeProvider time)
 {
@@ -67,20 +68,34 @@ public sealed class ModelRegistry(RecEngineStore store, DataDirectory dataDir, T
         lock (_sync)
         {
             var record = Get(version) ?? throw new KeyNotFoundException($"Model version {version} is not registered.");
-            foreach (var serving in Models.Find(m => m.Status == ModelStatus.Serving && m.Version != version))
+            // One transaction: a kill between retiring the old version and marking the new one must not leave none serving.
+            var db = store.Database;
+            db.BeginTrans();
+            try
             {
-                serving.Status = ModelStatus.Retired;
-                serving.Reason = $"replaced by {version}";
-                serving.RetiredAt = now;
-                serving.UpdatedAt = now;
-                Models.Update(serving);
+                foreach (var serving in Models.Find(m => m.Status == ModelStatus.Serving && m.Version != version).ToList())
+                {
+                    serving.Status = ModelStatus.Retired;
+                    serving.Reason = $"replaced by {version}";
+                    serving.RetiredAt = now;
+                    serving.UpdatedAt = now;
+                    Models.Update(serving);
+                }
+
+                record.Status = ModelStatus.Serving;
+                record.Reason = reason;
+                record.PromotedAt = now;
+                record.UpdatedAt = now;
+                Models.Update(record);
+                db.Commit();
+            }
+            catch
+            {
+                db.Rollback();
+                throw;
             }
 
-            record.Status = ModelStatus.Serving;
-            record.Reason = reason;
-            record.PromotedAt = now;
-            record.UpdatedAt = now;
-            Models.Update(record);
+            store.Sync();
             return record;
         }
     }

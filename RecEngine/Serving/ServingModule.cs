@@ -17,6 +17,7 @@ public static class ServingModule
         builder.Services.TryAddSingleton<IServingVersionSource, NewestOnDiskVersions>();
         builder.Services.AddSingleton<ServingLoader>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ServingLoader>());
+        builder.Services.AddHealthChecks().AddCheck<ModelHealthCheck>("model", tags: [Hosting.HealthTags.Ready]);
 
         // The request pipeline: one class per stage, the ranker behind an interface (tests swap in failing ones).
         builder.Services.AddSingleton<RetrieveStage>();

@@ -23,6 +23,12 @@ public sealed record ServingOptions
     [Range(typeof(TimeSpan), "00:00:00.001", "00:01:00")]
     public TimeSpan OrderBudget { get; init; } = TimeSpan.FromMilliseconds(5);
 
+    /// <summary>
+    /// Whether <c>/health/ready</c> may answer 200 while no model version is loaded (requests then get the popularity
+    /// slate). Off by default: ready means a model serves.
+    /// </summary>
+    public bool ReadyWithoutModel { get; init; }
+
     /// <summary>At most this share of a slate from one category (at least one video); 1 turns the cap off.</summary>
     [Range(0.01, 1.0)]
     public double MaxCategoryShare { get; init; } = 0.4;
@@ -51,6 +57,13 @@ public sealed record ServingOptions
     /// showed itself, as the simulator's sessions do, so no showing is stored twice.
     /// </summary>
     public bool LogImpressions { get; init; } = true;
+
+    /// <summary>
+    /// Share of the slates served to user ids not in the catalog that the impression log keeps (sampled by request id);
+    /// 0 keeps none. Bounds what requests for made-up ids can add to the store.
+    /// </summary>
+    [Range(0.0, 1.0)]
+    public double UnknownUserSlateShare { get; init; } = 0.01;
 
     /// <summary>
     /// After the user-feature warm-up, fill the item-to-item related rows of the cached users' seeds in the background

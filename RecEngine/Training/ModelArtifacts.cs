@@ -40,7 +40,11 @@ public static class ModelArtifacts
             var checksums = Directory.GetFiles(temp).Order(StringComparer.Ordinal)
                 .ToDictionary(f => Path.GetFileName(f), f => Checksum(f), StringComparer.Ordinal);
             File.WriteAllText(Path.Combine(temp, Manifest), JsonSerializer.Serialize(new { version, files = checksums }, ServiceDefaults.Json));
+            // Every file and the folder on stable storage before the rename publishes them, and the rename itself
+            // (an entry of the models folder) after: power lost at any point leaves a temp folder or a whole version.
+            DirectorySync.FlushTree(temp);
             Directory.Move(temp, final);
+            DirectorySync.Flush(models);
             return final;
         }
         catch
@@ -57,12 +61,30 @@ public static class ModelArtifacts
         return Convert.ToHexStringLower(SHA256.HashData(stream));
     }
 
-    /// <summary>Names of files whose SHA-256 differs from the manifest, or that are missing.</summary>
+    /// <summary>
+    /// Names of files whose SHA-256 differs from the manifest, or that are missing.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The manifest is missing, empty, truncated or not a manifest; the message names its path.</exception>
     public static List<string> Verify(string versionDir)
     {
-        using var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(versionDir, Manifest)));
+        var manifestPath = Path.Combine(versionDir, Manifest);
+        JsonElement files;
+        try
+        {
+            using var manifest = JsonDocument.Parse(File.ReadAllText(manifestPath));
+            files = manifest.RootElement.GetProperty("files").Clone();
+            if (files.ValueKind != JsonValueKind.Object || !files.EnumerateObject().Any())
+            {
+                throw new InvalidDataException($"{manifestPath} lists no files.");
+            }
+        }
+        catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException or FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new InvalidDataException($"{manifestPath} is missing, empty, truncated or not a manifest: {ex.Message}", ex);
+        }
+
         var bad = new List<string>();
-        foreach (var file in manifest.RootElement.GetProperty("files").EnumerateObject())
+        foreach (var file in files.EnumerateObject())
         {
             var path = Path.Combine(versionDir, file.Name);
             if (!File.Exists(path) || Checksum(path) != file.Value.GetString())

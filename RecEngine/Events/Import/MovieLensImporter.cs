@@ -138,7 +138,7 @@ public sealed class MovieLensImporter(CatalogService catalog, EventStore events,
             // Users and videos first, so every stored event refers to something that exists.
             catalog.UpsertUsers(newUsers);
             catalog.UpsertVideos(newVideos);
-            events.UpsertBulk(chunk);
+            events.InsertNewBulk(chunk);
             eventCount += chunk.Count;
             newUsers.Clear();
             newVideos.Clear();

@@ -84,6 +84,23 @@ internal static class IngestBenchmark
                 result["server_peak_rss_mb"] = Math.Round(server.PeakRssMb);
             }
 
+            // The same run without the fsync per group commit (RecEngine:DurableCommits=false), on a fresh store: what
+            // durability against power loss costs.
+            var plainDir = Path.Combine(root, "server-nofsync");
+            SeedCatalog(plainDir);
+            await using (var plain = await ServerProcess.StartAsync(plainDir, new Dictionary<string, string> { ["RecEngine:DurableCommits"] = "false" }))
+            {
+                using var client = new HttpClient { BaseAddress = plain.BaseAddress, Timeout = TimeSpan.FromMinutes(2) };
+                await PostBatchesAsync(client, Serialize(warmup, batchSize, json), concurrency);
+                var bodies = Serialize(events, batchSize, json);
+                var started = Stopwatch.GetTimestamp();
+                await PostBatchesAsync(client, bodies, concurrency);
+                var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+                result["http_nofsync_events_per_second"] = Math.Round(count / seconds);
+                result["fsync_to_nofsync"] = Math.Round(seconds / (double)result["http_seconds"], 3);
+                Console.WriteLine($"  HTTP, no fsync:        {count / seconds,10:N0} events/s  ({seconds:0.00} s); with fsync / without = {seconds / (double)result["http_seconds"]:0.00}x");
+            }
+
             var expected = warmup.Count + count + singles.Count;
             var stored = CountStored(serverDir);
             result["stored_after_kill"] = stored;

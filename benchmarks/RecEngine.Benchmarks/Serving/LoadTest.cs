@@ -5,7 +5,7 @@ using System.Text.Json;
 namespace RecEngine.Benchmarks.Serving;
 
 /// <summary>
-/// <c>load --url URL --rps R --seconds S [--users N] [--k K] [--json FILE]</c>: open-loop load on
+/// <c>load --url URL --rps R --seconds S [--users N] [--k K] [--new-users true] [--json FILE]</c>: open-loop load on
 /// <c>GET /v1/recommendations/{user}</c>. Requests are sent on a fixed schedule whether or not earlier ones have
 /// answered, and each latency is measured from its scheduled time, so a slow server cannot hide its queueing
 /// (coordinated omission, Tene). Loopback only: the URL must be a local address.
@@ -14,10 +14,10 @@ internal static class LoadTest
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        var parsed = Args.Parse(args, "url", "rps", "seconds", "users", "k", "json");
+        var parsed = Args.Parse(args, "url", "rps", "seconds", "users", "k", "json", "new-users");
         if (parsed?.String("url") is not { } url || !Uri.TryCreate(url, UriKind.Absolute, out var baseUri))
         {
-            Console.Error.WriteLine("Usage: load --url http://127.0.0.1:5000 --rps 200 --seconds 60 [--users 10000] [--k 20] [--json FILE]");
+            Console.Error.WriteLine("Usage: load --url http://127.0.0.1:5000 --rps 200 --seconds 60 [--users 10000] [--k 20] [--new-users true] [--json FILE]");
             return 2;
         }
 
@@ -31,6 +31,8 @@ internal static class LoadTest
         var seconds = parsed.Int("seconds", 60);
         var users = parsed.Int("users", 10_000);
         var k = parsed.Int("k", 20);
+        // Every request for a user id not seen before (not in the catalog): what strangers cost in memory and store.
+        var newUsers = parsed.String("new-users") is "true" or "1";
         using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 512, PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5) })
         {
             BaseAddress = baseUri,
@@ -64,12 +66,12 @@ internal static class LoadTest
 
             var index = i;
             // The generated worlds' users are u0 .. u{N-1}.
-            var user = rng.Next(users);
+            var user = newUsers ? "new-" + i.ToString(System.Globalization.CultureInfo.InvariantCulture) : "u" + rng.Next(users).ToString(System.Globalization.CultureInfo.InvariantCulture);
             tasks[i] = Task.Run(async () =>
             {
                 try
                 {
-                    using var response = await client.GetAsync($"/v1/recommendations/u{user}?k={k}");
+                    using var response = await client.GetAsync($"/v1/recommendations/{user}?k={k}");
                     await response.Content.LoadIntoBufferAsync();
                     if (!response.IsSuccessStatusCode)
                     {

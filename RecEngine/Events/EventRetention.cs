@@ -1,0 +1,87 @@
+using Microsoft.Extensions.Options;
+
+namespace RecEngine.Events;
+
+/// <summary>
+/// Deletes stored events and served slates older than <see cref="EventsOptions.Retention"/> before the newest stored
+/// event, every
+/// <see cref="EventsOptions.RetentionInterval"/>. In batches, each its own transaction taken in turn with the commits,
+/// so ingestion waits at most one batch. The lifecycle's options check that the retention covers the training window.
+/// </summary>
+public sealed partial class EventRetention(EventStore store, IOptions<EventsOptions> options, TimeProvider time, ILogger<EventRetention> logger) : BackgroundService
+{
+    /// <summary>Documents deleted per transaction.</summary>
+    internal const int BatchSize = 2000;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var o = options.Value;
+        if (o.Retention <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        // The first pass one interval after start, not at start: the model load and the user-feature warm-up read the
+        // store then, and LiteDB 5 readers racing each other on a large store can read garbage (LiteDB issue 2817).
+        using var timer = new PeriodicTimer(o.RetentionInterval, time);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            try
+            {
+                RunOnce();
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LogFailed(ex);
+            }
+        }
+    }
+
+    /// <summary>One pass: deletes what is older than the retention; returns the events and slates deleted.</summary>
+    internal (long Events, long Slates) RunOnce()
+    {
+        // Relative to the newest stored event, as the training window is: an imported history (MovieLens from the
+        // 1990s) keeps its window however old it is.
+        var now = time.GetUtcNow().UtcDateTime;
+        DateTime? newest;
+        using (store.EnterExclusiveRead())
+        {
+            newest = store.Events.Query().Where(e => e.Timestamp <= now).OrderByDescending(e => e.Timestamp).Limit(1).FirstOrDefault()?.Timestamp;
+        }
+
+        if (newest is null)
+        {
+            return (0, 0);
+        }
+
+        var cutoff = newest.Value - options.Value.Retention;
+        long events = 0, slates = 0;
+        int deleted;
+        do
+        {
+            deleted = store.DeleteEventsBefore(cutoff, BatchSize);
+            events += deleted;
+        }
+        while (deleted == BatchSize);
+
+        do
+        {
+            deleted = store.DeleteSlatesBefore(cutoff, BatchSize);
+            slates += deleted;
+        }
+        while (deleted == BatchSize);
+
+        if (events + slates > 0)
+        {
+            LogDeleted(events, slates, cutoff);
+        }
+
+        return (events, slates);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Retention: deleted {Events} events and {Slates} served slates from before {Cutoff:u}")]
+    private partial void LogDeleted(long events, long slates, DateTime cutoff);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Retention pass failed; the next one retries")]
+    private partial void LogFailed(Exception ex);
+}
