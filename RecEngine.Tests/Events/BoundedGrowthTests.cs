@@ -19,7 +19,7 @@ public sealed class BoundedGrowthTests
     [Fact]
     public async Task Retention_deletes_events_and_slates_older_than_the_newest_event_minus_the_retention()
     {
-        await using var factory = new RecEngineFactory(new Dictionary<string, string?> { ["RecEngine:Events:Retention"] = "20.00:00:00" });
+        await using var factory = new RecEngineFactory(new Dictionary<string, string?> { ["RecEngine:Events:Retention"] = "20.00:00:00", ["RecEngine:Events:RetentionKeepsNewest"] = "0" });
         using var client = factory.CreateClient();
         await TestWorld.AddUserAsync(client, "u1");
         await TestWorld.AddVideoAsync(client, "v1");
@@ -39,10 +39,30 @@ public sealed class BoundedGrowthTests
     }
 
     [Fact]
+    public async Task Retention_keeps_the_newest_events_training_reaches_back_for_however_old()
+    {
+        // An imported history: six events spread over 300 days; the newest four are what training's window needs.
+        await using var factory = new RecEngineFactory(new Dictionary<string, string?> { ["RecEngine:Events:Retention"] = "20.00:00:00", ["RecEngine:Events:RetentionKeepsNewest"] = "4" });
+        using var client = factory.CreateClient();
+        await TestWorld.AddUserAsync(client, "u1");
+        await TestWorld.AddVideoAsync(client, "v1");
+        var newest = TestWorld.Now.AddMinutes(-1);
+        var events = new[] { 0, 5, 19, 21, 40, 300 }.Select(days => TestWorld.Event($"d{days}", at: newest.AddDays(-days))).ToArray();
+        await HttpAssert.StatusAsync(HttpStatusCode.OK, await client.PostAsJsonAsync("/v1/events", events));
+
+        var (deletedEvents, _) = factory.Services.GetRequiredService<EventRetention>().RunOnce();
+
+        // By age alone d21, d40 and d300 would go; the newest four (d0, d5, d19, d21) stay.
+        Assert.Equal(2, deletedEvents);
+        var store = factory.Services.GetRequiredService<EventStore>();
+        Assert.Equal(["d0", "d19", "d21", "d5"], store.Events.FindAll().Select(e => e.EventId).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task The_retention_pass_runs_one_interval_after_start_and_then_on_its_interval()
     {
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        await using var factory = new RecEngineFactory(new Dictionary<string, string?> { ["RecEngine:Events:Retention"] = "20.00:00:00" }, time);
+        await using var factory = new RecEngineFactory(new Dictionary<string, string?> { ["RecEngine:Events:Retention"] = "20.00:00:00", ["RecEngine:Events:RetentionKeepsNewest"] = "0" }, time);
         using var client = factory.CreateClient();
         await TestWorld.AddUserAsync(client, "u1");
         await TestWorld.AddVideoAsync(client, "v1");

@@ -4,7 +4,8 @@ namespace RecEngine.Events;
 
 /// <summary>
 /// Deletes stored events and served slates older than <see cref="EventsOptions.Retention"/> before the newest stored
-/// event, every
+/// event, except the newest <see cref="EventsOptions.RetentionKeepsNewest"/> events (which training's window reaches
+/// back for: an imported history keeps a million events however old), every
 /// <see cref="EventsOptions.RetentionInterval"/>. In batches, each its own transaction taken in turn with the commits,
 /// so ingestion waits at most one batch. The lifecycle's options check that the retention covers the training window.
 /// </summary>
@@ -43,10 +44,12 @@ public sealed partial class EventRetention(EventStore store, IOptions<EventsOpti
         // Relative to the newest stored event, as the training window is: an imported history (MovieLens from the
         // 1990s) keeps its window however old it is.
         var now = time.GetUtcNow().UtcDateTime;
-        DateTime? newest;
+        DateTime? newest, keptFrom;
         using (store.EnterExclusiveRead())
         {
             newest = store.Events.Query().Where(e => e.Timestamp <= now).OrderByDescending(e => e.Timestamp).Limit(1).FirstOrDefault()?.Timestamp;
+            var keep = options.Value.RetentionKeepsNewest;
+            keptFrom = keep == 0 ? DateTime.MaxValue : store.NthNewestTimestamp(keep, now);
         }
 
         if (newest is null)
@@ -55,14 +58,19 @@ public sealed partial class EventRetention(EventStore store, IOptions<EventsOpti
         }
 
         var cutoff = newest.Value - options.Value.Retention;
+        // The newest RetentionKeepsNewest events stay whatever their age: training reaches back for them.
+        var eventCutoff = keptFrom is { } k && k < cutoff ? k : cutoff;
         long events = 0, slates = 0;
         int deleted;
-        do
+        if (keptFrom is not null)
         {
-            deleted = store.DeleteEventsBefore(cutoff, BatchSize);
-            events += deleted;
+            do
+            {
+                deleted = store.DeleteEventsBefore(eventCutoff, BatchSize);
+                events += deleted;
+            }
+            while (deleted == BatchSize);
         }
-        while (deleted == BatchSize);
 
         do
         {

@@ -127,6 +127,17 @@ public sealed class EventStore : IDisposable
 
     public long Count() => Events.LongCount();
 
+    /// <summary>
+    /// The newest events that retention never deletes and a training window always reaches back to hold (where the store
+    /// has them): an imported history spanning years holds almost nothing in its last few calendar days.
+    /// </summary>
+    public const int WindowMinimumEvents = 1_000_000;
+
+    /// <summary>The timestamp of the <paramref name="n"/>-th newest event at or before <paramref name="before"/> (1: the newest), or null when there are fewer.</summary>
+    public DateTime? NthNewestTimestamp(int n, DateTime before) =>
+        Events.Query().Where(LiteDB.Query.LTE(nameof(InteractionEvent.Timestamp), before)).OrderByDescending(e => e.Timestamp)
+            .Offset(n - 1).Limit(1).FirstOrDefault()?.Timestamp;
+
     /// <summary>A user's most recent events, newest first.</summary>
     public List<InteractionEvent> ForUser(string userId, int limit) =>
         Events.Query().Where(e => e.UserId == userId).OrderByDescending(e => e.Timestamp).Limit(limit).ToList();

@@ -44,6 +44,14 @@ public sealed record EventsOptions
     [Range(typeof(TimeSpan), "00:00:00", "3650.00:00:00")]
     public TimeSpan Retention { get; init; } = TimeSpan.FromDays(30);
 
+    /// <summary>
+    /// The newest events retention keeps whatever their age, as `train`'s window reaches back for them
+    /// (<see cref="EventStore.WindowMinimumEvents"/>): an imported history spanning years is not deleted down to its last
+    /// month. 0 lets retention go by age alone.
+    /// </summary>
+    [Range(0, int.MaxValue)]
+    public int RetentionKeepsNewest { get; init; } = EventStore.WindowMinimumEvents;
+
     /// <summary>How often the retention pass runs (the first one this long after start).</summary>
     [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00")]
     public TimeSpan RetentionInterval { get; init; } = TimeSpan.FromHours(1);

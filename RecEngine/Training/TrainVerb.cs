@@ -89,7 +89,7 @@ public sealed class ModelTraining(
     /// The fewest events a window holds when the store has them: an imported history spanning years holds almost
     /// nothing in its last few calendar days, so the window reaches further back, by events, until it holds this many.
     /// </summary>
-    public const int MinWindowEvents = 1_000_000;
+    public const int MinWindowEvents = EventStore.WindowMinimumEvents;
 
     /// <summary><paramref name="start"/>, or earlier if the window from it would hold fewer than <see cref="MinWindowEvents"/> events.</summary>
     public DateTime WindowStart(DateTime start)
