@@ -39,7 +39,7 @@ internal sealed class EvaluateVerb(
 
     public string Summary => "Temporal-holdout evaluation of what serves: trains a version on the training part as 'train' does, runs the serving pipeline (exploration off) for the held-out users, and reports NDCG/recall/MAP/coverage of served, retrieval_only, most_popular, item_knn (and oracle, random and oracle_share on synthetic data), with paired standard errors.";
 
-    public string Usage => "[--split per-user|global] [--holdout-days N] [--users N] [--epochs N] [--ranker-days N] [--json FILE]";
+    public string Usage => "[--split per-user|global] [--holdout-days N] [--users N] [--seed S] [--epochs N] [--ranker-days N] [--retrieval-k K] [--json FILE]";
 
     public IReadOnlyList<VerbOption> Options { get; } =
     [
