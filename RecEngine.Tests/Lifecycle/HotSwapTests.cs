@@ -17,7 +17,13 @@ public sealed class HotSwapTests
     [Fact]
     public async Task RequestsDuring50SwapsAllSucceedOnASingleVersion()
     {
-        await using var factory = new RecEngineFactory(LifecycleWorld.Settings());
+        // Four readers in tight loops from one client address: rate limiting has its own tests, and a fast box (or
+        // unknown users' slates no longer logged) would meet the default per-client limit here.
+        await using var factory = new RecEngineFactory(LifecycleWorld.Settings(new Dictionary<string, string?>
+        {
+            ["RecEngine:Limits:PermitsPerSecond"] = "1000000",
+            ["RecEngine:Limits:Burst"] = "1000000",
+        }));
         await LifecycleWorld.CopyToAsync(factory.DataDir);
         using var client = factory.CreateClient();
         var a = LifecycleWorld.TrainAndPromote(factory.Services);

@@ -1,6 +1,9 @@
 namespace RecEngine.Catalog;
 
-/// <summary>Reads and writes videos and users; keeps <see cref="CatalogIndex"/> in step with the store.</summary>
+/// <summary>
+/// Reads and writes videos and users; keeps <see cref="CatalogIndex"/> in step with the store. Every write is flushed to
+/// stable storage (<see cref="RecEngineStore.Sync"/>) before it returns, so an acknowledged catalog write is durable too.
+/// </summary>
 public sealed class CatalogService(RecEngineStore store, CatalogIndex index)
 {
     public Video? FindVideo(string id) => store.Videos.FindById(id);
@@ -11,6 +14,7 @@ public sealed class CatalogService(RecEngineStore store, CatalogIndex index)
     public bool UpsertVideo(Video video)
     {
         var inserted = store.Videos.Upsert(video);
+        store.Sync();
         index.Put(video);
         return inserted;
     }
@@ -19,6 +23,7 @@ public sealed class CatalogService(RecEngineStore store, CatalogIndex index)
     public bool UpsertUser(User user)
     {
         var inserted = store.Users.Upsert(user);
+        store.Sync();
         index.Put(user);
         return inserted;
     }
@@ -28,6 +33,7 @@ public sealed class CatalogService(RecEngineStore store, CatalogIndex index)
     {
         var list = videos as IReadOnlyCollection<Video> ?? videos.ToList();
         var count = store.Videos.Upsert(list);
+        store.Sync();
         foreach (var video in list)
         {
             index.Put(video);
@@ -40,6 +46,7 @@ public sealed class CatalogService(RecEngineStore store, CatalogIndex index)
     {
         var list = users as IReadOnlyCollection<User> ?? users.ToList();
         var count = store.Users.Upsert(list);
+        store.Sync();
         foreach (var user in list)
         {
             index.Put(user);

@@ -71,7 +71,17 @@ public sealed class RecEngineStore : IDisposable
     }
 
     /// <summary>Whether the store is open and no write has failed since it was (last) opened.</summary>
-    public bool IsHealthy => _opened is not null && _fault is null;
+    public bool IsHealthy => _opened is { } opened && _fault is null && opened.Latch.Failure is null;
+
+    /// <summary>Throws (and marks the store faulted) if a write failed since the store opened; for commits not followed by <see cref="Sync"/>.</summary>
+    public void ThrowIfWritesFailed()
+    {
+        if (_opened?.Latch.Failure is { } failure)
+        {
+            MarkFaulted(failure);
+            throw new IOException(failure.Message, failure);
+        }
+    }
 
     /// <summary>Why the store is not healthy (a failed write), or null.</summary>
     public string? Fault => _fault;
@@ -107,7 +117,7 @@ public sealed class RecEngineStore : IDisposable
 
         try
         {
-            opened.Log.Flush();
+            opened.Log.FlushToStableStorage();
         }
         catch (Exception ex)
         {
@@ -137,7 +147,7 @@ public sealed class RecEngineStore : IDisposable
                 }
 
                 Interlocked.Exchange(ref _lastReopenAttempt, now);
-                Close(_opened);
+                Close(_opened, abandon: true);
                 _opened = null;
             }
 
@@ -178,11 +188,12 @@ public sealed class RecEngineStore : IDisposable
 
     private Opened Open()
     {
-        var data = new DurableFileStream(_dataDir.DatabasePath, _faults);
+        var latch = new WriteLatch();
+        var data = new DurableFileStream(_dataDir.DatabasePath, _faults, latch);
         DurableFileStream? log = null;
         try
         {
-            log = new DurableFileStream(LogPath, _faults);
+            log = new DurableFileStream(LogPath, _faults, latch);
             var db = new LiteDatabase(new LiteEngine(new EngineSettings
             {
                 DataStream = data,
@@ -195,7 +206,7 @@ public sealed class RecEngineStore : IDisposable
             db.GetCollection<Video>("videos").EnsureIndex(v => v.UploadedAt);
             // The files' names are in the directory for good (they may have just been created).
             DirectorySync.Flush(_dataDir.Root);
-            return new Opened(db, data, log);
+            return new Opened(db, data, log, latch);
         }
         catch
         {
@@ -205,19 +216,26 @@ public sealed class RecEngineStore : IDisposable
         }
     }
 
-    private static void Close(Opened opened)
+    /// <summary>
+    /// Closes an open store. After a failure the engine is abandoned, not disposed: its memory holds a commit that never
+    /// reached the files, and disposing would checkpoint it. Its files are retired (reads find nothing, writes drop).
+    /// </summary>
+    private static void Close(Opened opened, bool abandon)
     {
-        try
+        if (!abandon)
         {
-            opened.Db.Dispose();
-        }
-        catch (Exception)
-        {
-            // The engine closed itself after the failed write; its files are closed below either way.
+            try
+            {
+                opened.Db.Dispose();
+            }
+            catch (Exception)
+            {
+                // Closing is best effort; the files are closed below either way.
+            }
         }
 
-        opened.Data.Dispose();
-        opened.Log.Dispose();
+        opened.Data.Retire();
+        opened.Log.Retire();
     }
 
     private static BsonMapper CreateMapper()
@@ -243,7 +261,7 @@ public sealed class RecEngineStore : IDisposable
         {
             if (_opened is { } opened)
             {
-                Close(opened);
+                Close(opened, abandon: _fault is not null || opened.Latch.Failure is not null);
                 _opened = null;
             }
 
@@ -252,7 +270,7 @@ public sealed class RecEngineStore : IDisposable
         }
     }
 
-    private sealed record Opened(LiteDatabase Db, DurableFileStream Data, DurableFileStream Log);
+    private sealed record Opened(LiteDatabase Db, DurableFileStream Data, DurableFileStream Log, WriteLatch Latch);
 }
 
 /// <summary>

@@ -64,6 +64,9 @@ public sealed class EventStore : IDisposable
     /// <summary>Commits so far to stable storage (fsync), shared by every commit before it.</summary>
     internal void Sync() => _store.Sync();
 
+    /// <summary>Throws if a write failed since the store opened (commits that are not flushed, such as the impression log).</summary>
+    internal void ThrowIfWritesFailed() => _store.ThrowIfWritesFailed();
+
     /// <summary>Deletes up to <paramref name="limit"/> of the oldest events before <paramref name="cutoff"/>, in one flushed transaction taken in turn with the commits.</summary>
     internal int DeleteEventsBefore(DateTime cutoff, int limit)
     {

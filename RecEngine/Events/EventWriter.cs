@@ -256,6 +256,7 @@ public sealed partial class EventWriter : BackgroundService
                 }
 
                 db.Commit();
+                _store.ThrowIfWritesFailed();
             }
             catch (Exception ex)
             {
