@@ -20,12 +20,7 @@ public sealed class BoundedGrowthTests
     public async Task Retention_deletes_events_and_slates_older_than_the_newest_event_minus_the_retention()
     {
         await using var factory = new RecEngineFactory(new Dictionary<string, string?> { ["RecEngine:Events:Retention"] = "20.00:00:00", ["RecEngine:Events:RetentionKeepsNewest"] = "0" });
-        using var client = factory.CreateClient();
-        await TestWorld.AddUserAsync(client, "u1");
-        await TestWorld.AddVideoAsync(client, "v1");
-        var newest = TestWorld.Now.AddMinutes(-1);
-        var events = new[] { 0, 5, 19, 21, 40, 300 }.Select(days => TestWorld.Event($"d{days}", at: newest.AddDays(-days))).ToArray();
-        await HttpAssert.StatusAsync(HttpStatusCode.OK, await client.PostAsJsonAsync("/v1/events", events));
+        var newest = await PostEventsAgedAsync(factory);
         var writer = factory.Services.GetRequiredService<EventWriter>();
         writer.CommitSlates(new[] { 1, 25 }.Select(days => new ServedSlateRecord { RequestId = $"s{days}", UserId = "u1", Timestamp = newest.AddDays(-days), VideoIds = ["v1"] }).ToList());
 
@@ -43,12 +38,7 @@ public sealed class BoundedGrowthTests
     {
         // An imported history: six events spread over 300 days; the newest four are what training's window needs.
         await using var factory = new RecEngineFactory(new Dictionary<string, string?> { ["RecEngine:Events:Retention"] = "20.00:00:00", ["RecEngine:Events:RetentionKeepsNewest"] = "4" });
-        using var client = factory.CreateClient();
-        await TestWorld.AddUserAsync(client, "u1");
-        await TestWorld.AddVideoAsync(client, "v1");
-        var newest = TestWorld.Now.AddMinutes(-1);
-        var events = new[] { 0, 5, 19, 21, 40, 300 }.Select(days => TestWorld.Event($"d{days}", at: newest.AddDays(-days))).ToArray();
-        await HttpAssert.StatusAsync(HttpStatusCode.OK, await client.PostAsJsonAsync("/v1/events", events));
+        await PostEventsAgedAsync(factory);
 
         var (deletedEvents, _) = factory.Services.GetRequiredService<EventRetention>().RunOnce();
 
@@ -56,6 +46,18 @@ public sealed class BoundedGrowthTests
         Assert.Equal(2, deletedEvents);
         var store = factory.Services.GetRequiredService<EventStore>();
         Assert.Equal(["d0", "d19", "d21", "d5"], store.Events.FindAll().Select(e => e.EventId).Order(StringComparer.Ordinal));
+    }
+
+    /// <summary>User u1, video v1, and events d0, d5, d19, d21, d40, d300 that many days before the newest; returns the newest's time.</summary>
+    private static async Task<DateTime> PostEventsAgedAsync(RecEngineFactory factory)
+    {
+        using var client = factory.CreateClient();
+        await TestWorld.AddUserAsync(client, "u1");
+        await TestWorld.AddVideoAsync(client, "v1");
+        var newest = TestWorld.Now.AddMinutes(-1);
+        var events = new[] { 0, 5, 19, 21, 40, 300 }.Select(days => TestWorld.Event($"d{days}", at: newest.AddDays(-days))).ToArray();
+        await HttpAssert.StatusAsync(HttpStatusCode.OK, await client.PostAsJsonAsync("/v1/events", events));
+        return newest;
     }
 
     [Fact]
