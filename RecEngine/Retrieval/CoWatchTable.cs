@@ -17,6 +17,12 @@ public sealed class CoWatchTable
     /// <summary>Co-watched videos kept per video: 100 rows of 8 bytes cost 0.8 KB a video.</summary>
     public const int DefaultNeighbours = 100;
 
+    /// <summary>
+    /// The fewest users a pair must share to be kept (an association rule's support, Agrawal et al. 1993): a pair
+    /// watched together once is mostly chance, and in a sparse catalog such pairs would fill every row.
+    /// </summary>
+    public const int MinSupport = 2;
+
     private const string Magic = "RECCOW1";
 
     private readonly int[] _offsets;
@@ -120,6 +126,11 @@ public sealed class CoWatchTable
                 var counts = local.Counts;
                 touched.Sort((a, b) => counts[a] != counts[b] ? counts[b].CompareTo(counts[a]) : a.CompareTo(b));
                 var keep = Math.Min(neighbours, touched.Count);
+                while (keep > 0 && counts[touched[keep - 1]] < MinSupport)
+                {
+                    keep--;
+                }
+
                 var items = new int[keep];
                 var confidence = new float[keep];
                 for (var k = 0; k < keep; k++)
