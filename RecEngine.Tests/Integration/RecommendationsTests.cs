@@ -41,12 +41,18 @@ public sealed class RecommendationsTests : IDisposable
         await using var server = await RecEngineProcess.StartAsync(_dataDir, Timeout, "--RecEngine:Serving:MaxPerCreator=0", "--RecEngine:Serving:MaxCategoryShare=1", "--RecEngine:Serving:ExplorationShare=0", "--RecEngine:Serving:Deadline=00:00:30", "--RecEngine:Serving:ScoreBudget=00:00:30");
         using var client = server.CreateClient();
         var response = await FirstSlateAsync(client, "/v1/recommendations/u1?k=10");
-        using (var ready = await client.GetAsync("/health/ready"))
+        // Ready once the model is warmed and the users' online features are loaded from the store (the warm-up
+        // runs after the model loads, so it may still be under way at the first slate).
+        var readyBody = "";
+        var readyStatus = HttpStatusCode.ServiceUnavailable;
+        for (var started = DateTime.UtcNow; readyStatus != HttpStatusCode.OK && DateTime.UtcNow - started < TimeSpan.FromSeconds(60); await Task.Delay(200))
         {
-            var readyBody = await ready.Content.ReadAsStringAsync();
-            Assert.True(ready.StatusCode == HttpStatusCode.OK, readyBody);
-            Assert.Contains($"model version {version} is loaded and warmed", readyBody, StringComparison.Ordinal);
+            using var ready = await client.GetAsync("/health/ready");
+            (readyStatus, readyBody) = (ready.StatusCode, await ready.Content.ReadAsStringAsync());
         }
+
+        Assert.True(readyStatus == HttpStatusCode.OK, readyBody);
+        Assert.Contains($"model version {version} is loaded and warmed", readyBody, StringComparison.Ordinal);
 
         await HttpAssert.StatusAsync(HttpStatusCode.OK, response);
         using var slate = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
