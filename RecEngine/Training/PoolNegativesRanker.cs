@@ -25,7 +25,14 @@ public static class PoolNegativesRanker
     /// Users whose pool examples join the logged impressions when a window has both: enough to carry the signal, and a
     /// bounded cost at a million videos (one candidate generation per user).
     /// </summary>
-    public const int MaxUsersBesideImpressions = 20_000;
+    public const int MaxUsersBesideImpressions = 10_000;
+
+    /// <summary>
+    /// The largest catalog whose training adds pool examples beside logged impressions. The examples need a second
+    /// retrieval model with its own searches; at a million videos that was a second HNSW build and a peak of 13 GB
+    /// against 5.6 GB without (benchmarks/RESULTS.md, train at 1M), so past this the ranker learns from impressions alone.
+    /// </summary>
+    public const int MaxVideosBesideImpressions = 50_000;
 
     /// <summary>Whether the events hold logged slates; without them the ranker learns from candidate pools.</summary>
     public static bool HasImpressions(IEnumerable<InteractionEvent> events) => events.Any(e => e.Type == EventType.Impression);
@@ -34,15 +41,19 @@ public static class PoolNegativesRanker
     /// The examples alone: each user's newest events against the candidates of their earlier ones, with retrieval
     /// trained on those earlier events; at most <paramref name="maxUsers"/> users (chosen by a hash of their id).
     /// </summary>
-    public static RankerDataset Examples(IReadOnlyList<InteractionEvent> timeOrdered, VideoSnapshot videos, AlsOptions als, VectorIndexOptions index, CandidateOptions candidates, int maxUsers, CancellationToken cancellationToken)
+    public static RankerDataset Examples(IReadOnlyList<InteractionEvent> timeOrdered, VideoSnapshot videos, AlsOptions als, VectorIndexOptions index, CandidateOptions candidates, int maxUsers, CancellationToken cancellationToken, Hosting.TrainingProgress? progress = null)
     {
+        progress?.Phase("ranker pool examples: each user's newest watches against the candidates of their earlier ones");
         var split = TemporalSplit.CreatePerUser(timeOrdered, videos, LabelShare);
         var isLabel = PerUserTail.Mask(timeOrdered, LabelShare);
-        using var featureModel = RetrievalTrainer.Train(split.Train, videos, als, index with { ExactBelow = int.MaxValue }, cancellationToken);
+        // The serving index kind, not an exact one: these examples need the generator's searches (an exact search over
+        // a million videos per candidate source and user would dominate training).
+        using var featureModel = RetrievalTrainer.Train(split.Train, videos, als, index, cancellationToken);
         var seconds = PoolNegativesDataset.WatchSeconds(timeOrdered, i => isLabel[i], videos);
         return PoolNegativesDataset.Build(split, seconds, videos, featureModel, candidates, maxUsers: maxUsers, cancellationToken: cancellationToken);
     }
 
+    /// <summary>Trains the ranker on <see cref="Examples"/> of every user.</summary>
     public static (TrainedRanker Ranker, int Examples) TrainOutOfSample(
         IReadOnlyList<InteractionEvent> timeOrdered,
         VideoSnapshot videos,
@@ -53,11 +64,7 @@ public static class PoolNegativesRanker
         CancellationToken cancellationToken,
         Action<RankerDataset>? datasetBuilt = null)
     {
-        var split = TemporalSplit.CreatePerUser(timeOrdered, videos, LabelShare);
-        var isLabel = PerUserTail.Mask(timeOrdered, LabelShare);
-        using var featureModel = RetrievalTrainer.Train(split.Train, videos, als, index with { ExactBelow = int.MaxValue }, cancellationToken);
-        var seconds = PoolNegativesDataset.WatchSeconds(timeOrdered, i => isLabel[i], videos);
-        var dataset = PoolNegativesDataset.Build(split, seconds, videos, featureModel, candidates, cancellationToken: cancellationToken);
+        var dataset = Examples(timeOrdered, videos, als, index, candidates, maxUsers: int.MaxValue, cancellationToken);
         if (dataset.Count == 0)
         {
             throw new InvalidOperationException("No watches to learn from: no user watched anything new in the newest part of their history.");

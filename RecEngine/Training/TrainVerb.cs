@@ -161,9 +161,8 @@ public sealed class ModelTraining(
             // With logged slates, the ranker learns P(watch | shown) from them and, beside them, which candidates a user
             // watches next (the pool examples imported data trains on alone): the impressions follow what the logging
             // policy chose to show, the pool examples what the user went on to watch among everything retrieval offers.
-            progress?.Phase("ranker pool examples: each user's newest watches against the candidates of their earlier ones");
-            var pool = impressions
-                ? PoolNegativesRanker.Examples(window, videos, alsOptions, indexOptions, candidates.Value, PoolNegativesRanker.MaxUsersBesideImpressions, cancellationToken)
+            var pool = impressions && videos.Count <= PoolNegativesRanker.MaxVideosBesideImpressions
+                ? PoolNegativesRanker.Examples(window, videos, alsOptions, indexOptions, candidates.Value, PoolNegativesRanker.MaxUsersBesideImpressions, cancellationToken, progress)
                 : null;
             var (ranker, examples) = impressions
                 ? RankerModelTrainer.TrainOutOfSample(window, videos, rankerFrom, end, alsOptions, indexOptions, candidates.Value, epochs, cancellationToken, d => dataset = d, progress, pool)
