@@ -120,8 +120,7 @@ public static class PipelineEvaluation
 
     private static IEnumerable<int> CoWatchOrder(SlateContext slate, CandidateRequest request)
     {
-        var scores = new Dictionary<int, float>();
-        slate.Snapshot.Retrieval.CoWatch.Scores(request.RecentVideoIndexes, scores);
+        var scores = request.CoWatchScores(slate.Snapshot.Retrieval.CoWatch);
         return slate.VideoIndexes.Where(request.Allows).OrderByDescending(v => scores.GetValueOrDefault(v)).ThenBy(v => v);
     }
 

@@ -50,7 +50,7 @@ public static class PoolNegativesDataset
             trending = trendingAt.For(user);
             var request = split.RequestFor(user, model, videos);
             var pool = generator.Generate(request);
-            var context = UserContext.Build(split.Histories.GetValueOrDefault(user) ?? new UserFeatures { UserId = user }, model, videos, request.UserVector);
+            var context = UserContext.Build(split.Histories.GetValueOrDefault(user) ?? new UserFeatures { UserId = user }, model, videos, request.UserVector, request.CoWatchScores(model.CoWatch));
             // Position and example age 0, as serving scores: every example stands at its own user's cut.
             var impression = new ImpressionContext(request.Now, 0, null, request.Now.Hour, 0);
             void Add(int video, bool positive)

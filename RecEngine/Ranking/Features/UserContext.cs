@@ -42,7 +42,8 @@ public sealed class UserContext
     /// The user's vector if the caller already folded it in from the same recent watches (serving does, for
     /// retrieval); null solves it here.
     /// </param>
-    public static UserContext Build(UserFeatures features, RetrievalModel? model, VideoSnapshot videos, float[]? foldedIn = null)
+    /// <param name="coWatch">The user's co-watch scores if the caller already computed them from the same watches (serving's request has); null computes them here.</param>
+    public static UserContext Build(UserFeatures features, RetrievalModel? model, VideoSnapshot videos, float[]? foldedIn = null, Dictionary<int, float>? coWatch = null)
     {
         var categoryShare = new float[videos.Categories.Length];
         var creatorShare = new Dictionary<int, float>();
@@ -79,8 +80,12 @@ public sealed class UserContext
             }
         }
 
-        var coWatch = new Dictionary<int, float>();
-        model?.CoWatch.Scores(recent, coWatch);
+        if (coWatch is null)
+        {
+            coWatch = [];
+            model?.CoWatch.Scores(recent, coWatch);
+        }
+
         return new UserContext(features, foldedIn ?? model?.UserVector(features.RecentWatches), seeds.ToArray(), categoryShare, creatorShare, coWatch);
     }
 }

@@ -22,6 +22,25 @@ public sealed record CandidateRequest
     /// <summary>Restrict to these category indexes (empty: all).</summary>
     public IReadOnlySet<int> Categories { get; init; } = new HashSet<int>();
 
+    private Dictionary<int, float>? _coWatch;
+
+    /// <summary>
+    /// Per video, its summed co-watch confidence from <see cref="RecentVideoIndexes"/> in <paramref name="table"/>
+    /// (<see cref="CoWatchTable.Scores"/>), computed once per request: the co-watch source and the ranker's inputs both
+    /// read it. A request belongs to one model version, so one table.
+    /// </summary>
+    public Dictionary<int, float> CoWatchScores(CoWatchTable table)
+    {
+        if (_coWatch is null)
+        {
+            var scores = new Dictionary<int, float>();
+            table.Scores(RecentVideoIndexes, scores);
+            _coWatch = scores;
+        }
+
+        return _coWatch;
+    }
+
     /// <summary>Available, published by <see cref="Now"/>, not excluded, and in the requested categories.</summary>
     public bool Allows(int videoIndex) =>
         Videos.Available[videoIndex]

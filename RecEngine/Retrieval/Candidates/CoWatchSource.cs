@@ -17,8 +17,7 @@ public sealed class CoWatchSource(Func<RetrievalModel?> model) : ICandidateSourc
             return [];
         }
 
-        var scores = new Dictionary<int, float>();
-        current.CoWatch.Scores(request.RecentVideoIndexes, scores);
+        var scores = request.CoWatchScores(current.CoWatch);
         var proposals = new List<Proposal>(scores.Count);
         foreach (var (video, score) in scores)
         {

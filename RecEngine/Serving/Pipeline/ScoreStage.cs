@@ -13,8 +13,8 @@ public sealed class ScoreStage(ICandidateRanker ranker, TimeProvider time)
     public string? Run(SlateContext slate, TimeSpan budget)
     {
         var snapshot = slate.Snapshot;
-        // Retrieval already folded the user's vector in from the same watches: one least-squares solve per request.
-        slate.User = UserContext.Build(slate.Features, snapshot.Retrieval, snapshot.Videos, slate.Retrieval?.UserVector);
+        // Retrieval already folded the user's vector in and summed the co-watch scores from the same watches: once per request.
+        slate.User = UserContext.Build(slate.Features, snapshot.Retrieval, snapshot.Videos, slate.Retrieval?.UserVector, slate.Retrieval?.CoWatchScores(snapshot.Retrieval.CoWatch));
         if (slate.VideoIndexes.Length == 0)
         {
             slate.WatchTime = [];
