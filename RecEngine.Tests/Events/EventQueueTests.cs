@@ -22,7 +22,7 @@ public sealed class EventQueueTests
     [InlineData("RecEngine:Events:MaxPendingEvents", "15", 0)]
     public async Task Full_queue_answers_503_with_retry_after_at_once_and_writes_nothing(string key, string value, int queued)
     {
-        using var gate = new CommitGate();
+        using var gate = new CommitGate(HangGuard);
         using var factory = new RecEngineFactory(new Dictionary<string, string?>
         {
             [key] = value,
@@ -151,25 +151,5 @@ public sealed class EventQueueTests
             Assert.True(DateTime.UtcNow < deadline, $"timed out waiting for {what}");
             await Task.Delay(5);
         }
-    }
-
-    /// <summary>Holds the writer inside its first commit (listeners run there) until the test opens it.</summary>
-    private sealed class CommitGate : IEventCommitListener, IDisposable
-    {
-        private readonly ManualResetEventSlim _open = new();
-        private readonly TaskCompletionSource _entered = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public Task Entered => _entered.Task;
-
-        public void Open() => _open.Set();
-
-        public void OnCommitted(IReadOnlyList<InteractionEvent> events)
-        {
-            _entered.TrySetResult();
-            // Bounded, so a failing test cannot hang the writer (and the test run) for ever.
-            _open.Wait(HangGuard);
-        }
-
-        public void Dispose() => _open.Dispose();
     }
 }

@@ -101,7 +101,7 @@ public sealed class StorageFaultTests
     public async Task A_request_waiting_on_a_stuck_commit_gets_503_and_ready_says_why()
     {
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        using var gate = new StuckCommit();
+        using var gate = new CommitGate(HangGuard);
         using var factory = new RecEngineFactory(new Dictionary<string, string?>
         {
             ["RecEngine:Serving:ReadyWithoutModel"] = "true",
@@ -176,24 +176,5 @@ public sealed class StorageFaultTests
         }
 
         await task;
-    }
-
-    /// <summary>Holds the writer inside its first commit until opened (bounded, so a failing test cannot hang the run).</summary>
-    private sealed class StuckCommit : IEventCommitListener, IDisposable
-    {
-        private readonly ManualResetEventSlim _open = new();
-        private readonly TaskCompletionSource _entered = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public Task Entered => _entered.Task;
-
-        public void Open() => _open.Set();
-
-        public void OnCommitted(IReadOnlyList<InteractionEvent> events)
-        {
-            _entered.TrySetResult();
-            _open.Wait(HangGuard);
-        }
-
-        public void Dispose() => _open.Dispose();
     }
 }
