@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using RecEngine.Hosting;
 using RecEngine.Monitoring;
 using RecEngine.Serving;
 
@@ -20,6 +21,9 @@ public static class LifecycleModule
             .ValidateOnStart();
 
         builder.Services.AddSingleton<ModelRegistry>();
+        // Verbs and the first-run step that register what they train: the registry is this module's.
+        builder.Services.AddSingleton<IVerb, TrainVerb>();
+        builder.Services.AddSingleton<IFirstRunStep, FirstModelStep>();
         // At start the last promoted version serves, not merely the newest folder.
         builder.Services.Replace(ServiceDescriptor.Singleton<IServingVersionSource, RegistryServingVersions>());
         builder.Services.AddHostedService<LeftoverModelCleanup>();

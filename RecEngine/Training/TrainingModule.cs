@@ -10,9 +10,7 @@ public static class TrainingModule
     {
         // A synthetic world registers its ground truth instead; real data has none.
         builder.Services.TryAddSingleton<IRelevanceOracle, NoRelevanceOracle>();
-        builder.Services.AddSingleton<IVerb, TrainVerb>();
         builder.Services.AddSingleton<ModelTraining>();
-        builder.Services.AddSingleton<IFirstRunStep, FirstModelStep>();
         return builder;
     }
 }

@@ -1,12 +1,13 @@
 using RecEngine.Hosting;
+using RecEngine.Training;
 
-namespace RecEngine.Training;
+namespace RecEngine.Lifecycle;
 
 /// <summary>
 /// First <c>serve</c>: after the demo world is written, train the first model version so recommendations are
 /// personal from the start; it is registered as the serving version. A world too small to train on is reported, not fatal: the server still starts.
 /// </summary>
-internal sealed partial class FirstModelStep(ModelTraining training, Lifecycle.ModelRegistry registry, ILogger<FirstModelStep> logger) : IFirstRunStep
+internal sealed partial class FirstModelStep(ModelTraining training, ModelRegistry registry, ILogger<FirstModelStep> logger) : IFirstRunStep
 {
     public int Order => 10;
 
