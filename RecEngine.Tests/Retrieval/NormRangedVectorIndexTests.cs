@@ -54,7 +54,7 @@ public sealed class NormRangedVectorIndexTests : IDisposable
 
         foreach (var memoryMap in new[] { true, false })
         {
-            using var opened = VectorIndexes.Open(path, new VectorIndexOptions(), memoryMap);
+            using var opened = VectorIndexes.Open(path, ItemVectors.ByIds(ids, vectors, dims), new VectorIndexOptions(), memoryMap);
             Assert.IsType<NormRangedVectorIndex>(opened);
             Assert.Equal(before, opened.Search(query, 25));
         }
@@ -72,7 +72,7 @@ public sealed class NormRangedVectorIndexTests : IDisposable
             built.Save(path);
         }
 
-        using var opened = VectorIndexes.Open(path, new VectorIndexOptions(), memoryMap: false);
+        using var opened = VectorIndexes.Open(path, ItemVectors.ByIds(VectorTestData.Ids(n), vectors, dims), new VectorIndexOptions(), memoryMap: false);
         Assert.IsType<HnswVectorIndex>(opened);
         Assert.Equal(n, opened.Count);
     }

@@ -45,6 +45,23 @@ public sealed class CatalogIndex
 
     public bool UserExists(string userId) => Current.Users.ContainsKey(userId);
 
+    /// <summary>Estimated managed bytes of the lookup (0 until first use): its nodes, buckets and id strings, the strings averaged over a sample.</summary>
+    public long EstimatedBytes
+    {
+        get
+        {
+            var state = _state;
+            return state is null ? 0 : Estimate(state.Durations.Keys, state.Durations.Count, 4) + Estimate(state.Users.Keys, state.Users.Count, 1);
+        }
+    }
+
+    private static long Estimate(IEnumerable<string> keys, int count, int valueBytes)
+    {
+        var sample = keys.Take(1000).ToList();
+        var perString = sample.Count == 0 ? 0 : sample.Average(k => (double)Hosting.ManagedSize.OfString(k));
+        return Hosting.ManagedSize.ConcurrentTable(count, 8 + valueBytes) + (long)(perString * count);
+    }
+
     internal void Put(Video video) => Current.Durations[video.Id] = (float)video.DurationSeconds;
 
     internal void Put(User user) => Current.Users[user.Id] = 0;

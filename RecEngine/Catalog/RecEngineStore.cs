@@ -93,6 +93,31 @@ public sealed class RecEngineStore : IDisposable
 
     public string LogPath => LogPathOf(_dataDir.DatabasePath);
 
+    /// <summary>
+    /// Bytes of LiteDB's page cache, or null when they cannot be read. LiteDB 5.0.21 neither caps that cache nor gives
+    /// memory back while the database is open (litedb-org/LiteDB#2813), and reports its size only internally, so it
+    /// is read by reflection (the package version is pinned; <c>StoreCacheTests</c> fails if the members move).
+    /// </summary>
+    public long? CacheBytes
+    {
+        get
+        {
+            try
+            {
+                const System.Reflection.BindingFlags Private = System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Public;
+                var engine = _opened?.Db is { } db ? typeof(LiteDatabase).GetField("_engine", Private)?.GetValue(db) : null;
+                var disk = engine?.GetType().GetField("_disk", Private)?.GetValue(engine);
+                var cache = disk?.GetType().GetProperty("Cache", Private)?.GetValue(disk);
+                var pages = cache?.GetType().GetProperty("ExtendPages", Private)?.GetValue(cache);
+                return pages is int count ? count * 8192L : null;
+            }
+            catch (System.Reflection.TargetInvocationException)
+            {
+                return null;
+            }
+        }
+    }
+
     public ILiteCollection<Video> Videos => Database.GetCollection<Video>("videos");
 
     public ILiteCollection<User> Users => Database.GetCollection<User>("users");

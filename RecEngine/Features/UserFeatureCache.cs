@@ -198,6 +198,38 @@ public sealed class UserFeatureCache : IEventCommitListener
         }
     }
 
+    /// <summary>
+    /// Estimated managed bytes of the cached users, from a sample of up to 1,000 entries: per user the builder (watch
+    /// list, watched set and its order, hidden set), the published features (their own array and set) and the
+    /// video-id strings the events brought (one per watch, shared by the list and the sets).
+    /// </summary>
+    public long EstimatedBytes
+    {
+        get
+        {
+            var count = _entries.Count;
+            var sample = _entries.Take(1000).Select(e => e.Value.Features).Where(f => f is not null).ToList();
+            if (count == 0 || sample.Count == 0)
+            {
+                return 0;
+            }
+
+            var perUser = sample.Average(f =>
+            {
+                var recent = f.RecentWatches.Count;
+                var watched = f.Watched.Count;
+                var hidden = f.Hidden.Count;
+                var idBytes = f.RecentWatches.Count == 0 ? 0 : Hosting.ManagedSize.OfString(f.RecentWatches[0].VideoId);
+                return 600.0 + Hosting.ManagedSize.OfString(f.UserId)
+                    + (recent * (48 + 40 + 8))              // linked-list node, RecentWatch, published array slot
+                    + (2 * Hosting.ManagedSize.HashTable(watched, 16)) + (8.0 * watched) // builder's and published sets, order queue
+                    + (2 * Hosting.ManagedSize.HashTable(hidden, 16))
+                    + (watched * (double)idBytes);
+            });
+            return Hosting.ManagedSize.ConcurrentTable(count, 16) + (long)(perUser * count);
+        }
+    }
+
     private sealed class Entry(UserFeatureBuilder builder)
     {
         public UserFeatureBuilder Builder { get; } = builder;

@@ -1,4 +1,5 @@
 using RecEngine.Catalog;
+using RecEngine.Hosting;
 
 namespace RecEngine.Features;
 
@@ -74,6 +75,25 @@ public sealed class VideoSnapshot
     public bool[] Available { get; }
 
     public static VideoSnapshot Empty { get; } = new([], DateTime.MinValue);
+
+    /// <summary>Estimated managed bytes of the snapshot: its strings, columns and id lookup (computed once; the snapshot is immutable).</summary>
+    public long EstimatedBytes => _estimatedBytes ??= Estimate();
+
+    private long? _estimatedBytes;
+
+    private long Estimate()
+    {
+        var bytes = ManagedSize.Strings(Ids) + ManagedSize.Strings(Titles) + ManagedSize.OfArray(Count, sizeof(long))
+            + ManagedSize.Strings(Categories) + ManagedSize.Strings(Creators)
+            + ManagedSize.OfArray(Count, sizeof(int) * 2) + ManagedSize.OfArray(Count, sizeof(float)) + ManagedSize.OfArray(Count, sizeof(long)) + ManagedSize.OfArray(Count, 1)
+            + ManagedSize.HashTable(Count, 24) + ManagedSize.HashTable(Categories.Length + Creators.Length, 24);
+        foreach (var tags in Tags)
+        {
+            bytes += ManagedSize.Strings(tags);
+        }
+
+        return bytes;
+    }
 
     public bool TryGetIndex(string videoId, out int index) => _indexOf.TryGetValue(videoId, out index);
 

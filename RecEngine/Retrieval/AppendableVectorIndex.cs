@@ -21,6 +21,16 @@ public sealed class AppendableVectorIndex : IVectorIndex
 
     public int Dimensions => _built.Dimensions;
 
+    /// <summary>The built index plus the side entries (ids, their vectors, the id set).</summary>
+    public long MemoryBytes
+    {
+        get
+        {
+            var side = Volatile.Read(ref _side);
+            return _built.MemoryBytes + (side.Ids.LongLength * ((Dimensions * sizeof(float)) + sizeof(long) + 24));
+        }
+    }
+
     /// <summary>Items in the side index.</summary>
     public int AppendedCount => Volatile.Read(ref _side).Ids.Length;
 

@@ -30,6 +30,7 @@ internal sealed class BenchIndexVerb(IOptions<VectorIndexOptions> defaults) : IV
         new("connectivity", "HNSW links per node (M)", "from configuration"),
         new("expansion-add", "HNSW efConstruction", "from configuration"),
         new("norm-ranges", "Norm bands, one HNSW graph each (1 = a single graph)", "from configuration"),
+        new("quantization", "Scalar kind of the graph's vectors: f32, f16 or i8 (recall is always against exact float32)", "from configuration"),
         new("expansion-search", "HNSW efSearch (usearch uses max(ef, k)); a comma list measures each on one build, JSON holds the last", "from configuration"),
         new("json", "Also write the figures as JSON to FILE"),
     ];
@@ -49,6 +50,7 @@ internal sealed class BenchIndexVerb(IOptions<VectorIndexOptions> defaults) : IV
             Connectivity = command.GetInt("connectivity", defaults.Value.Connectivity, 4, 128),
             ExpansionAdd = command.GetInt("expansion-add", defaults.Value.ExpansionAdd, 8, 4096),
             NormRanges = command.GetInt("norm-ranges", defaults.Value.NormRanges, 1, 64),
+            Quantization = ParseQuantization(command.GetString("quantization"), defaults.Value.Quantization),
         };
         var expansions = ParseExpansions(command.GetString("expansion-search"), defaults.Value.ExpansionSearch);
         options = options with { ExpansionSearch = expansions[0] };
@@ -78,7 +80,7 @@ internal sealed class BenchIndexVerb(IOptions<VectorIndexOptions> defaults) : IV
             ids[i] = i;
         }
 
-        Console.WriteLine($"Building HNSW (M={options.Connectivity}, ef_add={options.ExpansionAdd}, ef_search={options.ExpansionSearch}, {options.NormRanges} norm bands, {options.BuildThreads} threads)...");
+        Console.WriteLine($"Building HNSW (M={options.Connectivity}, ef_add={options.ExpansionAdd}, ef_search={options.ExpansionSearch}, {options.NormRanges} norm bands, {options.Quantization}, {options.BuildThreads} threads)...");
         var clock = Stopwatch.StartNew();
         using var hnsw = VectorIndexes.BuildApproximate(ids, vectors, dim, options);
         var buildSeconds = clock.Elapsed.TotalSeconds;
@@ -99,7 +101,7 @@ internal sealed class BenchIndexVerb(IOptions<VectorIndexOptions> defaults) : IV
         foreach (var expansion in expansions)
         {
             hnsw.ChangeExpansionSearch(expansion);
-            result = Measure(hnsw, queries, exactHits, exactMs, items, dim, k, buildSeconds);
+            result = Measure(hnsw, queries, exactHits, exactMs, items, dim, k, buildSeconds) with { Quantization = options.Quantization.ToString().ToLowerInvariant() };
             PrintTable(result, options with { ExpansionSearch = expansion });
         }
 
@@ -139,9 +141,16 @@ internal sealed class BenchIndexVerb(IOptions<VectorIndexOptions> defaults) : IV
             HnswP99Ms = Math.Round(Percentile(hnswMs, 0.99), 4),
             ExactP50Ms = Math.Round(Percentile(exactMs, 0.50), 4),
             IndexBytes = hnsw.IndexBytes,
+            GraphMemoryBytes = hnsw.NativeBytes,
+            VectorBytes = (long)items * dim * sizeof(float),
         };
         return result with { Speedup = Math.Round(result.ExactP50Ms / result.HnswP50Ms, 2) };
     }
+
+    private static VectorQuantization ParseQuantization(string? raw, VectorQuantization fallback) =>
+        raw is null ? fallback
+        : Enum.TryParse<VectorQuantization>(raw, ignoreCase: true, out var kind) && Enum.IsDefined(kind) && !int.TryParse(raw, out _) ? kind
+        : throw new VerbUsageException($"--quantization must be f32, f16 or i8; got '{raw}'.");
 
     private static int[] ParseExpansions(string? raw, int fallback)
     {
@@ -199,7 +208,10 @@ internal sealed class BenchIndexVerb(IOptions<VectorIndexOptions> defaults) : IV
         Console.WriteLine($"{"hnsw_p99_ms",-16}{r.HnswP99Ms.ToString("F3", c)}");
         Console.WriteLine($"{"exact_p50_ms",-16}{r.ExactP50Ms.ToString("F3", c)}");
         Console.WriteLine($"{"speedup",-16}{r.Speedup.ToString("F1", c)}x");
+        Console.WriteLine($"{"quantization",-16}{r.Quantization}");
         Console.WriteLine($"{"index_bytes",-16}{r.IndexBytes.ToString("N0", c)} ({(r.IndexBytes / 1048576.0).ToString("F1", c)} MiB)");
+        Console.WriteLine($"{"graph_memory",-16}{r.GraphMemoryBytes.ToString("N0", c)} ({(r.GraphMemoryBytes / 1048576.0).ToString("F1", c)} MiB)");
+        Console.WriteLine($"{"f32_vectors",-16}{r.VectorBytes.ToString("N0", c)} (held once, by the model; not part of the index)");
     }
 }
 
@@ -239,4 +251,16 @@ internal sealed record BenchIndexResult
 
     [JsonPropertyName("index_bytes")]
     public long IndexBytes { get; init; }
+
+    /// <summary>The graph's scalar kind (f32, f16, i8).</summary>
+    [JsonPropertyName("quantization")]
+    public string Quantization { get; init; } = "";
+
+    /// <summary>What usearch reports the graphs hold in memory.</summary>
+    [JsonPropertyName("graph_memory_bytes")]
+    public long GraphMemoryBytes { get; init; }
+
+    /// <summary>The float32 item vectors re-scoring reads (the model's own; not counted in index_bytes).</summary>
+    [JsonPropertyName("vector_bytes")]
+    public long VectorBytes { get; init; }
 }

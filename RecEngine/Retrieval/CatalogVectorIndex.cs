@@ -21,7 +21,7 @@ public static class CatalogVectorIndex
             return VectorIndexes.Build(Enumerable.Range(0, count).Select(v => (long)v).ToArray(), factors, f, options);
         }
 
-        IVectorIndex index = VectorIndexes.Open(savedPath, options, memoryMap: true);
+        IVectorIndex index = VectorIndexes.Open(savedPath, ItemVectors.Remapped(factors, f, currentRow), options, memoryMap: true);
         try
         {
             var identity = currentRow.Length == count && currentRow.Select((v, row) => v == row).All(same => same);

@@ -48,6 +48,9 @@ public sealed class CoWatchTable
     /// <summary>Per video index, how many distinct users watched it in the window.</summary>
     public int[] Watchers { get; }
 
+    /// <summary>Bytes of the table's arrays.</summary>
+    public long MemoryBytes => ((long)Watchers.Length + _offsets.Length + _neighbours.Length) * sizeof(int) + ((long)_confidence.Length * sizeof(float));
+
     public int VideoCount => Watchers.Length;
 
     /// <summary>Co-watched videos of <paramref name="video"/>, most confident first.</summary>

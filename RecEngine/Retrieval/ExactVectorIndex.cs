@@ -37,6 +37,9 @@ public sealed class ExactVectorIndex : IVectorIndex
 
     public int Count => _ids.Length;
 
+    /// <summary>The ids; the matrix is the caller's, kept, not copied.</summary>
+    public long MemoryBytes => _ids.LongLength * sizeof(long);
+
     public int Dimensions { get; }
 
     /// <summary>The stored vector of row <paramref name="row"/>.</summary>

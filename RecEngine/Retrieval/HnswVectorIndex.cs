@@ -9,8 +9,9 @@ namespace RecEngine.Retrieval;
 /// Xbox recommender system using a euclidean transformation for inner-product spaces"): item x becomes
 /// [x, sqrt(M^2 - |x|^2)] with M the largest item norm, the query q becomes [q, 0]. Then every item has norm M,
 /// q'.x' = q.x, and cosine (or L2) nearest neighbours are exactly the largest inner products, so the graph is
-/// built in a proper metric space. Returned scores are the exact inner products, recomputed from the stored
-/// original vectors, which also re-ranks over-fetched candidates.
+/// built in a proper metric space. The graph may store its vectors quantised (<see cref="VectorIndexOptions.Quantization"/>);
+/// returned scores are the exact inner products, recomputed from the caller's float32 item vectors
+/// (<see cref="ItemVectors"/>, not a copy), which also re-ranks over-fetched candidates.
 /// <para>
 /// Lifecycle: <see cref="Build"/> reserves capacity and thread slots, then adds on all build threads in
 /// parallel; afterwards the index is immutable and only searched (usearch corrupts memory when adds race
@@ -20,32 +21,50 @@ namespace RecEngine.Retrieval;
 /// </summary>
 public sealed unsafe class HnswVectorIndex : IPersistentVectorIndex
 {
-    private readonly ItemStore _items;
+    private readonly ItemStore? _items;
+    private readonly ItemVectors? _vectors;
     private readonly SemaphoreSlim _slots;
     private readonly int _slotCount;
     private readonly double _overFetch;
     private nint _index;
+    private bool _mapped;
 
+    /// <summary>A graph whose keys are rows of its own item store (the format before <see cref="GraphMeta"/>).</summary>
     private HnswVectorIndex(nint index, ItemStore items, VectorIndexOptions options)
+        : this(index, options, items.Count, items.Dimensions, items.MaxNorm)
+    {
+        _items = items;
+    }
+
+    /// <summary>A graph whose keys are item ids, re-scored from <paramref name="vectors"/>.</summary>
+    private HnswVectorIndex(nint index, ItemVectors vectors, int count, float maxNorm, VectorIndexOptions options)
+        : this(index, options, count, vectors.Dimensions, maxNorm)
+    {
+        _vectors = vectors;
+    }
+
+    private HnswVectorIndex(nint index, VectorIndexOptions options, int count, int dimensions, float maxNorm)
     {
         _index = index;
-        _items = items;
         _slotCount = options.SearchThreads;
         _slots = new SemaphoreSlim(_slotCount, _slotCount);
         _overFetch = options.OverFetch;
         Options = options;
+        Count = count;
+        Dimensions = dimensions;
+        MaxNorm = maxNorm;
     }
 
-    public int Count => _items.Count;
+    public int Count { get; }
 
-    public int Dimensions => _items.Dimensions;
+    public int Dimensions { get; }
 
     public VectorIndexOptions Options { get; }
 
     /// <summary>The largest item norm: the augmentation's M, and the bound |q| * M on any score in this index.</summary>
-    public float MaxNorm => _items.MaxNorm;
+    public float MaxNorm { get; }
 
-    /// <summary>Bytes on disk: the usearch file plus the item vectors and ids.</summary>
+    /// <summary>Bytes on disk: the usearch file (plus, in the older format, the item vectors and ids beside it).</summary>
     public long IndexBytes
     {
         get
@@ -53,31 +72,58 @@ public sealed unsafe class HnswVectorIndex : IPersistentVectorIndex
             nint error = 0;
             var native = (long)UsearchNative.SerializedLength(_index, &error);
             UsearchNative.Check(error, "serialized_length");
-            return native + _items.Bytes;
+            return native + (_items?.Bytes ?? 0);
         }
     }
 
-    /// <summary>Builds the index over <paramref name="ids"/> and the row-major <paramref name="vectors"/>.</summary>
-    public static HnswVectorIndex Build(ReadOnlySpan<long> ids, ReadOnlySpan<float> vectors, int dimensions, VectorIndexOptions? options = null)
+    /// <summary>
+    /// Bytes of the native graph (vectors in the index's scalar kind plus links): what usearch allocated, or for a
+    /// memory-mapped view the file it maps (usearch counts only its own allocations).
+    /// </summary>
+    public long NativeBytes
+    {
+        get
+        {
+            nint error = 0;
+            var bytes = _mapped ? (long)UsearchNative.SerializedLength(_index, &error) : (long)UsearchNative.MemoryUsage(_index, &error);
+            UsearchNative.Check(error, _mapped ? "serialized_length" : "memory_usage");
+            return bytes;
+        }
+    }
+
+    public long MemoryBytes => NativeBytes + OwnItemBytes;
+
+    /// <summary>Bytes of the older format's own item vectors and ids (0 when the vectors are the caller's).</summary>
+    public long OwnItemBytes => _items?.Bytes ?? 0;
+
+    /// <summary>
+    /// Builds the index over <paramref name="ids"/> and the row-major <paramref name="vectors"/>. The array is not
+    /// copied: the index re-scores from it, so the caller must not change it while the index lives.
+    /// </summary>
+    public static HnswVectorIndex Build(ReadOnlySpan<long> ids, float[] vectors, int dimensions, VectorIndexOptions? options = null) =>
+        Build(ids, ItemVectors.ByIds(ids, vectors, dimensions), options);
+
+    /// <summary>Builds the index over the items <paramref name="ids"/> of <paramref name="vectors"/>; keys are the ids.</summary>
+    public static HnswVectorIndex Build(ReadOnlySpan<long> ids, ItemVectors vectors, VectorIndexOptions? options = null)
     {
         options ??= new VectorIndexOptions();
-        ArgumentOutOfRangeException.ThrowIfLessThan(dimensions, 1);
-        if ((long)ids.Length * dimensions != vectors.Length)
-        {
-            throw new ArgumentException($"Expected {ids.Length} x {dimensions} floats, got {vectors.Length}.", nameof(vectors));
-        }
-
+        var dimensions = vectors.Dimensions;
         var maxNorm = 0f;
-        for (var row = 0; row < ids.Length; row++)
+        foreach (var id in ids)
         {
-            maxNorm = MathF.Max(maxNorm, TensorPrimitives.Norm(vectors.Slice(row * dimensions, dimensions)));
+            var vector = vectors.Vector(id);
+            if (vector.IsEmpty)
+            {
+                throw new ArgumentException($"Item {id} has no vector.", nameof(ids));
+            }
+
+            maxNorm = MathF.Max(maxNorm, TensorPrimitives.Norm(vector));
         }
 
-        var items = ItemStore.Create(ids, vectors, dimensions, maxNorm);
         var init = new UsearchNative.InitOptions
         {
             Metric = options.Metric == VectorMetric.Cosine ? UsearchNative.MetricKind.Cosine : UsearchNative.MetricKind.InnerProduct,
-            Quantization = UsearchNative.ScalarKind.Float32,
+            Quantization = ScalarKindOf(options.Quantization),
             Dimensions = (nuint)(dimensions + 1),
             Connectivity = (nuint)options.Connectivity,
             ExpansionAdd = (nuint)options.ExpansionAdd,
@@ -86,14 +132,14 @@ public sealed unsafe class HnswVectorIndex : IPersistentVectorIndex
         nint error = 0;
         var index = UsearchNative.Init(&init, &error);
         UsearchNative.Check(error, "init");
-        var result = new HnswVectorIndex(index, items, options);
+        var result = new HnswVectorIndex(index, vectors, ids.Length, maxNorm, options);
         try
         {
             // Capacity and thread slots up front: usearch_add never grows the index, so parallel adds are safe.
             UsearchNative.Reserve(index, (nuint)ids.Length, &error);
             UsearchNative.Check(error, "reserve");
             result.ReserveThreads(Math.Max(options.BuildThreads, options.SearchThreads));
-            result.AddAll(options.BuildThreads);
+            result.AddAll(ids.ToArray(), options.BuildThreads);
             return result;
         }
         catch
@@ -104,27 +150,46 @@ public sealed unsafe class HnswVectorIndex : IPersistentVectorIndex
     }
 
     /// <summary>
-    /// Opens an index written by <see cref="Save"/>. With <paramref name="memoryMap"/> both files are mapped
-    /// read-only instead of read into memory, so a restart costs page faults, not a rebuild or a full read.
+    /// Opens an index written by <see cref="Save"/>, re-scoring from <paramref name="vectors"/> (keyed as at the
+    /// build). With <paramref name="memoryMap"/> the graph is mapped read-only instead of read into memory, so a
+    /// restart costs page faults, not a rebuild or a full read. An index saved in the older format, with its own
+    /// item vectors beside it (<c>.items</c>), opens too and re-scores from those.
     /// </summary>
-    public static HnswVectorIndex Open(string path, VectorIndexOptions? options = null, bool memoryMap = false)
+    public static HnswVectorIndex Open(string path, ItemVectors vectors, VectorIndexOptions? options = null, bool memoryMap = false)
     {
         options ??= new VectorIndexOptions();
-        var items = ItemStore.Open(ItemsPath(path), memoryMap);
+        ItemStore? items = null;
+        GraphMeta? meta = null;
+        if (File.Exists(ItemsPath(path)))
+        {
+            items = ItemStore.Open(ItemsPath(path), memoryMap);
+        }
+        else
+        {
+            meta = GraphMeta.Read(MetaPath(path));
+            if (meta.Dimensions != vectors.Dimensions)
+            {
+                throw new InvalidDataException($"{path} holds {meta.Dimensions}-dimensional items, the item vectors have {vectors.Dimensions}.");
+            }
+        }
+
         nint error = 0;
         var index = UsearchNative.Init(null, &error);
         if (error != 0)
         {
-            items.Dispose();
+            items?.Dispose();
             UsearchNative.Check(error, "init");
         }
 
-        var result = new HnswVectorIndex(index, items, options);
+        var result = items is not null
+            ? new HnswVectorIndex(index, items, options)
+            : new HnswVectorIndex(index, vectors, meta!.Count, meta.MaxNorm, options);
         try
         {
             if (memoryMap)
             {
                 UsearchNative.View(index, path, &error);
+                result._mapped = true;
             }
             else
             {
@@ -132,9 +197,9 @@ public sealed unsafe class HnswVectorIndex : IPersistentVectorIndex
             }
 
             UsearchNative.Check(error, memoryMap ? "view" : "load");
-            if ((int)UsearchNative.Size(index, &error) != items.Count || (int)UsearchNative.Dimensions(index, &error) != items.Dimensions + 1)
+            if ((int)UsearchNative.Size(index, &error) != result.Count || (int)UsearchNative.Dimensions(index, &error) != result.Dimensions + 1)
             {
-                throw new InvalidDataException($"{path} and {ItemsPath(path)} do not belong together.");
+                throw new InvalidDataException($"{path} and {(items is null ? MetaPath(path) : ItemsPath(path))} do not belong together.");
             }
 
             result.ReserveThreads(options.SearchThreads);
@@ -174,17 +239,38 @@ public sealed unsafe class HnswVectorIndex : IPersistentVectorIndex
         }
     }
 
-    /// <summary>Writes the graph to <paramref name="path"/> and the item vectors next to it (<c>.items</c>).</summary>
+    /// <summary>
+    /// Writes the graph to <paramref name="path"/> and its count, dimensions and maximum norm next to it
+    /// (<c>.meta</c>); the item vectors are the caller's and are saved with the model, not here.
+    /// </summary>
     public void Save(string path)
     {
         ObjectDisposedException.ThrowIf(_index == 0, this);
         nint error = 0;
         UsearchNative.Save(_index, path, &error);
         UsearchNative.Check(error, "save");
-        _items.Save(ItemsPath(path));
+        if (_items is not null)
+        {
+            _items.Save(ItemsPath(path));
+        }
+        else
+        {
+            new GraphMeta(Count, Dimensions, MaxNorm).Write(MetaPath(path));
+        }
     }
 
+    /// <summary>The older format's item vectors beside the graph.</summary>
     public static string ItemsPath(string path) => path + ".items";
+
+    public static string MetaPath(string path) => path + ".meta";
+
+    private static UsearchNative.ScalarKind ScalarKindOf(VectorQuantization quantization) => quantization switch
+    {
+        VectorQuantization.F32 => UsearchNative.ScalarKind.Float32,
+        VectorQuantization.F16 => UsearchNative.ScalarKind.Float16,
+        VectorQuantization.I8 => UsearchNative.ScalarKind.Int8,
+        _ => throw new ArgumentOutOfRangeException(nameof(quantization), quantization, null),
+    };
 
     public int Search(ReadOnlySpan<float> query, Span<VectorHit> destination)
     {
@@ -207,8 +293,10 @@ public sealed unsafe class HnswVectorIndex : IPersistentVectorIndex
         var augmented = ArrayPool<float>.Shared.Rent(dims + 1);
         try
         {
-            // The query's extra coordinate is 0, so its inner product with any augmented item is q.x.
-            query.CopyTo(augmented);
+            // The query's extra coordinate is 0, so its inner product with any augmented item is q.x. Scaled to unit
+            // length like the items (see AddAll): the order is the same, and an 8-bit graph sees values in [-1, 1].
+            var norm = TensorPrimitives.Norm(query);
+            TensorPrimitives.Multiply(query, norm > 0 ? 1f / norm : 1f, augmented.AsSpan(0, dims));
             augmented[dims] = 0f;
             int found;
             _slots.Wait();
@@ -234,8 +322,15 @@ public sealed unsafe class HnswVectorIndex : IPersistentVectorIndex
             var heap = new TopK(k);
             for (var i = 0; i < found; i++)
             {
-                var row = (long)keys[i];
-                heap.Add(_items.Ids[row], TensorPrimitives.Dot(query, _items.Row(row)));
+                var key = (long)keys[i];
+                if (_items is not null)
+                {
+                    heap.Add(_items.Ids[key], TensorPrimitives.Dot(query, _items.Row(key)));
+                    continue;
+                }
+
+                var vector = _vectors!.Vector(key);
+                heap.Add(key, vector.IsEmpty ? float.NegativeInfinity : TensorPrimitives.Dot(query, vector));
             }
 
             return heap.CopySorted(destination);
@@ -257,25 +352,32 @@ public sealed unsafe class HnswVectorIndex : IPersistentVectorIndex
         UsearchNative.Check(error, "change_threads_search");
     }
 
-    private void AddAll(int threads)
+    /// <summary>
+    /// Adds every item as [x, sqrt(M^2 - |x|^2)] / M: on the unit sphere, so that the graph's scalar kind (8-bit
+    /// integers scale by 127 and clip at 1) keeps the most of each coordinate, and cosine order is unchanged.
+    /// </summary>
+    private void AddAll(long[] ids, int threads)
     {
         var dims = Dimensions;
-        var maxNormSquared = (double)_items.MaxNorm * _items.MaxNorm;
+        var maxNorm = MaxNorm;
+        var maxNormSquared = (double)maxNorm * maxNorm;
+        var scale = maxNorm > 0 ? 1f / maxNorm : 1f;
+        var vectors = _vectors!;
         Parallel.For(
             0,
-            Count,
+            ids.Length,
             new ParallelOptions { MaxDegreeOfParallelism = threads },
             () => new float[dims + 1],
-            (row, _, buffer) =>
+            (i, _, buffer) =>
             {
-                var vector = _items.Row(row);
-                vector.CopyTo(buffer);
+                var vector = vectors.Vector(ids[i]);
                 var normSquared = (double)TensorPrimitives.Dot(vector, vector);
-                buffer[dims] = (float)Math.Sqrt(Math.Max(0.0, maxNormSquared - normSquared));
+                TensorPrimitives.Multiply(vector, scale, buffer.AsSpan(0, dims));
+                buffer[dims] = (float)Math.Sqrt(Math.Max(0.0, maxNormSquared - normSquared)) * scale;
                 nint error = 0;
                 fixed (float* v = buffer)
                 {
-                    UsearchNative.Add(_index, (ulong)row, v, UsearchNative.ScalarKind.Float32, &error);
+                    UsearchNative.Add(_index, (ulong)ids[i], v, UsearchNative.ScalarKind.Float32, &error);
                 }
 
                 UsearchNative.Check(error, "add");
@@ -301,7 +403,24 @@ public sealed unsafe class HnswVectorIndex : IPersistentVectorIndex
 
         nint error = 0;
         UsearchNative.Free(index, &error);
-        _items.Dispose();
+        _items?.Dispose();
         _slots.Release(_slotCount);
+    }
+
+    /// <summary>What the graph file does not say about its items: their count, dimensions (before augmentation) and largest norm.</summary>
+    private sealed record GraphMeta(int Count, int Dimensions, float MaxNorm)
+    {
+        public static GraphMeta Read(string path)
+        {
+            if (!File.Exists(path))
+            {
+                throw new FileNotFoundException($"{path} is missing: the vector index has neither its .meta nor its .items file.", path);
+            }
+
+            return System.Text.Json.JsonSerializer.Deserialize<GraphMeta>(File.ReadAllText(path))
+                ?? throw new InvalidDataException($"{path} is not a vector index description.");
+        }
+
+        public void Write(string path) => File.WriteAllText(path, System.Text.Json.JsonSerializer.Serialize(this));
     }
 }

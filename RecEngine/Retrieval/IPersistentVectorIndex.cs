@@ -11,4 +11,10 @@ public interface IPersistentVectorIndex : IVectorIndex
 
     /// <summary>Bytes on disk.</summary>
     long IndexBytes { get; }
+
+    /// <summary>Bytes of the native graphs in memory (or mapped).</summary>
+    long NativeBytes { get; }
+
+    /// <summary>Bytes of item vectors the index holds itself (only indexes saved in the older format do).</summary>
+    long OwnItemBytes { get; }
 }

@@ -20,6 +20,12 @@ public interface IVectorIndex : IDisposable
     /// <paramref name="destination"/>, best first, and returns how many it wrote.
     /// </summary>
     int Search(ReadOnlySpan<float> query, Span<VectorHit> destination);
+
+    /// <summary>
+    /// Bytes the index itself holds in memory or maps: graphs, its own vector copies, id maps, side entries. Not the
+    /// caller's item vectors it scores from (counted where they are owned).
+    /// </summary>
+    long MemoryBytes { get; }
 }
 
 public static class VectorIndexExtensions

@@ -36,8 +36,17 @@ public sealed class NormRangedVectorIndex : IVectorIndex, IPersistentVectorIndex
 
     public long IndexBytes => _bands.Sum(b => b.IndexBytes);
 
-    /// <summary>Builds <paramref name="bands"/> indexes over the items sorted by norm (fewer when there are few items).</summary>
-    public static NormRangedVectorIndex Build(ReadOnlySpan<long> ids, ReadOnlySpan<float> vectors, int dimensions, int bands, VectorIndexOptions options)
+    public long NativeBytes => _bands.Sum(b => b.NativeBytes);
+
+    public long MemoryBytes => NativeBytes + OwnItemBytes;
+
+    public long OwnItemBytes => _bands.Sum(b => b.OwnItemBytes);
+
+    /// <summary>
+    /// Builds <paramref name="bands"/> indexes over the items sorted by norm (fewer when there are few items). The
+    /// array is not copied: every band re-scores from it, so the caller must not change it while the index lives.
+    /// </summary>
+    public static NormRangedVectorIndex Build(ReadOnlySpan<long> ids, float[] vectors, int dimensions, int bands, VectorIndexOptions options)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(bands, 1);
         if ((long)ids.Length * dimensions != vectors.Length)
@@ -45,10 +54,11 @@ public sealed class NormRangedVectorIndex : IVectorIndex, IPersistentVectorIndex
             throw new ArgumentException($"Expected {ids.Length} x {dimensions} floats, got {vectors.Length}.", nameof(vectors));
         }
 
+        var items = ItemVectors.ByIds(ids, vectors, dimensions);
         var norms = new float[ids.Length];
         for (var row = 0; row < ids.Length; row++)
         {
-            norms[row] = TensorPrimitives.Norm(vectors.Slice(row * dimensions, dimensions));
+            norms[row] = TensorPrimitives.Norm(vectors.AsSpan(row * dimensions, dimensions));
         }
 
         var order = Enumerable.Range(0, ids.Length).ToArray();
@@ -63,14 +73,12 @@ public sealed class NormRangedVectorIndex : IVectorIndex, IPersistentVectorIndex
                 var from = (int)((long)ids.Length * b / bands);
                 var to = (int)((long)ids.Length * (b + 1) / bands);
                 var bandIds = new long[to - from];
-                var bandVectors = new float[(long)(to - from) * dimensions];
                 for (var i = from; i < to; i++)
                 {
                     bandIds[i - from] = ids[order[i]];
-                    vectors.Slice(order[i] * dimensions, dimensions).CopyTo(bandVectors.AsSpan((i - from) * dimensions, dimensions));
                 }
 
-                built.Add(HnswVectorIndex.Build(bandIds, bandVectors, dimensions, options));
+                built.Add(HnswVectorIndex.Build(bandIds, items, options));
             }
 
             return new NormRangedVectorIndex([.. built]);
@@ -82,8 +90,8 @@ public sealed class NormRangedVectorIndex : IVectorIndex, IPersistentVectorIndex
         }
     }
 
-    /// <summary>Opens an index written by <see cref="Save"/>: the band list at <paramref name="path"/>, each band beside it.</summary>
-    public static NormRangedVectorIndex Open(string path, VectorIndexOptions options, bool memoryMap)
+    /// <summary>Opens an index written by <see cref="Save"/>: the band list at <paramref name="path"/>, each band beside it, re-scored from <paramref name="vectors"/>.</summary>
+    public static NormRangedVectorIndex Open(string path, ItemVectors vectors, VectorIndexOptions options, bool memoryMap)
     {
         var bands = JsonSerializer.Deserialize<BandList>(File.ReadAllText(path))
             ?? throw new InvalidDataException($"{path} is not a norm-ranged index.");
@@ -92,7 +100,7 @@ public sealed class NormRangedVectorIndex : IVectorIndex, IPersistentVectorIndex
         {
             for (var b = 0; b < bands.Bands; b++)
             {
-                opened.Add(HnswVectorIndex.Open(BandPath(path, b), options, memoryMap));
+                opened.Add(HnswVectorIndex.Open(BandPath(path, b), vectors, options, memoryMap));
             }
 
             return new NormRangedVectorIndex([.. opened]);

@@ -30,6 +30,8 @@ public sealed class RemappedVectorIndex : IVectorIndex
 
     public int Dimensions => _inner.Dimensions;
 
+    public long MemoryBytes => _inner.MemoryBytes + (_map.LongLength * sizeof(long));
+
     public int Search(ReadOnlySpan<float> query, Span<VectorHit> destination)
     {
         var hits = _inner.Search(query, Math.Min(_inner.Count, destination.Length + _dropped));

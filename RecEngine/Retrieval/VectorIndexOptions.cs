@@ -9,6 +9,19 @@ public enum VectorMetric
     InnerProduct,
 }
 
+/// <summary>The scalar kind the HNSW graph stores its (augmented, unit-length) vectors in; hits are re-scored exactly in float32 either way.</summary>
+public enum VectorQuantization
+{
+    /// <summary>32-bit floats.</summary>
+    F32,
+
+    /// <summary>16-bit floats.</summary>
+    F16,
+
+    /// <summary>8-bit integers (coordinates times 127).</summary>
+    I8,
+}
+
 /// <summary>
 /// Knobs of the HNSW index (Malkov &amp; Yashunin 2018). Connectivity is M, the links per node; the expansion
 /// factors are efConstruction and efSearch (usearch searches with max(efSearch, k)).
@@ -40,6 +53,12 @@ public sealed record VectorIndexOptions
     public double OverFetch { get; init; } = 1.0;
 
     public VectorMetric Metric { get; init; } = VectorMetric.Cosine;
+
+    /// <summary>
+    /// How the graph stores vectors: 8-bit integers take a quarter of float32's bytes. Recall against exact float32
+    /// search and the graph's size per kind are measured by <c>bench-index --quantization</c> (RESULTS.md).
+    /// </summary>
+    public VectorQuantization Quantization { get; init; } = VectorQuantization.I8;
 
     /// <summary>
     /// Norm bands, each its own HNSW graph (<see cref="NormRangedVectorIndex"/>); 1 is a single graph. Bands keep

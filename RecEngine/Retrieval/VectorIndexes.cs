@@ -14,9 +14,9 @@ public static class VectorIndexes
             ? NormRangedVectorIndex.Build(ids, vectors, dimensions, options.NormRanges, options)
             : HnswVectorIndex.Build(ids, vectors, dimensions, options);
 
-    /// <summary>Opens what <see cref="IPersistentVectorIndex.Save"/> wrote at <paramref name="path"/>.</summary>
-    public static IPersistentVectorIndex Open(string path, VectorIndexOptions options, bool memoryMap) =>
+    /// <summary>Opens what <see cref="IPersistentVectorIndex.Save"/> wrote at <paramref name="path"/>, re-scoring from <paramref name="vectors"/> (keyed as at the build).</summary>
+    public static IPersistentVectorIndex Open(string path, ItemVectors vectors, VectorIndexOptions options, bool memoryMap) =>
         NormRangedVectorIndex.IsNormRanged(path)
-            ? NormRangedVectorIndex.Open(path, options, memoryMap)
-            : HnswVectorIndex.Open(path, options, memoryMap);
+            ? NormRangedVectorIndex.Open(path, vectors, options, memoryMap)
+            : HnswVectorIndex.Open(path, vectors, options, memoryMap);
 }

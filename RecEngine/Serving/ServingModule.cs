@@ -31,6 +31,8 @@ public static class ServingModule
         builder.Services.AddSingleton<SnapshotWarmup>();
         builder.Services.AddHostedService<RelatedVideosWarmup>();
         builder.Services.AddSingleton<RecommendationPipeline>();
+        builder.Services.AddSingleton<MemoryFootprint>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<MemoryFootprint>());
 
         // Impressions: a bounded queue the requests fill, drained in batches into the event writer.
         builder.Services.AddSingleton<ImpressionQueue>();

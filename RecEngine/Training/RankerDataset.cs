@@ -13,6 +13,9 @@ namespace RecEngine.Training;
 /// </summary>
 public sealed class RankerDataset
 {
+    /// <summary>How many of the latest slates keep their user context while the window is replayed.</summary>
+    internal const int RecentSlateContexts = 4096;
+
     public List<double[]> Numeric { get; } = [];
 
     public List<string?[]> Categorical { get; } = [];
@@ -68,6 +71,7 @@ public sealed class RankerDataset
         var data = new RankerDataset();
         var users = new Dictionary<string, UserFeatureBuilder>(StringComparer.Ordinal);
         var contexts = new Dictionary<(string User, string Request), UserContext>();
+        var contextOrder = new Queue<(string User, string Request)>();
         var bySlate = new Dictionary<(string User, string Video, string Request), int>();
         var lastShown = new Dictionary<(string User, string Video), int>();
         var trending = TrendingIndex.Empty(videos);
@@ -112,7 +116,14 @@ public sealed class RankerDataset
                     if (!contexts.TryGetValue((ev.UserId, request), out var context))
                     {
                         // One context per slate, taken at its first impression: later outcomes of the slate must not leak in.
+                        // A slate's impressions are logged together, so only the latest slates' contexts are kept
+                        // (each holds the user's co-watch map; keeping all of them cost 1.5 GB at 1M videos).
                         contexts[(ev.UserId, request)] = context = UserContext.Build(builder.Build(), model, videos);
+                        contextOrder.Enqueue((ev.UserId, request));
+                        if (contextOrder.Count > RecentSlateContexts)
+                        {
+                            contexts.Remove(contextOrder.Dequeue());
+                        }
                     }
 
                     var impression = new ImpressionContext(ev.Timestamp, ev.Position ?? 0, ev.Device, ev.Hour, Math.Max(0, (windowEnd - ev.Timestamp).TotalHours));

@@ -27,6 +27,11 @@ public sealed class CandidateGenerator(IEnumerable<ICandidateSource> sources, Ca
     /// Fills the item-to-item related rows of these seeds ahead of requests; returns how many seeds were taken (it stops
     /// when the table is full).
     /// </summary>
+    /// <summary>Estimated bytes of the item-to-item source's related-videos table (rows kept for the current model).</summary>
+    public long RelatedTableBytes =>
+        (_sources.OfType<ItemToItemSource>().FirstOrDefault()?.RelatedCount ?? 0)
+        * (Hosting.ManagedSize.OfArray(ItemToItemSource.RelatedDepth, 8) + 48);
+
     public int WarmRelated(IEnumerable<int> seeds, CancellationToken cancellationToken)
     {
         var itemToItem = _sources.OfType<ItemToItemSource>().FirstOrDefault();

@@ -139,14 +139,23 @@ public sealed class ItemToItemSource(Func<RetrievalModel?> model, int seeds, dou
         return related;
     }
 
-    /// <summary>The seed's nearest <see cref="RelatedDepth"/>, kept for the model while the table has room.</summary>
-    private VectorHit[] Row(RetrievalModel model, int seed)
+    /// <summary>
+    /// The seed's nearest <see cref="RelatedDepth"/>, kept for the model while the table has room, as (video index,
+    /// score) pairs: half the bytes of the index's hits, which carry 64-bit ids.
+    /// </summary>
+    private Proposal[] Row(RetrievalModel model, int seed)
     {
         var related = RelatedRow(model);
         if (!related.Neighbours.TryGetValue(seed, out var hits))
         {
             VectorSearch.ItemToItem.Count(RelatedDepth);
-            hits = model.Index.Search(model.ItemVector(seed), RelatedDepth);
+            var found = model.Index.Search(model.ItemVector(seed), RelatedDepth);
+            hits = new Proposal[found.Length];
+            for (var i = 0; i < found.Length; i++)
+            {
+                hits[i] = new Proposal((int)found[i].Id, found[i].Score);
+            }
+
             if (related.Neighbours.Count < relatedCapacity)
             {
                 related.Neighbours.TryAdd(seed, hits);
@@ -162,9 +171,9 @@ public sealed class ItemToItemSource(Func<RetrievalModel?> model, int seeds, dou
         var kept = new List<Proposal>(perSeed);
         foreach (var hit in hits)
         {
-            if (request.Allows((int)hit.Id))
+            if (request.Allows(hit.VideoIndex))
             {
-                kept.Add(new Proposal((int)hit.Id, hit.Score));
+                kept.Add(hit);
                 if (kept.Count == perSeed)
                 {
                     return kept;
@@ -185,7 +194,7 @@ public sealed class ItemToItemSource(Func<RetrievalModel?> model, int seeds, dou
     {
         public RetrievalModel Model { get; } = model;
 
-        public System.Collections.Concurrent.ConcurrentDictionary<int, VectorHit[]> Neighbours { get; } = new();
+        public System.Collections.Concurrent.ConcurrentDictionary<int, Proposal[]> Neighbours { get; } = new();
     }
 }
 

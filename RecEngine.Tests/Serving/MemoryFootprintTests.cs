@@ -1,0 +1,58 @@
+using System.Globalization;
+using System.Net.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
+using RecEngine.Serving;
+using RecEngine.Tests.Integration;
+using RecEngine.Tests.Lifecycle;
+
+namespace RecEngine.Tests.Serving;
+
+/// <summary>
+/// A version trained with the HNSW index (not the exact one small catalogs get) saves an 8-bit graph without its own
+/// copy of the item vectors, serves from it, and <c>/metrics</c> reports the process's memory by component.
+/// </summary>
+public sealed class MemoryFootprintTests
+{
+    [Fact]
+    public async Task A_served_hnsw_version_holds_no_vector_copy_and_metrics_break_memory_down_by_component()
+    {
+        await using var factory = new RecEngineFactory(LifecycleWorld.Settings(new Dictionary<string, string?>
+        {
+            ["RecEngine:Retrieval:Index:ExactBelow"] = "0",
+            ["RecEngine:Serving:LogImpressions"] = "false",
+        }));
+        await LifecycleWorld.CopyToAsync(factory.DataDir);
+        var client = factory.CreateClient();
+        var version = LifecycleWorld.TrainAndPromote(factory.Services);
+
+        var folder = Directory.GetDirectories(factory.DataDir, version, SearchOption.AllDirectories).Single();
+        var files = Directory.GetFiles(folder).Select(Path.GetFileName).ToList();
+        Assert.Contains(files, f => f!.EndsWith(".meta", StringComparison.Ordinal));
+        Assert.DoesNotContain(files, f => f!.EndsWith(".items", StringComparison.Ordinal));
+
+        var snapshot = factory.Services.GetRequiredService<ServingState>().Current!;
+        var user = snapshot.Retrieval.UserIds.Length > 0 ? snapshot.Retrieval.UserIds[0] : "u00001";
+        var answer = await client.GetFromJsonAsync<Recommendations>($"/v1/recommendations/{user}?k=10", TestJson.Options);
+        Assert.NotNull(answer);
+        Assert.False(answer.Degraded, answer.DegradedReason);
+        Assert.Equal(10, answer.Videos.Count);
+
+        var text = await client.GetStringAsync("/metrics");
+        var bytes = text.Split('\n')
+            .Where(l => l.StartsWith("recengine_memory_bytes{", StringComparison.Ordinal))
+            .ToDictionary(l => l.Split('"')[1], l => double.Parse(l.Split(' ')[^1], CultureInfo.InvariantCulture));
+
+        var videos = snapshot.Videos.Count;
+        var f = snapshot.Retrieval.Als.Factors;
+        // The 8-bit graph: at least (f + 1) bytes per video plus links; far below a float32 copy of the vectors.
+        Assert.InRange(bytes["vector_index"], videos * (f + 1.0), videos * f * 4.0 * 4);
+        Assert.Equal((snapshot.Retrieval.Als.ItemFactors.Length + snapshot.Retrieval.Als.UserFactors.Length) * 4.0, bytes["item_vectors"]);
+        Assert.True(bytes["catalog_snapshot"] > snapshot.Videos.Ids.Sum(id => 2.0 * id.Length), "catalog_snapshot");
+        foreach (var component in new[] { "co_watch", "catalog_index", "user_features", "litedb_cache", "managed_heap" })
+        {
+            Assert.True(bytes.GetValueOrDefault(component) > 0, component);
+        }
+
+        Assert.True(bytes["managed_heap"] > bytes["catalog_snapshot"] + bytes["user_features"], "managed heap below its parts");
+    }
+}

@@ -1,0 +1,72 @@
+using Prometheus;
+using RecEngine.Catalog;
+using RecEngine.Features;
+
+namespace RecEngine.Serving;
+
+/// <summary>
+/// <c>recengine_memory_bytes{component}</c>: what the serving process holds, by component, set when /metrics is
+/// scraped. Native sizes (the HNSW graphs) are what usearch reports; managed sizes are estimates from counts and
+/// string lengths (<see cref="Hosting.ManagedSize"/>), set beside the GC's own heap size so the unattributed rest shows.
+/// </summary>
+public sealed class MemoryFootprint(ServingState state, UserFeatureCache users, CatalogIndex catalog, RecEngineStore store) : IHostedService
+{
+    public static readonly Gauge Bytes = Metrics.CreateGauge(
+        "recengine_memory_bytes",
+        "Bytes held by component: vector_index (graphs, native or mapped), item_vectors (float32 factors), catalog_snapshot (video metadata and feature columns), catalog_index (id lookup for validation), co_watch, related_videos (item-to-item rows), user_features, litedb_cache, managed_heap (the GC's heap size, all managed components included).",
+        "component");
+
+    private volatile bool _running;
+
+    /// <summary>The components now, in bytes (absent when unknown, e.g. no model loaded).</summary>
+    public IReadOnlyDictionary<string, long> Measure()
+    {
+        var bytes = new Dictionary<string, long>(StringComparer.Ordinal);
+        if (state.Current is { } snapshot)
+        {
+            var retrieval = snapshot.Retrieval;
+            bytes["vector_index"] = retrieval.Index.MemoryBytes;
+            bytes["item_vectors"] = ((long)retrieval.Als.ItemFactors.Length + retrieval.Als.UserFactors.Length) * sizeof(float);
+            bytes["catalog_snapshot"] = snapshot.Videos.EstimatedBytes;
+            bytes["co_watch"] = retrieval.CoWatch.MemoryBytes;
+            bytes["related_videos"] = snapshot.Candidates.RelatedTableBytes;
+        }
+
+        bytes["catalog_index"] = catalog.EstimatedBytes;
+        bytes["user_features"] = users.EstimatedBytes;
+        if (store.CacheBytes is { } cache)
+        {
+            bytes["litedb_cache"] = cache;
+        }
+
+        bytes["managed_heap"] = GC.GetGCMemoryInfo().HeapSizeBytes;
+        return bytes;
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        _running = true;
+        // prometheus-net's callbacks are process-wide and cannot be removed; a stopped host's callback does nothing.
+        Metrics.DefaultRegistry.AddBeforeCollectCallback(Export);
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        _running = false;
+        return Task.CompletedTask;
+    }
+
+    private void Export()
+    {
+        if (!_running)
+        {
+            return;
+        }
+
+        foreach (var (component, value) in Measure())
+        {
+            Bytes.WithLabels(component).Set(value);
+        }
+    }
+}
