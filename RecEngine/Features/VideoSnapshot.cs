@@ -28,6 +28,8 @@ public sealed class VideoSnapshot
         _indexOf = new Dictionary<string, int>(Count, StringComparer.Ordinal);
         _categoryOf = new Dictionary<string, int>(StringComparer.Ordinal);
         var creators = new Dictionary<string, int>(StringComparer.Ordinal);
+        // Tags repeat across videos (a vocabulary of thousands over a million videos): one string per distinct tag.
+        var tagNames = new Dictionary<string, string>(StringComparer.Ordinal);
         var categoryNames = new List<string>();
         var creatorNames = new List<string>();
         for (var i = 0; i < Count; i++)
@@ -35,7 +37,7 @@ public sealed class VideoSnapshot
             var v = videos[i];
             Ids[i] = v.Id;
             Titles[i] = v.Title;
-            Tags[i] = v.Tags ?? [];
+            Tags[i] = InternTags(tagNames, v.Tags);
             _indexOf[v.Id] = i;
             CategoryIndex[i] = Intern(_categoryOf, categoryNames, v.Category);
             CreatorIndex[i] = Intern(creators, creatorNames, v.CreatorId);
@@ -87,9 +89,17 @@ public sealed class VideoSnapshot
             + ManagedSize.Strings(Categories) + ManagedSize.Strings(Creators)
             + ManagedSize.OfArray(Count, sizeof(int) * 2) + ManagedSize.OfArray(Count, sizeof(float)) + ManagedSize.OfArray(Count, sizeof(long)) + ManagedSize.OfArray(Count, 1)
             + ManagedSize.HashTable(Count, 24) + ManagedSize.HashTable(Categories.Length + Creators.Length, 24);
+        var distinct = new HashSet<string>(ReferenceEqualityComparer.Instance);
         foreach (var tags in Tags)
         {
-            bytes += ManagedSize.Strings(tags);
+            bytes += ManagedSize.OfArray(tags.Length, sizeof(long));
+            foreach (var tag in tags)
+            {
+                if (distinct.Add(tag))
+                {
+                    bytes += ManagedSize.OfString(tag);
+                }
+            }
         }
 
         return bytes;
@@ -108,6 +118,28 @@ public sealed class VideoSnapshot
 
     public static VideoSnapshot FromVideos(IEnumerable<Video> videos, DateTime builtAt) =>
         new(videos.OrderBy(v => v.Id, StringComparer.Ordinal).ToList(), builtAt);
+
+    private static string[] InternTags(Dictionary<string, string> names, string[]? tags)
+    {
+        if (tags is null || tags.Length == 0)
+        {
+            return [];
+        }
+
+        for (var t = 0; t < tags.Length; t++)
+        {
+            if (names.TryGetValue(tags[t], out var shared))
+            {
+                tags[t] = shared;
+            }
+            else
+            {
+                names[tags[t]] = tags[t];
+            }
+        }
+
+        return tags;
+    }
 
     private static int Intern(Dictionary<string, int> map, List<string> names, string value)
     {
