@@ -1,3 +1,4 @@
+using RecEngine.Serving;
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Json;

@@ -1,3 +1,4 @@
+using RecEngine.Models;
 using System.Net;
 using System.Text.Json;
 using RecEngine.Training;
@@ -50,12 +51,12 @@ public sealed class ModelCrashTests(ServedWorld world) : IDisposable
             var serving = await ServingAsync(client);
             // The version before, unless the retraining got as far as promoting its candidate; whole either way.
             Assert.True(serving == before || Directory.Exists(Path.Combine(models, serving)), serving);
-            Assert.Empty(ModelArtifacts.Verify(Path.Combine(models, serving)));
+            Assert.Empty(ModelVersionFolder.At(Path.Combine(models, serving)).Verify());
             Assert.Empty(Directory.EnumerateDirectories(models, ".tmp-*"));
             foreach (var version in Directory.GetDirectories(models))
             {
                 // Whatever was renamed into place is whole.
-                Assert.Empty(ModelArtifacts.Verify(version));
+                Assert.Empty(ModelVersionFolder.At(version).Verify());
             }
         }
     }
@@ -99,7 +100,7 @@ public sealed class ModelCrashTests(ServedWorld world) : IDisposable
         await ModelWait.UntilServingAsync(restartedClient, Timeout);
         var served = await ServingAsync(restartedClient);
         Assert.Contains(served, new[] { original, newer });
-        Assert.Empty(ModelArtifacts.Verify(Path.Combine(models, served)));
+        Assert.Empty(ModelVersionFolder.At(Path.Combine(models, served)).Verify());
         using var list = JsonDocument.Parse(await restartedClient.GetStringAsync("v1/models"));
         var marked = list.RootElement.GetProperty("models").EnumerateArray().Where(m => m.GetProperty("status").GetString() == "serving").ToList();
         Assert.True(marked.Count == 1, list.RootElement.ToString());

@@ -1,3 +1,4 @@
+using RecEngine.Models;
 using Microsoft.Extensions.DependencyInjection;
 using RecEngine.Hosting;
 using RecEngine.Lifecycle;
@@ -21,9 +22,9 @@ public sealed class LeftoverCleanupTests
             var serving = Path.GetFileName(Assert.Single(Directory.GetDirectories(Path.Combine(prepared, "models"))));
 
             // A training that fails mid-write leaves no version behind...
-            Assert.Throws<IOException>(() => ModelArtifacts.Write(new DataDirectory(prepared), "v29991231-235959-999", dir =>
+            Assert.Throws<IOException>(() => ModelVersionFolder.Write(new DataDirectory(prepared), "v29991231-235959-999", dir =>
             {
-                File.WriteAllText(Path.Combine(dir, "ranker.onnx"), "half");
+                File.WriteAllText(dir.Ranker, "half");
                 throw new IOException("disk full");
             }));
             Assert.False(Directory.Exists(Path.Combine(prepared, "models", "v29991231-235959-999")));

@@ -1,3 +1,4 @@
+using RecEngine.Models;
 using System.Net;
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.Mvc;
@@ -19,13 +20,13 @@ public sealed class SafeModelsTests
         try
         {
             File.WriteAllText(Path.Combine(dir, "a.bin"), "a");
-            var checksum = ModelArtifacts.Checksum(Path.Combine(dir, "a.bin"));
-            File.WriteAllText(Path.Combine(dir, ModelArtifacts.Manifest), "{\"version\":\"v1\",\"files\":{\"a.bin\":\"" + checksum + "\"}}");
-            Assert.Empty(ModelArtifacts.Verify(dir));
+            var checksum = ModelVersionFolder.Checksum(Path.Combine(dir, "a.bin"));
+            File.WriteAllText(Path.Combine(dir, ModelVersionFolder.ManifestFile), "{\"version\":\"v1\",\"files\":{\"a.bin\":\"" + checksum + "\"}}");
+            Assert.Empty(ModelVersionFolder.At(dir).Verify());
 
             DamageManifest(dir, damage);
-            var refused = Assert.Throws<InvalidDataException>(() => ModelArtifacts.Verify(dir));
-            Assert.Contains(Path.Combine(dir, ModelArtifacts.Manifest), refused.Message, StringComparison.Ordinal);
+            var refused = Assert.Throws<InvalidDataException>(() => ModelVersionFolder.At(dir).Verify());
+            Assert.Contains(Path.Combine(dir, ModelVersionFolder.ManifestFile), refused.Message, StringComparison.Ordinal);
         }
         finally
         {
@@ -70,7 +71,7 @@ public sealed class SafeModelsTests
 
     private static void DamageManifest(string versionDir, string damage)
     {
-        var path = Path.Combine(versionDir, ModelArtifacts.Manifest);
+        var path = Path.Combine(versionDir, ModelVersionFolder.ManifestFile);
         var text = File.ReadAllText(path);
         File.WriteAllText(path, damage switch
         {

@@ -1,3 +1,4 @@
+using RecEngine.Serving;
 using Microsoft.Extensions.Time.Testing;
 using RecEngine.Monitoring;
 

@@ -1,3 +1,4 @@
+using RecEngine.Models;
 using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
@@ -26,12 +27,12 @@ public sealed class ServingMonitoringTests
         var version = Path.GetFileName(versionDir);
 
         // Stored with the version and covered by its manifest.
-        using (var manifest = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(versionDir, ModelArtifacts.Manifest))))
+        using (var manifest = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(versionDir, ModelVersionFolder.ManifestFile))))
         {
             Assert.True(manifest.RootElement.GetProperty("files").TryGetProperty(TrainingDriftReference.FileName, out _));
         }
 
-        Assert.Empty(ModelArtifacts.Verify(versionDir));
+        Assert.Empty(ModelVersionFolder.At(versionDir).Verify());
         var stored = TrainingDriftReference.TryLoad(versionDir)!;
         var names = stored.Features.Select(f => f.Name).ToHashSet(StringComparer.Ordinal);
         foreach (var expected in new[] { "video_duration", "user_video_dot", "trending_score", TrainingDriftReference.ScoreFeature, "slate_device", "slate_hour", "event_type", "watch_seconds", "watch_per_impression" })

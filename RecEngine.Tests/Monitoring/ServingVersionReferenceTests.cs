@@ -1,3 +1,5 @@
+using RecEngine.Models;
+using RecEngine.Serving;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using RecEngine.Events;
@@ -44,7 +46,7 @@ public sealed class ServingVersionReferenceTests : IDisposable
         var b = Normal(random, 20_000, mean: 5);
         var rows = Enumerable.Range(0, a.Length).Select(i => new[] { a[i], b[i] }).ToList();
         var scores = Normal(random, 20_000, mean: 40, sd: 5).Select(s => (float)s).ToArray();
-        TrainingDriftReference.Save(TrainingDriftReference.Build(version, _time.GetUtcNow(), Names, rows, scores, Watches(random, 20_000), _options), dir);
+        TrainingDriftReference.Save(TrainingDriftReference.Build(version, _time.GetUtcNow(), Names, rows, scores, Watches(random, 20_000), _options), ModelVersionFolder.At(dir));
     }
 
     /// <summary>Impressions and watches at a 30% watch rate.</summary>

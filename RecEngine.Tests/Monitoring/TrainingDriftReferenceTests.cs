@@ -1,3 +1,4 @@
+using RecEngine.Models;
 using RecEngine.Events;
 using RecEngine.Monitoring;
 using static RecEngine.Tests.Monitoring.MonitoringTestData;
@@ -51,7 +52,7 @@ public sealed class TrainingDriftReferenceTests
             Assert.Null(TrainingDriftReference.TryLoad(dir));
             var reference = TrainingDriftReference.Build("v1", DateTimeOffset.UnixEpoch, ["x"], [[1.0], [2.0]], [3f, 4f], [], Options());
 
-            TrainingDriftReference.Save(reference, dir);
+            TrainingDriftReference.Save(reference, ModelVersionFolder.At(dir));
             var loaded = TrainingDriftReference.TryLoad(dir);
 
             Assert.NotNull(loaded);

@@ -1,3 +1,5 @@
+using RecEngine.Retrieval;
+using RecEngine.Models;
 using RecEngine.Features.Spec;
 using RecEngine.Ranking;
 using RecEngine.Tests.Integration;
@@ -31,12 +33,12 @@ public sealed class TrainVerbTests : IDisposable
 
         var version = Assert.Single(Directory.GetDirectories(Path.Combine(_dataDir, "models")));
         Assert.StartsWith("v", Path.GetFileName(version), StringComparison.Ordinal);
-        foreach (var file in new[] { "ranker.onnx", "feature_spec.json", "als.bin", "videos.json", "metrics.json", ModelArtifacts.Manifest })
+        foreach (var file in new[] { "ranker.onnx", "feature_spec.json", "als.bin", "videos.json", "metrics.json", ModelVersionFolder.ManifestFile })
         {
             Assert.True(File.Exists(Path.Combine(version, file)), file);
         }
 
-        Assert.Empty(ModelArtifacts.Verify(version));
+        Assert.Empty(ModelVersionFolder.At(version).Verify());
         using (var metrics = System.Text.Json.JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(version, "metrics.json"))))
         {
             var phases = metrics.RootElement.GetProperty("phase_seconds").EnumerateArray().Select(p => p.GetProperty("phase").GetString()).ToList();
@@ -50,14 +52,14 @@ public sealed class TrainVerbTests : IDisposable
         Assert.Equal(spec.RawWidth, ranker.DenseFeatures);
 
         // ALS round-trips, and fold-in works from the loaded model.
-        var als = ModelArtifacts.LoadAls(Path.Combine(version, "als.bin"));
+        var als = AlsModel.Load(Path.Combine(version, "als.bin"));
         Assert.Equal(120, als.ItemCount);
         Assert.Equal(64, als.Factors);
         Assert.Equal(64, als.FoldIn([0, 1], [5f, 3f]).Length);
 
         // A corrupted file is caught by its checksum.
         await File.AppendAllTextAsync(Path.Combine(version, "metrics.json"), " ");
-        Assert.Equal(["metrics.json"], ModelArtifacts.Verify(version));
+        Assert.Equal(["metrics.json"], ModelVersionFolder.At(version).Verify());
     }
 
     [Fact]

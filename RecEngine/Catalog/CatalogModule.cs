@@ -11,6 +11,7 @@ public static class CatalogModule
             sp.GetRequiredService<DataDirectory>(),
             sp.GetRequiredService<Storage.StorageFaults>(),
             sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<RecEngineOptions>>().Value.DurableCommits));
+        builder.Services.AddSingleton<IDataStore>(sp => sp.GetRequiredService<RecEngineStore>());
         builder.Services.AddHealthChecks().AddCheck<StoreHealthCheck>("store", tags: [HealthTags.Ready]);
         builder.Services.AddSingleton<CatalogIndex>();
         builder.Services.AddSingleton<CatalogService>();

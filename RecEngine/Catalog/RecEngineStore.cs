@@ -21,7 +21,7 @@ namespace RecEngine.Catalog;
 /// did not complete, so nothing half-written is ever read.
 /// </para>
 /// </summary>
-public sealed class RecEngineStore : IDisposable
+public sealed class RecEngineStore : IDataStore, IDisposable
 {
     /// <summary>How often a faulted store tries to reopen its files.</summary>
     private static readonly TimeSpan ReopenInterval = TimeSpan.FromMilliseconds(250);
@@ -124,6 +124,22 @@ public sealed class RecEngineStore : IDisposable
 
     public bool IsEmpty => !Videos.Exists(Query.All());
 
+    public void EnsureOpen() => _ = Database;
+
+    /// <summary>Why the file at <paramref name="path"/> did not open, in words a person can act on.</summary>
+    private static StoreOpenException OpenFailure(string path, Exception ex)
+    {
+        var cause = ex switch
+        {
+            UnauthorizedAccessException => "this user may not read and write it (check the file's owner and permissions)",
+            LiteException or InvalidCastException or IndexOutOfRangeException or ArgumentException or InvalidDataException =>
+                "it is not a readable LiteDB database: corrupt or truncated (a disk error, an interrupted copy) or another program's file. Restore it from a backup (see `restore`), or move it away to start empty",
+            IOException => "the file system could not read it (a disk error, a full disk, or a file that is not a regular file)",
+            _ => "opening it failed",
+        };
+        return new StoreOpenException($"Cannot open the store '{path}': {cause}. ({ex.GetType().Name}: {ex.Message})", ex);
+    }
+
     /// <summary>LiteDB's name for the log file of a data file: <c>name-log.ext</c>.</summary>
     public static string LogPathOf(string databasePath) =>
         Path.Combine(Path.GetDirectoryName(databasePath) ?? "", Path.GetFileNameWithoutExtension(databasePath) + "-log" + Path.GetExtension(databasePath));
@@ -185,7 +201,7 @@ public sealed class RecEngineStore : IDisposable
             {
                 _storeLock.Dispose();
                 _storeLock = null;
-                throw StoreOpenException.From(_dataDir.DatabasePath, ex);
+                throw OpenFailure(_dataDir.DatabasePath, ex);
             }
             catch (Exception ex) when (_fault is not null)
             {
@@ -297,29 +313,3 @@ public sealed class RecEngineStore : IDisposable
 
     private sealed record Opened(LiteDatabase Db, DurableFileStream Data, DurableFileStream Log, WriteLatch Latch);
 }
-
-/// <summary>
-/// The store's file cannot be opened at start: the message names the file and the likely cause, for a person to act on
-/// (verbs print it and exit with <see cref="ExitCode"/>, without a stack trace).
-/// </summary>
-public sealed class StoreOpenException(string message, Exception inner) : Exception(message, inner)
-{
-    /// <summary>The documented exit code of a verb that could not open the store.</summary>
-    public const int ExitCode = 4;
-
-    public static StoreOpenException From(string path, Exception ex)
-    {
-        var cause = ex switch
-        {
-            UnauthorizedAccessException => "this user may not read and write it (check the file's owner and permissions)",
-            LiteException or InvalidCastException or IndexOutOfRangeException or ArgumentException or InvalidDataException =>
-                "it is not a readable LiteDB database: corrupt or truncated (a disk error, an interrupted copy) or another program's file. Restore it from a backup (see `restore`), or move it away to start empty",
-            IOException => "the file system could not read it (a disk error, a full disk, or a file that is not a regular file)",
-            _ => "opening it failed",
-        };
-        return new StoreOpenException($"Cannot open the store '{path}': {cause}. ({ex.GetType().Name}: {ex.Message})", ex);
-    }
-}
-
-/// <summary>The store cannot be used now (a write failed and it could not be reopened yet); the API answers 503.</summary>
-public sealed class StoreUnavailableException(string message, Exception? inner = null) : Exception(message, inner);

@@ -1,3 +1,4 @@
+using RecEngine.Hosting;
 using LiteDB;
 using RecEngine.Catalog;
 

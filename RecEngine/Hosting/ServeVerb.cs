@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
-using RecEngine.Catalog;
 
 namespace RecEngine.Hosting;
 
@@ -31,11 +30,11 @@ internal sealed class ServeVerb : IVerb
             return UnsafeBindingExitCode;
         }
 
-        var store = app.Services.GetRequiredService<RecEngineStore>();
+        var store = app.Services.GetRequiredService<IDataStore>();
         var dataDir = app.Services.GetRequiredService<DataDirectory>();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("RecEngine.Serve");
         // Open the store before serving anything: an unreadable file ends the verb with its message and exit code.
-        _ = store.Database;
+        store.EnsureOpen();
         if (app.Services.GetRequiredService<IOptions<RecEngineOptions>>().Value.FirstRunDemo && store.IsEmpty)
         {
             logger.LogInformation("Empty data directory {DataDir}: running first-run set-up", dataDir.Root);

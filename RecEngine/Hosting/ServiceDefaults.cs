@@ -101,7 +101,7 @@ public static class ServiceDefaults
     private static async Task WriteExceptionProblemAsync(HttpContext context)
     {
         var error = context.Features.Get<IExceptionHandlerFeature>()?.Error;
-        if (error is Catalog.StoreUnavailableException unavailable)
+        if (error is StoreUnavailableException unavailable)
         {
             // A write failed and the store is reopening: transient, like a full ingestion queue.
             context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;

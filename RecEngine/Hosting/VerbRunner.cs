@@ -62,10 +62,10 @@ public static class VerbRunner
 
             return 3;
         }
-        catch (Catalog.StoreOpenException ex)
+        catch (StoreOpenException ex)
         {
             await Console.Error.WriteLineAsync(ex.Message);
-            return Catalog.StoreOpenException.ExitCode;
+            return StoreOpenException.ExitCode;
         }
         catch (OperationCanceledException) when (cts.IsCancellationRequested)
         {

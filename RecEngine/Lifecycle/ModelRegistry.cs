@@ -1,5 +1,6 @@
 using System.Text.Json;
 using LiteDB;
+using RecEngine.Models;
 using RecEngine.Catalog;
 using RecEngine.Hosting;
 
@@ -173,7 +174,7 @@ public sealed class ModelRegistry(RecEngineStore store, DataDirectory dataDir, T
     /// <summary>Window and the numeric top-level figures of metrics.json (events, users, ranker examples, seconds).</summary>
     private static void ReadTrainingMetrics(string versionDir, ModelVersionRecord record)
     {
-        var path = Path.Combine(versionDir, "metrics.json");
+        var path = ModelVersionFolder.At(versionDir).Metrics;
         if (!File.Exists(path))
         {
             return;

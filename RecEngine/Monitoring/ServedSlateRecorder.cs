@@ -1,3 +1,5 @@
+using RecEngine.Serving;
+
 namespace RecEngine.Monitoring;
 
 /// <summary>

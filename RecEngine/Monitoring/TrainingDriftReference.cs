@@ -1,3 +1,4 @@
+using RecEngine.Models;
 using RecEngine.Events;
 
 namespace RecEngine.Monitoring;
@@ -9,7 +10,7 @@ namespace RecEngine.Monitoring;
 /// </summary>
 public static class TrainingDriftReference
 {
-    public const string FileName = "drift_reference.json";
+    public const string FileName = ModelVersionFolder.DriftReferenceFile;
 
     /// <summary>The live-window name of the ranker's score (expected watch seconds) of served videos.</summary>
     public const string ScoreFeature = "ranker_score";
@@ -60,13 +61,13 @@ public static class TrainingDriftReference
         return new ReferenceProfile { ModelVersion = modelVersion, CapturedAt = capturedAt, Features = features };
     }
 
-    public static void Save(ReferenceProfile reference, string versionDir) =>
-        File.WriteAllText(Path.Combine(versionDir, FileName), reference.ToJson());
+    public static void Save(ReferenceProfile reference, ModelVersionFolder folder) =>
+        File.WriteAllText(folder.DriftReference, reference.ToJson());
 
     /// <summary>The version's stored reference, or null when it was trained before references were stored.</summary>
     public static ReferenceProfile? TryLoad(string versionDir)
     {
-        var path = Path.Combine(versionDir, FileName);
+        var path = ModelVersionFolder.At(versionDir).DriftReference;
         return File.Exists(path) ? ReferenceProfile.FromJson(File.ReadAllText(path)) : null;
     }
 }

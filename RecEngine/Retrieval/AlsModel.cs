@@ -67,4 +67,62 @@ public sealed class AlsModel
             merged.Keys.ToArray(), merged.Values.ToArray(), result, new ImplicitLeastSquares.Workspace(Factors));
         return result;
     }
+
+    /// <summary>ALS factors and the item Gramian, little-endian floats and doubles after a small header.</summary>
+    public void Save(string path)
+    {
+        using var writer = new BinaryWriter(File.Create(path));
+        writer.Write("RECALS1");
+        writer.Write(UserCount);
+        writer.Write(ItemCount);
+        writer.Write(Factors);
+        writer.Write(Regularization);
+        foreach (var x in UserFactors)
+        {
+            writer.Write(x);
+        }
+
+        foreach (var x in ItemFactors)
+        {
+            writer.Write(x);
+        }
+
+        foreach (var x in ItemGramian)
+        {
+            writer.Write(x);
+        }
+    }
+
+    public static AlsModel Load(string path)
+    {
+        using var reader = new BinaryReader(File.OpenRead(path));
+        if (reader.ReadString() != "RECALS1")
+        {
+            throw new InvalidDataException($"{path} is not an ALS model file.");
+        }
+
+        var users = reader.ReadInt32();
+        var items = reader.ReadInt32();
+        var factors = reader.ReadInt32();
+        var regularization = reader.ReadDouble();
+        var userFactors = new float[users * factors];
+        for (var i = 0; i < userFactors.Length; i++)
+        {
+            userFactors[i] = reader.ReadSingle();
+        }
+
+        var itemFactors = new float[items * factors];
+        for (var i = 0; i < itemFactors.Length; i++)
+        {
+            itemFactors[i] = reader.ReadSingle();
+        }
+
+        var gramian = new double[factors * factors];
+        for (var i = 0; i < gramian.Length; i++)
+        {
+            gramian[i] = reader.ReadDouble();
+        }
+
+        return new AlsModel(users, items, factors, regularization, userFactors, itemFactors, gramian);
+    }
 }

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Options;
 using RecEngine.Catalog;
 using RecEngine.Features;
-using RecEngine.Monitoring;
 using RecEngine.Ranking.Features;
 using RecEngine.Retrieval.Candidates;
 using RecEngine.Events;

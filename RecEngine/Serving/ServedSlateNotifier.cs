@@ -1,4 +1,3 @@
-using RecEngine.Monitoring;
 
 namespace RecEngine.Serving;
 

@@ -5,7 +5,7 @@ using RecEngine.Ranking;
 using RecEngine.Ranking.Features;
 using RecEngine.Retrieval;
 using RecEngine.Retrieval.Candidates;
-using RecEngine.Training;
+using RecEngine.Models;
 
 namespace RecEngine.Serving;
 
@@ -56,15 +56,16 @@ public sealed class ServingSnapshot : IDisposable
     /// </summary>
     public static ServingSnapshot Load(string versionDir, VideoSnapshot videos, TrendingIndex trending, VectorIndexOptions indexOptions, OnnxRankerOptions rankerOptions, AlsOptions alsOptions, CandidateOptions candidates)
     {
-        var bad = ModelArtifacts.Verify(versionDir);
+        var folder = ModelVersionFolder.At(versionDir);
+        var bad = folder.Verify();
         if (bad.Count > 0)
         {
             throw new InvalidDataException($"Model version {Path.GetFileName(versionDir)} fails its checksums: {string.Join(", ", bad)}.");
         }
 
-        var version = Path.GetFileName(versionDir);
-        var trainedAls = ModelArtifacts.LoadAls(Path.Combine(versionDir, "als.bin"));
-        var trainedIds = JsonSerializer.Deserialize<string[]>(File.ReadAllText(Path.Combine(versionDir, "videos.json"))) ?? [];
+        var version = folder.Version;
+        var trainedAls = AlsModel.Load(folder.Als);
+        var trainedIds = JsonSerializer.Deserialize<string[]>(File.ReadAllText(folder.Videos)) ?? [];
         var f = trainedAls.Factors;
         var factors = new float[videos.Count * f];
         var trained = new bool[videos.Count];
@@ -89,15 +90,15 @@ public sealed class ServingSnapshot : IDisposable
         }
 
         var als = new AlsModel(0, videos.Count, f, trainedAls.Regularization, [], factors, trainedAls.ItemGramian);
-        var index = CatalogVectorIndex.Open(Path.Combine(versionDir, ModelArtifacts.IndexFile), factors, f, trained, currentRow, indexOptions);
-        var coWatchPath = Path.Combine(versionDir, ModelArtifacts.CoWatchFile);
+        var index = CatalogVectorIndex.Open(folder.Index, factors, f, trained, currentRow, indexOptions);
+        var coWatchPath = folder.CoWatch;
         var coWatch = File.Exists(coWatchPath) ? CoWatchTable.Load(coWatchPath).Remap(currentRow, videos.Count) : null;
         var retrieval = new RetrievalModel(videos, als, [], index, alsOptions, coWatch);
-        var spec = FittedFeatureSpec.Load(Path.Combine(versionDir, "feature_spec.json"));
+        var spec = FittedFeatureSpec.Load(folder.FeatureSpec);
         OnnxRanker? ranker = null;
         try
         {
-            ranker = OnnxRanker.Load(Path.Combine(versionDir, "ranker.onnx"), version, rankerOptions, spec.RawWidth, spec.IdWidth);
+            ranker = OnnxRanker.Load(folder.Ranker, version, rankerOptions, spec.RawWidth, spec.IdWidth);
             return new ServingSnapshot(version, videos, retrieval, new CandidateScorer(ranker, spec), trending, candidates);
         }
         catch

@@ -6,6 +6,7 @@ using RecEngine.Catalog;
 using RecEngine.Events;
 using RecEngine.Features;
 using RecEngine.Hosting;
+using RecEngine.Models;
 using RecEngine.Monitoring;
 using RecEngine.Retrieval;
 using RecEngine.Retrieval.Candidates;
@@ -140,21 +141,21 @@ public sealed class ModelTraining(
         var driftReference = DriftReferenceCapture.Capture(version, time.GetUtcNow(), ranker, fitted.Dataset, window, monitoring.Value);
         output.WriteLine($"Drift reference: {driftReference.Features.Count} features ({(clock.Elapsed - captureStarted).TotalSeconds:0.0}s).");
         progress?.Phase("writing artifacts");
-        var path = ModelArtifacts.Write(modelsPath, version, dir =>
+        var folder = ModelVersionFolder.Write(modelsPath, version, folder =>
         {
-            RankerOnnxExporter.Save(ranker.Network, ranker.Spec, Path.Combine(dir, "ranker.onnx"));
-            ranker.Spec.Save(Path.Combine(dir, "feature_spec.json"));
-            ModelArtifacts.SaveAls(retrieval.Als, Path.Combine(dir, "als.bin"));
-            retrieval.CoWatch.Save(Path.Combine(dir, ModelArtifacts.CoWatchFile));
+            RankerOnnxExporter.Save(ranker.Network, ranker.Spec, folder.Ranker);
+            ranker.Spec.Save(folder.FeatureSpec);
+            retrieval.Als.Save(folder.Als);
+            retrieval.CoWatch.Save(folder.CoWatch);
             if (retrieval.Index is IPersistentVectorIndex approximate)
             {
                 // Saved so that serving maps it instead of rebuilding it at every start.
-                approximate.Save(Path.Combine(dir, ModelArtifacts.IndexFile));
+                approximate.Save(folder.Index);
             }
 
-            File.WriteAllText(Path.Combine(dir, "videos.json"), JsonSerializer.Serialize(videos.Ids));
-            TrainingDriftReference.Save(driftReference, dir);
-            File.WriteAllText(Path.Combine(dir, "metrics.json"), JsonSerializer.Serialize(new
+            File.WriteAllText(folder.Videos, JsonSerializer.Serialize(videos.Ids));
+            TrainingDriftReference.Save(driftReference, folder);
+            File.WriteAllText(folder.Metrics, JsonSerializer.Serialize(new
             {
                 version,
                 window_start = start,
@@ -172,8 +173,8 @@ public sealed class ModelTraining(
             }, ServiceDefaults.Json));
         });
         progress?.End();
-        output.WriteLine($"Wrote model version {version} to {path} in {clock.Elapsed.TotalSeconds:0.0}s.");
-        return path;
+        output.WriteLine($"Wrote model version {version} to {folder.Path} in {clock.Elapsed.TotalSeconds:0.0}s.");
+        return folder.Path;
     }
 }
 

@@ -1,4 +1,4 @@
-namespace RecEngine.Monitoring;
+namespace RecEngine.Serving;
 
 /// <summary>
 /// One served slate as monitoring sees it: the context, the ranker's scores of the shown videos and a sample of the
