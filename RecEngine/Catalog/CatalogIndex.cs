@@ -78,12 +78,9 @@ public sealed class CatalogIndex
     private State Load()
     {
         var durations = new ConcurrentDictionary<string, float>(StringComparer.Ordinal);
-        using (var reader = _store.Database.Execute("SELECT $._id, $.DurationSeconds FROM videos"))
+        foreach (var video in _store.VideosInIdOrder())
         {
-            while (reader.Read())
-            {
-                durations[reader.Current["_id"].AsString] = (float)reader.Current["DurationSeconds"].AsDouble;
-            }
+            durations[video.Id] = (float)video.DurationSeconds;
         }
 
         var users = new ConcurrentDictionary<string, byte>(StringComparer.Ordinal);

@@ -122,6 +122,38 @@ public sealed class RecEngineStore : IDataStore, IDisposable
 
     public ILiteCollection<User> Users => Database.GetCollection<User>("users");
 
+    /// <summary>
+    /// Every video in id order, read in pages of <paramref name="pageSize"/>, each its own query. One query over the
+    /// whole collection keeps every page it reads in LiteDB's cache until it ends, and that cache never shrinks
+    /// (<see cref="CacheBytes"/>): at a million videos, 340 MB held for good after one start-up scan.
+    /// </summary>
+    public IEnumerable<Video> VideosInIdOrder(int pageSize = 5_000)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
+        string? after = null;
+        while (true)
+        {
+            var query = Videos.Query();
+            if (after is not null)
+            {
+                query = query.Where(Query.GT("_id", after));
+            }
+
+            var page = query.OrderBy(v => v.Id).Limit(pageSize).ToList();
+            foreach (var video in page)
+            {
+                yield return video;
+            }
+
+            if (page.Count < pageSize)
+            {
+                yield break;
+            }
+
+            after = page[^1].Id;
+        }
+    }
+
     public bool IsEmpty => !Videos.Exists(Query.All());
 
     public void EnsureOpen() => _ = Database;

@@ -112,7 +112,7 @@ public sealed class VideoSnapshot
     /// <summary>Reads every video once, in id order (stable indexes for the same catalog).</summary>
     public static VideoSnapshot Build(RecEngineStore store, DateTime builtAt)
     {
-        var videos = store.Videos.Query().OrderBy(v => v.Id).ToList();
+        var videos = store.VideosInIdOrder().ToList();
         return new VideoSnapshot(videos, builtAt);
     }
 
