@@ -78,12 +78,9 @@ public sealed record LifecycleOptions : IValidatableObject
     /// <summary>
     /// Exploration validation's guard, where held-out validation decides (<see cref="CanaryShare"/> 0): a candidate
     /// whose retrieval validation metric is below (1 - this) x the serving model's is rejected whatever its
-    /// exploration AUC; 1 turns the guard off. On by default (0.5): the
-    /// exploration AUC of about 150 explored watches a day cannot tell a version serving 0.4 of the oracle's watch time
-    /// from one serving 0.03, and without the guard <c>simulate --scenario none</c> (a stationary world) fell to 0.570
-    /// against static 0.973; with it, 0.960 against 0.947. The price: retrieval validation scores agreement with the
-    /// serving model, so it also vetoes some better candidates (taste-shift, seed 7: candidates at NDCG@20 0.01 against
-    /// serving's 0.64 served 0.32 and 0.17 of the oracle against 0.18 and 0.11); benchmarks/RESULTS.md.
+    /// exploration AUC; 1 turns the guard off. On by default (0.5): the exploration AUC of a day's few explored
+    /// watches cannot tell a good version from a catastrophic one. The price: retrieval validation scores agreement
+    /// with the serving model, so it also vetoes some better candidates (docs/decisions/0004 has the numbers).
     /// </summary>
     [Range(0.0, 1.0)]
     public double RetrievalGuardTolerance { get; init; } = 0.5;

@@ -9,8 +9,8 @@ namespace RecEngine.Retrieval;
 /// Search", NeurIPS): items are split by norm into bands of equal size, and each band gets its own
 /// <see cref="HnswVectorIndex"/> with the Bachrach augmentation against that band's own maximum norm. One global
 /// maximum makes the extra coordinate large for every item well below it, which squeezes those items together near
-/// one pole of the sphere and leaves the graph to navigate mostly by norm (recall@100 fell to 0.41 at 1M on
-/// clustered data); within a narrow band the augmentation barely moves the items, so the graph follows direction.
+/// one pole of the sphere and leaves the graph to navigate mostly by norm (docs/decisions/0003);
+/// within a narrow band the augmentation barely moves the items, so the graph follows direction.
 /// A query searches the bands from the largest norms down and stops once its k-th best score reaches the band's
 /// bound |q| * maxNorm (Cauchy-Schwarz), which no item of that band or any later one can beat. Bands after the
 /// first are asked for a few results and widened only while all of them enter the top k, because HNSW's cost grows

@@ -62,8 +62,7 @@ public sealed record VectorIndexOptions
 
     /// <summary>
     /// Norm bands, each its own HNSW graph (<see cref="NormRangedVectorIndex"/>); 1 is a single graph. Bands keep
-    /// inner-product recall high when item norms vary, at the cost of one search per band visited. At 1M x 64, k=500
-    /// (RESULTS.md, bench-index): one graph recalled 0.41 at 100; two bands 0.995 at p99 2.1 ms; four 0.9996 at 4.7 ms.
+    /// inner-product recall high when item norms vary, at the cost of one search per band visited (docs/decisions/0003).
     /// </summary>
     [Range(1, 64)]
     public int NormRanges { get; init; } = 2;

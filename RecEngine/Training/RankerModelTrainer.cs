@@ -66,7 +66,7 @@ public static class RankerModelTrainer
     /// <summary>
     /// Trains the ranker on the impressions in [<paramref name="rankerFrom"/>, <paramref name="end"/>). Its embedding
     /// features come from an ALS trained only on the events before <paramref name="rankerFrom"/>: embeddings fitted
-    /// to the same watches the ranker learns to predict leak the label (measured: held-out AUC 0.59 instead of 0.71).
+    /// to the same watches the ranker learns to predict leak the label (docs/decisions/0004).
     /// </summary>
     public static (TrainedRanker Ranker, int Examples) TrainOutOfSample(
         IReadOnlyList<InteractionEvent> timeOrdered,

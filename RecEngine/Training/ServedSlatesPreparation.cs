@@ -2,11 +2,9 @@ namespace RecEngine.Training;
 
 /// <summary>
 /// Prepares a ranker dataset whose window holds the serving pipeline's own slates (recognised by their explored
-/// impressions) so that the ranker trained on it does not learn the serving model back. Measured in the online loop
-/// (5,000 users, benchmarks/RESULTS.md): rankers trained on served days as they were put the serving model's picks no
-/// higher than the rest (retrieval-validation NDCG@20 0.03-0.04 against serving's 0.56-0.63) and served 0.08-0.10 of
-/// the oracle's watch time by the hidden ground truth, against the serving model's 0.33-0.37. Three changes, each
-/// because the pipeline chose what its slates hold:
+/// impressions) so that the ranker trained on it does not learn the serving model back: trained on served days as
+/// they were, it put the serving model's picks no higher than the rest (docs/decisions/0004 has the numbers). Three
+/// changes, each because the pipeline chose what its slates hold:
 /// <list type="bullet">
 /// <item>Position enters as a fixed examination offset fitted on the explored impressions (<see cref="PositionBias"/>),
 /// not as an input: the top positions hold the serving model's best-scored videos, so position and appeal are confounded.</item>
@@ -16,8 +14,7 @@ namespace RecEngine.Training;
 /// <item>Explored impressions count <see cref="ExploredWeight"/> times: they are the part of the slates no model
 /// chose, the only broad coverage of the candidates in served days (oversampled, so the loss needs no weights).</item>
 /// </list>
-/// On the same window each change alone left the oracle share at 0.09-0.28; all three gave 0.41-0.45. A window
-/// without explored impressions (the logging policy's history, imported data) is left as it is.
+/// Only the three together recovered the oracle share (docs/decisions/0004). A window without explored impressions (the logging policy's history, imported data) is left as it is.
 /// </summary>
 public static class ServedSlatesPreparation
 {

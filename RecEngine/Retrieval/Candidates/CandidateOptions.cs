@@ -8,9 +8,8 @@ public sealed record CandidateOptions
     public const string Section = "RecEngine:Candidates";
 
     /// <summary>
-    /// Candidates handed to the ranker. 300: at 1M videos retrieval and scoring cost grow with it (the HNSW search's k
-    /// and one ONNX row per candidate), and on the demo world the ranker's NDCG@10 was higher with fewer (500: 0.070,
-    /// 300: 0.082, 200: 0.085) while merged recall fell (0.518, 0.481, 0.449); benchmarks/RESULTS.md.
+    /// Candidates handed to the ranker: retrieval and scoring cost grow with it (the HNSW search's k and one ONNX row
+    /// per candidate), and the ranker orders fewer candidates better while recall falls (docs/decisions/0002).
     /// </summary>
     [Range(1, 5000)]
     public int Count { get; init; } = 300;
