@@ -15,7 +15,7 @@ namespace RecEngine;
 /// The modules every RecEngine host serves from, in dependency order: the server (Program.cs), the online loop of
 /// <c>simulate</c> and the in-process pipeline benchmarks compose the same set, so a module added here reaches all three.
 /// </summary>
-public static class RecEngineModules
+internal static class RecEngineModules
 {
     public static IHostApplicationBuilder AddServingModules(this IHostApplicationBuilder builder)
     {

@@ -4,7 +4,7 @@ using RecEngine.Events;
 namespace RecEngine.Tests.Integration;
 
 /// <summary>A small catalog and well-formed events over it, for ingestion tests.</summary>
-public static class IngestTestData
+internal static class IngestTestData
 {
     public static readonly DateTime Epoch = new(2026, 1, 5, 0, 0, 0, DateTimeKind.Utc);
 

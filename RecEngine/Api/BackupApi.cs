@@ -5,7 +5,7 @@ using RecEngine.Hosting;
 namespace RecEngine.Api;
 
 /// <summary><c>POST /v1/backup</c>: a consistent online backup into the data directory's <c>backups/</c> folder.</summary>
-public static class BackupApi
+internal static class BackupApi
 {
     public static IEndpointRouteBuilder MapBackupApi(this IEndpointRouteBuilder app)
     {

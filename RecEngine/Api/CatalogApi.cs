@@ -6,7 +6,7 @@ using RecEngine.Hosting;
 namespace RecEngine.Api;
 
 /// <summary><c>GET|PUT /v1/videos/{id}</c> and <c>GET|PUT /v1/users/{id}</c>.</summary>
-public static class CatalogApi
+internal static class CatalogApi
 {
     public static IEndpointRouteBuilder MapCatalogApi(this IEndpointRouteBuilder app)
     {

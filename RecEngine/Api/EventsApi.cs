@@ -8,7 +8,7 @@ using RecEngine.Hosting;
 namespace RecEngine.Api;
 
 /// <summary><c>POST /v1/events</c>: one event or a batch, answered after the batch is durably committed.</summary>
-public static class EventsApi
+internal static class EventsApi
 {
     public static IEndpointRouteBuilder MapEventsApi(this IEndpointRouteBuilder app)
     {
@@ -153,4 +153,4 @@ public static class EventsApi
 }
 
 /// <summary>Answer to <c>POST /v1/events</c>: events newly stored, and events whose id was already stored.</summary>
-public sealed record IngestResponse(int Accepted, int Duplicates);
+internal sealed record IngestResponse(int Accepted, int Duplicates);

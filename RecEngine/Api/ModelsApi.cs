@@ -7,7 +7,7 @@ using RecEngine.Serving;
 namespace RecEngine.Api;
 
 /// <summary><c>GET /v1/models</c>, <c>POST /v1/models/{version}/promote</c>, <c>POST /v1/models/retrain</c>.</summary>
-public static partial class ModelsApi
+internal static partial class ModelsApi
 {
     public static IEndpointRouteBuilder MapModelsApi(this IEndpointRouteBuilder app)
     {

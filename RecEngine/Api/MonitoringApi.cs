@@ -4,7 +4,7 @@ using RecEngine.Monitoring;
 namespace RecEngine.Api;
 
 /// <summary><c>GET /v1/monitoring/drift</c>.</summary>
-public static class MonitoringApi
+internal static class MonitoringApi
 {
     public static IEndpointRouteBuilder MapMonitoringApi(this IEndpointRouteBuilder app)
     {

@@ -5,7 +5,7 @@ using RecEngine.Serving;
 namespace RecEngine.Api;
 
 /// <summary><c>GET /v1/recommendations/{userId}?k=20&amp;category=a,b&amp;explain=true</c>.</summary>
-public static class RecommendationsApi
+internal static class RecommendationsApi
 {
     public static IEndpointRouteBuilder MapRecommendationsApi(this IEndpointRouteBuilder app)
     {

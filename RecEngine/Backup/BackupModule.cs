@@ -2,7 +2,7 @@ using RecEngine.Hosting;
 
 namespace RecEngine.Backup;
 
-public static class BackupModule
+internal static class BackupModule
 {
     public static IHostApplicationBuilder AddBackup(this IHostApplicationBuilder builder)
     {

@@ -6,7 +6,7 @@ using RecEngine.Hosting;
 namespace RecEngine.Backup;
 
 /// <summary>What a backup holds.</summary>
-public sealed record BackupResult(string Path, DateTime CreatedAt, long Bytes, IReadOnlyList<string> ModelVersions);
+internal sealed record BackupResult(string Path, DateTime CreatedAt, long Bytes, IReadOnlyList<string> ModelVersions);
 
 /// <summary>
 /// A consistent copy of the data directory while the store is open (by a server or by the <c>backup</c> verb): the
@@ -18,7 +18,7 @@ public sealed record BackupResult(string Path, DateTime CreatedAt, long Bytes, I
 /// commit boundary or in a torn transaction that LiteDB's recovery drops. Ingestion waits only for the log copy.
 /// </para>
 /// </summary>
-public sealed class StoreBackup(RecEngineStore store, EventStore events, DataDirectory dataDir, TimeProvider time)
+internal sealed class StoreBackup(RecEngineStore store, EventStore events, DataDirectory dataDir, TimeProvider time)
 {
     public const string ManifestName = "backup.json";
 

@@ -7,7 +7,7 @@ namespace RecEngine.Catalog;
 /// event batch never reads LiteDB per event. Loaded from the store on first use and kept current by
 /// <see cref="CatalogService"/>.
 /// </summary>
-public sealed class CatalogIndex
+internal sealed class CatalogIndex
 {
     private readonly RecEngineStore _store;
     private readonly object _loadGate = new();

@@ -2,7 +2,7 @@ using RecEngine.Hosting;
 
 namespace RecEngine.Catalog;
 
-public static class CatalogModule
+internal static class CatalogModule
 {
     public static IHostApplicationBuilder AddCatalog(this IHostApplicationBuilder builder)
     {

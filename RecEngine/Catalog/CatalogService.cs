@@ -4,7 +4,7 @@ namespace RecEngine.Catalog;
 /// Reads and writes videos and users; keeps <see cref="CatalogIndex"/> in step with the store. Every write is flushed to
 /// stable storage (<see cref="RecEngineStore.Sync"/>) before it returns, so an acknowledged catalog write is durable too.
 /// </summary>
-public sealed class CatalogService(RecEngineStore store, CatalogIndex index)
+internal sealed class CatalogService(RecEngineStore store, CatalogIndex index)
 {
     public Video? FindVideo(string id) => store.Videos.FindById(id);
 

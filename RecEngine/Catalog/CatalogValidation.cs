@@ -3,7 +3,7 @@ using RecEngine.Hosting;
 namespace RecEngine.Catalog;
 
 /// <summary>Rules for videos and users written through the API or an import.</summary>
-public static class CatalogValidation
+internal static class CatalogValidation
 {
     public const double MaxDurationSeconds = 24 * 3600;
 

@@ -21,7 +21,7 @@ namespace RecEngine.Catalog;
 /// did not complete, so nothing half-written is ever read.
 /// </para>
 /// </summary>
-public sealed class RecEngineStore : IDataStore, IDisposable
+internal sealed class RecEngineStore : IDataStore, IDisposable
 {
     /// <summary>How often a faulted store tries to reopen its files.</summary>
     private static readonly TimeSpan ReopenInterval = TimeSpan.FromMilliseconds(250);

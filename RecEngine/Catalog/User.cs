@@ -3,7 +3,7 @@ using LiteDB;
 namespace RecEngine.Catalog;
 
 /// <summary>A user. Stored in the LiteDB collection <c>users</c>; the same shape is the HTTP JSON.</summary>
-public sealed class User
+internal sealed class User
 {
     /// <summary>Age buckets a user may have.</summary>
     public static readonly string[] AgeBuckets = ["13-17", "18-24", "25-34", "35-44", "45-54", "55+", "unknown"];

@@ -3,7 +3,7 @@ using LiteDB;
 namespace RecEngine.Catalog;
 
 /// <summary>A video of the catalog. Stored in the LiteDB collection <c>videos</c>; the same shape is the HTTP JSON.</summary>
-public sealed class Video
+internal sealed class Video
 {
     [BsonId]
     public string Id { get; set; } = "";

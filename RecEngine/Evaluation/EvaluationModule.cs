@@ -2,7 +2,7 @@ using RecEngine.Hosting;
 
 namespace RecEngine.Evaluation;
 
-public static class EvaluationModule
+internal static class EvaluationModule
 {
     /// <summary>The <c>evaluate</c> verb: model versions scored through the serving pipeline.</summary>
     public static IHostApplicationBuilder AddEvaluation(this IHostApplicationBuilder builder)

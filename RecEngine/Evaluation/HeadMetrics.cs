@@ -6,7 +6,7 @@ using RecEngine.Training.Evaluation;
 namespace RecEngine.Evaluation;
 
 /// <summary>AUC and log-loss of both ranker heads on held-out impressions.</summary>
-public sealed record HeadMetrics(int Impressions, double WatchRate, double WatchAuc, double WatchLogLoss, double WatchTimeAuc, double WatchTimeLogLoss)
+internal sealed record HeadMetrics(int Impressions, double WatchRate, double WatchAuc, double WatchLogLoss, double WatchTimeAuc, double WatchTimeLogLoss)
 {
     public static HeadMetrics Measure(RankerExamples test, OnnxRanker ranker)
     {

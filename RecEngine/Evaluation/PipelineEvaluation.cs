@@ -7,10 +7,10 @@ using RecEngine.Training.Evaluation;
 namespace RecEngine.Evaluation;
 
 /// <summary>Top-k metrics of one ordering for the evaluated users; <see cref="OracleShare"/> only where the world has a ground truth.</summary>
-public sealed record SlateMetrics(double NdcgAt10, double NdcgAt20, double RecallAt10, double RecallAt20, double MapAt20, double Coverage, double? OracleShare);
+internal sealed record SlateMetrics(double NdcgAt10, double NdcgAt20, double RecallAt10, double RecallAt20, double MapAt20, double Coverage, double? OracleShare);
 
 /// <summary>The harness's answer: metrics per row, and per-user NDCG@10 for paired comparisons.</summary>
-public sealed record PipelineReport(int Users, IReadOnlyDictionary<string, SlateMetrics> Models, IReadOnlyDictionary<string, List<double>> PerUserNdcgAt10)
+internal sealed record PipelineReport(int Users, IReadOnlyDictionary<string, SlateMetrics> Models, IReadOnlyDictionary<string, List<double>> PerUserNdcgAt10)
 {
     /// <summary>The margin of <c>served</c> over each baseline, paired by user.</summary>
     public Dictionary<string, PairedMargin> ServedMargins() => PairedMargin.Against(PipelineEvaluation.Served, PerUserNdcgAt10);
@@ -29,7 +29,7 @@ public sealed record PipelineReport(int Users, IReadOnlyDictionary<string, Slate
 /// expected watch time of its top <see cref="OracleShareK"/> over the oracle's, the measure that does not depend on
 /// what the logging policy happened to show.
 /// </summary>
-public static class PipelineEvaluation
+internal static class PipelineEvaluation
 {
     public const string Served = "served";
 

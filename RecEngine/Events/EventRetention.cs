@@ -9,7 +9,7 @@ namespace RecEngine.Events;
 /// <see cref="EventsOptions.RetentionInterval"/>. In batches, each its own transaction taken in turn with the commits,
 /// so ingestion waits at most one batch. The lifecycle's options check that the retention covers the training window.
 /// </summary>
-public sealed partial class EventRetention(EventStore store, IOptions<EventsOptions> options, TimeProvider time, ILogger<EventRetention> logger) : BackgroundService
+internal sealed partial class EventRetention(EventStore store, IOptions<EventsOptions> options, TimeProvider time, ILogger<EventRetention> logger) : BackgroundService
 {
     /// <summary>Documents deleted per transaction.</summary>
     internal const int BatchSize = 2000;

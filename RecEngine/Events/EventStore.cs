@@ -9,7 +9,7 @@ namespace RecEngine.Events;
 /// by user (history for features). <see cref="EnterConsistentRead"/> lets a reader build state that the
 /// writer's commit listeners then keep current, without missing or double-counting a commit.
 /// </summary>
-public sealed class EventStore : IDisposable
+internal sealed class EventStore : IDisposable
 {
     public const string CollectionName = "events";
 

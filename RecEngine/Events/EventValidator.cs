@@ -8,7 +8,7 @@ namespace RecEngine.Events;
 /// Checks every field of every event in a batch against the catalog. Errors are keyed
 /// <c>[index].field</c>, so a client sees each bad event; a batch with any error is written not at all.
 /// </summary>
-public sealed class EventValidator(CatalogIndex catalog, TimeProvider time, IOptions<EventsOptions> options)
+internal sealed class EventValidator(CatalogIndex catalog, TimeProvider time, IOptions<EventsOptions> options)
 {
     /// <summary>Events whose watch time exceeds this many times the video's duration are rejected.</summary>
     public const double MaxWatchToDuration = 10;

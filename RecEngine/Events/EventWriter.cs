@@ -11,7 +11,7 @@ namespace RecEngine.Events;
 /// LiteDB transaction, tells the listeners, then completes every waiting request. A request is answered
 /// only after its events are committed. A full queue is refused at once with <see cref="IngestionUnavailableException"/>.
 /// </summary>
-public sealed partial class EventWriter : BackgroundService
+internal sealed partial class EventWriter : BackgroundService
 {
     private readonly EventStore _store;
     private readonly IEventCommitListener[] _listeners;
@@ -393,7 +393,7 @@ public sealed partial class EventWriter : BackgroundService
 }
 
 /// <summary>How many events of a request were newly stored, and how many were already there.</summary>
-public sealed record CommitResult(int Accepted, int Duplicates);
+internal sealed record CommitResult(int Accepted, int Duplicates);
 
 /// <summary>Ingestion cannot take the request now; the API answers 503 with Retry-After.</summary>
-public sealed class IngestionUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
+internal sealed class IngestionUnavailableException(string message, Exception? inner = null) : Exception(message, inner);

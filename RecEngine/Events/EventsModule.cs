@@ -3,7 +3,7 @@ using RecEngine.Hosting;
 
 namespace RecEngine.Events;
 
-public static class EventsModule
+internal static class EventsModule
 {
     public static IHostApplicationBuilder AddEvents(this IHostApplicationBuilder builder)
     {

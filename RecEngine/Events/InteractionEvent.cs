@@ -3,7 +3,7 @@ using LiteDB;
 namespace RecEngine.Events;
 
 /// <summary>One interaction, as stored in the LiteDB collection <c>events</c>. The event id is the primary key, so a retried event is stored once.</summary>
-public sealed class InteractionEvent
+internal sealed class InteractionEvent
 {
     [BsonId]
     public string EventId { get; set; } = "";

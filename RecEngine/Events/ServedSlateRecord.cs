@@ -10,7 +10,7 @@ namespace RecEngine.Events;
 /// into its impression events, <see cref="Impressions"/>, so training and monitoring join watches to it by request id
 /// exactly as they would to stored impression events.
 /// </summary>
-public sealed class ServedSlateRecord
+internal sealed class ServedSlateRecord
 {
     [BsonId]
     public string RequestId { get; set; } = "";

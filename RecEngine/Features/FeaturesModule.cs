@@ -2,7 +2,7 @@ using RecEngine.Events;
 
 namespace RecEngine.Features;
 
-public static class FeaturesModule
+internal static class FeaturesModule
 {
     public static IHostApplicationBuilder AddFeatures(this IHostApplicationBuilder builder)
     {

@@ -16,7 +16,7 @@ namespace RecEngine.Features;
 /// starts when the serving loader has loaded the model (<see cref="Begin"/>), for the same reason. Until it finishes,
 /// misses load on demand as before.
 /// </summary>
-public sealed partial class UserFeatureWarmup(
+internal sealed partial class UserFeatureWarmup(
     UserFeatureCache cache,
     EventStore store,
     IOptions<FeaturesOptions> options,

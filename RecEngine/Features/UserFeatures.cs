@@ -4,7 +4,7 @@ namespace RecEngine.Features;
 /// Online features of one user, built from their stored events and kept current by every commit.
 /// Immutable: an update publishes a new instance, so readers on the hot path take no lock.
 /// </summary>
-public sealed record UserFeatures
+internal sealed record UserFeatures
 {
     public const int MaxRecentWatches = 50;
     public const int MaxWatched = 2000;
@@ -39,4 +39,4 @@ public sealed record UserFeatures
     public IReadOnlySet<string> Hidden { get; init; } = new HashSet<string>();
 }
 
-public sealed record RecentWatch(string VideoId, DateTime Timestamp, double WatchSeconds);
+internal sealed record RecentWatch(string VideoId, DateTime Timestamp, double WatchSeconds);

@@ -8,7 +8,7 @@ namespace RecEngine.Features;
 /// ranker use). Built off the hot path from LiteDB and swapped in whole; readers take no locks and never touch
 /// the store per candidate.
 /// </summary>
-public sealed class VideoSnapshot
+internal sealed class VideoSnapshot
 {
     private readonly Dictionary<string, int> _indexOf;
     private readonly Dictionary<string, int> _categoryOf;

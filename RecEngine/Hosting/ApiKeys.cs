@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 namespace RecEngine.Hosting;
 
 /// <summary>What a key lets a client do.</summary>
-public enum ApiScope
+internal enum ApiScope
 {
     /// <summary>Events and catalog writes.</summary>
     Ingest,
@@ -25,7 +25,7 @@ public enum ApiScope
 /// to loopback, and <see cref="UnsafeBinding"/> refuses to serve other addresses with an open scope unless
 /// <see cref="RecEngineOptions.AllowAnonymous"/> says so. Keys are compared in constant time.
 /// </summary>
-public static class ApiKeys
+internal static class ApiKeys
 {
     public const string Header = "X-Api-Key";
 

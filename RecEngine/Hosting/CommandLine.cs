@@ -6,7 +6,7 @@ namespace RecEngine.Hosting;
 /// The command line split into a verb, the verb's own options, and the switches that belong to .NET
 /// configuration (<c>--RecEngine:DataDir=...</c>, <c>--urls</c>), which go to the host builder.
 /// </summary>
-public sealed class CommandLine
+internal sealed class CommandLine
 {
     private static readonly HashSet<string> HostSwitches = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -108,4 +108,4 @@ public sealed class CommandLine
 }
 
 /// <summary>A mistake on the command line: printed with the verb's usage, exit code 2.</summary>
-public sealed class VerbUsageException(string message) : Exception(message);
+internal sealed class VerbUsageException(string message) : Exception(message);

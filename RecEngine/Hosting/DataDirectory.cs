@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 namespace RecEngine.Hosting;
 
 /// <summary>Resolved paths inside the data directory.</summary>
-public sealed class DataDirectory
+internal sealed class DataDirectory
 {
     public DataDirectory(IOptions<RecEngineOptions> options, IHostEnvironment environment)
         : this(Path.GetFullPath(options.Value.DataDir, environment.ContentRootPath))

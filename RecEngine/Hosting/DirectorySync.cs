@@ -5,7 +5,7 @@ namespace RecEngine.Hosting;
 /// directory, which has its own metadata to flush). .NET has no API for it; opening a directory read-only and
 /// calling fsync on it is the documented way on Linux. Windows has no equivalent need (NTFS journals the rename).
 /// </summary>
-public static partial class DirectorySync
+internal static partial class DirectorySync
 {
     public static void Flush(string directory)
     {

@@ -1,7 +1,7 @@
 namespace RecEngine.Hosting;
 
 /// <summary>Tags of the health checks the modules register; <c>/health/ready</c> runs those tagged <see cref="Ready"/>.</summary>
-public static class HealthTags
+internal static class HealthTags
 {
     public const string Ready = "ready";
 }

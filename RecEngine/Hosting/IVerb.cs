@@ -1,7 +1,7 @@
 namespace RecEngine.Hosting;
 
 /// <summary>One CLI verb. Modules register theirs in DI; <see cref="VerbRunner"/> dispatches.</summary>
-public interface IVerb
+internal interface IVerb
 {
     string Name { get; }
 
@@ -18,10 +18,10 @@ public interface IVerb
     Task<int> RunAsync(WebApplication app, CommandLine command, CancellationToken cancellationToken);
 }
 
-public sealed record VerbOption(string Name, string Description, string? Default = null);
+internal sealed record VerbOption(string Name, string Description, string? Default = null);
 
 /// <summary>Work done once when <c>serve</c> starts on an empty data directory (demo world, first model).</summary>
-public interface IFirstRunStep
+internal interface IFirstRunStep
 {
     int Order { get; }
 

@@ -5,7 +5,7 @@ namespace RecEngine.Hosting;
 /// configuration, or the <c>HTTP_PORTS</c>/<c>HTTPS_PORTS</c> that container images set). Kestrel's own default is
 /// also localhost:5000, but stating it keeps it true when appsettings.json is absent or a base image sets ports.
 /// </summary>
-public static class LocalhostBinding
+internal static class LocalhostBinding
 {
     public const string DefaultUrl = "http://localhost:5000";
 

@@ -5,7 +5,7 @@ namespace RecEngine.Hosting;
 /// header and method table pointer, arrays with an 8-byte length, everything padded to 8 bytes. Estimates, not
 /// measurements: RESULTS.md sets them beside a heap dump of the same process.
 /// </summary>
-public static class ManagedSize
+internal static class ManagedSize
 {
     private const long ObjectHeader = 16;
     private const long ArrayHeader = 24;

@@ -7,7 +7,7 @@ namespace RecEngine.Hosting;
 /// Progress for long CLI work: a Spectre.Console bar on a terminal, a plain line every few seconds when
 /// output is redirected (CI, logs), so progress is visible either way.
 /// </summary>
-public static class ProgressDisplay
+internal static class ProgressDisplay
 {
     public static async Task<T> RunAsync<T>(string title, Func<IProgress<ProgressUpdate>, Task<T>> work)
     {
@@ -60,4 +60,4 @@ public static class ProgressDisplay
 }
 
 /// <summary>How far along (0-1) and a short status such as "120,000 events".</summary>
-public readonly record struct ProgressUpdate(double Fraction, string Status);
+internal readonly record struct ProgressUpdate(double Fraction, string Status);

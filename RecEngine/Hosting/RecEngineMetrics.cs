@@ -6,7 +6,7 @@ namespace RecEngine.Hosting;
 /// The service's Prometheus metrics, in one place so /metrics reads as one catalogue. prometheus-net collectors are
 /// process-wide, which matches one RecEngine process per data directory.
 /// </summary>
-public static class RecEngineMetrics
+internal static class RecEngineMetrics
 {
     public static readonly Histogram IngestCommitSeconds = Metrics.CreateHistogram(
         "recengine_ingest_commit_seconds", "Duration of one group commit of events to LiteDB.",

@@ -11,7 +11,7 @@ namespace RecEngine.Hosting;
 /// ASP.NET Core's rate limiter with one token bucket per client (remote IP), answering 429 ProblemDetails with
 /// Retry-After; and Kestrel's request body limit from <see cref="RequestLimitsOptions"/>.
 /// </summary>
-public static class RequestLimits
+internal static class RequestLimits
 {
     /// <summary>Partition of requests without a remote address (in-process test servers).</summary>
     public const string UnknownClient = "unknown";

@@ -9,7 +9,7 @@ using Prometheus;
 namespace RecEngine.Hosting;
 
 /// <summary>Options, JSON, ProblemDetails, health checks and the verbs every process has.</summary>
-public static class ServiceDefaults
+internal static class ServiceDefaults
 {
     /// <summary>snake_case JSON everywhere (HTTP and the files verbs write), enums as strings.</summary>
     public static readonly JsonSerializerOptions Json = CreateJsonOptions();

@@ -5,7 +5,7 @@ namespace RecEngine.Hosting;
 /// advisory <c>flock</c> for <see cref="FileShare.None"/>, so a second process (or a second open in this
 /// one) fails fast instead of corrupting the LiteDB file.
 /// </summary>
-public sealed class StoreLock : IDisposable
+internal sealed class StoreLock : IDisposable
 {
     private readonly FileStream _stream;
 
@@ -45,7 +45,7 @@ public sealed class StoreLock : IDisposable
     public void Dispose() => _stream.Dispose();
 }
 
-public sealed class StoreLockedException(DataDirectory dataDir, string? serverUrl, Exception inner)
+internal sealed class StoreLockedException(DataDirectory dataDir, string? serverUrl, Exception inner)
     : Exception(
         $"The data directory '{dataDir.Root}' is in use by another RecEngine process" +
         (string.IsNullOrEmpty(serverUrl) ? "." : $" (a server listening on {serverUrl}).") +

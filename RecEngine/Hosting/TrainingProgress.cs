@@ -9,7 +9,7 @@ namespace RecEngine.Hosting;
 /// Statuses come from any thread through <see cref="IProgress{T}"/>; writes are serialised. Each phase's end also
 /// gives the process's CPU seconds in it: on a shared box wall time says more about the neighbours than about us.
 /// </summary>
-public sealed class TrainingProgress : IProgress<string>, IDisposable
+internal sealed class TrainingProgress : IProgress<string>, IDisposable
 {
     private readonly TextWriter _writer;
     private readonly TimeProvider _time;

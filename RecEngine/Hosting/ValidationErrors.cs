@@ -1,7 +1,7 @@
 namespace RecEngine.Hosting;
 
 /// <summary>Field-keyed validation messages, in the shape of RFC 7807 ValidationProblemDetails' <c>errors</c>.</summary>
-public sealed class ValidationErrors
+internal sealed class ValidationErrors
 {
     private readonly Dictionary<string, List<string>> _errors = new(StringComparer.Ordinal);
 

@@ -1,6 +1,6 @@
 namespace RecEngine.Hosting;
 
-public static class VerbRunner
+internal static class VerbRunner
 {
     /// <summary>Runs the verb named on the command line (default <c>serve</c>) and returns the exit code.</summary>
     public static async Task<int> RunVerbAsync(this WebApplication app, CommandLine command)

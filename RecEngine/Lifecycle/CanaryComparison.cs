@@ -4,7 +4,7 @@ using RecEngine.Events;
 namespace RecEngine.Lifecycle;
 
 /// <summary>One arm of a canary: slates served, and their watch seconds' mean and sample variance.</summary>
-public readonly record struct CanaryArm(int Slates, double MeanWatchSeconds, double Variance)
+internal readonly record struct CanaryArm(int Slates, double MeanWatchSeconds, double Variance)
 {
     /// <summary>Standard error of <see cref="MeanWatchSeconds"/>.</summary>
     public double StandardError => Slates > 1 ? Math.Sqrt(Variance / Slates) : double.PositiveInfinity;
@@ -14,7 +14,7 @@ public readonly record struct CanaryArm(int Slates, double MeanWatchSeconds, dou
 /// The canary's online comparison (an A/B test between the canary's users and the rest, over the same hours): watch
 /// seconds per served slate, each slate credited with the watch time of the events that name its request id.
 /// </summary>
-public sealed record CanaryComparison(string CanaryVersion, CanaryArm Canary, CanaryArm Serving)
+internal sealed record CanaryComparison(string CanaryVersion, CanaryArm Canary, CanaryArm Serving)
 {
     /// <summary>The metric's name in validation records and reasons.</summary>
     public const string Metric = "watch_seconds_per_slate";

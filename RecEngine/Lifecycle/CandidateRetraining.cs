@@ -16,7 +16,7 @@ namespace RecEngine.Lifecycle;
 /// the next retraining first promotes or rejects it by watch time per slate (<see cref="CanaryComparison"/>). Not
 /// thread-safe: <see cref="RetrainingService"/> runs one at a time.
 /// </summary>
-public sealed partial class CandidateRetraining(
+internal sealed partial class CandidateRetraining(
     ModelTraining training,
     EventStore events,
     ModelRegistry registry,

@@ -8,7 +8,7 @@ namespace RecEngine.Lifecycle;
 /// The promotion check of exploration validation (<see cref="ExplorationValidation"/>): the candidate's AUC on the
 /// explored impressions against the serving model's on the same impressions, or against most_popular's when none serves.
 /// </summary>
-public static class ExplorationComparison
+internal static class ExplorationComparison
 {
     /// <summary>The validation record and the figures for the registry (the candidate's, the baseline's and their diagnostics).</summary>
     public static (ModelValidation Validation, Dictionary<string, double> Metrics) Compare(

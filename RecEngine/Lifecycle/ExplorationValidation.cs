@@ -9,14 +9,14 @@ using RecEngine.Training.Evaluation;
 namespace RecEngine.Lifecycle;
 
 /// <summary>One explored impression after the cut: who saw which video, and whether they watched it from that slate.</summary>
-public readonly record struct ExploredImpression(string UserId, string VideoId, bool Watched);
+internal readonly record struct ExploredImpression(string UserId, string VideoId, bool Watched);
 
 /// <summary>
 /// A model's score on the explored impressions (<see cref="Auc"/>: its serving order), the same with its candidates in
 /// retrieval order (<see cref="RetrievalOrderAuc"/>, a diagnostic of retrieval alone), and the popularity baseline's on
 /// the same impressions.
 /// </summary>
-public sealed record ExplorationScore(double Auc, double RetrievalOrderAuc, double MostPopularAuc, int Users, int Impressions, int Watched)
+internal sealed record ExplorationScore(double Auc, double RetrievalOrderAuc, double MostPopularAuc, int Users, int Impressions, int Watched)
 {
     /// <summary>Other orders of the same impressions, for diagnosis (named as the registry records them).</summary>
     public IReadOnlyDictionary<string, double> Diagnostics { get; init; } = new Dictionary<string, double>();
@@ -40,7 +40,7 @@ public sealed record ExplorationScore(double Auc, double RetrievalOrderAuc, doub
 /// per-user ranking metrics at a 10% share, hence pooled.
 /// </para>
 /// </summary>
-public static class ExplorationValidation
+internal static class ExplorationValidation
 {
     /// <summary>The metric's name in validation records and reasons.</summary>
     public const string Metric = "explore_auc";

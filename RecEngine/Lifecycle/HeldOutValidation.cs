@@ -22,7 +22,7 @@ namespace RecEngine.Lifecycle;
 /// says nothing about retrieval, so a version whose candidates got worse can pass.</item>
 /// </list>
 /// </summary>
-public static class HeldOutValidation
+internal static class HeldOutValidation
 {
     /// <summary>Seed of the user sample, fixed so both models see the same users.</summary>
     private const int Seed = 7;

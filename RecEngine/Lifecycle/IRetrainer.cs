@@ -6,7 +6,7 @@ namespace RecEngine.Lifecycle;
 /// decides the canary the previous one started (<see cref="Concluded"/>); while that canary lacks slates it continues,
 /// and the outcome is its own (<see cref="Canary"/> set, nothing trained).
 /// </summary>
-public sealed record RetrainOutcome(
+internal sealed record RetrainOutcome(
     string? Version,
     bool Promoted,
     string Reason,
@@ -28,7 +28,7 @@ public sealed record RetrainOutcome(
 /// Trains a candidate on the rolling window ending at <paramref name="nowUtc"/>, validates it against the serving
 /// model, and promotes (hot-swaps) or rejects it. One at a time: a call while another runs waits for it.
 /// </summary>
-public interface IRetrainer
+internal interface IRetrainer
 {
     Task<RetrainOutcome> RetrainAsync(string trigger, DateTime nowUtc, CancellationToken cancellationToken);
 }

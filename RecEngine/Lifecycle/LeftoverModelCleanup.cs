@@ -7,7 +7,7 @@ namespace RecEngine.Lifecycle;
 /// only appears under its own name once all its files are written (rename), so serving never sees these. Also rejects
 /// the candidates whose canary the stop interrupted (<see cref="ModelRegistry.RejectInterruptedCanaries"/>).
 /// </summary>
-public sealed partial class LeftoverModelCleanup(DataDirectory dataDir, ModelRegistry registry, ILogger<LeftoverModelCleanup> logger) : IHostedService
+internal sealed partial class LeftoverModelCleanup(DataDirectory dataDir, ModelRegistry registry, ILogger<LeftoverModelCleanup> logger) : IHostedService
 {
     public const string TempPrefix = ".tmp-";
 

@@ -5,7 +5,7 @@ using RecEngine.Serving;
 
 namespace RecEngine.Lifecycle;
 
-public static class LifecycleModule
+internal static class LifecycleModule
 {
     public static IHostApplicationBuilder AddLifecycle(this IHostApplicationBuilder builder)
     {

@@ -4,7 +4,7 @@ using RecEngine.Serving;
 namespace RecEngine.Lifecycle;
 
 /// <summary>What a promotion did.</summary>
-public enum PromotionResult
+internal enum PromotionResult
 {
     Promoted,
     AlreadyServing,
@@ -19,7 +19,7 @@ public enum PromotionResult
 /// (in-flight requests finish on the old snapshot, which is disposed after they drain), then updates the registry.
 /// Promotions are serialised so the registry's serving version is the one published last.
 /// </summary>
-public sealed partial class ModelPromoter(ModelRegistry registry, ServingState state, ServingLoader loader, ILogger<ModelPromoter> logger)
+internal sealed partial class ModelPromoter(ModelRegistry registry, ServingState state, ServingLoader loader, ILogger<ModelPromoter> logger)
 {
     private readonly Lock _publish = new();
 

@@ -9,7 +9,7 @@ namespace RecEngine.Lifecycle;
 /// the serving version (registry and in memory), the canary, and the <see cref="LifecycleOptions.KeepVersions"/>
 /// newest. Registry records stay, so the history is kept; promoting a pruned version answers that its files are gone.
 /// </summary>
-public sealed partial class ModelPruning(
+internal sealed partial class ModelPruning(
     DataDirectory dataDir, ModelRegistry registry, ServingState state, IOptions<LifecycleOptions> options, TimeProvider time, ILogger<ModelPruning> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

@@ -12,7 +12,7 @@ namespace RecEngine.Lifecycle;
 /// one) happen under one lock and in one transaction, flushed to stable storage, so exactly one version is serving
 /// even after a crash mid-promotion.
 /// </summary>
-public sealed class ModelRegistry(RecEngineStore store, DataDirectory dataDir, TimeProvider time)
+internal sealed class ModelRegistry(RecEngineStore store, DataDirectory dataDir, TimeProvider time)
 {
     public const string CollectionName = "models";
 

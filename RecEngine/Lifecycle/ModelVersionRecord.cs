@@ -3,7 +3,7 @@ using LiteDB;
 namespace RecEngine.Lifecycle;
 
 /// <summary>Where a model version stands. Exactly one version is <see cref="Serving"/> once any has been promoted.</summary>
-public enum ModelStatus
+internal enum ModelStatus
 {
     /// <summary>Trained and registered, not (yet) validated or promoted; or serving a canary (<see cref="ModelVersionRecord.CanaryStartedAt"/>).</summary>
     Candidate,
@@ -19,7 +19,7 @@ public enum ModelStatus
 }
 
 /// <summary>One document of the <c>models</c> collection: a model version and its history.</summary>
-public sealed class ModelVersionRecord
+internal sealed class ModelVersionRecord
 {
     [BsonId]
     public string Version { get; set; } = "";
@@ -57,7 +57,7 @@ public sealed class ModelVersionRecord
 }
 
 /// <summary>The promotion check: the candidate's metric against the baseline's on the same held-out slice.</summary>
-public sealed class ModelValidation
+internal sealed class ModelValidation
 {
     public string Metric { get; set; } = "";
 

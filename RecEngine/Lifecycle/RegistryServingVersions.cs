@@ -7,7 +7,7 @@ namespace RecEngine.Lifecycle;
 /// At start the last promoted version serves; one that is refused is marked rejected and the version promoted
 /// before it serves instead. A data directory from before the registry (nothing promoted) serves its newest folder.
 /// </summary>
-public sealed partial class RegistryServingVersions(ModelRegistry registry, DataDirectory dataDir, ILogger<RegistryServingVersions> logger) : IServingVersionSource
+internal sealed partial class RegistryServingVersions(ModelRegistry registry, DataDirectory dataDir, ILogger<RegistryServingVersions> logger) : IServingVersionSource
 {
     public IReadOnlyList<string> VersionFolders()
     {

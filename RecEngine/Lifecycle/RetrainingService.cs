@@ -10,7 +10,7 @@ namespace RecEngine.Lifecycle;
 /// stop at shutdown. The work itself is <see cref="CandidateRetraining"/>, on its own thread with the option's thread
 /// cap, so serving keeps a core.
 /// </summary>
-public sealed partial class RetrainingService(
+internal sealed partial class RetrainingService(
     CandidateRetraining retraining,
     IOptions<LifecycleOptions> options,
     TimeProvider time,

@@ -6,7 +6,7 @@ using RecEngine.Serving;
 namespace RecEngine.Lifecycle;
 
 /// <summary>A veto on exploration validation's verdict from retrieval validation (<see cref="Check"/>).</summary>
-public static class RetrievalGuard
+internal static class RetrievalGuard
 {
     /// <summary>
     /// The catastrophe guard of exploration validation: the explored impressions are unbiased but few, and a watch of a

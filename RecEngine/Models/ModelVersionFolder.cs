@@ -10,7 +10,7 @@ namespace RecEngine.Models;
 /// verifying it against <c>manifest.json</c>, which holds a SHA-256 per file. Training writes through it, serving
 /// reads through it, and the lifecycle registers it.
 /// </summary>
-public sealed class ModelVersionFolder
+internal sealed class ModelVersionFolder
 {
     public const string ManifestFile = "manifest.json";
 

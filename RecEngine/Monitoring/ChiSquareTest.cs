@@ -3,7 +3,7 @@ using MathNet.Numerics;
 namespace RecEngine.Monitoring;
 
 /// <summary>Result of a chi-square test of homogeneity.</summary>
-public readonly record struct ChiSquareResult(double Statistic, int DegreesOfFreedom, double PValue);
+internal readonly record struct ChiSquareResult(double Statistic, int DegreesOfFreedom, double PValue);
 
 /// <summary>
 /// Pearson's chi-square test of homogeneity on the 2 x K table (reference counts, live counts) of a
@@ -11,7 +11,7 @@ public readonly record struct ChiSquareResult(double Statistic, int DegreesOfFre
 /// K' - 1 degrees of freedom over the K' categories seen in either sample. A category absent from the
 /// reference is just a column with a zero in the reference row (its expected count there is positive).
 /// </summary>
-public static class ChiSquareTest
+internal static class ChiSquareTest
 {
     public static ChiSquareResult Homogeneity(ReadOnlySpan<long> referenceCounts, ReadOnlySpan<long> liveCounts)
     {

@@ -14,7 +14,7 @@ namespace RecEngine.Monitoring;
 /// small for them is still caught by the test when the windows are large.
 /// </para>
 /// </summary>
-public sealed class DriftDetector
+internal sealed class DriftDetector
 {
     /// <summary>E[K^2] of the Kolmogorov distribution, pi^2 / 12 (Kolmogorov 1933; its second moment).</summary>
     private const double KolmogorovSquaredMean = Math.PI * Math.PI / 12;

@@ -9,7 +9,7 @@ namespace RecEngine.Monitoring;
 /// rolling ones against their previous healthy window (<see cref="RollingBaselines"/>). Keeps the current report and a bounded
 /// history, logs each feature's state change once, and tells the <see cref="IDriftListener"/>s.
 /// </summary>
-public sealed partial class DriftMonitor : BackgroundService
+internal sealed partial class DriftMonitor : BackgroundService
 {
     private readonly IDriftDataSource _source;
     private readonly DriftDetector _detector;

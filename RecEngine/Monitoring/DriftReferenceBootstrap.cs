@@ -7,7 +7,7 @@ namespace RecEngine.Monitoring;
 /// Until the model registry stores a reference profile with each version, the live window is compared with the
 /// last day of stored events before the server started. Built in the background, so start-up does not wait.
 /// </summary>
-public sealed partial class DriftReferenceBootstrap(
+internal sealed partial class DriftReferenceBootstrap(
     EventStore events,
     InMemoryDriftDataSource source,
     IOptions<MonitoringOptions> options,

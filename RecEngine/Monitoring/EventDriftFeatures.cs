@@ -11,7 +11,7 @@ namespace RecEngine.Monitoring;
 /// them, and counting each would treat dozens of correlated events as independent evidence, which makes the
 /// chi-square test alarm on ordinary day-to-day variation.
 /// </summary>
-public static class EventDriftFeatures
+internal static class EventDriftFeatures
 {
     private static readonly string[] Hours = Enumerable.Range(0, 24).Select(h => h.ToString(CultureInfo.InvariantCulture)).ToArray();
 
@@ -72,7 +72,7 @@ public static class EventDriftFeatures
 }
 
 /// <summary>Feeds every newly committed event into the live drift window.</summary>
-public sealed class EventDriftRecorder(InMemoryDriftDataSource source) : IEventCommitListener
+internal sealed class EventDriftRecorder(InMemoryDriftDataSource source) : IEventCommitListener
 {
     public void OnCommitted(IReadOnlyList<InteractionEvent> events)
     {

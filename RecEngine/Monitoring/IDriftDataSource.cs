@@ -5,7 +5,7 @@ namespace RecEngine.Monitoring;
 /// live window since the last check. Serving provides the real one (feature samples from the impression
 /// log); <see cref="InMemoryDriftDataSource"/> is the default and what tests drive.
 /// </summary>
-public interface IDriftDataSource
+internal interface IDriftDataSource
 {
     /// <summary>The reference of the model now serving; null until one is known.</summary>
     ReferenceProfile? Reference { get; }

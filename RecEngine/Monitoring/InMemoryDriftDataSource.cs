@@ -5,7 +5,7 @@ namespace RecEngine.Monitoring;
 /// bounded size per feature, categorical values into counts. <see cref="TakeWindow"/> hands the window
 /// over and starts an empty one. One lock guards the window; recording is a few nanoseconds under it.
 /// </summary>
-public sealed class InMemoryDriftDataSource : IDriftDataSource
+internal sealed class InMemoryDriftDataSource : IDriftDataSource
 {
     private readonly object _gate = new();
     private readonly int _capacity;

@@ -1,7 +1,7 @@
 namespace RecEngine.Monitoring;
 
 /// <summary>How a two-sample Kolmogorov–Smirnov p-value is computed.</summary>
-public enum KsPValueMethod
+internal enum KsPValueMethod
 {
     /// <summary>Exact when <c>n * m</c> is at most <see cref="KolmogorovSmirnov.ExactMaxProduct"/>, asymptotic otherwise.</summary>
     Auto,
@@ -10,7 +10,7 @@ public enum KsPValueMethod
 }
 
 /// <summary>Result of a two-sample Kolmogorov–Smirnov test.</summary>
-public readonly record struct KsResult(double Statistic, double PValue, bool Exact);
+internal readonly record struct KsResult(double Statistic, double PValue, bool Exact);
 
 /// <summary>
 /// Two-sample Kolmogorov–Smirnov test. D = sup_x |F_n(x) - G_m(x)| over the empirical CDFs.
@@ -18,7 +18,7 @@ public readonly record struct KsResult(double Statistic, double PValue, bool Exa
 /// two-sample test"; Kim &amp; Jennrich 1973); large samples use Kolmogorov's limiting distribution with the
 /// effective size n*m/(n+m) and Stephens' (1970) finite-sample correction.
 /// </summary>
-public static class KolmogorovSmirnov
+internal static class KolmogorovSmirnov
 {
     /// <summary>Largest n*m for which <see cref="KsPValueMethod.Auto"/> takes the exact distribution.</summary>
     public const long ExactMaxProduct = 10_000;

@@ -1,13 +1,13 @@
 namespace RecEngine.Monitoring;
 
 /// <summary>Live values of one numeric feature: a uniform sample and how many values it was drawn from.</summary>
-public sealed record NumericLiveSample(double[] Values, long Seen);
+internal sealed record NumericLiveSample(double[] Values, long Seen);
 
 /// <summary>
 /// What served traffic looked like over one window, per feature: numeric features as a bounded uniform
 /// sample, categorical features as counts. Immutable once taken; the detector does not change it.
 /// </summary>
-public sealed record LiveWindow
+internal sealed record LiveWindow
 {
     public static readonly LiveWindow Empty = new();
 

@@ -6,7 +6,7 @@ using RecEngine.Serving;
 
 namespace RecEngine.Monitoring;
 
-public static class MonitoringModule
+internal static class MonitoringModule
 {
     public static IHostApplicationBuilder AddMonitoring(this IHostApplicationBuilder builder)
     {

@@ -13,7 +13,7 @@ public enum MultipleTestingCorrection
 }
 
 /// <summary>Adjusted p-values: a hypothesis is rejected at level alpha when its adjusted p-value is &lt;= alpha.</summary>
-public static class MultipleTesting
+internal static class MultipleTesting
 {
     public static double[] Adjust(ReadOnlySpan<double> pValues, MultipleTestingCorrection method) => method switch
     {

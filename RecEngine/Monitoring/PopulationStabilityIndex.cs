@@ -14,7 +14,7 @@ namespace RecEngine.Monitoring;
 /// over-alarm on small windows and miss real shifts on large ones.
 /// </para>
 /// </summary>
-public static class PopulationStabilityIndex
+internal static class PopulationStabilityIndex
 {
     /// <summary>The conventional fixed bands: PSI &gt;= 0.1 is a moderate shift, &gt;= 0.25 a major one.</summary>
     public const double WarnThreshold = 0.1;

@@ -8,7 +8,7 @@ namespace RecEngine.Monitoring;
 /// What the training window looked like, per watched feature; stored beside the model version it was
 /// captured for, and compared against live windows by <see cref="DriftDetector"/>.
 /// </summary>
-public sealed record ReferenceProfile
+internal sealed record ReferenceProfile
 {
     public string ModelVersion { get; init; } = "";
 
@@ -27,7 +27,7 @@ public sealed record ReferenceProfile
 [JsonPolymorphic(TypeDiscriminatorPropertyName = "kind")]
 [JsonDerivedType(typeof(NumericFeatureReference), "numeric")]
 [JsonDerivedType(typeof(CategoricalFeatureReference), "categorical")]
-public abstract record FeatureReference
+internal abstract record FeatureReference
 {
     public required string Name { get; init; }
 
@@ -42,7 +42,7 @@ public abstract record FeatureReference
 /// A numeric feature: quantile bin edges and the count of reference values per bin (for PSI), and a
 /// bounded uniform sample, ascending (for Kolmogorov–Smirnov).
 /// </summary>
-public sealed record NumericFeatureReference : FeatureReference
+internal sealed record NumericFeatureReference : FeatureReference
 {
     /// <summary>Interior cut points; bin i holds edge[i-1] &lt;= x &lt; edge[i].</summary>
     public required double[] BinEdges { get; init; }
@@ -105,7 +105,7 @@ public sealed record NumericFeatureReference : FeatureReference
 }
 
 /// <summary>A categorical feature: count per category.</summary>
-public sealed record CategoricalFeatureReference : FeatureReference
+internal sealed record CategoricalFeatureReference : FeatureReference
 {
     public required IReadOnlyDictionary<string, long> Counts { get; init; }
 

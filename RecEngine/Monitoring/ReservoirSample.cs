@@ -6,7 +6,7 @@ namespace RecEngine.Monitoring;
 /// random slot with probability Capacity / (t + 1), so every value seen so far is kept with equal
 /// probability. Seeded, so a run is reproducible. Not thread-safe; callers lock.
 /// </summary>
-public sealed class ReservoirSample
+internal sealed class ReservoirSample
 {
     private readonly double[] _items;
     private readonly Random _random;

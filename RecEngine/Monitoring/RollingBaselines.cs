@@ -31,7 +31,7 @@ namespace RecEngine.Monitoring;
 /// </para>
 /// Used on the drift monitor's thread only; a new serving version starts from a clean slate.
 /// </summary>
-public sealed class RollingBaselines(MonitoringOptions options)
+internal sealed class RollingBaselines(MonitoringOptions options)
 {
     private readonly HashSet<string> _rolling = new(options.RollingFeatures.Except(options.FixedFeatures, StringComparer.Ordinal), StringComparer.Ordinal);
     private readonly Dictionary<string, Rolling> _features = new(StringComparer.Ordinal);

@@ -6,7 +6,7 @@ namespace RecEngine.Monitoring;
 /// but outside its checksummed manifest, since it is written after training, while the version serves; a restart
 /// reads it back instead of capturing again.
 /// </summary>
-public static class ServedDriftReference
+internal static class ServedDriftReference
 {
     public const string FileName = "served_drift_reference.json";
 

@@ -16,7 +16,7 @@ namespace RecEngine.Monitoring;
 /// Recording is a dictionary lookup and a copy under one lock, cheap enough for the request thread; building the
 /// references is left to the drift monitor's thread (<see cref="TakeFull"/>).
 /// </summary>
-public sealed class ServedReferenceCapture(int size)
+internal sealed class ServedReferenceCapture(int size)
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, Filling> _filling = new(StringComparer.Ordinal);

@@ -15,7 +15,7 @@ namespace RecEngine.Monitoring;
 /// <see cref="EventDriftFeatures"/> counts device and hour once per slate for the same reason).
 /// </para>
 /// </summary>
-public sealed class ServedSlateRecorder(InMemoryDriftDataSource source, ServedReferenceCapture? capture = null) : IServedSlateListener
+internal sealed class ServedSlateRecorder(InMemoryDriftDataSource source, ServedReferenceCapture? capture = null) : IServedSlateListener
 {
     public void OnServed(ServedSlate slate)
     {

@@ -8,7 +8,7 @@ namespace RecEngine.Monitoring;
 /// Model version and index size gauges, read from the serving snapshot when /metrics is scraped, so they are current
 /// after every swap without the serving path doing anything. Without serving (a host of monitoring alone) it exports nothing.
 /// </summary>
-public sealed class ServingMetricsExporter(ServingState? state) : IHostedService
+internal sealed class ServingMetricsExporter(ServingState? state) : IHostedService
 {
     private readonly Lock _gate = new();
     private string? _exported;

@@ -11,7 +11,7 @@ namespace RecEngine.Monitoring;
 /// live window is the inner source's. Files are read once, when a version is first seen serving; everything runs on
 /// the monitor's thread.
 /// </summary>
-public sealed partial class ServingVersionReference(
+internal sealed partial class ServingVersionReference(
     InMemoryDriftDataSource inner,
     ServedReferenceCapture capture,
     Func<string?> servingVersion,

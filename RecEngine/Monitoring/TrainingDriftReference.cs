@@ -8,7 +8,7 @@ namespace RecEngine.Monitoring;
 /// manifest): the ranker's raw input features and its score as serving computes them, over the training examples,
 /// plus the event features of <see cref="EventDriftFeatures"/> over the training window.
 /// </summary>
-public static class TrainingDriftReference
+internal static class TrainingDriftReference
 {
     public const string FileName = ModelVersionFolder.DriftReferenceFile;
 

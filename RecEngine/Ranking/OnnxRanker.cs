@@ -12,7 +12,7 @@ namespace RecEngine.Ranking;
 /// Runtime; the input and output buffers are rented per call from the shared pool and pinned as OrtValues,
 /// so concurrent callers share nothing mutable.
 /// </summary>
-public sealed class OnnxRanker : IDisposable
+internal sealed class OnnxRanker : IDisposable
 {
     private static readonly string[] InputNames = [RankerModelContract.DenseInput, RankerModelContract.CategoricalInput];
     private static readonly string[] OutputNames = [RankerModelContract.WatchProbabilityOutput, RankerModelContract.WatchTimeOutput];

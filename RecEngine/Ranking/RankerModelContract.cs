@@ -5,7 +5,7 @@ namespace RecEngine.Ranking;
 /// <c>dense</c> float[N, D] and <c>categorical</c> int64[N, F]; outputs <c>p_watch</c> float[N] (P(watch))
 /// and <c>watch_time</c> float[N] (expected watch seconds, e^z of the weighted-logistic head).
 /// </summary>
-public static class RankerModelContract
+internal static class RankerModelContract
 {
     public const string DenseInput = "dense";
     public const string CategoricalInput = "categorical";

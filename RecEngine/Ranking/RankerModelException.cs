@@ -1,7 +1,7 @@
 namespace RecEngine.Ranking;
 
 /// <summary>A ranker model file that cannot serve: not ONNX at all, or ONNX with the wrong interface.</summary>
-public sealed class RankerModelException : Exception
+internal sealed class RankerModelException : Exception
 {
     public RankerModelException()
     {

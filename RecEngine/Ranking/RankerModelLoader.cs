@@ -6,7 +6,7 @@ namespace RecEngine.Ranking;
 /// Opens model versions with the configured <see cref="OnnxRankerOptions"/>. Whoever builds a serving
 /// snapshot owns (and disposes) the <see cref="OnnxRanker"/> it returns.
 /// </summary>
-public sealed class RankerModelLoader(IOptions<OnnxRankerOptions> options)
+internal sealed class RankerModelLoader(IOptions<OnnxRankerOptions> options)
 {
     /// <inheritdoc cref="OnnxRanker.Load(string, string, OnnxRankerOptions, int?, int?)"/>
     public OnnxRanker Load(string path, string version, int? denseFeatures = null, int? fields = null) =>

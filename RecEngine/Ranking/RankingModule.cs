@@ -1,6 +1,6 @@
 namespace RecEngine.Ranking;
 
-public static class RankingModule
+internal static class RankingModule
 {
     public static IHostApplicationBuilder AddRanking(this IHostApplicationBuilder builder)
     {

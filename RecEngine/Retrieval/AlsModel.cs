@@ -4,7 +4,7 @@ namespace RecEngine.Retrieval;
 /// Trained implicit-ALS factors: row-major user and item matrices (rows x <see cref="Factors"/>), and the
 /// item Gramian YtY kept for fold-in. Immutable.
 /// </summary>
-public sealed class AlsModel
+internal sealed class AlsModel
 {
     private readonly double[] _itemGramian;
 

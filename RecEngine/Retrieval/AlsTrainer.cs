@@ -12,7 +12,7 @@ namespace RecEngine.Retrieval;
 /// factors. Rows are solved in parallel; each row's solve depends only on the fixed side and its own previous
 /// value, so the result is deterministic for a seed whatever the thread count.
 /// </summary>
-public static class AlsTrainer
+internal static class AlsTrainer
 {
     /// <summary>Rows per unit of parallel work (and per progress report).</summary>
     private const int Chunk = 2048;

@@ -5,7 +5,7 @@ namespace RecEngine.Retrieval;
 /// vector changed), searched together until the next build replaces both. Adds publish a new immutable side
 /// index atomically, so searches take no locks. A side entry overrides a built entry with the same id.
 /// </summary>
-public sealed class AppendableVectorIndex : IVectorIndex
+internal sealed class AppendableVectorIndex : IVectorIndex
 {
     private readonly IVectorIndex _built;
     private readonly Lock _writeLock = new();

@@ -1,7 +1,7 @@
 namespace RecEngine.Retrieval;
 
 /// <summary>Opens the vector index a serving snapshot searches, over the catalog as it is now.</summary>
-public static class CatalogVectorIndex
+internal static class CatalogVectorIndex
 {
     /// <summary>
     /// The index over the current catalog. Small catalogs get the exact index. Otherwise the HNSW index saved by

@@ -6,7 +6,7 @@ namespace RecEngine.Retrieval;
 /// makes inner-product search harder than cosine search; queries come from the same mixture, as user vectors
 /// live among the items they like.
 /// </summary>
-public sealed class ClusteredVectors
+internal sealed class ClusteredVectors
 {
     private readonly float[] _centres;
     private readonly int _clusters;

@@ -9,7 +9,7 @@ namespace RecEngine.Retrieval;
 /// A user's score for a candidate is the sum of its confidences from the user's latest distinct watches
 /// (<see cref="Scores"/>): the co-occurrence signal candidate generation proposes from and the ranker reads.
 /// </summary>
-public sealed class CoWatchTable
+internal sealed class CoWatchTable
 {
     /// <summary>Latest distinct watches a user's score sums over.</summary>
     public const int SeedCount = 20;

@@ -1,10 +1,10 @@
 namespace RecEngine.Retrieval;
 
 /// <summary>What a video shares with others, for placing it in factor space before anyone watched it.</summary>
-public sealed record ItemMetadata(string? Category, IReadOnlyList<string> Tags, string? Creator);
+internal sealed record ItemMetadata(string? Category, IReadOnlyList<string> Tags, string? Creator);
 
 /// <summary>Weights of the metadata groups in a content-based vector.</summary>
-public sealed record ContentWeights(double Creator = 3.0, double Category = 1.0, double Tags = 2.0);
+internal sealed record ContentWeights(double Creator = 3.0, double Category = 1.0, double Tags = 2.0);
 
 /// <summary>
 /// Content-based vectors for items without interactions, so the whole catalog is searchable: the weighted
@@ -12,7 +12,7 @@ public sealed record ContentWeights(double Creator = 3.0, double Category = 1.0,
 /// is split evenly over the item's tags that have trained members). Groups without trained members are left
 /// out; an item sharing nothing gets the mean of all trained items. Trained rows are returned unchanged.
 /// </summary>
-public static class ContentVectors
+internal static class ContentVectors
 {
     public static float[] Fill(IReadOnlyList<ItemMetadata> items, float[] itemFactors, int factors, ReadOnlySpan<bool> trained, ContentWeights? weights = null)
     {

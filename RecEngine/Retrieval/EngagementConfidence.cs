@@ -7,7 +7,7 @@ namespace RecEngine.Retrieval;
 /// eq. 2). Watching counts by the fraction watched; likes and shares are stronger evidence than a full watch.
 /// Impressions, skips and hides are not positive evidence: r = 0, and callers leave them out of ALS.
 /// </summary>
-public static class EngagementConfidence
+internal static class EngagementConfidence
 {
     /// <summary>Preference strength r &gt;= 0 of one event.</summary>
     public static double Strength(EventType type, double watchFraction) => type switch

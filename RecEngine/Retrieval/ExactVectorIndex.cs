@@ -8,7 +8,7 @@ namespace RecEngine.Retrieval;
 /// for the approximate index and the right choice for small catalogs and the side index of recent additions.
 /// Large matrices are scanned in parallel blocks whose heaps are merged.
 /// </summary>
-public sealed class ExactVectorIndex : IVectorIndex
+internal sealed class ExactVectorIndex : IVectorIndex
 {
     /// <summary>Below this many floats one thread scans faster than the cost of fanning out.</summary>
     private const long ParallelThreshold = 1L << 21;

@@ -19,7 +19,7 @@ namespace RecEngine.Retrieval;
 /// that size queues callers beyond it. <see cref="Dispose"/> waits for in-flight searches.
 /// </para>
 /// </summary>
-public sealed unsafe class HnswVectorIndex : IPersistentVectorIndex
+internal sealed unsafe class HnswVectorIndex : IPersistentVectorIndex
 {
     private readonly ItemStore? _items;
     private readonly ItemVectors? _vectors;

@@ -1,7 +1,7 @@
 namespace RecEngine.Retrieval;
 
 /// <summary>An index worth saving with a model version (building it takes minutes); see <see cref="VectorIndexes.Open"/>.</summary>
-public interface IPersistentVectorIndex : IVectorIndex
+internal interface IPersistentVectorIndex : IVectorIndex
 {
     /// <summary>Writes the index to <paramref name="path"/> and files beside it.</summary>
     void Save(string path);

@@ -1,13 +1,13 @@
 namespace RecEngine.Retrieval;
 
 /// <summary>One search result: the item's id and its inner product with the query.</summary>
-public readonly record struct VectorHit(long Id, float Score);
+internal readonly record struct VectorHit(long Id, float Score);
 
 /// <summary>
 /// Maximum-inner-product search over item vectors. Implementations are immutable once built and safe for
 /// any number of concurrent searches; whoever holds one disposes it.
 /// </summary>
-public interface IVectorIndex : IDisposable
+internal interface IVectorIndex : IDisposable
 {
     /// <summary>Number of items in the index.</summary>
     int Count { get; }
@@ -28,7 +28,7 @@ public interface IVectorIndex : IDisposable
     long MemoryBytes { get; }
 }
 
-public static class VectorIndexExtensions
+internal static class VectorIndexExtensions
 {
     /// <summary>The top <paramref name="k"/> items by inner product, best first.</summary>
     public static VectorHit[] Search(this IVectorIndex index, ReadOnlySpan<float> query, int k)

@@ -5,7 +5,7 @@ namespace RecEngine.Retrieval;
 /// row-major matrix the caller already holds (the ALS item factors), without copying it: the vectors are held
 /// once, by their owner, and the graph keeps only its quantised copy.
 /// </summary>
-public sealed class ItemVectors
+internal sealed class ItemVectors
 {
     private readonly float[] _matrix;
     private readonly long[]? _rowOfKey;

@@ -16,7 +16,7 @@ namespace RecEngine.Retrieval;
 /// first are asked for a few results and widened only while all of them enter the top k, because HNSW's cost grows
 /// with the number of results asked (usearch explores max(efSearch, k)).
 /// </summary>
-public sealed class NormRangedVectorIndex : IVectorIndex, IPersistentVectorIndex
+internal sealed class NormRangedVectorIndex : IVectorIndex, IPersistentVectorIndex
 {
     /// <summary>The fewest results asked of a band below the first.</summary>
     private const int MinimumAsk = 16;

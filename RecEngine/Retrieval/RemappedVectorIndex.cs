@@ -6,7 +6,7 @@ namespace RecEngine.Retrieval;
 /// are dropped, and the inner index is over-fetched by their number so k results still come back.
 /// Lets a saved index serve a catalog that has changed since training, without a rebuild.
 /// </summary>
-public sealed class RemappedVectorIndex : IVectorIndex
+internal sealed class RemappedVectorIndex : IVectorIndex
 {
     private readonly IVectorIndex _inner;
     private readonly long[] _map;

@@ -7,7 +7,7 @@ namespace RecEngine.Retrieval;
 /// vector index over item factors (ids are video indexes of <see cref="Videos"/>). Immutable; disposing it
 /// disposes the index.
 /// </summary>
-public sealed class RetrievalModel : IDisposable
+internal sealed class RetrievalModel : IDisposable
 {
     private readonly Dictionary<string, int> _userIndex;
 

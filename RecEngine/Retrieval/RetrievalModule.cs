@@ -3,7 +3,7 @@ using RecEngine.Retrieval.Candidates;
 
 namespace RecEngine.Retrieval;
 
-public static class RetrievalModule
+internal static class RetrievalModule
 {
     /// <summary>Section of the HNSW options: <c>RecEngine:Retrieval:Index</c>.</summary>
     public const string IndexSection = "RecEngine:Retrieval:Index";

@@ -8,7 +8,7 @@ namespace RecEngine.Retrieval;
 /// Trains candidate generation from an event window: implicit ALS over (user, video) engagement, content-based
 /// vectors for videos nobody engaged with yet, and the vector index over every video.
 /// </summary>
-public static class RetrievalTrainer
+internal static class RetrievalTrainer
 {
     public static RetrievalModel Train(
         IEnumerable<InteractionEvent> window,

@@ -1,7 +1,7 @@
 namespace RecEngine.Retrieval;
 
 /// <summary>Chooses the index for a catalog from the options: exact below <see cref="VectorIndexOptions.ExactBelow"/>, HNSW above, norm-ranged when configured.</summary>
-public static class VectorIndexes
+internal static class VectorIndexes
 {
     public static IVectorIndex Build(long[] ids, float[] vectors, int dimensions, VectorIndexOptions options) =>
         ids.Length < options.ExactBelow

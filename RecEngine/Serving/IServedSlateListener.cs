@@ -5,7 +5,7 @@ namespace RecEngine.Serving;
 /// ranker's raw (pre-normalisation) feature values. <paramref name="FeatureValues"/> is row-major,
 /// <c>FeatureNames.Length</c> values per sampled candidate row (NaN where a value was missing).
 /// </summary>
-public sealed record ServedSlate(
+internal sealed record ServedSlate(
     string RequestId,
     string UserId,
     string ModelVersion,
@@ -22,7 +22,7 @@ public sealed record ServedSlate(
 /// Told of every served slate, on the request thread after the response is built. Implementations must be cheap
 /// and never throw or block (hand off to a queue); the serving pipeline catches and counts failures.
 /// </summary>
-public interface IServedSlateListener
+internal interface IServedSlateListener
 {
     void OnServed(ServedSlate slate);
 }

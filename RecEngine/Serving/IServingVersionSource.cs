@@ -6,7 +6,7 @@ namespace RecEngine.Serving;
 /// Which model versions <see cref="ServingLoader"/> tries at start, in order, and what it is told back. The model
 /// registry (Lifecycle) supplies the promoted versions, last promoted first; without it, the newest folder on disk.
 /// </summary>
-public interface IServingVersionSource
+internal interface IServingVersionSource
 {
     /// <summary>Version folders to try, the preferred one first.</summary>
     IReadOnlyList<string> VersionFolders();
@@ -19,7 +19,7 @@ public interface IServingVersionSource
 }
 
 /// <summary>The newest version folder on disk first; used when no registry is registered.</summary>
-public sealed class NewestOnDiskVersions(DataDirectory dataDir) : IServingVersionSource
+internal sealed class NewestOnDiskVersions(DataDirectory dataDir) : IServingVersionSource
 {
     public IReadOnlyList<string> VersionFolders() => ServingLoader.Versions(dataDir);
 

@@ -9,7 +9,7 @@ namespace RecEngine.Serving;
 /// scraped. Native sizes (the HNSW graphs) are what usearch reports; managed sizes are estimates from counts and
 /// string lengths (<see cref="Hosting.ManagedSize"/>), set beside the GC's own heap size so the unattributed rest shows.
 /// </summary>
-public sealed class MemoryFootprint(ServingState state, UserFeatureCache users, CatalogIndex catalog, RecEngineStore store) : IHostedService
+internal sealed class MemoryFootprint(ServingState state, UserFeatureCache users, CatalogIndex catalog, RecEngineStore store) : IHostedService
 {
     public static readonly Gauge Bytes = Metrics.CreateGauge(
         "recengine_memory_bytes",

@@ -16,7 +16,7 @@ namespace RecEngine.Serving;
 /// retrieval fails) it is the popularity slate; both say <c>degraded</c>. Every slate is queued for the impression
 /// log (never waited for) and shown to the served-slate listeners.
 /// </summary>
-public sealed partial class RecommendationPipeline(
+internal sealed partial class RecommendationPipeline(
     ServingState state,
     RetrieveStage retrieve,
     FilterStage filter,

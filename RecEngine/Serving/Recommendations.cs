@@ -7,14 +7,14 @@ namespace RecEngine.Serving;
 /// the freshness boost) and <see cref="PWatch"/> the ranker's P(watch); both are null in a degraded slate the ranker
 /// did not order.
 /// </summary>
-public sealed record RecommendedVideo(string VideoId, string Title, string Category, float? Score, float? PWatch, IReadOnlyList<CandidateSourceKind> Sources);
+internal sealed record RecommendedVideo(string VideoId, string Title, string Category, float? Score, float? PWatch, IReadOnlyList<CandidateSourceKind> Sources);
 
 /// <summary>
 /// A slate, best first: the model version that ranked it (null when none serves), the request id that impressions and
 /// later events carry, and whether it is a fallback (<see cref="Degraded"/>, with <see cref="DegradedReason"/>).
 /// <see cref="Explain"/> is set only when the request asked for it.
 /// </summary>
-public sealed record Recommendations(
+internal sealed record Recommendations(
     string RequestId,
     string UserId,
     string? ModelVersion,
@@ -24,13 +24,13 @@ public sealed record Recommendations(
     SlateExplanation? Explain);
 
 /// <summary>Per-stage timings and candidate counts of one request (<c>explain=true</c>).</summary>
-public sealed record SlateExplanation(double DeadlineMs, double TotalMs, IReadOnlyList<StageTrace> Stages);
+internal sealed record SlateExplanation(double DeadlineMs, double TotalMs, IReadOnlyList<StageTrace> Stages);
 
 /// <summary>One stage of one request: how long it took, how many candidates went in and came out, and what happened.</summary>
-public sealed record StageTrace(string Stage, double Ms, int CandidatesIn, int CandidatesOut, string Outcome);
+internal sealed record StageTrace(string Stage, double Ms, int CandidatesIn, int CandidatesOut, string Outcome);
 
 /// <summary>Why a slate is degraded (the <c>degraded_reason</c> values, also the metric's label).</summary>
-public static class DegradedReasons
+internal static class DegradedReasons
 {
     /// <summary>No model version serves yet: a popularity slate.</summary>
     public const string NoModel = "no_model";

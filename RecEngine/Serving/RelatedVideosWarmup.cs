@@ -12,7 +12,7 @@ namespace RecEngine.Serving;
 /// seed costs the request an HNSW search; a related-videos table computed ahead of requests is what YouTube did
 /// (Davidson et al. 2010). The table stays bounded by its capacity, and a newly promoted version fills its own on demand.
 /// </summary>
-public sealed partial class RelatedVideosWarmup(
+internal sealed partial class RelatedVideosWarmup(
     UserFeatureWarmup userFeatures,
     UserFeatureCache cache,
     ServingState state,

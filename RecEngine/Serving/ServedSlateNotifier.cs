@@ -5,7 +5,7 @@ namespace RecEngine.Serving;
 /// Tells every registered <see cref="IServedSlateListener"/> of a served slate. A listener that throws is logged and
 /// counted, and the others (and the request) carry on.
 /// </summary>
-public sealed partial class ServedSlateNotifier(IEnumerable<IServedSlateListener> listeners, ILogger<ServedSlateNotifier> logger)
+internal sealed partial class ServedSlateNotifier(IEnumerable<IServedSlateListener> listeners, ILogger<ServedSlateNotifier> logger)
 {
     private readonly IServedSlateListener[] _listeners = listeners.ToArray();
 

@@ -14,7 +14,7 @@ namespace RecEngine.Serving;
 /// Loads the preferred model version (see <see cref="IServingVersionSource"/>) at start, in the background, and
 /// publishes it; <see cref="LoadSnapshot"/> builds a snapshot off to the side for a later swap.
 /// </summary>
-public sealed partial class ServingLoader(
+internal sealed partial class ServingLoader(
     ServingState state,
     IServingVersionSource source,
     RecEngineStore store,

@@ -6,7 +6,7 @@ namespace RecEngine.Serving;
 /// The request pipeline's Prometheus metrics (beside <c>Hosting/RecEngineMetrics</c>, in their own file so the
 /// serving catalogue changes in one place). Label children are cached: the hot path does no label lookups.
 /// </summary>
-public static class ServingMetrics
+internal static class ServingMetrics
 {
     public static readonly Histogram StageSeconds = Metrics.CreateHistogram(
         "recengine_serving_stage_seconds", "Duration of each stage of GET /v1/recommendations (retrieve, filter, score, order, cold_start, total).",

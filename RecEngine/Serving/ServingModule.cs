@@ -4,7 +4,7 @@ using RecEngine.Serving.Pipeline;
 
 namespace RecEngine.Serving;
 
-public static class ServingModule
+internal static class ServingModule
 {
     public static IHostApplicationBuilder AddServing(this IHostApplicationBuilder builder)
     {

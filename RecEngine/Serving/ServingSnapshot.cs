@@ -13,7 +13,7 @@ namespace RecEngine.Serving;
 /// Everything one request reads, immutable: the model version, the catalog snapshot, retrieval (factors and index),
 /// the ranker with its feature statistics, and trending. Built off the hot path from a model version folder.
 /// </summary>
-public sealed class ServingSnapshot : IDisposable
+internal sealed class ServingSnapshot : IDisposable
 {
     private readonly bool _ownsModels;
 

@@ -12,7 +12,7 @@ namespace RecEngine.Serving;
 /// before it is promoted or rejected. <see cref="Acquire(string)"/> gives those users the canary.
 /// </para>
 /// </summary>
-public sealed class ServingState : IDisposable
+internal sealed class ServingState : IDisposable
 {
     private readonly Lock _swap = new();
     private volatile Holder? _current;
@@ -178,13 +178,13 @@ public sealed class ServingState : IDisposable
 }
 
 /// <summary>A canary: <see cref="Version"/> serves <see cref="Share"/> of users since <see cref="StartedAt"/>.</summary>
-public sealed record ServingCanary(string Version, double Share, DateTime StartedAt);
+internal sealed record ServingCanary(string Version, double Share, DateTime StartedAt);
 
 /// <summary>
 /// Which users a canary serves: a hash of version and user id, uniform in [0, 1), under the share. Stable for a
 /// user during one canary (a user sees one version), and a different slice of users for each version.
 /// </summary>
-public static class CanaryAssignment
+internal static class CanaryAssignment
 {
     public static bool Includes(string version, string userId, double share)
     {

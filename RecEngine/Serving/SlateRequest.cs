@@ -4,10 +4,10 @@ namespace RecEngine.Serving;
 /// What a client asked for, already checked for shape (k in range, ids well formed). <see cref="Categories"/> are
 /// category names; an empty list means every category.
 /// </summary>
-public sealed record SlateRequest(string UserId, int K, IReadOnlyList<string> Categories, bool Explain);
+internal sealed record SlateRequest(string UserId, int K, IReadOnlyList<string> Categories, bool Explain);
 
 /// <summary>The pipeline's answer: a slate, or the requested categories the catalog does not know (then no slate).</summary>
-public sealed record SlateOutcome(Recommendations? Slate, IReadOnlyList<string> UnknownCategories)
+internal sealed record SlateOutcome(Recommendations? Slate, IReadOnlyList<string> UnknownCategories)
 {
     public static SlateOutcome Of(Recommendations slate) => new(slate, []);
 }

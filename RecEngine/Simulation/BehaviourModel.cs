@@ -3,7 +3,7 @@ using RecEngine.Events;
 namespace RecEngine.Simulation;
 
 /// <summary>Where and when a slate is shown, and how its events are named.</summary>
-public readonly record struct SlateContext(int Day, DateTime At, int Device, int LocalHour, string RequestId);
+internal readonly record struct SlateContext(int Day, DateTime At, int Device, int LocalHour, string RequestId);
 
 /// <summary>
 /// How a user responds to a slate. A position-based click model (Richardson et al. 2007; examination
@@ -12,7 +12,7 @@ public readonly record struct SlateContext(int Day, DateTime At, int Device, int
 /// A click is watched for a fraction sigmoid(watch logit + noise) of its duration. Logits rise with the true
 /// affinity (dot product of unit taste vectors), quality and freshness; the device tilts the appeal of long videos.
 /// </summary>
-public sealed class BehaviourModel(GroundTruth world)
+internal sealed class BehaviourModel(GroundTruth world)
 {
     public const double PositionBiasExponent = 0.7;
     public const double ClickNoise = 0.6;

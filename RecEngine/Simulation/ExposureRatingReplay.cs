@@ -8,7 +8,7 @@ namespace RecEngine.Simulation;
 /// watch is 2 + 3 x the watched fraction stars, half a star more when liked or shared; a skip (clicked, then
 /// abandoned) is 1 star and a hide half a star, both of which import back as skips.
 /// </summary>
-public static class ExposureRatingReplay
+internal static class ExposureRatingReplay
 {
     public static List<SimulatedRating> Ratings(SimulatedWorld world, TextWriter? progress, CancellationToken cancellationToken)
     {

@@ -9,7 +9,7 @@ namespace RecEngine.Simulation;
 /// Shows a generate run: Spectre.Console progress bars on an interactive terminal, and plain periodic lines
 /// when output is redirected (CI logs, <c>serve</c> under a supervisor), where redrawn bars would be noise.
 /// </summary>
-public static class GenerateProgressDisplay
+internal static class GenerateProgressDisplay
 {
     private static readonly string[] Stages = ["users", "videos", "events"];
 

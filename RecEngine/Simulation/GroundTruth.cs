@@ -8,7 +8,7 @@ namespace RecEngine.Simulation;
 /// Videos are numbered in upload order, so the videos available at a time are a prefix of the arrays.
 /// Build one with <see cref="GroundTruthBuilder"/>.
 /// </summary>
-public sealed class GroundTruth
+internal sealed class GroundTruth
 {
     internal GroundTruth(SimulationOptions options, Scenario scenario, DateTime start, int topics)
     {

@@ -6,7 +6,7 @@ namespace RecEngine.Simulation;
 /// Draws a <see cref="GroundTruth"/> from the options. Every entity has its own random stream keyed by
 /// (seed, stream, index), so the world is the same whatever the thread count.
 /// </summary>
-public static class GroundTruthBuilder
+internal static class GroundTruthBuilder
 {
     private const long CategoryStream = 1, CreatorStream = 2, VideoStream = 3, UserStream = 4, FloodStream = 5;
 

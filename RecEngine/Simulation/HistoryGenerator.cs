@@ -9,7 +9,7 @@ namespace RecEngine.Simulation;
 /// behaviour model's events. Users run in parallel, each user-day from its own random stream, and the day's
 /// events are concatenated in user order, so the output is the same on any number of cores.
 /// </summary>
-public sealed class HistoryGenerator(GroundTruth world, BehaviourModel behaviour, ISlatePolicy policy)
+internal sealed class HistoryGenerator(GroundTruth world, BehaviourModel behaviour, ISlatePolicy policy)
 {
     private const long SessionStream = 10;
     private const int UsersPerChunk = 512;

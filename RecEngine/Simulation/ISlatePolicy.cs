@@ -6,7 +6,7 @@ namespace RecEngine.Simulation;
 /// Decides which videos a simulated user is shown. The generated history uses
 /// <see cref="PopularityExplorationPolicy"/>; the online loop plugs the real serving pipeline in here.
 /// </summary>
-public interface ISlatePolicy
+internal interface ISlatePolicy
 {
     /// <summary>Called once before a day's sessions; <see cref="ChooseSlate"/> may then run on several threads.</summary>
     void BeginDay(int day);
@@ -25,4 +25,4 @@ public interface ISlatePolicy
 }
 
 /// <summary>Video indices best first, and the request id that served them (null: none).</summary>
-public readonly record struct SlateChoice(int[] Videos, string? RequestId);
+internal readonly record struct SlateChoice(int[] Videos, string? RequestId);

@@ -4,7 +4,7 @@ using System.Text;
 namespace RecEngine.Simulation;
 
 /// <summary>What a MovieLens export wrote.</summary>
-public sealed record MovieLensExportResult(int Users, int Movies, long Ratings, RatingSummary Summary);
+internal sealed record MovieLensExportResult(int Users, int Movies, long Ratings, RatingSummary Summary);
 
 /// <summary>
 /// Writes a simulated world as ml-latest files (<c>ratings.csv</c>: userId,movieId,rating,timestamp;
@@ -13,7 +13,7 @@ public sealed record MovieLensExportResult(int Users, int Movies, long Ratings, 
 /// <see cref="ExposureRatingReplay"/>). Only what MovieLens records survives: one rating per user and movie, no
 /// impressions, devices, creators or durations. Ids are the world's indexes plus one.
 /// </summary>
-public static class MovieLensExport
+internal static class MovieLensExport
 {
     public static MovieLensExportResult Write(SimulatedWorld world, MovieLensRatingModel model, TasteRatingParameters taste, string directory, TextWriter? progress, CancellationToken cancellationToken)
     {

@@ -1,7 +1,7 @@
 namespace RecEngine.Simulation;
 
 /// <summary>How <c>generate --format movielens</c> decides what each user rates.</summary>
-public enum MovieLensRatingModel
+internal enum MovieLensRatingModel
 {
     /// <summary>Users choose from the catalog by their true taste and the movie's popularity (<see cref="TasteRatingChoice"/>), as MovieLens users do.</summary>
     Taste,

@@ -5,7 +5,7 @@ namespace RecEngine.Simulation;
 /// time, and the best possible ranking. Never give this to a model. Expectations over the logit noise use
 /// MacKay's approximation E[sigmoid(m + s e)] ~ sigmoid(m / sqrt(1 + pi s^2 / 8)) (MacKay 1992).
 /// </summary>
-public sealed class Oracle(BehaviourModel behaviour)
+internal sealed class Oracle(BehaviourModel behaviour)
 {
     private static readonly double ClickScale = 1 / Math.Sqrt(1 + Math.PI * BehaviourModel.ClickNoise * BehaviourModel.ClickNoise / 8);
     private static readonly double WatchScale = 1 / Math.Sqrt(1 + Math.PI * BehaviourModel.WatchNoise * BehaviourModel.WatchNoise / 8);

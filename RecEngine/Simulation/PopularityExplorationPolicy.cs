@@ -9,7 +9,7 @@ namespace RecEngine.Simulation;
 /// <see cref="SimulationOptions.FreshRate"/> a uniform draw from the last three days' uploads; otherwise a draw
 /// proportional to 1 + legacy views + clicks (popularity, updated at the end of each day).
 /// </summary>
-public sealed class PopularityExplorationPolicy : ISlatePolicy
+internal sealed class PopularityExplorationPolicy : ISlatePolicy
 {
     private const int FreshDays = 3;
     private readonly GroundTruth _world;

@@ -6,7 +6,7 @@ namespace RecEngine.Simulation;
 /// The shape of a set of ratings, printed by <c>generate --format movielens</c> so it can be checked against
 /// MovieLens (ML-1M: stars 1-5 with shares 6/11/26/35/23%, mean 3.58; at least 20 ratings per user, median 96).
 /// </summary>
-public sealed record RatingSummary(int Users, long Ratings, double MeanStars, double StarsStandardDeviation,
+internal sealed record RatingSummary(int Users, long Ratings, double MeanStars, double StarsStandardDeviation,
     IReadOnlyList<double> WholeStarShares, int MinPerUser, int MedianPerUser, double MeanPerUser, int MaxPerUser)
 {
     public static RatingSummary Of(IReadOnlyCollection<SimulatedRating> ratings)

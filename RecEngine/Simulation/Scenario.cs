@@ -15,7 +15,7 @@ public enum ScenarioKind
 }
 
 /// <summary>A drift scenario and the day it switches on.</summary>
-public sealed record Scenario(ScenarioKind Kind, int SwitchDay)
+internal sealed record Scenario(ScenarioKind Kind, int SwitchDay)
 {
     public static readonly IReadOnlyList<string> Names = ["none", "taste-shift", "device-shift", "content-flood"];
 

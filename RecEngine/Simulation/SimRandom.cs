@@ -4,7 +4,7 @@ namespace RecEngine.Simulation;
 /// Small seeded generator (SplitMix64, Steele, Lea and Flood 2014). Each entity or user-day gets its own
 /// stream from <see cref="For(int, long, long, long)"/>, so results never depend on thread scheduling.
 /// </summary>
-public sealed class SimRandom
+internal sealed class SimRandom
 {
     private ulong _state;
 

@@ -3,7 +3,7 @@ using RecEngine.Catalog;
 namespace RecEngine.Simulation;
 
 /// <summary>The parts of a simulated world wired together.</summary>
-public sealed class SimulatedWorld
+internal sealed class SimulatedWorld
 {
     public SimulatedWorld(SimulationOptions options, DateTime start, ISlatePolicy? policy = null)
     {

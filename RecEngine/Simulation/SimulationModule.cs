@@ -4,7 +4,7 @@ using RecEngine.Training.Evaluation;
 
 namespace RecEngine.Simulation;
 
-public static class SimulationModule
+internal static class SimulationModule
 {
     public static IHostApplicationBuilder AddSimulation(this IHostApplicationBuilder builder)
     {

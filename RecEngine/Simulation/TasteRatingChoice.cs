@@ -12,7 +12,7 @@ namespace RecEngine.Simulation;
 /// that is exact; a video uploaded later enters the order where its draw puts it.
 /// Every user has its own random stream, so the result is the same whatever the thread count.
 /// </summary>
-public sealed class TasteRatingChoice(BehaviourModel behaviour, TasteRatingParameters parameters)
+internal sealed class TasteRatingChoice(BehaviourModel behaviour, TasteRatingParameters parameters)
 {
     private const long RaterStream = 31;
 

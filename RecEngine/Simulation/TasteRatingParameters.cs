@@ -6,7 +6,7 @@ namespace RecEngine.Simulation;
 /// minimum 20, median 96, mean 165, here scaled down to a 14-day world), the stars average about 3.5 with most at
 /// 3-4 and few below 2, and item_knn beats most_popular, as it does on ML-1M and ML-20M (Dacrema et al. 2019).
 /// </summary>
-public sealed record TasteRatingParameters
+internal sealed record TasteRatingParameters
 {
     /// <summary>Share of the world's users who rate anything (MovieLens keeps only users with 20 or more ratings).</summary>
     public double RaterShare { get; init; } = 0.2;

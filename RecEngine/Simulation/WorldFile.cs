@@ -7,7 +7,7 @@ namespace RecEngine.Simulation;
 /// <c>world.json</c> in the data directory: the options (with the resolved start) a synthetic world was generated
 /// from, so evaluation can rebuild its hidden ground truth. Absent for imported or production data.
 /// </summary>
-public static class WorldFile
+internal static class WorldFile
 {
     public static string PathIn(DataDirectory dataDir) => Path.Combine(dataDir.Root, "world.json");
 

@@ -4,13 +4,13 @@ namespace RecEngine.Simulation;
 /// One category: how long its videos run (log-normal median and sigma), how fast they go stale (freshness
 /// half-life) and how many users count it among their favourites (prior weight).
 /// </summary>
-public sealed record CategoryProfile(string Name, double MedianSeconds, double DurationSigma, double HalfLifeDays, double Prior);
+internal sealed record CategoryProfile(string Name, double MedianSeconds, double DurationSigma, double HalfLifeDays, double Prior);
 
 /// <summary>A country users come from, with its share of users and its UTC offset (for the daily cycle).</summary>
-public sealed record CountryProfile(string Code, double Share, int UtcOffsetHours);
+internal sealed record CountryProfile(string Code, double Share, int UtcOffsetHours);
 
 /// <summary>The fixed tables of the synthetic platform. Numbers are plausible, not measured.</summary>
-public static class WorldTables
+internal static class WorldTables
 {
     public static readonly CategoryProfile[] Categories =
     [

@@ -6,10 +6,10 @@ using RecEngine.Events;
 namespace RecEngine.Simulation;
 
 /// <summary>What a generate run wrote and how long it took.</summary>
-public sealed record WorldWriteResult(int Users, int Videos, long Events, TimeSpan Elapsed);
+internal sealed record WorldWriteResult(int Users, int Videos, long Events, TimeSpan Elapsed);
 
 /// <summary>Progress of a generate run: a stage (users, videos, events) and how far it is.</summary>
-public readonly record struct WriteProgress(string Stage, long Done, long Total, long EventsWritten);
+internal readonly record struct WriteProgress(string Stage, long Done, long Total, long EventsWritten);
 
 /// <summary>
 /// Writes a simulated world through the store's bulk path: users and videos with
@@ -17,7 +17,7 @@ public readonly record struct WriteProgress(string Stage, long Done, long Total,
 /// catalog index current) and events with a bulk insert into <see cref="EventStore.Events"/>, one transaction per chunk. The next day is generated on other
 /// threads while the current one is written, because LiteDB writes on one thread only.
 /// </summary>
-public sealed class WorldWriter(RecEngineStore store, CatalogService catalog, CatalogIndex catalogIndex, EventStore eventStore)
+internal sealed class WorldWriter(RecEngineStore store, CatalogService catalog, CatalogIndex catalogIndex, EventStore eventStore)
 {
     /// <summary>
     /// Documents per bulk call (one LiteDB transaction each). Measured on the 2-core box: 10k-50k chunks cost

@@ -4,7 +4,7 @@ namespace RecEngine.Training;
 /// Adagrad (Duchi, Hazan and Singer 2011) for embedding tables, updating only the rows a batch touched:
 /// G_r += g_r^2, w_r -= lr * g_r / (sqrt(G_r) + eps). Rare ids keep large steps, frequent ones settle.
 /// </summary>
-public sealed class AdagradOptimizer
+internal sealed class AdagradOptimizer
 {
     private readonly float[] _accumulator;
 

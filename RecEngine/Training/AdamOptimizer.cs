@@ -4,7 +4,7 @@ namespace RecEngine.Training;
 /// Adam (Kingma and Ba 2015, algorithm 1) for dense parameters: m = b1 m + (1 - b1) g, v = b2 v + (1 - b2) g^2,
 /// w -= lr * m_hat / (sqrt(v_hat) + eps) with the bias corrections m_hat = m / (1 - b1^t), v_hat = v / (1 - b2^t).
 /// </summary>
-public sealed class AdamOptimizer
+internal sealed class AdamOptimizer
 {
     private readonly float[][] _m;
     private readonly float[][] _v;

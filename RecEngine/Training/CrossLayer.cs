@@ -6,7 +6,7 @@ namespace RecEngine.Training;
 /// One cross layer of DCN-v2 (Wang et al. 2021, eq. 1): x_{l+1} = x0 ⊙ (W x_l + b) + x_l, with a full-rank
 /// square W. The inner u = W x_l + b is kept by the caller for the backward pass.
 /// </summary>
-public sealed class CrossLayer
+internal sealed class CrossLayer
 {
     public CrossLayer(int width) => Linear = new DenseLayer(width, width);
 

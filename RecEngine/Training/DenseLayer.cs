@@ -6,7 +6,7 @@ namespace RecEngine.Training;
 /// Fully connected layer y = W x + b on a row-major mini-batch. <c>Weights</c> is [Out, In] row-major, so
 /// each output is one SIMD dot product and the layer exports to ONNX as <c>Gemm(x, W, b, transB=1)</c>.
 /// </summary>
-public sealed class DenseLayer
+internal sealed class DenseLayer
 {
     public DenseLayer(int inputs, int outputs)
     {

@@ -8,7 +8,7 @@ namespace RecEngine.Training;
 /// Captures a new version's drift reference from its training: the ranker examples' raw features, and their scores
 /// computed the way serving computes them (position and example age 0), so a live score window is comparable.
 /// </summary>
-public static class DriftReferenceCapture
+internal static class DriftReferenceCapture
 {
     /// <summary>Most examples scored for the reference: quantile bins and a 10k sample need no more.</summary>
     public const int MaxExamples = 50_000;

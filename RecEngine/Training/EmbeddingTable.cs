@@ -4,7 +4,7 @@ namespace RecEngine.Training;
 /// Embedding table [Rows, Width] for one categorical field. Row 0 is the out-of-vocabulary bucket: any id
 /// outside [0, Rows) (unseen, negative, corrupt) is looked up there, in the ONNX graph the same way.
 /// </summary>
-public sealed class EmbeddingTable
+internal sealed class EmbeddingTable
 {
     public const int OutOfVocabulary = 0;
 

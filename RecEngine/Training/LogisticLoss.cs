@@ -6,7 +6,7 @@ namespace RecEngine.Training;
 /// The weighted form is the watch-time head of Covington et al. 2016 (sec. 4.2): positives weigh their watch
 /// seconds and negatives 1, so the learned odds e^z approximate the expected watch time.
 /// </summary>
-public static class LogisticLoss
+internal static class LogisticLoss
 {
     public static float Sigmoid(float z) => z >= 0f ? 1f / (1f + MathF.Exp(-z)) : MathF.Exp(z) / (1f + MathF.Exp(z));
 

@@ -14,7 +14,7 @@ using RecEngine.Retrieval.Candidates;
 namespace RecEngine.Training;
 
 /// <summary>Trains a model version from the store; used by <c>train</c> and by the first start of <c>serve</c>.</summary>
-public sealed class ModelTraining(
+internal sealed class ModelTraining(
     RecEngineStore store,
     EventStore events,
     DataDirectory dataDir,
@@ -199,7 +199,7 @@ public sealed class ModelTraining(
 }
 
 /// <summary>A model version trained in memory (<see cref="ModelTraining.Fit"/>), before it is written; owns its retrieval model.</summary>
-public sealed record FittedVersion(
+internal sealed record FittedVersion(
     VideoSnapshot Videos,
     List<InteractionEvent> Window,
     DateTime Start,

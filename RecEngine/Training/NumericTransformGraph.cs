@@ -11,7 +11,7 @@ namespace RecEngine.Training;
 /// values against the edges as Σ (sign(x - e) + 1) (Sub, Sign, ReduceSum): exactly
 /// <see cref="FittedFeatureSpec.Cdf"/>, compared in single precision on both sides.
 /// </summary>
-public static class NumericTransformGraph
+internal static class NumericTransformGraph
 {
     /// <summary>Appends the nodes; <paramref name="imputed"/> is [N, RawWidth]; returns the [N, DenseWidth] dense columns in the spec's layout.</summary>
     public static string Append(OnnxGraphBuilder g, string imputed, FittedFeatureSpec spec)

@@ -9,7 +9,7 @@ namespace RecEngine.Training;
 /// inputs and outputs with a symbolic batch dimension, float/int64 initializers, and the operators the
 /// ranker uses. Names are made unique with a counter.
 /// </summary>
-public sealed class OnnxGraphBuilder
+internal sealed class OnnxGraphBuilder
 {
     public const string BatchDimension = "N";
 

@@ -16,7 +16,7 @@ namespace RecEngine.Training;
 /// as are videos from outside the pool: the ranker never orders those, and learning them teaches it mostly that
 /// popular videos get watched. Every feature comes from the split's training part; only the labels from its held-out part.
 /// </summary>
-public static class PoolNegativesDataset
+internal static class PoolNegativesDataset
 {
     /// <summary>Negatives per user sampled from their candidates (64 beat 24 and matched 128 on a validation split of ml-latest-small's training part; docs/decisions).</summary>
     public const int PoolNegatives = 64;

@@ -13,7 +13,7 @@ namespace RecEngine.Training;
 /// (<see cref="PoolNegativesDataset"/>). Retrieval for the features is trained on the earlier events only: embeddings
 /// and co-watches fitted to the watches the ranker learns to predict would leak the label.
 /// </summary>
-public static class PoolNegativesRanker
+internal static class PoolNegativesRanker
 {
     /// <summary>
     /// The share of each user's events (newest) that are the ranker's labels, as the per-user evaluation split cuts

@@ -16,7 +16,7 @@ namespace RecEngine.Training;
 /// the network learns appeal net of examination, and serving, at position 0, adds nothing.
 /// </para>
 /// </summary>
-public sealed record PositionBias(double Exponent, int Impressions, int Watches)
+internal sealed record PositionBias(double Exponent, int Impressions, int Watches)
 {
     /// <summary>Fewer watched explored impressions than this leave the exponent to noise: no fit.</summary>
     public const int MinWatches = 50;

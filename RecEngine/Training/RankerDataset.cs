@@ -11,7 +11,7 @@ namespace RecEngine.Training;
 /// a watch of the same video follows in the same slate (same request id), with its watch seconds. Shown but
 /// not watched is a negative.
 /// </summary>
-public sealed class RankerDataset
+internal sealed class RankerDataset
 {
     /// <summary>How many of the latest slates keep their user context while the window is replayed.</summary>
     internal const int RecentSlateContexts = 4096;

@@ -5,7 +5,7 @@ namespace RecEngine.Training;
 /// [Count, Fields], and the outcomes, watched (1 or 0) and watch seconds. <see cref="LogitOffsets"/>, when set,
 /// are fixed per-row terms added to both heads' logits in training only (see <see cref="PositionBias"/>).
 /// </summary>
-public sealed class RankerExamples
+internal sealed class RankerExamples
 {
     public RankerExamples(int denseFeatures, int fields, float[] dense, long[] categorical, float[] watched, float[] watchSeconds)
     {

@@ -3,7 +3,7 @@ using System.Numerics.Tensors;
 namespace RecEngine.Training;
 
 /// <summary>Gradients of every parameter of a <see cref="RankerNetwork"/>: dense ones in full, embeddings by row.</summary>
-public sealed class RankerGradients
+internal sealed class RankerGradients
 {
     public RankerGradients(RankerNetwork network)
     {

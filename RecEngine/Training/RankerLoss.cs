@@ -5,7 +5,7 @@ namespace RecEngine.Training;
 /// w = watch seconds for positives and 1 for negatives (Covington et al. 2016). The watch-time term is a
 /// weighted mean so that its scale does not depend on the unit of time.
 /// </summary>
-public static class RankerLoss
+internal static class RankerLoss
 {
     /// <summary>
     /// Adds the loss of <paramref name="rows"/> rows (already forwarded in <paramref name="ws"/>) and writes

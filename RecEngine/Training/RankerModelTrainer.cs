@@ -9,14 +9,14 @@ using RecEngine.Ranking.Features;
 namespace RecEngine.Training;
 
 /// <summary>A trained ranker with the feature statistics it was trained on: the two travel together.</summary>
-public sealed record TrainedRanker(RankerNetwork Network, FittedFeatureSpec Spec, IReadOnlyList<double> EpochLosses, double ExamplesPerSecond)
+internal sealed record TrainedRanker(RankerNetwork Network, FittedFeatureSpec Spec, IReadOnlyList<double> EpochLosses, double ExamplesPerSecond)
 {
     /// <summary>The examination offsets training used instead of the position input, or null (position was an input).</summary>
     public PositionBias? PositionBias { get; init; }
 }
 
 /// <summary>Fits the feature spec on the examples, encodes them, and trains the network.</summary>
-public static class RankerModelTrainer
+internal static class RankerModelTrainer
 {
     /// <param name="positionBias">Examination offsets added to the logits in training (<see cref="PositionBias"/>); the dataset's position input should then be 0, as at serving.</param>
     public static TrainedRanker Train(RankerDataset data, RankerTrainerOptions options, TrainingProgress? progress = null, PositionBias? positionBias = null)

@@ -6,7 +6,7 @@ namespace RecEngine.Training;
 /// x_{l+1} = x0 ⊙ (W x_l + b) + x_l; an MLP with ReLU; one linear layer giving two logits:
 /// P(watch) = sigmoid(z0) and expected watch time = e^{z1} (Covington et al. 2016).
 /// </summary>
-public sealed class RankerNetwork
+internal sealed class RankerNetwork
 {
     public const int Heads = 2;
     public const int WatchHead = 0;

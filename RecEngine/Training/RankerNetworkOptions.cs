@@ -4,7 +4,7 @@ namespace RecEngine.Training;
 /// A categorical input hashed into <paramref name="Buckets"/> ids 1..Buckets; id 0 (and anything out of range)
 /// is the out-of-vocabulary row, so its table has Buckets + 1 rows.
 /// </summary>
-public sealed record CategoricalField(string Name, int Buckets, int? Width = null)
+internal sealed record CategoricalField(string Name, int Buckets, int? Width = null)
 {
     public int Rows => Buckets + 1;
 
@@ -23,7 +23,7 @@ public sealed record CategoricalField(string Name, int Buckets, int? Width = nul
 /// A text input as <paramref name="Tokens"/> hashed token ids in 1..Buckets-1 (0 pads), averaged as a bag of
 /// token embeddings; its table has Buckets rows.
 /// </summary>
-public sealed record TextField(string Name, int Buckets, int Tokens, int? Width = null)
+internal sealed record TextField(string Name, int Buckets, int Tokens, int? Width = null)
 {
     public int Rows => Buckets;
 
@@ -31,7 +31,7 @@ public sealed record TextField(string Name, int Buckets, int Tokens, int? Width 
 }
 
 /// <summary>Shape of a <see cref="RankerNetwork"/>: DLRM-style inputs, DCN-v2 crosses, an MLP and two heads.</summary>
-public sealed record RankerNetworkOptions
+internal sealed record RankerNetworkOptions
 {
     public required int DenseFeatures { get; init; }
     public required IReadOnlyList<CategoricalField> Fields { get; init; }
@@ -86,4 +86,4 @@ public sealed record RankerNetworkOptions
 /// Standardisation of the dense inputs, (x - mean) * scale with scale = 1 / std, applied first in the
 /// network so that it is exported into the ONNX graph (Sub, Mul) and serving needs no separate step.
 /// </summary>
-public sealed record DenseNormalizer(float[] Mean, float[] Scale);
+internal sealed record DenseNormalizer(float[] Mean, float[] Scale);

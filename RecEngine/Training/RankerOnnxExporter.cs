@@ -15,7 +15,7 @@ namespace RecEngine.Training;
 /// numeric normalisation is in the graph too (<see cref="NumericTransformGraph"/>): the <c>dense</c> input is then
 /// the spec's imputed raw values and missing flags, [N, <see cref="FittedFeatureSpec.RawWidth"/>].
 /// </summary>
-public static class RankerOnnxExporter
+internal static class RankerOnnxExporter
 {
     public const string Producer = "RecEngine";
 

@@ -5,7 +5,7 @@ namespace RecEngine.Training;
 /// workers (one workspace and gradient buffer each), sums the shards' gradients in order, then steps Adam on
 /// the dense parameters and Adagrad on the embedding rows the batch touched.
 /// </summary>
-public sealed class RankerTrainer
+internal sealed class RankerTrainer
 {
     private readonly RankerTrainerOptions _options;
     private readonly Random _random;

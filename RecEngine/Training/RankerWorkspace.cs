@@ -4,7 +4,7 @@ namespace RecEngine.Training;
 /// Activations and their gradients for up to <see cref="Capacity"/> rows of one <see cref="RankerNetwork"/>.
 /// One per worker: workers never share buffers, so a mini-batch can be split across threads.
 /// </summary>
-public sealed class RankerWorkspace
+internal sealed class RankerWorkspace
 {
     public RankerWorkspace(RankerNetwork network, int capacity)
     {

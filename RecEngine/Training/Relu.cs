@@ -3,7 +3,7 @@ using System.Numerics.Tensors;
 namespace RecEngine.Training;
 
 /// <summary>Rectified linear unit, applied in place: y = max(x, 0); dL/dx = dL/dy where y &gt; 0, else 0.</summary>
-public static class Relu
+internal static class Relu
 {
     public static void Forward(Span<float> values) => TensorPrimitives.Max(values, 0f, values);
 

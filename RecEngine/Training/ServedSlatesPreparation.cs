@@ -16,7 +16,7 @@ namespace RecEngine.Training;
 /// </list>
 /// Only the three together recovered the oracle share (docs/decisions/0004). A window without explored impressions (the logging policy's history, imported data) is left as it is.
 /// </summary>
-public static class ServedSlatesPreparation
+internal static class ServedSlatesPreparation
 {
     /// <summary>How many times each explored impression counts in training.</summary>
     public const int ExploredWeight = 5;

@@ -6,7 +6,7 @@ namespace RecEngine.Training;
 /// Gradient of an embedding table kept only for the rows a mini-batch touched, in first-touch order so that
 /// sums over examples and workers happen in a fixed order (determinism for a seed).
 /// </summary>
-public sealed class SparseRowGradient
+internal sealed class SparseRowGradient
 {
     private readonly Dictionary<int, int> _slotOfRow = [];
     private readonly List<int> _rows = [];

@@ -6,7 +6,7 @@ namespace RecEngine.Training;
 /// Id 0 pads; ids outside [1, Rows) (corrupt input) count as padding too, so no input can index out of the table.
 /// A row with no tokens gets the zero vector.
 /// </summary>
-public sealed class TokenBagEmbedding
+internal sealed class TokenBagEmbedding
 {
     public TokenBagEmbedding(TextField field)
     {

@@ -4,7 +4,7 @@ using RecEngine.Training.Evaluation;
 
 namespace RecEngine.Training;
 
-public static class TrainingModule
+internal static class TrainingModule
 {
     public static IHostApplicationBuilder AddTraining(this IHostApplicationBuilder builder)
     {

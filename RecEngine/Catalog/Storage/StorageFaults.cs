@@ -5,7 +5,7 @@ namespace RecEngine.Catalog.Storage;
 /// store counts its flushes to stable storage. One per process (a singleton); production never sets
 /// <see cref="FailWrites"/>.
 /// </summary>
-public sealed class StorageFaults
+internal sealed class StorageFaults
 {
     private long _syncs;
     private long _writesLeft = long.MaxValue;

@@ -5,17 +5,17 @@ using System.Text.RegularExpressions;
 namespace RecEngine.Events.Import;
 
 /// <summary>One parsed line of a MovieLens ratings file.</summary>
-public readonly record struct MovieLensRating(string UserId, string MovieId, double Rating, DateTime Timestamp);
+internal readonly record struct MovieLensRating(string UserId, string MovieId, double Rating, DateTime Timestamp);
 
 /// <summary>One parsed line of a MovieLens movies file.</summary>
-public sealed record MovieLensMovie(string MovieId, string Title, int? Year, IReadOnlyList<string> Genres);
+internal sealed record MovieLensMovie(string MovieId, string Title, int? Year, IReadOnlyList<string> Genres);
 
 /// <summary>
 /// Line parsers for the two MovieLens layouts: ml-latest (<c>ratings.csv</c>, <c>movies.csv</c>, comma-separated
 /// with a header and quoted titles) and ml-100k (<c>u.data</c> tab-separated, <c>u.item</c> pipe-separated with 19
 /// genre flags, Latin-1). Each parser returns null and an error message for a malformed line.
 /// </summary>
-public static partial class MovieLensFormat
+internal static partial class MovieLensFormat
 {
     /// <summary>The genre flag columns of ml-100k's u.item, in file order.</summary>
     public static readonly string[] Genres100K =

@@ -4,16 +4,16 @@ using RecEngine.Catalog;
 namespace RecEngine.Events.Import;
 
 /// <summary>What to import and how strict to be.</summary>
-public sealed record MovieLensImportRequest(string RatingsPath, string? MoviesPath, int MaxErrors = 100, int ChunkSize = 10_000);
+internal sealed record MovieLensImportRequest(string RatingsPath, string? MoviesPath, int MaxErrors = 100, int ChunkSize = 10_000);
 
-public sealed record ImportProgress(string File, long BytesRead, long TotalBytes, long Rows);
+internal sealed record ImportProgress(string File, long BytesRead, long TotalBytes, long Rows);
 
-public sealed record LineError(string File, long Line, string Message);
+internal sealed record LineError(string File, long Line, string Message);
 
-public sealed record MovieLensImportResult(int Movies, int Users, long Events, IReadOnlyList<LineError> Errors);
+internal sealed record MovieLensImportResult(int Movies, int Users, long Events, IReadOnlyList<LineError> Errors);
 
 /// <summary>Too many malformed lines: the import stopped and wrote nothing more.</summary>
-public sealed class ImportFailedException(string message, IReadOnlyList<LineError> errors) : Exception(message)
+internal sealed class ImportFailedException(string message, IReadOnlyList<LineError> errors) : Exception(message)
 {
     public IReadOnlyList<LineError> Errors { get; } = errors;
 }
@@ -25,7 +25,7 @@ public sealed class ImportFailedException(string message, IReadOnlyList<LineErro
 /// <c>ml-U-M</c> at the rating's time: a <c>watch</c> of (rating / 5) x the duration, or a <c>skip</c> below 2 stars.
 /// Ids are derived from the file, so importing again stores nothing twice.
 /// </summary>
-public sealed class MovieLensImporter(CatalogService catalog, EventStore events, TimeProvider time)
+internal sealed class MovieLensImporter(CatalogService catalog, EventStore events, TimeProvider time)
 {
     /// <summary>MovieLens has no runtimes; a feature film is taken as 100 minutes.</summary>
     public const double MovieDurationSeconds = 6000;

@@ -1,7 +1,7 @@
 namespace RecEngine.Features.Spec;
 
 /// <summary>How a numeric feature is normalised after imputation.</summary>
-public enum NumericTransform
+internal enum NumericTransform
 {
     /// <summary>(x - mean) / std.</summary>
     Standardize,
@@ -18,20 +18,20 @@ public enum NumericTransform
 }
 
 /// <summary>A numeric input. <paramref name="NonNegative"/> values below zero are treated as missing and counted.</summary>
-public sealed record NumericFeature(string Name, NumericTransform Transform, bool NonNegative = false)
+internal sealed record NumericFeature(string Name, NumericTransform Transform, bool NonNegative = false)
 {
     /// <summary>Dense columns this feature produces: the value(s) and the missing indicator.</summary>
     public int Width => Transform == NumericTransform.Quantile ? 4 : 2;
 }
 
 /// <summary>A categorical input hashed into an embedding vocabulary; bucket 0 is missing or out of vocabulary.</summary>
-public sealed record CategoricalFeature(string Name, int MaxBuckets = 1 << 16, int MinCount = 1);
+internal sealed record CategoricalFeature(string Name, int MaxBuckets = 1 << 16, int MinCount = 1);
 
 /// <summary>Free text (title, tags) as a bag of hashed tokens; id 0 pads.</summary>
-public sealed record TextFeature(string Name, int Buckets = 1 << 14, int MaxTokens = 16);
+internal sealed record TextFeature(string Name, int Buckets = 1 << 14, int MaxTokens = 16);
 
 /// <summary>The declaration that training and serving share: which inputs exist and how each is treated.</summary>
-public sealed record FeatureSpec(
+internal sealed record FeatureSpec(
     IReadOnlyList<NumericFeature> Numeric,
     IReadOnlyList<CategoricalFeature> Categorical,
     IReadOnlyList<TextFeature> Text)

@@ -3,7 +3,7 @@ using System.Text;
 namespace RecEngine.Features.Spec;
 
 /// <summary>Stable string hashing for vocabularies (process- and run-independent, unlike string.GetHashCode).</summary>
-public static class FeatureHashing
+internal static class FeatureHashing
 {
     private const ulong FnvOffset = 0xcbf29ce484222325;
     private const ulong FnvPrime = 0x100000001b3;

@@ -4,7 +4,7 @@ namespace RecEngine.Features.Spec;
 /// Bad inputs seen by a fitted spec, per feature: missing (NaN or null), non-finite, negative where only
 /// non-negative makes sense, and categories never seen in training. Counted, never thrown.
 /// </summary>
-public sealed class FeatureQuality
+internal sealed class FeatureQuality
 {
     private readonly long[] _missing;
     private readonly long[] _nonFinite;

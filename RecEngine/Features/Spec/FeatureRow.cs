@@ -4,4 +4,4 @@ namespace RecEngine.Features.Spec;
 /// Raw values of one example in <see cref="FeatureSpec"/> order: numbers (NaN when missing), categorical values
 /// (null when missing) and texts.
 /// </summary>
-public sealed record FeatureRow(double[] Numeric, string?[] Categorical, string?[] Text);
+internal sealed record FeatureRow(double[] Numeric, string?[] Categorical, string?[] Text);

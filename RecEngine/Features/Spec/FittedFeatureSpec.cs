@@ -10,20 +10,20 @@ namespace RecEngine.Features.Spec;
 /// values it never saw (a model trained on ratings without impressions, say, meets impression counts once its own
 /// slates are logged).
 /// </summary>
-public sealed record NumericStats(double Median, double Mean, double Std, double[] QuantileEdges, bool Constant = false, bool Observed = true);
+internal sealed record NumericStats(double Median, double Mean, double Std, double[] QuantileEdges, bool Constant = false, bool Observed = true);
 
 /// <summary>
 /// Vocabulary of one categorical feature: the sorted hashes of the values kept, and its bucket count (ids
 /// 1..Buckets-1, 0 for missing or out of vocabulary). The embedding width is the network's choice.
 /// </summary>
-public sealed record CategoricalStats(int Buckets, ulong[] Vocabulary);
+internal sealed record CategoricalStats(int Buckets, ulong[] Vocabulary);
 
 /// <summary>
 /// A <see cref="FeatureSpec"/> with statistics fitted on a training window. It turns raw values into the
 /// ranker's inputs the same way in training and in serving, and is saved with each model version.
 /// Numeric layout per feature: Standardize/Log1p give [value, missing]; Quantile gives [q, q², √q, missing].
 /// </summary>
-public sealed class FittedFeatureSpec
+internal sealed class FittedFeatureSpec
 {
     public const int QuantileBins = 32;
 

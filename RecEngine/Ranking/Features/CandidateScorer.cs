@@ -12,7 +12,7 @@ namespace RecEngine.Ranking.Features;
 /// The ids of a video's own fields (id, category, creator, title and tag tokens) depend only on the video and the
 /// fitted spec, so they are hashed once per video per model version (<see cref="VideoIdRows"/>), not per request.
 /// </summary>
-public sealed class CandidateScorer(OnnxRanker ranker, FittedFeatureSpec spec)
+internal sealed class CandidateScorer(OnnxRanker ranker, FittedFeatureSpec spec)
 {
     private readonly VideoIdRows _videoIds = new(spec);
 

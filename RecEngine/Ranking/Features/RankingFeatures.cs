@@ -7,7 +7,7 @@ using RecEngine.Retrieval.Candidates;
 namespace RecEngine.Ranking.Features;
 
 /// <summary>Where and when a video is (or was) shown: the context half of a ranking example.</summary>
-public readonly record struct ImpressionContext(DateTime At, int Position, string? Device, int Hour, double ExampleAgeHours);
+internal readonly record struct ImpressionContext(DateTime At, int Position, string? Device, int Hour, double ExampleAgeHours);
 
 /// <summary>
 /// The ranker's inputs, defined once for training and serving (train/serve parity): raw values for the shared
@@ -16,7 +16,7 @@ public readonly record struct ImpressionContext(DateTime At, int Position, strin
 /// position is the slate position in logged data and 0 when serving, so the model learns position bias
 /// without applying it.
 /// </summary>
-public static class RankingFeatures
+internal static class RankingFeatures
 {
     public static readonly FeatureSpec Spec = new(
         [

@@ -7,7 +7,7 @@ namespace RecEngine.Ranking.Features;
 /// What the ranking features need of a user, computed once per request (or once per logged slate in training):
 /// the folded-in vector, the seeds for item-to-item similarity, and the category and creator mix of recent watches.
 /// </summary>
-public sealed class UserContext
+internal sealed class UserContext
 {
     public const int Seeds = 5;
 

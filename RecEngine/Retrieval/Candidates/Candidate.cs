@@ -3,10 +3,10 @@ using System.Runtime.CompilerServices;
 namespace RecEngine.Retrieval.Candidates;
 
 /// <summary>A video proposed by one source, with that source's score (higher is better).</summary>
-public readonly record struct Proposal(int VideoIndex, float Score);
+internal readonly record struct Proposal(int VideoIndex, float Score);
 
 /// <summary>One merged candidate: the video and every source that proposed it, with their scores.</summary>
-public sealed class Candidate(int videoIndex)
+internal sealed class Candidate(int videoIndex)
 {
     /// <summary>Room for this many source kinds; the type initialiser checks the enum fits.</summary>
     private const int MaxSources = 8;

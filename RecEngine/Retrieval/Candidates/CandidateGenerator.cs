@@ -6,7 +6,7 @@ namespace RecEngine.Retrieval.Candidates;
 /// proposals) go to whichever sources still have proposals. Sources are asked for more than their share
 /// (over-fetch), and asked again for more when exclusions leave the slate short.
 /// </summary>
-public sealed class CandidateGenerator(IEnumerable<ICandidateSource> sources, CandidateOptions options)
+internal sealed class CandidateGenerator(IEnumerable<ICandidateSource> sources, CandidateOptions options)
 {
     private readonly ICandidateSource[] _sources = sources.ToArray();
 

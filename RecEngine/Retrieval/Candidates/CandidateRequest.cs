@@ -6,7 +6,7 @@ namespace RecEngine.Retrieval.Candidates;
 /// Everything the sources need for one user at one moment. <see cref="UserVector"/> is null for a user with no
 /// usable history; <see cref="RecentVideoIndexes"/> are the latest watches, newest first.
 /// </summary>
-public sealed record CandidateRequest
+internal sealed record CandidateRequest
 {
     public required VideoSnapshot Videos { get; init; }
 

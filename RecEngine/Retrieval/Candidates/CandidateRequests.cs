@@ -3,7 +3,7 @@ using RecEngine.Features;
 namespace RecEngine.Retrieval.Candidates;
 
 /// <summary>Builds a <see cref="CandidateRequest"/> from a user's online features; the same for serving and evaluation.</summary>
-public static class CandidateRequests
+internal static class CandidateRequests
 {
     public static CandidateRequest ForUser(UserFeatures? features, RetrievalModel? model, VideoSnapshot videos, DateTime now, IReadOnlySet<int>? categories = null)
     {

@@ -5,7 +5,7 @@ namespace RecEngine.Retrieval.Candidates;
 /// confidence from the user's latest distinct watches (<see cref="CoWatchTable.Scores"/>), read from the model
 /// version's table, no vector search.
 /// </summary>
-public sealed class CoWatchSource(Func<RetrievalModel?> model) : ICandidateSource
+internal sealed class CoWatchSource(Func<RetrievalModel?> model) : ICandidateSource
 {
     public CandidateSourceKind Kind => CandidateSourceKind.CoWatch;
 

@@ -6,7 +6,7 @@ namespace RecEngine.Retrieval.Candidates;
 /// Proposes recent uploads, newest first, scored exp(-age / <paramref name="timeScale"/>), so new videos get
 /// impressions before they have any engagement to rank on.
 /// </summary>
-public sealed class FreshSource(TimeSpan window, TimeSpan timeScale) : ICandidateSource
+internal sealed class FreshSource(TimeSpan window, TimeSpan timeScale) : ICandidateSource
 {
     private readonly object _gate = new();
     private volatile FreshOrder? _cache;

@@ -1,7 +1,7 @@
 namespace RecEngine.Retrieval.Candidates;
 
 /// <summary>One way of proposing videos. Proposals come best first; a source may return fewer than asked.</summary>
-public interface ICandidateSource
+internal interface ICandidateSource
 {
     CandidateSourceKind Kind { get; }
 

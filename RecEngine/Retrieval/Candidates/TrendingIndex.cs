@@ -8,7 +8,7 @@ namespace RecEngine.Retrieval.Candidates;
 /// hit fades unless it keeps being watched. Keeps the top videos overall and per category, built off the hot
 /// path from an event window.
 /// </summary>
-public sealed class TrendingIndex
+internal sealed class TrendingIndex
 {
     private readonly Proposal[] _overall;
     private readonly Proposal[][] _byCategory;

@@ -1,7 +1,7 @@
 namespace RecEngine.Retrieval.Candidates;
 
 /// <summary>Proposes what is popular right now (in the requested categories, when given).</summary>
-public sealed class TrendingSource(Func<TrendingIndex> current) : ICandidateSource
+internal sealed class TrendingSource(Func<TrendingIndex> current) : ICandidateSource
 {
     public CandidateSourceKind Kind => CandidateSourceKind.Trending;
 

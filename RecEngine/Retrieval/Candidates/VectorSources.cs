@@ -8,7 +8,7 @@ namespace RecEngine.Retrieval.Candidates;
 /// this source asks the index for only a quarter more than its quota, and searches deeper only when exclusions (watched,
 /// hidden, unavailable) leave it short: k is what an HNSW search costs.
 /// </summary>
-public sealed class PersonalSource(Func<RetrievalModel?> model, double overFetch = 1.25) : ICandidateSource
+internal sealed class PersonalSource(Func<RetrievalModel?> model, double overFetch = 1.25) : ICandidateSource
 {
     public CandidateSourceKind Kind => CandidateSourceKind.Personal;
 
@@ -35,7 +35,7 @@ public sealed class PersonalSource(Func<RetrievalModel?> model, double overFetch
 /// much as the personal search). Only a request restricted to categories searches a seed deeper, since its
 /// neighbours may all lie in other categories.
 /// </summary>
-public sealed class ItemToItemSource(Func<RetrievalModel?> model, int seeds, double overFetch = 2, int relatedCapacity = 200_000) : ICandidateSource
+internal sealed class ItemToItemSource(Func<RetrievalModel?> model, int seeds, double overFetch = 2, int relatedCapacity = 200_000) : ICandidateSource
 {
     /// <summary>
     /// Neighbours kept per seed. A cold seed costs one HNSW search of this k (usearch explores max(efSearch, k)), and at

@@ -9,7 +9,7 @@ namespace RecEngine.Serving.Impressions;
 /// Served slates waiting to be stored as impressions. Bounded and non-blocking: a request enqueues and moves on;
 /// when the queue is full the slate is dropped and counted, so impression logging can never slow a request down.
 /// </summary>
-public sealed class ImpressionQueue
+internal sealed class ImpressionQueue
 {
     private readonly Channel<ServedSlateRecord> _slates;
     private readonly CatalogIndex? _catalog;

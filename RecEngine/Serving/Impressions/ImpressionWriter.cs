@@ -9,7 +9,7 @@ namespace RecEngine.Serving.Impressions;
 /// transaction per tick, and no request ever waits for it. The commit listeners see each slate as impression events
 /// with ids <c>{request_id}:{position}</c>; later watch events join by request id and video.
 /// </summary>
-public sealed partial class ImpressionWriter(
+internal sealed partial class ImpressionWriter(
     ImpressionQueue queue,
     EventWriter writer,
     IOptions<ServingOptions> options,

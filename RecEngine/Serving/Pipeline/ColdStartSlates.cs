@@ -12,7 +12,7 @@ namespace RecEngine.Serving.Pipeline;
 /// (once, the only time a request waits for it); afterwards a stale copy is served while a background task rebuilds
 /// it every <see cref="ServingOptions.ColdStartRefresh"/>.
 /// </summary>
-public sealed partial class ColdStartSlates(
+internal sealed partial class ColdStartSlates(
     RecEngineStore store,
     EventStore events,
     IOptions<CandidateOptions> candidates,

@@ -22,7 +22,7 @@ namespace RecEngine.Serving.Pipeline;
 /// pick. Seeded by the request id, so a request id always explores the same way.
 /// </para>
 /// </summary>
-public sealed class ExplorationStage(IOptions<ServingOptions> options)
+internal sealed class ExplorationStage(IOptions<ServingOptions> options)
 {
     /// <summary>Random draws per explored position before it is left to the model (a narrow category filter can reject most draws).</summary>
     internal const int TriesPerSlot = 64;

@@ -7,7 +7,7 @@ namespace RecEngine.Serving.Pipeline;
 /// unavailable or not yet published, or outside the requested categories. The sources are asked to skip these
 /// already (so they fetch enough); this stage is the guarantee, whatever a source returns.
 /// </summary>
-public sealed class FilterStage
+internal sealed class FilterStage
 {
     public void Run(SlateContext slate)
     {

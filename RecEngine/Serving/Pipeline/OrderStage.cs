@@ -10,7 +10,7 @@ namespace RecEngine.Serving.Pipeline;
 /// creator cap and a third none, so the slate is full whenever there are k candidates. Unscored candidates (a
 /// degraded answer) keep retrieval order and get no boost.
 /// </summary>
-public sealed class OrderStage(IOptions<ServingOptions> options)
+internal sealed class OrderStage(IOptions<ServingOptions> options)
 {
     private readonly ServingOptions _options = options.Value;
 

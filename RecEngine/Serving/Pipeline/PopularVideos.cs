@@ -7,7 +7,7 @@ namespace RecEngine.Serving.Pipeline;
 /// The popularity fallback: trending videos (decayed engagement, overall and per category), then the newest uploads
 /// for a catalog with little engagement. Immutable; built off the request path by <see cref="ColdStartSlates"/>.
 /// </summary>
-public sealed class PopularVideos
+internal sealed class PopularVideos
 {
     private readonly int[] _newestFirst;
 

@@ -8,7 +8,7 @@ namespace RecEngine.Serving.Pipeline;
 /// discarded and the slate falls back to retrieval order, as it does when the ranker throws or returns a
 /// non-finite score. Returns null on success, else the degraded reason.
 /// </summary>
-public sealed class ScoreStage(ICandidateRanker ranker, TimeProvider time)
+internal sealed class ScoreStage(ICandidateRanker ranker, TimeProvider time)
 {
     public string? Run(SlateContext slate, TimeSpan budget)
     {

@@ -8,7 +8,7 @@ namespace RecEngine.Serving.Pipeline;
 /// One request's working state as it passes the stages: the leased snapshot it reads (one model version for the
 /// whole request), the user, the candidates and their scores. Not shared between requests.
 /// </summary>
-public sealed class SlateContext(ServingSnapshot snapshot, SlateRequest request, IReadOnlySet<int> categories, DateTime now)
+internal sealed class SlateContext(ServingSnapshot snapshot, SlateRequest request, IReadOnlySet<int> categories, DateTime now)
 {
     public ServingSnapshot Snapshot { get; } = snapshot;
 
@@ -50,4 +50,4 @@ public sealed class SlateContext(ServingSnapshot snapshot, SlateRequest request,
 }
 
 /// <summary>A candidate's place in the final slate: its position in the candidate list and the score it was ordered by.</summary>
-public readonly record struct RankedCandidate(int Candidate, float? Score);
+internal readonly record struct RankedCandidate(int Candidate, float? Score);

@@ -9,7 +9,7 @@ namespace RecEngine.Serving.Pipeline;
 /// Offline evaluation, held-out validation and the first-model gate score model versions through it, so what they
 /// report is what serves.
 /// </summary>
-public sealed class SlateReplay(ServingOptions options)
+internal sealed class SlateReplay(ServingOptions options)
 {
     private readonly FilterStage _filter = new();
     private readonly ScoreStage _score = new(new OnnxCandidateRanker(), TimeProvider.System);

@@ -10,7 +10,7 @@ namespace RecEngine.Serving.Pipeline;
 /// traffic on a new version went through unoptimised code: retrieval took 45-80 ms and missed the deadline. A failure
 /// here is logged and does not stop the version from serving.
 /// </summary>
-public sealed partial class SnapshotWarmup(RetrieveStage retrieve, FilterStage filter, ScoreStage score, OrderStage order, TimeProvider time, ILogger<SnapshotWarmup> logger)
+internal sealed partial class SnapshotWarmup(RetrieveStage retrieve, FilterStage filter, ScoreStage score, OrderStage order, TimeProvider time, ILogger<SnapshotWarmup> logger)
 {
     /// <summary>Runs for the user with a history: past the runtime's call-count threshold for optimised code (30).</summary>
     public const int HistoryRuns = 40;

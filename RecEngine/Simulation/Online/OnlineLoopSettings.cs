@@ -5,7 +5,7 @@ namespace RecEngine.Simulation.Online;
 /// online days the real pipeline serves (day 0 is the first online day), the scenario's switch day among them,
 /// and how retraining trains (rolling window, ranker days, epochs) and how often it runs on schedule.
 /// </summary>
-public sealed record OnlineLoopSettings
+internal sealed record OnlineLoopSettings
 {
     public string Scenario { get; init; } = "taste-shift";
 

@@ -9,7 +9,7 @@ namespace RecEngine.Simulation.Online;
 /// the day, whether the retraining at the day's end changed the serving version (its candidate, or the canary it
 /// decided), and what triggered it (set for a rejected candidate too).
 /// </summary>
-public sealed record SimulatedDay(
+internal sealed record SimulatedDay(
     int Day,
     long Slates,
     long Events,

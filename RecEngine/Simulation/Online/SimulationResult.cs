@@ -11,7 +11,7 @@ namespace RecEngine.Simulation.Online;
 /// mean of the observed watch time given the slates (Rao-Blackwell: same mean, no more variance); the observed
 /// daily means, with video durations up to hours, swing too much for a ratio of a few days to mean anything.
 /// </summary>
-public sealed record SimulationResult(string Scenario, int SwitchDay, IReadOnlyList<SimulatedDay> Days, IReadOnlyList<SimulatedDay> StaticDays)
+internal sealed record SimulationResult(string Scenario, int SwitchDay, IReadOnlyList<SimulatedDay> Days, IReadOnlyList<SimulatedDay> StaticDays)
 {
     /// <summary>Days after the switch that recovery may take before it is measured.</summary>
     public const int RecoveryDays = 2;

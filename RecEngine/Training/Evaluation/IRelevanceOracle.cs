@@ -4,7 +4,7 @@ namespace RecEngine.Training.Evaluation;
 /// The hidden ground truth of a synthetic world, for evaluation only (models never see it). Real data has
 /// none: <see cref="IsAvailable"/> is false and evaluations leave the oracle out.
 /// </summary>
-public interface IRelevanceOracle
+internal interface IRelevanceOracle
 {
     bool IsAvailable { get; }
 
@@ -19,7 +19,7 @@ public interface IRelevanceOracle
 }
 
 /// <summary>No ground truth (imported or production data).</summary>
-public sealed class NoRelevanceOracle : IRelevanceOracle
+internal sealed class NoRelevanceOracle : IRelevanceOracle
 {
     public bool IsAvailable => false;
 

@@ -9,7 +9,7 @@ namespace RecEngine.Training.Evaluation;
 /// each item keeps its <see cref="Neighbours"/> most similar items, and a user's score for a candidate is the sum
 /// of its similarities to the user's most recent training watches. Ties go to the lower video index.
 /// </summary>
-public sealed class ItemKnn
+internal sealed class ItemKnn
 {
     /// <summary>Neighbours kept per item (the model size k of Deshpande &amp; Karypis).</summary>
     public const int Neighbours = 200;

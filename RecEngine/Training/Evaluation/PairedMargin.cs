@@ -5,7 +5,7 @@ namespace RecEngine.Training.Evaluation;
 /// error s / sqrt(n) (a paired comparison, so the users' shared difficulty cancels). A margin within about two
 /// standard errors of 0 is no evidence either way.
 /// </summary>
-public sealed record PairedMargin(double Mean, double StandardError, int Users)
+internal sealed record PairedMargin(double Mean, double StandardError, int Users)
 {
     /// <summary>The margin of <paramref name="model"/> over each baseline (most_popular, item_knn, retrieval_only) present in <paramref name="perUser"/>.</summary>
     public static Dictionary<string, PairedMargin> Against(string model, IReadOnlyDictionary<string, List<double>> perUser)

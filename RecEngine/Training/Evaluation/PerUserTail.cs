@@ -8,7 +8,7 @@ namespace RecEngine.Training.Evaluation;
 /// are the tail. Rounding down keeps the tail at most <c>share</c> of every user, and a user with fewer than
 /// 1 / share events keeps them all on the training side.
 /// </summary>
-public static class PerUserTail
+internal static class PerUserTail
 {
     /// <summary>Events in the tail of a user with <paramref name="events"/> events.</summary>
     public static int TailCount(int events, double share) =>

@@ -4,7 +4,7 @@ namespace RecEngine.Training.Evaluation;
 /// Top-k metrics with binary relevance (Järvelin &amp; Kekäläinen 2002 for NDCG), and ROC AUC as the
 /// Mann-Whitney U statistic with ties counted as one half.
 /// </summary>
-public static class RankingMetrics
+internal static class RankingMetrics
 {
     public static double RecallAtK<T>(IReadOnlyList<T> ranked, IReadOnlySet<T> relevant, int k)
     {

@@ -5,14 +5,14 @@ using RecEngine.Retrieval.Candidates;
 namespace RecEngine.Training.Evaluation;
 
 /// <summary>Recall@k of candidate generation on a temporal holdout, per source mix.</summary>
-public sealed record RetrievalReport(int UsersEvaluated, int K, IReadOnlyDictionary<string, double> Recall);
+internal sealed record RetrievalReport(int UsersEvaluated, int K, IReadOnlyDictionary<string, double> Recall);
 
 /// <summary>
 /// Trains retrieval on the events before the cut and measures, for each sampled user, the share of videos they
 /// watched next (after the cut, new to them) that were among the k candidates: for the merged sources, each
 /// source alone, and the ground-truth oracle where the world has one.
 /// </summary>
-public static class RetrievalEvaluation
+internal static class RetrievalEvaluation
 {
     public static RetrievalReport Run(
         TemporalSplit split,

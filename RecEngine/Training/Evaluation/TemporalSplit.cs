@@ -11,7 +11,7 @@ namespace RecEngine.Training.Evaluation;
 /// they had not seen in training, are what a model should have found. Histories are replayed over training
 /// events only.
 /// </summary>
-public sealed class TemporalSplit
+internal sealed class TemporalSplit
 {
     private readonly Dictionary<string, DateTime> _userCuts;
 

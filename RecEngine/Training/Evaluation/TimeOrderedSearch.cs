@@ -3,7 +3,7 @@ using RecEngine.Events;
 namespace RecEngine.Training.Evaluation;
 
 /// <summary>Binary search over events in time order.</summary>
-public static class TimeOrderedSearch
+internal static class TimeOrderedSearch
 {
     /// <summary>The index of the first event at or after <paramref name="at"/> (the count when none is).</summary>
     public static int FirstAtOrAfter(List<InteractionEvent> timeOrdered, DateTime at)

@@ -9,7 +9,7 @@ namespace RecEngine.Training.Evaluation;
 /// window before that moment. A global split has one cut; a per-user split has one per user, so indexes are
 /// built once per hour of cut and reused (serving rebuilds trending periodically, not per request).
 /// </summary>
-public sealed class TrendingAtCuts(TemporalSplit split, VideoSnapshot videos, CandidateOptions options)
+internal sealed class TrendingAtCuts(TemporalSplit split, VideoSnapshot videos, CandidateOptions options)
 {
     private readonly Dictionary<DateTime, TrendingIndex> _built = [];
 
