@@ -13,6 +13,8 @@ using RecEngine.Retrieval.Candidates;
 using RecEngine.Training;
 using static RecEngine.Tests.Integration.ServingPipelineTests;
 
+using RecEngine.Training.Datasets;
+
 namespace RecEngine.Tests.Integration;
 
 /// <summary>Every served slate is stored in the impression log (without the request waiting) and shown to the listeners.</summary>

@@ -1,6 +1,8 @@
 using RecEngine.Features.Spec;
 using RecEngine.Ranking;
 using RecEngine.Training;
+using RecEngine.Training.Network;
+using RecEngine.Training.Export;
 
 namespace RecEngine.Tests.Ranking;
 

@@ -4,6 +4,9 @@ using RecEngine.Tests.Training;
 using RecEngine.Training;
 using DataType = Onnx.TensorProto.Types.DataType;
 
+using RecEngine.Training.Network;
+using RecEngine.Training.Export;
+
 namespace RecEngine.Tests.Ranking;
 
 public sealed class OnnxRankerTests

@@ -3,6 +3,8 @@ using Microsoft.Extensions.Options;
 using RecEngine.Ranking;
 using RecEngine.Tests.Integration;
 using RecEngine.Training;
+using RecEngine.Training.Network;
+using RecEngine.Training.Export;
 
 namespace RecEngine.Tests.Ranking;
 

@@ -10,6 +10,7 @@ using RecEngine.Retrieval.Candidates;
 using RecEngine.Simulation;
 using RecEngine.Simulation.Online;
 using RecEngine.Training;
+using RecEngine.Training.Datasets;
 
 namespace RecEngine.Tests.Simulation;
 

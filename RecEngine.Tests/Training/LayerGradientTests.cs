@@ -1,4 +1,5 @@
 using RecEngine.Training;
+using RecEngine.Training.Network;
 
 namespace RecEngine.Tests.Training;
 

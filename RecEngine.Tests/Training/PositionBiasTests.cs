@@ -1,5 +1,7 @@
 using RecEngine.Ranking.Features;
 using RecEngine.Training;
+using RecEngine.Training.Network;
+using RecEngine.Training.Datasets;
 
 namespace RecEngine.Tests.Training;
 

@@ -1,4 +1,6 @@
 using RecEngine.Training;
+using RecEngine.Training.Network;
+using RecEngine.Training.Datasets;
 
 namespace RecEngine.Tests.Training;
 

@@ -1,5 +1,6 @@
 using RecEngine.Ranking.Features;
 using RecEngine.Training;
+using RecEngine.Training.Datasets;
 
 namespace RecEngine.Tests.Training;
 

@@ -1,5 +1,7 @@
 using RecEngine.Ranking;
 using RecEngine.Training;
+using RecEngine.Training.Network;
+using RecEngine.Training.Export;
 
 namespace RecEngine.Tests.Training;
 

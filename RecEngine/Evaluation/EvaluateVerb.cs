@@ -12,6 +12,7 @@ using RecEngine.Retrieval.Candidates;
 using RecEngine.Serving;
 using RecEngine.Training;
 using RecEngine.Training.Evaluation;
+using RecEngine.Training.Datasets;
 
 namespace RecEngine.Evaluation;
 

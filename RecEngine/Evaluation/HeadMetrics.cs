@@ -2,6 +2,7 @@ using RecEngine.Features;
 using RecEngine.Ranking;
 using RecEngine.Training;
 using RecEngine.Training.Evaluation;
+using RecEngine.Training.Datasets;
 
 namespace RecEngine.Evaluation;
 

@@ -4,6 +4,7 @@ using RecEngine.Retrieval.Candidates;
 using RecEngine.Training;
 using RecEngine.Serving;
 using RecEngine.Training.Evaluation;
+using RecEngine.Training.Datasets;
 
 namespace RecEngine.Lifecycle;
 

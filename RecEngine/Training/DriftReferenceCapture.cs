@@ -1,6 +1,7 @@
 using RecEngine.Events;
 using RecEngine.Monitoring;
 using RecEngine.Ranking.Features;
+using RecEngine.Training.Datasets;
 
 namespace RecEngine.Training;
 

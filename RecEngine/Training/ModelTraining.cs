@@ -10,6 +10,8 @@ using RecEngine.Models;
 using RecEngine.Monitoring;
 using RecEngine.Retrieval;
 using RecEngine.Retrieval.Candidates;
+using RecEngine.Training.Datasets;
+using RecEngine.Training.Export;
 
 namespace RecEngine.Training;
 

@@ -3,6 +3,8 @@ using RecEngine.Features;
 using RecEngine.Retrieval;
 using RecEngine.Retrieval.Candidates;
 using RecEngine.Training.Evaluation;
+using RecEngine.Training.Network;
+using RecEngine.Training.Datasets;
 
 namespace RecEngine.Training;
 

@@ -5,6 +5,8 @@ using RecEngine.Hosting;
 using RecEngine.Retrieval;
 using RecEngine.Retrieval.Candidates;
 using RecEngine.Ranking.Features;
+using RecEngine.Training.Network;
+using RecEngine.Training.Datasets;
 
 namespace RecEngine.Training;
 

@@ -5,6 +5,9 @@ using RecEngine.Ranking.Features;
 using RecEngine.Training;
 using DataType = Onnx.TensorProto.Types.DataType;
 
+using RecEngine.Training.Network;
+using RecEngine.Training.Export;
+
 namespace RecEngine.Benchmarks.Ranking;
 
 /// <summary>The models the ranking benchmarks score: the default ranker and the raw MLP baseline of issue 4.</summary>

@@ -2,6 +2,9 @@ using System.Diagnostics;
 using System.Globalization;
 using RecEngine.Ranking;
 using RecEngine.Training;
+using RecEngine.Training.Network;
+using RecEngine.Training.Datasets;
+using RecEngine.Training.Export;
 
 namespace RecEngine.Benchmarks.Ranking;
 

@@ -1,6 +1,8 @@
 using System.Numerics.Tensors;
 
-namespace RecEngine.Training;
+using RecEngine.Training.Datasets;
+using RecEngine.Training.Export;
+namespace RecEngine.Training.Network;
 
 /// <summary>Rectified linear unit, applied in place: y = max(x, 0); dL/dx = dL/dy where y &gt; 0, else 0.</summary>
 internal static class Relu

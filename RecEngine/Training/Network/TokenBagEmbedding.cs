@@ -1,4 +1,6 @@
-namespace RecEngine.Training;
+using RecEngine.Training.Datasets;
+using RecEngine.Training.Export;
+namespace RecEngine.Training.Network;
 
 /// <summary>
 /// A text field as a bag of hashed tokens: the mean of the token embeddings over the row's non-padding slots

@@ -1,4 +1,6 @@
-namespace RecEngine.Training;
+using RecEngine.Training.Datasets;
+using RecEngine.Training.Export;
+namespace RecEngine.Training.Network;
 
 /// <summary>
 /// Embedding table [Rows, Width] for one categorical field. Row 0 is the out-of-vocabulary bucket: any id

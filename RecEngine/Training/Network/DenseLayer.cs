@@ -1,6 +1,8 @@
 using System.Numerics.Tensors;
 
-namespace RecEngine.Training;
+using RecEngine.Training.Datasets;
+using RecEngine.Training.Export;
+namespace RecEngine.Training.Network;
 
 /// <summary>
 /// Fully connected layer y = W x + b on a row-major mini-batch. <c>Weights</c> is [Out, In] row-major, so

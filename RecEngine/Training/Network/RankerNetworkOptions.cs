@@ -1,4 +1,6 @@
-namespace RecEngine.Training;
+using RecEngine.Training.Datasets;
+using RecEngine.Training.Export;
+namespace RecEngine.Training.Network;
 
 /// <summary>
 /// A categorical input hashed into <paramref name="Buckets"/> ids 1..Buckets; id 0 (and anything out of range)

@@ -1,4 +1,6 @@
-namespace RecEngine.Training;
+using RecEngine.Training.Datasets;
+using RecEngine.Training.Export;
+namespace RecEngine.Training.Network;
 
 /// <summary>
 /// Mini-batch trainer: shuffles with a seeded generator, splits each batch into shards run on parallel

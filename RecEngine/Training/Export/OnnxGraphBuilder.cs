@@ -2,7 +2,9 @@ using System.Runtime.InteropServices;
 using Google.Protobuf;
 using Onnx;
 
-namespace RecEngine.Training;
+using RecEngine.Training.Network;
+using RecEngine.Training.Datasets;
+namespace RecEngine.Training.Export;
 
 /// <summary>
 /// Small helper over OnnxSharp's protobuf types (generated from onnx.proto) to write a graph node by node:

@@ -1,4 +1,6 @@
-namespace RecEngine.Training;
+using RecEngine.Training.Network;
+using RecEngine.Training.Export;
+namespace RecEngine.Training.Datasets;
 
 /// <summary>
 /// How much less a video is watched lower in a slate, fitted on the explored impressions, where the video and its

@@ -1,4 +1,6 @@
-namespace RecEngine.Training;
+using RecEngine.Training.Network;
+using RecEngine.Training.Export;
+namespace RecEngine.Training.Datasets;
 
 /// <summary>
 /// Prepares a ranker dataset whose window holds the serving pipeline's own slates (recognised by their explored

@@ -1,6 +1,8 @@
 using System.Numerics.Tensors;
 
-namespace RecEngine.Training;
+using RecEngine.Training.Datasets;
+using RecEngine.Training.Export;
+namespace RecEngine.Training.Network;
 
 /// <summary>
 /// One cross layer of DCN-v2 (Wang et al. 2021, eq. 1): x_{l+1} = x0 ⊙ (W x_l + b) + x_l, with a full-rank

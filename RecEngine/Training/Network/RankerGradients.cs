@@ -1,6 +1,8 @@
 using System.Numerics.Tensors;
 
-namespace RecEngine.Training;
+using RecEngine.Training.Datasets;
+using RecEngine.Training.Export;
+namespace RecEngine.Training.Network;
 
 /// <summary>Gradients of every parameter of a <see cref="RankerNetwork"/>: dense ones in full, embeddings by row.</summary>
 internal sealed class RankerGradients

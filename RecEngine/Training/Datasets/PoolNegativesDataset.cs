@@ -5,7 +5,9 @@ using RecEngine.Retrieval;
 using RecEngine.Retrieval.Candidates;
 using RecEngine.Training.Evaluation;
 
-namespace RecEngine.Training;
+using RecEngine.Training.Network;
+using RecEngine.Training.Export;
+namespace RecEngine.Training.Datasets;
 
 /// <summary>
 /// Ranking examples for data without impressions (ratings or watches only), shaped like serving: for each user of a

@@ -4,7 +4,9 @@ using RecEngine.Ranking.Features;
 using RecEngine.Retrieval;
 using RecEngine.Retrieval.Candidates;
 
-namespace RecEngine.Training;
+using RecEngine.Training.Network;
+using RecEngine.Training.Export;
+namespace RecEngine.Training.Datasets;
 
 /// <summary>
 /// Ranking examples: every logged impression with its raw features as of that moment, labelled watched when

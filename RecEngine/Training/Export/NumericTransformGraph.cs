@@ -1,7 +1,9 @@
 using RecEngine.Features.Spec;
 using DataType = Onnx.TensorProto.Types.DataType;
 
-namespace RecEngine.Training;
+using RecEngine.Training.Network;
+using RecEngine.Training.Datasets;
+namespace RecEngine.Training.Export;
 
 /// <summary>
 /// The numeric normalisation of a <see cref="FittedFeatureSpec"/> as ONNX nodes, so the graph takes imputed raw

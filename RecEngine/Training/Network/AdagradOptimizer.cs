@@ -1,4 +1,6 @@
-namespace RecEngine.Training;
+using RecEngine.Training.Datasets;
+using RecEngine.Training.Export;
+namespace RecEngine.Training.Network;
 
 /// <summary>
 /// Adagrad (Duchi, Hazan and Singer 2011) for embedding tables, updating only the rows a batch touched:

@@ -1,6 +1,8 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace RecEngine.Training;
+using RecEngine.Training.Datasets;
+using RecEngine.Training.Export;
+namespace RecEngine.Training.Network;
 
 /// <summary>Mini-batch training settings.</summary>
 public sealed record RankerTrainerOptions

@@ -1,6 +1,8 @@
 using System.Numerics.Tensors;
 
-namespace RecEngine.Training;
+using RecEngine.Training.Datasets;
+using RecEngine.Training.Export;
+namespace RecEngine.Training.Network;
 
 /// <summary>
 /// Gradient of an embedding table kept only for the rows a mini-batch touched, in first-touch order so that

@@ -1,4 +1,6 @@
-namespace RecEngine.Training;
+using RecEngine.Training.Datasets;
+using RecEngine.Training.Export;
+namespace RecEngine.Training.Network;
 
 /// <summary>
 /// Activations and their gradients for up to <see cref="Capacity"/> rows of one <see cref="RankerNetwork"/>.

@@ -1,4 +1,6 @@
-namespace RecEngine.Training;
+using RecEngine.Training.Datasets;
+using RecEngine.Training.Export;
+namespace RecEngine.Training.Network;
 
 /// <summary>
 /// Logistic losses computed from logits, in the numerically stable form

@@ -5,7 +5,9 @@ using RecEngine.Features.Spec;
 using RecEngine.Ranking;
 using DataType = Onnx.TensorProto.Types.DataType;
 
-namespace RecEngine.Training;
+using RecEngine.Training.Network;
+using RecEngine.Training.Datasets;
+namespace RecEngine.Training.Export;
 
 /// <summary>
 /// Writes a <see cref="RankerNetwork"/> as one ONNX graph (opset 17) holding the whole scorer, so that serving

@@ -1,4 +1,6 @@
-namespace RecEngine.Training;
+using RecEngine.Training.Datasets;
+using RecEngine.Training.Export;
+namespace RecEngine.Training.Network;
 
 /// <summary>
 /// The ranker, in the DLRM (Naumov et al. 2019) / DCN-v2 (Wang et al. 2021) family:

@@ -1,4 +1,6 @@
-namespace RecEngine.Training;
+using RecEngine.Training.Datasets;
+using RecEngine.Training.Export;
+namespace RecEngine.Training.Network;
 
 /// <summary>
 /// The multi-task loss: L = (1/B) sum bce(z0, watched) + lambda * sum w bce(z1, watched) / sum w, with

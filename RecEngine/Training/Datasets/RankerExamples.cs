@@ -1,4 +1,6 @@
-namespace RecEngine.Training;
+using RecEngine.Training.Network;
+using RecEngine.Training.Export;
+namespace RecEngine.Training.Datasets;
 
 /// <summary>
 /// Training examples in row-major columns: dense features [Count, DenseFeatures], categorical ids

@@ -1,4 +1,6 @@
-namespace RecEngine.Training;
+using RecEngine.Training.Datasets;
+using RecEngine.Training.Export;
+namespace RecEngine.Training.Network;
 
 /// <summary>
 /// Adam (Kingma and Ba 2015, algorithm 1) for dense parameters: m = b1 m + (1 - b1) g, v = b2 v + (1 - b2) g^2,
