@@ -2,10 +2,14 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using RecEngine.Catalog;
 using RecEngine.Features;
 using RecEngine.Hosting;
+using RecEngine.Serving;
 
 namespace RecEngine.Api;
 
-/// <summary><c>GET|PUT /v1/videos/{id}</c> and <c>GET|PUT /v1/users/{id}</c>.</summary>
+/// <summary>
+/// <c>GET|PUT|DELETE /v1/videos/{id}</c>, <c>GET|PUT|DELETE /v1/users/{id}</c>, and the bulk <c>PUT /v1/videos</c> and
+/// <c>PUT /v1/users</c> (arrays of up to 10,000, all or nothing).
+/// </summary>
 public static class CatalogApi
 {
     public static IEndpointRouteBuilder MapCatalogApi(this IEndpointRouteBuilder app)
@@ -13,10 +17,18 @@ public static class CatalogApi
         var videos = app.MapGroup("/v1/videos").WithTags("Catalog");
         videos.MapGet("/{id}", GetVideo).WithName("GetVideo").WithSummary("One video of the catalog.");
         videos.MapPut("/{id}", PutVideo).WithName("PutVideo").WithSummary("Create or replace a video.").RequireScope(ApiScope.Ingest);
+        videos.MapPut("", PutVideos).WithName("PutVideos").RequireScope(ApiScope.Ingest)
+            .WithSummary("Create or replace up to 10,000 videos (an array), all or nothing: any invalid item rejects the batch, errors keyed [index].field.");
+        videos.MapDelete("/{id}", DeleteVideo).WithName("DeleteVideo").RequireScope(ApiScope.Ingest)
+            .WithSummary("Delete a video: it stops being served at once and the next model version leaves it out.");
 
         var users = app.MapGroup("/v1/users").WithTags("Catalog");
         users.MapGet("/{id}", GetUser).WithName("GetUser").WithSummary("One user.").RequireScope(ApiScope.Read);
         users.MapPut("/{id}", PutUser).WithName("PutUser").WithSummary("Create or replace a user.").RequireScope(ApiScope.Ingest);
+        users.MapPut("", PutUsers).WithName("PutUsers").RequireScope(ApiScope.Ingest)
+            .WithSummary("Create or replace up to 10,000 users (an array), all or nothing: any invalid item rejects the batch, errors keyed [index].field.");
+        users.MapDelete("/{id}", DeleteUser).WithName("DeleteUser").RequireScope(ApiScope.Ingest)
+            .WithSummary("Erase a user: the user, their events, their served slates and their cached features. The next model version holds nothing of them.");
         users.MapGet("/{id}/features", GetUserFeatures).WithName("GetUserFeatures").RequireScope(ApiScope.Read)
             .WithSummary("The user's online features: counters and recent watches, current to the last committed event.");
         return app;
@@ -86,4 +98,55 @@ public static class CatalogApi
 
     internal static ProblemHttpResult NotFound(string what, string id) =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: $"No {what} '{id}'.");
+
+    internal static Results<Ok<BulkCatalogResponse>, ValidationProblem> PutVideos(
+        List<Video?> videos, CatalogService catalog, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var errors = CatalogValidation.ValidateBatch(videos, time.GetUtcNow().UtcDateTime);
+        if (!errors.IsValid)
+        {
+            return TypedResults.ValidationProblem(errors.ToDictionary(), title: $"{errors.Count} field(s) invalid; nothing was written.");
+        }
+
+        var created = catalog.UpsertVideos(videos!);
+        return TypedResults.Ok(new BulkCatalogResponse(created, videos.Count - created));
+    }
+
+    internal static Results<Ok<BulkCatalogResponse>, ValidationProblem> PutUsers(
+        List<User?> users, CatalogService catalog, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var errors = CatalogValidation.ValidateBatch(users, time.GetUtcNow().UtcDateTime);
+        if (!errors.IsValid)
+        {
+            return TypedResults.ValidationProblem(errors.ToDictionary(), title: $"{errors.Count} field(s) invalid; nothing was written.");
+        }
+
+        var created = catalog.UpsertUsers(users!);
+        return TypedResults.Ok(new BulkCatalogResponse(created, users.Count - created));
+    }
+
+    internal static Results<NoContent, ProblemHttpResult, ValidationProblem> DeleteVideo(string id, CatalogErasure erasure, CancellationToken cancellationToken)
+    {
+        var errors = new ValidationErrors();
+        if (!errors.RequireId("id", id))
+        {
+            return TypedResults.ValidationProblem(errors.ToDictionary());
+        }
+
+        return erasure.DeleteVideo(id) ? TypedResults.NoContent() : NotFound("video", id);
+    }
+
+    internal static Results<Ok<UserErasure>, ProblemHttpResult, ValidationProblem> DeleteUser(string id, CatalogErasure erasure, CancellationToken cancellationToken)
+    {
+        var errors = new ValidationErrors();
+        if (!errors.RequireId("id", id))
+        {
+            return TypedResults.ValidationProblem(errors.ToDictionary());
+        }
+
+        return erasure.DeleteUser(id) is { } erased ? TypedResults.Ok(erased) : NotFound("user", id);
+    }
 }
+
+/// <summary>Answer to a bulk <c>PUT</c>: items newly created, and items that replaced a stored one.</summary>
+public sealed record BulkCatalogResponse(int Created, int Replaced);
