@@ -19,6 +19,8 @@ public static class CatalogApi
         videos.MapPut("/{id}", PutVideo).WithName("PutVideo").WithSummary("Create or replace a video.").RequireScope(ApiScope.Ingest);
         videos.MapPut("", PutVideos).WithName("PutVideos").RequireScope(ApiScope.Ingest)
             .WithSummary("Create or replace up to 10,000 videos (an array), all or nothing: any invalid item rejects the batch, errors keyed [index].field.");
+        videos.MapGet("/{id}/related", GetRelatedVideos).WithName("GetRelatedVideos")
+            .WithSummary("Videos related to this one (co-watched first, then nearest by item vector; a video nobody watched is answered by its content vector), available and published only, best first.");
         videos.MapDelete("/{id}", DeleteVideo).WithName("DeleteVideo").RequireScope(ApiScope.Ingest)
             .WithSummary("Delete a video: it stops being served at once and the next model version leaves it out.");
 
@@ -123,6 +125,35 @@ public static class CatalogApi
 
         var created = catalog.UpsertUsers(users!);
         return TypedResults.Ok(new BulkCatalogResponse(created, users.Count - created));
+    }
+
+    /// <param name="id">The video.</param>
+    /// <param name="related">Related videos of the serving model.</param>
+    /// <param name="cancellationToken">Request aborted.</param>
+    /// <param name="k">Videos to list, 1-200.</param>
+    internal static Results<Ok<RelatedAnswer>, ProblemHttpResult, ValidationProblem> GetRelatedVideos(
+        string id, RelatedVideos related, CancellationToken cancellationToken, int k = 20)
+    {
+        var errors = new ValidationErrors();
+        errors.RequireId("id", id);
+        if (k is < 1 or > 200)
+        {
+            errors.Add("k", "must be between 1 and 200.");
+        }
+
+        if (!errors.IsValid)
+        {
+            return TypedResults.ValidationProblem(errors.ToDictionary());
+        }
+
+        var answer = related.Find(id, k);
+        if (answer is null)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "No model version serves yet.",
+                detail: "Related videos come from the serving model; train one ('train') or wait for the first model.");
+        }
+
+        return answer.Found ? TypedResults.Ok(answer) : NotFound("video", id);
     }
 
     internal static Results<NoContent, ProblemHttpResult, ValidationProblem> DeleteVideo(string id, CatalogErasure erasure, CancellationToken cancellationToken)

@@ -28,6 +28,7 @@ public static class ServingModule
         builder.Services.AddSingleton<ExplorationStage>();
         builder.Services.AddSingleton<ColdStartSlates>();
         builder.Services.AddSingleton<CatalogErasure>();
+        builder.Services.AddSingleton<RelatedVideos>();
         builder.Services.AddSingleton<ServedSlateNotifier>();
         builder.Services.AddSingleton<SnapshotWarmup>();
         builder.Services.AddHostedService<RelatedVideosWarmup>();
