@@ -15,7 +15,7 @@ public static class RowWriter
     /// <summary>Rows per Parquet row group: a few MB of columns in memory at a time.</summary>
     public const int ParquetRowGroupSize = 100_000;
 
-    private static readonly JsonSerializerOptions Json = new(ServiceDefaults.Json) { WriteIndented = false };
+    private static readonly JsonSerializerOptions Json = new(ServiceDefaults.Json) { WriteIndented = false, DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull };
 
     public static async Task<long> WriteAsync<T>(string path, TransferFormat format, IReadOnlyList<Column<T>> columns, IEnumerable<T> rows, Action<long>? progress, CancellationToken cancellationToken)
     {
