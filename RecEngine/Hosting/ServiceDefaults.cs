@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Mvc;
 using Prometheus;
+using Scalar.AspNetCore;
 
 namespace RecEngine.Hosting;
 
@@ -55,6 +56,8 @@ public static class ServiceDefaults
         // GET only: prometheus-net maps every method, so a POST or DELETE answered 200 with a scrape.
         app.MapMetrics("/metrics").WithMetadata(new HttpMethodMetadata([HttpMethods.Get])).ExcludeFromDescription();
         app.MapOpenApi("/openapi/v1.json").ExcludeFromDescription();
+        // The API reference UI over that document; its script is embedded in the package and served from here (no CDN).
+        app.MapScalarApiReference("/scalar", o => o.WithTitle("RecEngine API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
         // Live: the process answers HTTP; no check runs. Ready: every check tagged ready, each named in the answer.
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).ExcludeFromDescription();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions
