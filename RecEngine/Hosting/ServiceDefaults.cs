@@ -24,6 +24,7 @@ public static class ServiceDefaults
         builder.Services.AddSingleton<DataDirectory>();
         builder.BindLocalhostByDefault();
         builder.AddRequestLimits();
+        builder.AddTracing();
         // appsettings.json sits next to the project, but `dotnet run --project RecEngine` runs from the repository
         // root, where the content root has none: keep per-request framework logs quiet by default all the same.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
