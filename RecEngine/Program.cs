@@ -24,4 +24,5 @@ app.MapMonitoringApi();
 app.MapRecommendationsApi();
 app.MapModelsApi();
 app.MapBackupApi();
+app.MapDashboard();
 return await app.RunVerbAsync(command);
