@@ -76,6 +76,15 @@ public sealed class DeletionTests
         Assert.NotEmpty(served);
         Assert.DoesNotContain(top, served);
 
+        // A video written unavailable stops being served at once too.
+        var second = served[0]!;
+        var stored = await client.GetFromJsonAsync<JsonElement>($"/v1/videos/{second}");
+        var unavailable = JsonSerializer.Deserialize<Dictionary<string, object?>>(stored.GetRawText())!;
+        unavailable["available"] = false;
+        await HttpAssert.StatusAsync(HttpStatusCode.OK, await client.PutAsJsonAsync("/v1/videos", new[] { unavailable }));
+        var third = await client.GetFromJsonAsync<JsonElement>($"/v1/recommendations/{userId}?k=10");
+        Assert.DoesNotContain(second, third.GetProperty("videos").EnumerateArray().Select(i => i.GetProperty("video_id").GetString()));
+
         var after = factory.Services.GetRequiredService<ModelTraining>().Train(windowDays: 5, rankerDays: 2, epochs: 1, TextWriter.Null, CancellationToken.None)!;
         var ids = JsonSerializer.Deserialize<string[]>(File.ReadAllText(Path.Combine(after, "videos.json")))!;
         Assert.DoesNotContain(top, ids);

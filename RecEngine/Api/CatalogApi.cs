@@ -43,7 +43,7 @@ public static class CatalogApi
     }
 
     internal static Results<Ok<Video>, Created<Video>, ValidationProblem> PutVideo(
-        string id, Video video, CatalogService catalog, TimeProvider time, CancellationToken cancellationToken)
+        string id, Video video, CatalogService catalog, CatalogErasure erasure, TimeProvider time, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(video.Id))
         {
@@ -62,7 +62,9 @@ public static class CatalogApi
         }
 
         video.UploadedAt = video.UploadedAt.ToUniversalTime();
-        return catalog.UpsertVideo(video) ? TypedResults.Created($"/v1/videos/{id}", video) : TypedResults.Ok(video);
+        var created = catalog.UpsertVideo(video);
+        erasure.RetireUnavailable([video]);
+        return created ? TypedResults.Created($"/v1/videos/{id}", video) : TypedResults.Ok(video);
     }
 
     internal static Results<Ok<User>, ProblemHttpResult> GetUser(string id, CatalogService catalog, CancellationToken cancellationToken)
@@ -102,7 +104,7 @@ public static class CatalogApi
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: $"No {what} '{id}'.");
 
     internal static Results<Ok<BulkCatalogResponse>, ValidationProblem> PutVideos(
-        List<Video?> videos, CatalogService catalog, TimeProvider time, CancellationToken cancellationToken)
+        List<Video?> videos, CatalogService catalog, CatalogErasure erasure, TimeProvider time, CancellationToken cancellationToken)
     {
         var errors = CatalogValidation.ValidateBatch(videos, time.GetUtcNow().UtcDateTime);
         if (!errors.IsValid)
@@ -111,6 +113,7 @@ public static class CatalogApi
         }
 
         var created = catalog.UpsertVideos(videos!);
+        erasure.RetireUnavailable(videos!);
         return TypedResults.Ok(new BulkCatalogResponse(created, videos.Count - created));
     }
 
@@ -167,7 +170,7 @@ public static class CatalogApi
         return erasure.DeleteVideo(id) ? TypedResults.NoContent() : NotFound("video", id);
     }
 
-    internal static Results<Ok<UserErasure>, ProblemHttpResult, ValidationProblem> DeleteUser(string id, CatalogErasure erasure, CancellationToken cancellationToken)
+    internal static async Task<Results<Ok<UserErasure>, ProblemHttpResult, ValidationProblem>> DeleteUser(string id, CatalogErasure erasure, CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
         if (!errors.RequireId("id", id))
@@ -175,7 +178,7 @@ public static class CatalogApi
             return TypedResults.ValidationProblem(errors.ToDictionary());
         }
 
-        return erasure.DeleteUser(id) is { } erased ? TypedResults.Ok(erased) : NotFound("user", id);
+        return await erasure.DeleteUserAsync(id, cancellationToken) is { } erased ? TypedResults.Ok(erased) : NotFound("user", id);
     }
 }
 
