@@ -130,6 +130,13 @@ public sealed class ImportExportTests : IDisposable
         Assert.Equal(2, wrong.ExitCode);
         Assert.Contains("unknown column(s) 'colour'", wrong.StdErr, StringComparison.Ordinal);
         Assert.Equal(2, (await CliProcess.RunAsync(Timeout, "import", "videos", "--file", unknownColumn, "--format", "xml", data)).ExitCode);
+        // A Parquet file of another kind: its columns are not a video's.
+        var users = Path.Combine(_root, "users.parquet");
+        await RunOkAsync("import", "users", "--file", UsersJsonl(), data);
+        await RunOkAsync("export", "users", "--out", users, data);
+        var parquet = await CliProcess.RunAsync(Timeout, "import", "videos", "--file", users, data);
+        Assert.Equal(2, parquet.ExitCode);
+        Assert.Contains("unknown column(s) 'country', 'device', 'signed_up_at', 'age_bucket'", parquet.StdErr, StringComparison.Ordinal);
         Assert.Equal(2, (await CliProcess.RunAsync(Timeout, "import", "songs", "--file", unknownColumn, data)).ExitCode);
 
         var export = Path.Combine(_root, "after.csv");

@@ -111,7 +111,11 @@ function renderModels(models) {
   const metrics = serving ? Object.entries(serving.metrics || {}).filter(([k]) => /ndcg@20|recall@20|auc/.test(k)).slice(0, 4) : [];
   text('serving-metrics', metrics.map(([k, v]) => `${k} ${fmt(v, 4)}`).join(' · '));
   const canary = models.canary;
-  text('canary', canary ? `${canary.version} to ${fmt(canary.share * 100, 0)}% of users since ${canary.started_at}` : 'none');
+  const canaryModel = canary ? models.models.find(m => m.version === canary.version) : null;
+  const heldOut = canaryModel && canaryModel.validation
+    ? `; held-out ${canaryModel.validation.metric} ${fmt(canaryModel.validation.candidate_value, 4)} vs serving ${fmt(canaryModel.validation.baseline_value, 4)}`
+    : '';
+  text('canary', canary ? `${canary.version} to ${fmt(canary.share * 100, 0)}% of users since ${canary.started_at}${heldOut}` : 'none');
   text('retraining', models.retraining ? 'yes' : 'no');
   const rows = $('history-rows');
   rows.replaceChildren();
