@@ -59,6 +59,21 @@ public sealed class RelatedVideosTests
         Assert.True(nearest.CreatorId == model.CreatorId || nearest.Category == model.Category || nearest.Tags.Intersect(model.Tags).Any(),
             $"{nearest.Id} ({nearest.CreatorId}, {nearest.Category}) shares nothing with {model.Id} ({model.CreatorId}, {model.Category})");
 
+        // A video added after the model loaded is not in its snapshot: its content vector is made on the spot.
+        var later = await client.PutAsJsonAsync("/v1/videos/added-later", new
+        {
+            title = "Added after the model", category = model.Category, tags = model.Tags, creator_id = model.CreatorId,
+            duration_seconds = 60, uploaded_at = DateTime.UtcNow.AddHours(-1),
+        });
+        await HttpAssert.StatusAsync(HttpStatusCode.Created, later);
+        var fromContent = await client.GetFromJsonAsync<JsonElement>("/v1/videos/added-later/related?k=5");
+        Assert.Equal("content", fromContent.GetProperty("basis").GetString());
+        var addedIds = fromContent.GetProperty("videos").EnumerateArray().Select(i => i.GetProperty("video_id").GetString()!).ToList();
+        Assert.Equal(5, addedIds.Count);
+        // The same metadata as unwatched-1, whose vector the snapshot made the same way: it comes first, then the same neighbours.
+        Assert.Equal("unwatched-1", addedIds[0]);
+        Assert.Equal(similar.Select(i => i.GetProperty("video_id").GetString()!).Take(4), addedIds.Skip(1));
+
         await HttpAssert.StatusAsync(HttpStatusCode.NotFound, await client.GetAsync("/v1/videos/no-such-video/related"));
         var bad = await client.GetAsync("/v1/videos/x/related?k=0");
         await HttpAssert.StatusAsync(HttpStatusCode.BadRequest, bad);
