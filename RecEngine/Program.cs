@@ -6,6 +6,7 @@ using RecEngine.Lifecycle;
 using RecEngine.Monitoring;
 using RecEngine.Serving;
 using RecEngine.Simulation;
+using RecEngine.Transfer;
 
 var command = CommandLine.Parse(args);
 var builder = WebApplication.CreateBuilder(command.HostArgs);
@@ -13,6 +14,7 @@ builder.AddServingModules();
 builder.AddLifecycle();
 builder.AddSimulation();
 builder.AddBackup();
+builder.AddTransfer();
 
 var app = builder.Build();
 app.MapServiceDefaults();
@@ -22,4 +24,5 @@ app.MapMonitoringApi();
 app.MapRecommendationsApi();
 app.MapModelsApi();
 app.MapBackupApi();
+app.MapDashboard();
 return await app.RunVerbAsync(command);

@@ -15,7 +15,7 @@ internal static class EventsApi
         app.MapPost("/v1/events", PostEvents)
             .WithTags("Events")
             .WithName("PostEvents")
-            .WithSummary("Ingest one event (an object) or a batch (an array of up to 10,000). 200 means committed.")
+            .WithSummary("Ingest one event (an object) or a batch (an array of up to 10,000). 200 means committed; with dry_run=true the batch is only validated and nothing is written.")
             .Accepts<EventInput[]>("application/json")
             .RequireScope(ApiScope.Ingest);
         return app;
@@ -27,7 +27,8 @@ internal static class EventsApi
         EventWriter writer,
         IOptions<EventsOptions> options,
         TimeProvider time,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        [Microsoft.AspNetCore.Mvc.FromQuery(Name = "dry_run")] bool dryRun = false)
     {
         var limits = options.Value;
         List<EventInput?> inputs;
@@ -70,6 +71,12 @@ internal static class EventsApi
         if (!errors.IsValid)
         {
             return TypedResults.ValidationProblem(errors.ToDictionary(), title: $"{errors.Count} field(s) invalid; nothing was written.");
+        }
+
+        if (dryRun)
+        {
+            // Valid as of now (imports check a whole file this way before writing any of it): nothing is written.
+            return TypedResults.Ok(new IngestResponse(events.Count, 0));
         }
 
         try

@@ -66,6 +66,10 @@ internal sealed class CatalogIndex
 
     internal void Put(User user) => Current.Users[user.Id] = 0;
 
+    internal void RemoveVideo(string videoId) => Current.Durations.TryRemove(videoId, out _);
+
+    internal void RemoveUser(string userId) => Current.Users.TryRemove(userId, out _);
+
     /// <summary>Drops the in-memory copy; the next lookup reloads it (after bulk writes).</summary>
     public void Invalidate()
     {

@@ -54,4 +54,29 @@ internal sealed class CatalogService(RecEngineStore store, CatalogIndex index)
 
         return count;
     }
+
+    /// <summary>
+    /// Deletes a video from the catalog (durably) and from the index, so events naming it are refused from now on.
+    /// False when there was none. Its stored events stay (they are other users' history) until retention drops them;
+    /// training reads the catalog, so the next model leaves the video out.
+    /// </summary>
+    public bool DeleteVideo(string id)
+    {
+        index.RemoveVideo(id);
+        var deleted = store.Videos.Delete(id);
+        store.Sync();
+        return deleted;
+    }
+
+    /// <summary>
+    /// Deletes a user from the catalog (durably) and from the index, so events naming them are refused from now on.
+    /// False when there was none. Their events and slates are erased by the event store (<c>EventStore.DeleteUser</c>).
+    /// </summary>
+    public bool DeleteUser(string id)
+    {
+        index.RemoveUser(id);
+        var deleted = store.Users.Delete(id);
+        store.Sync();
+        return deleted;
+    }
 }

@@ -88,6 +88,32 @@ internal sealed class EventStore : IDisposable
         }
     }
 
+    /// <summary>
+    /// Erases a user's events and served slates in one flushed transaction, taken in turn with the commits (so no
+    /// commit is half seen). Returns how many events and slates were deleted.
+    /// </summary>
+    public (int Events, int Slates) DeleteUser(string userId)
+    {
+        using (EnterCommit())
+        {
+            var db = Database;
+            db.BeginTrans();
+            try
+            {
+                var deletedEvents = Events.DeleteMany(e => e.UserId == userId);
+                var deletedSlates = Slates.DeleteMany(s => s.UserId == userId);
+                db.Commit();
+                Sync();
+                return (deletedEvents, deletedSlates);
+            }
+            catch
+            {
+                db.Rollback();
+                throw;
+            }
+        }
+    }
+
     private int DeleteIds<T>(ILiteCollection<T> col, IEnumerable<BsonValue> ids)
     {
         var db = Database;

@@ -175,6 +175,9 @@ internal sealed partial class EventWriter : BackgroundService
     /// <summary>Commits one group synchronously: LiteDB transactions belong to the calling thread.</summary>
     internal void CommitGroup(List<PendingWrite> group, int count)
     {
+        using var span = RecEngineTracing.Source.StartActivity("ingest.commit");
+        span?.SetTag("recengine.events", count);
+        span?.SetTag("recengine.requests", group.Count);
         var started = Stopwatch.GetTimestamp();
         Interlocked.Exchange(ref _commitStarted, _time.GetTimestamp());
         var results = new CommitResult[group.Count];

@@ -19,7 +19,6 @@ internal static class EventsModule
         builder.Services.AddHostedService(sp => sp.GetRequiredService<EventRetention>());
         builder.Services.AddHealthChecks().AddCheck<EventWriterHealthCheck>("writer", tags: [HealthTags.Ready]);
         builder.Services.AddSingleton<MovieLensImporter>();
-        builder.Services.AddSingleton<IVerb, ImportVerb>();
         return builder;
     }
 }

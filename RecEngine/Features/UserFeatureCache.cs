@@ -108,6 +108,19 @@ internal sealed class UserFeatureCache : IEventCommitListener
         EvictIfFull();
     }
 
+    /// <summary>
+    /// Drops a user's cached features after their events were erased. Excludes loads, commits and the warm-up scan,
+    /// so a load racing it has either finished (and is dropped here) or starts after (and finds no events).
+    /// </summary>
+    public void Forget(string userId)
+    {
+        using (_events.EnterExclusiveRead())
+        {
+            _warming?.Forget(userId);
+            _entries.TryRemove(userId, out _);
+        }
+    }
+
     /// <summary>The features of every cached user, at this moment.</summary>
     public IEnumerable<UserFeatures> Cached() => _entries.Values.Select(e => e.Features);
 

@@ -39,6 +39,9 @@ internal sealed class UserFeatureWarmState
         }
     }
 
+    /// <summary>Drops what was built for an erased user (the caller excludes the scan and commits).</summary>
+    public void Forget(string userId) => Builders.Remove(userId);
+
     private UserFeatureBuilder Builder(string userId)
     {
         if (!Builders.TryGetValue(userId, out var builder))

@@ -105,6 +105,21 @@ internal sealed class VideoSnapshot
         return bytes;
     }
 
+    /// <summary>
+    /// Marks a deleted video unavailable in this snapshot, so it stops being served at once rather than at the next
+    /// snapshot. The one write to a published snapshot: a single bool, which readers see now or on their next request.
+    /// </summary>
+    public bool Retire(string videoId)
+    {
+        if (!_indexOf.TryGetValue(videoId, out var index))
+        {
+            return false;
+        }
+
+        Volatile.Write(ref Available[index], false);
+        return true;
+    }
+
     public bool TryGetIndex(string videoId, out int index) => _indexOf.TryGetValue(videoId, out index);
 
     public int CategoryId(string category) => _categoryOf.TryGetValue(category, out var c) ? c : -1;

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Mvc;
 using Prometheus;
+using Scalar.AspNetCore;
 
 namespace RecEngine.Hosting;
 
@@ -16,6 +17,7 @@ internal static class ServiceDefaults
 
     public static IHostApplicationBuilder AddServiceDefaults(this IHostApplicationBuilder builder)
     {
+        builder.Configuration.AddShippedAppSettings(builder.Environment.ContentRootPath, AppContext.BaseDirectory);
         builder.Services.AddOptions<RecEngineOptions>()
             .BindConfiguration(RecEngineOptions.Section)
             .ValidateDataAnnotations()
@@ -23,8 +25,8 @@ internal static class ServiceDefaults
         builder.Services.AddSingleton<DataDirectory>();
         builder.BindLocalhostByDefault();
         builder.AddRequestLimits();
-        // appsettings.json sits next to the project, but `dotnet run --project RecEngine` runs from the repository
-        // root, where the content root has none: keep per-request framework logs quiet by default all the same.
+        builder.AddTracing();
+        // Per-request framework logs stay quiet even where no appsettings.json is found at all.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.Configure<Microsoft.AspNetCore.Http.Json.JsonOptions>(o => Configure(o.SerializerOptions));
@@ -34,6 +36,25 @@ internal static class ServiceDefaults
         builder.Services.AddOpenApi();
         builder.Services.AddSingleton<IVerb, ServeVerb>();
         return builder;
+    }
+
+    /// <summary>
+    /// Reads the appsettings.json shipped beside the executable when the content root (the working directory) has
+    /// none: `dotnet run --project RecEngine` runs in the repository root, so that its default data directory is the
+    /// top-level data/local, and the project's appsettings.json must still apply. It goes first, below every other
+    /// source, so environment variables and command-line switches still override it.
+    /// </summary>
+    internal static void AddShippedAppSettings(this IConfigurationBuilder configuration, string contentRoot, string appDirectory)
+    {
+        var shipped = Path.Combine(appDirectory, "appsettings.json");
+        if (File.Exists(Path.Combine(contentRoot, "appsettings.json")) || !File.Exists(shipped))
+        {
+            return;
+        }
+
+        var source = new Microsoft.Extensions.Configuration.Json.JsonConfigurationSource { Path = "appsettings.json", Optional = true, ReloadOnChange = false };
+        source.FileProvider = new Microsoft.Extensions.FileProviders.PhysicalFileProvider(appDirectory);
+        configuration.Sources.Insert(0, source);
     }
 
     public static WebApplication MapServiceDefaults(this WebApplication app)
@@ -55,6 +76,8 @@ internal static class ServiceDefaults
         // GET only: prometheus-net maps every method, so a POST or DELETE answered 200 with a scrape.
         app.MapMetrics("/metrics").WithMetadata(new HttpMethodMetadata([HttpMethods.Get])).ExcludeFromDescription();
         app.MapOpenApi("/openapi/v1.json").ExcludeFromDescription();
+        // The API reference UI over that document; its script is embedded in the package and served from here (no CDN).
+        app.MapScalarApiReference("/scalar", o => o.WithTitle("RecEngine API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
         // Live: the process answers HTTP; no check runs. Ready: every check tagged ready, each named in the answer.
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).ExcludeFromDescription();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions

@@ -1,3 +1,4 @@
+using RecEngine.Hosting;
 using System.Globalization;
 using Microsoft.Extensions.Options;
 using RecEngine.Events;
@@ -30,9 +31,20 @@ internal sealed partial class CandidateRetraining(
 {
     public RetrainOutcome Run(string trigger, DateTime nowUtc, CancellationToken cancellationToken)
     {
+        using var span = RecEngineTracing.Source.StartActivity("retrain");
+        span?.SetTag("recengine.trigger", trigger);
+        var outcome = RunPhases(trigger, nowUtc, cancellationToken);
+        span?.SetTag("recengine.version", outcome.Version);
+        span?.SetTag("recengine.promoted", outcome.Promoted);
+        return outcome;
+    }
+
+    private RetrainOutcome RunPhases(string trigger, DateTime nowUtc, CancellationToken cancellationToken)
+    {
         RetrainOutcome? concluded = null;
         if (state.Canary is { } canary)
         {
+            using var decide = RecEngineTracing.Source.StartActivity("retrain.decide_canary");
             var (decided, outcome) = DecideCanary(canary, nowUtc, options.Value);
             if (!decided)
             {
@@ -136,6 +148,7 @@ internal sealed partial class CandidateRetraining(
         string? folder;
         try
         {
+            using var train = RecEngineTracing.Source.StartActivity("retrain.train");
             folder = training.TrainWindow(start, cut, cut - o.RankerWindow, o.Epochs, o.TrainingThreads, TextWriter.Null, cancellationToken);
         }
         catch (Exception ex) when (ex is InvalidOperationException or IOException)
@@ -153,6 +166,7 @@ internal sealed partial class CandidateRetraining(
         ServingSnapshot candidate;
         try
         {
+            using var load = RecEngineTracing.Source.StartActivity("retrain.load");
             candidate = loader.LoadSnapshot(folder, o.TrainingThreads);
         }
         catch (Exception ex) when (ex is InvalidDataException or IOException or RankerModelException)
@@ -164,6 +178,7 @@ internal sealed partial class CandidateRetraining(
         try
         {
             cancellationToken.ThrowIfCancellationRequested();
+            using var validate = RecEngineTracing.Source.StartActivity("retrain.validate");
             var heldOut = events.InWindow(start, end).ToList();
             using var serving = state.Acquire();
 

@@ -46,6 +46,7 @@ public sealed record LifecycleOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:10:00", "365.00:00:00")]
     public TimeSpan HoldOut { get; init; } = TimeSpan.FromDays(1);
 
+    /// <summary>Ranker training epochs of a retraining.</summary>
     [Range(1, 100)]
     public int Epochs { get; init; } = 3;
 
@@ -93,6 +94,7 @@ public sealed record LifecycleOptions : IValidatableObject
     [Required]
     public string Metric { get; init; } = "ndcg@20";
 
+    /// <summary>How the tolerance applies: Absolute (candidate &gt;= baseline - tolerance) or Relative (candidate &gt;= baseline x (1 - tolerance)).</summary>
     public ToleranceMode ToleranceMode { get; init; } = ToleranceMode.Relative;
 
     /// <summary>How much worse than the baseline a candidate may be; negative demands an improvement.</summary>

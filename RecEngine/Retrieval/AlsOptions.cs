@@ -5,6 +5,9 @@ namespace RecEngine.Retrieval;
 /// <summary>Implicit-feedback ALS (Hu, Koren &amp; Volinsky 2008) hyper-parameters.</summary>
 public sealed record AlsOptions
 {
+    /// <summary>The configuration section it is bound from.</summary>
+    public const string Section = RetrievalModule.AlsSection;
+
     /// <summary>Latent factors per user and item.</summary>
     [Range(1, 512)]
     public int Factors { get; init; } = 64;
@@ -25,6 +28,7 @@ public sealed record AlsOptions
     [Range(1e-6, 10.0)]
     public double InitScale { get; init; } = 0.1;
 
+    /// <summary>Seed of the initial factors: the same data and seed give the same model.</summary>
     public int Seed { get; init; } = 42;
 
     /// <summary>
@@ -34,6 +38,7 @@ public sealed record AlsOptions
     [Range(0, 64)]
     public int ConjugateGradientSteps { get; init; } = 3;
 
+    /// <summary>Threads solving rows in parallel (retraining inside the server caps it at RecEngine:Lifecycle:TrainingThreads).</summary>
     [Range(1, 256)]
     public int Threads { get; init; } = Environment.ProcessorCount;
 }

@@ -28,12 +28,18 @@ public enum VectorQuantization
 /// </summary>
 public sealed record VectorIndexOptions
 {
+    /// <summary>The configuration section it is bound from.</summary>
+    public const string Section = RetrievalModule.IndexSection;
+
+    /// <summary>M: links per node of the HNSW graph; more is better recall, more memory and slower builds.</summary>
     [Range(4, 128)]
     public int Connectivity { get; init; } = 16;
 
+    /// <summary>efConstruction: the candidate list of a build's search for a new node's links.</summary>
     [Range(8, 4096)]
     public int ExpansionAdd { get; init; } = 128;
 
+    /// <summary>efSearch: the candidate list of a search (usearch uses max(efSearch, k)).</summary>
     [Range(8, 4096)]
     public int ExpansionSearch { get; init; } = 64;
 
@@ -52,6 +58,7 @@ public sealed record VectorIndexOptions
     [Range(1.0, 16.0)]
     public double OverFetch { get; init; } = 1.0;
 
+    /// <summary>Similarity the index ranks by.</summary>
     public VectorMetric Metric { get; init; } = VectorMetric.Cosine;
 
     /// <summary>

@@ -1,3 +1,4 @@
+using RecEngine.Hosting;
 using Microsoft.Extensions.Options;
 using RecEngine.Catalog;
 using RecEngine.Features;
@@ -40,7 +41,11 @@ internal sealed partial class RecommendationPipeline(
         var now = time.GetUtcNow().UtcDateTime;
         var requestId = "r" + Guid.NewGuid().ToString("N");
         var trace = request.Explain ? new List<StageTrace>(4) : null;
+        using var span = RecEngineTracing.Source.StartActivity("recommend");
+        span?.SetTag("recengine.request_id", requestId);
+        span?.SetTag("recengine.k", request.K);
         using var lease = state.Acquire(request.UserId);
+        span?.SetTag("recengine.model_version", lease?.Snapshot.Version);
         if (lease is null)
         {
             return ColdStart(request, requestId, now, started, DegradedReasons.NoModel, trace);
@@ -253,6 +258,7 @@ internal sealed partial class RecommendationPipeline(
         }
 
         trace?.Add(new StageTrace(stage, elapsed.TotalMilliseconds, candidatesIn, candidatesOut, outcome));
+        RecEngineTracing.Completed(stage, elapsed, candidatesIn, candidatesOut, outcome);
     }
 
     /// <summary>Category names to indexes; false with the names the catalog does not know.</summary>

@@ -27,6 +27,8 @@ internal static class ServingModule
         builder.Services.AddSingleton<OrderStage>();
         builder.Services.AddSingleton<ExplorationStage>();
         builder.Services.AddSingleton<ColdStartSlates>();
+        builder.Services.AddSingleton<CatalogErasure>();
+        builder.Services.AddSingleton<RelatedVideos>();
         builder.Services.AddSingleton<ServedSlateNotifier>();
         builder.Services.AddSingleton<SnapshotWarmup>();
         builder.Services.AddHostedService<RelatedVideosWarmup>();

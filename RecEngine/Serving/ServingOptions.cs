@@ -41,6 +41,7 @@ public sealed record ServingOptions
     [Range(0.0, 10.0)]
     public double FreshnessBoost { get; init; } = 0.1;
 
+    /// <summary>Half-life of the freshness boost: a video this old gets half of it.</summary>
     [Range(typeof(TimeSpan), "00:01:00", "365.00:00:00")]
     public TimeSpan FreshnessHalfLife { get; init; } = TimeSpan.FromHours(24);
 

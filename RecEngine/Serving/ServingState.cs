@@ -120,6 +120,16 @@ internal sealed class ServingState : IDisposable
         }
     }
 
+    /// <summary>Stops serving a deleted video in the serving snapshot and the canary's (see <see cref="Features.VideoSnapshot.Retire"/>).</summary>
+    public void RetireVideo(string videoId)
+    {
+        lock (_swap)
+        {
+            _current?.Snapshot.Videos.Retire(videoId);
+            _canary?.Holder.Snapshot.Videos.Retire(videoId);
+        }
+    }
+
     public void Dispose()
     {
         lock (_swap)

@@ -11,6 +11,7 @@ public sealed record SimulationOptions
 {
     public const string Section = "RecEngine:Simulation";
 
+    /// <summary>Users of the world.</summary>
     [Range(1, 10_000_000)]
     public int Users { get; init; } = 10_000;
 
@@ -18,9 +19,11 @@ public sealed record SimulationOptions
     [Range(1, 50_000_000)]
     public int Videos { get; init; } = 20_000;
 
+    /// <summary>Days of history generated.</summary>
     [Range(1, 3650)]
     public int Days { get; init; } = 14;
 
+    /// <summary>Seed of the world: the same options and seed give the same world.</summary>
     public int Seed { get; init; } = 42;
 
     /// <summary>Dimensions of the hidden taste space; the last one is kept for the content-flood category.</summary>

@@ -14,19 +14,23 @@ public sealed record CandidateOptions
     [Range(1, 5000)]
     public int Count { get; init; } = 300;
 
-    /// <summary>Shares of <see cref="Count"/> per source; a source that comes up short leaves its share to the others.</summary>
+    /// <summary>Share of <see cref="Count"/> for the personal source (nearest videos to the user's vector). The shares of the sources; a source that comes up short leaves its share to the others.</summary>
     [Range(0, 1)]
     public double PersonalShare { get; init; } = 0.35;
 
+    /// <summary>Share of the co-watch source (videos watched by those who watched the user's latest).</summary>
     [Range(0, 1)]
     public double CoWatchShare { get; init; } = 0.25;
 
+    /// <summary>Share of the item-to-item source (nearest videos to the user's latest watches).</summary>
     [Range(0, 1)]
     public double ItemToItemShare { get; init; } = 0.15;
 
+    /// <summary>Share of the trending source (decayed recent popularity).</summary>
     [Range(0, 1)]
     public double TrendingShare { get; init; } = 0.15;
 
+    /// <summary>Share of the fresh source (recent uploads).</summary>
     [Range(0, 1)]
     public double FreshShare { get; init; } = 0.10;
 
@@ -38,10 +42,13 @@ public sealed record CandidateOptions
     [Range(0, 50)]
     public int ItemToItemSeeds { get; init; } = 5;
 
+    /// <summary>Half-life of an event's weight in trending: an event this old counts half.</summary>
     public TimeSpan TrendingHalfLife { get; init; } = TimeSpan.FromDays(1);
 
+    /// <summary>Events of this last stretch of time make up trending.</summary>
     public TimeSpan TrendingWindow { get; init; } = TimeSpan.FromDays(3);
 
+    /// <summary>Uploads this recent are proposed by the fresh source.</summary>
     public TimeSpan FreshWindow { get; init; } = TimeSpan.FromDays(3);
 
     public double Share(CandidateSourceKind kind) => kind switch

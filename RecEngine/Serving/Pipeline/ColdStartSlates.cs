@@ -57,6 +57,9 @@ internal sealed partial class ColdStartSlates(
         return current;
     }
 
+    /// <summary>Stops serving a deleted video in the popular slate now (the next rebuild leaves it out).</summary>
+    public void RetireVideo(string videoId) => _current?.Videos.Retire(videoId);
+
     internal PopularVideos Build()
     {
         var now = time.GetUtcNow().UtcDateTime;
