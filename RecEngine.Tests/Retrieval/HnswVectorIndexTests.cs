@@ -15,7 +15,8 @@ public sealed class HnswVectorIndexTests : IDisposable
         var ids = VectorTestData.Ids(n);
         var (vectors, queries) = VectorTestData.Mixture(n, queryCount, dims, 64, seed: 11);
         using var exact = new ExactVectorIndex(ids, vectors, dims);
-        using var hnsw = HnswVectorIndex.Build(ids, vectors, dims, new VectorIndexOptions { Connectivity = 16, ExpansionAdd = 128, ExpansionSearch = 256 });
+        // One build thread: a parallel build's graph (and so its recall) varies from run to run.
+        using var hnsw = HnswVectorIndex.Build(ids, vectors, dims, new VectorIndexOptions { Connectivity = 16, ExpansionAdd = 128, ExpansionSearch = 256, BuildThreads = 1 });
         Assert.Equal(n, hnsw.Count);
         Assert.Equal(dims, hnsw.Dimensions);
 
@@ -50,7 +51,7 @@ public sealed class HnswVectorIndexTests : IDisposable
         var ids = VectorTestData.Ids(n);
         var (vectors, queries) = VectorTestData.Mixture(n, queryCount, dims, 64, seed: 12);
         using var exact = new ExactVectorIndex(ids, vectors, dims);
-        var options = new VectorIndexOptions { ExpansionSearch = 256, Quantization = kind };
+        var options = new VectorIndexOptions { ExpansionSearch = 256, Quantization = kind, BuildThreads = 1 };
         using var hnsw = HnswVectorIndex.Build(ids, vectors, dims, options);
         using var f32 = HnswVectorIndex.Build(ids, vectors, dims, options with { Quantization = VectorQuantization.F32 });
 
@@ -61,7 +62,8 @@ public sealed class HnswVectorIndexTests : IDisposable
         // The graph holds (dims + 1) scalars per item: 4, 2 or 1 bytes each, beside the same links.
         var perItemSaved = (double)(f32.IndexBytes - hnsw.IndexBytes) / n;
         var expected = (dims + 1) * (4 - kind switch { VectorQuantization.F32 => 4, VectorQuantization.F16 => 2, _ => 1 });
-        Assert.True(perItemSaved >= expected * 0.8 && perItemSaved <= (expected * 1.2) + 1, $"{kind}: saved {perItemSaved:F1} bytes per item, expected {expected}; memory {hnsw.NativeBytes} vs {f32.NativeBytes}");
+        // Upper graph levels are drawn at random, so two builds differ by a fraction of a byte per item.
+        Assert.True(perItemSaved >= (expected * 0.8) - 1 && perItemSaved <= (expected * 1.2) + 1, $"{kind}: saved {perItemSaved:F1} bytes per item, expected {expected}; memory {hnsw.NativeBytes} vs {f32.NativeBytes}");
     }
 
     [Fact]
