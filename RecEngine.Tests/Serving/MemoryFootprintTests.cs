@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
 using RecEngine.Serving;
@@ -37,10 +36,11 @@ public sealed class MemoryFootprintTests
         Assert.False(answer.Degraded, answer.DegradedReason);
         Assert.Equal(10, answer.Videos.Count);
 
+        // The gauge is process-wide and other test hosts run beside this one, so the values are read from this host's
+        // footprint; /metrics must carry the series.
         var text = await client.GetStringAsync("/metrics");
-        var bytes = text.Split('\n')
-            .Where(l => l.StartsWith("recengine_memory_bytes{", StringComparison.Ordinal))
-            .ToDictionary(l => l.Split('"')[1], l => double.Parse(l.Split(' ')[^1], CultureInfo.InvariantCulture));
+        Assert.Contains("recengine_memory_bytes{component=\"vector_index\"}", text, StringComparison.Ordinal);
+        var bytes = factory.Services.GetRequiredService<MemoryFootprint>().Measure().ToDictionary(kv => kv.Key, kv => (double)kv.Value);
 
         var videos = snapshot.Videos.Count;
         var f = snapshot.Retrieval.Als.Factors;
