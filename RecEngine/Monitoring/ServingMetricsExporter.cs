@@ -1,4 +1,3 @@
-using Prometheus;
 using RecEngine.Hosting;
 using RecEngine.Serving;
 
@@ -8,33 +7,13 @@ namespace RecEngine.Monitoring;
 /// Model version and index size gauges, read from the serving snapshot when /metrics is scraped, so they are current
 /// after every swap without the serving path doing anything. Without serving (a host of monitoring alone) it exports nothing.
 /// </summary>
-internal sealed class ServingMetricsExporter(ServingState? state) : IHostedService
+internal sealed class ServingMetricsExporter(ServingState? state) : ScrapeExporter
 {
     private readonly Lock _gate = new();
     private string? _exported;
-    private volatile bool _running;
 
-    public Task StartAsync(CancellationToken cancellationToken)
+    protected override void Export()
     {
-        _running = true;
-        // prometheus-net's callbacks are process-wide and cannot be removed; a stopped host's callback does nothing.
-        Metrics.DefaultRegistry.AddBeforeCollectCallback(Export);
-        return Task.CompletedTask;
-    }
-
-    public Task StopAsync(CancellationToken cancellationToken)
-    {
-        _running = false;
-        return Task.CompletedTask;
-    }
-
-    internal void Export()
-    {
-        if (!_running)
-        {
-            return;
-        }
-
         var snapshot = state?.Current;
         lock (_gate)
         {

@@ -9,14 +9,12 @@ namespace RecEngine.Serving;
 /// scraped. Native sizes (the HNSW graphs) are what usearch reports; managed sizes are estimates from counts and
 /// string lengths (<see cref="Hosting.ManagedSize"/>), set beside the GC's own heap size so the unattributed rest shows.
 /// </summary>
-internal sealed class MemoryFootprint(ServingState state, UserFeatureCache users, CatalogIndex catalog, RecEngineStore store) : IHostedService
+internal sealed class MemoryFootprint(ServingState state, UserFeatureCache users, CatalogIndex catalog, RecEngineStore store) : Hosting.ScrapeExporter
 {
     public static readonly Gauge Bytes = Metrics.CreateGauge(
         "recengine_memory_bytes",
         "Bytes held by component: vector_index (graphs, native or mapped), item_vectors (float32 factors), catalog_snapshot (video metadata and feature columns), catalog_index (id lookup for validation), co_watch, related_videos (item-to-item rows), user_features, litedb_cache, managed_heap (the GC's heap size, all managed components included).",
         "component");
-
-    private volatile bool _running;
 
     /// <summary>The components now, in bytes (absent when unknown, e.g. no model loaded).</summary>
     public IReadOnlyDictionary<string, long> Measure()
@@ -43,27 +41,8 @@ internal sealed class MemoryFootprint(ServingState state, UserFeatureCache users
         return bytes;
     }
 
-    public Task StartAsync(CancellationToken cancellationToken)
+    protected override void Export()
     {
-        _running = true;
-        // prometheus-net's callbacks are process-wide and cannot be removed; a stopped host's callback does nothing.
-        Metrics.DefaultRegistry.AddBeforeCollectCallback(Export);
-        return Task.CompletedTask;
-    }
-
-    public Task StopAsync(CancellationToken cancellationToken)
-    {
-        _running = false;
-        return Task.CompletedTask;
-    }
-
-    private void Export()
-    {
-        if (!_running)
-        {
-            return;
-        }
-
         foreach (var (component, value) in Measure())
         {
             Bytes.WithLabels(component).Set(value);
