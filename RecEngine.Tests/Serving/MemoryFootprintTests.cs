@@ -1,5 +1,8 @@
 using System.Net.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
+using RecEngine.Catalog;
+using RecEngine.Events;
+using RecEngine.Features;
 using RecEngine.Serving;
 using RecEngine.Tests.Integration;
 using RecEngine.Tests.Lifecycle;
@@ -54,5 +57,13 @@ public sealed class MemoryFootprintTests
         }
 
         Assert.True(bytes["managed_heap"] > bytes["catalog_snapshot"] + bytes["user_features"], "managed heap below its parts");
+
+        // One copy of each video id: the snapshot and the user features hold the catalog lookup's own strings.
+        var catalog = factory.Services.GetRequiredService<CatalogIndex>();
+        Assert.All(snapshot.Videos.Ids.Take(100), id => Assert.Same(catalog.InternVideoId(new string(id.AsSpan())), id));
+        var watcher = factory.Services.GetRequiredService<EventStore>().InWindow(DateTime.MinValue, DateTime.MaxValue).First(e => e.Type == EventType.Watch).UserId;
+        var recent = factory.Services.GetRequiredService<UserFeatureCache>().Get(watcher).RecentWatches;
+        Assert.NotEmpty(recent);
+        Assert.All(recent, w => Assert.Same(catalog.InternVideoId(new string(w.VideoId.AsSpan())), w.VideoId));
     }
 }

@@ -21,7 +21,14 @@ internal sealed class UserFeatureBuilder
     private HashSet<string>? _builtWatched;
     private HashSet<string>? _builtHidden;
 
-    public UserFeatureBuilder(string userId) => _userId = userId;
+    private readonly Func<string, string>? _internVideoId;
+
+    /// <param name="internVideoId">Maps a video id to the one shared instance of that string (<c>CatalogIndex.InternVideoId</c>), or null to keep the event's.</param>
+    public UserFeatureBuilder(string userId, Func<string, string>? internVideoId = null)
+    {
+        _userId = userId;
+        _internVideoId = internVideoId;
+    }
 
     public string UserId => _userId;
 
@@ -43,7 +50,7 @@ internal sealed class UserFeatureBuilder
             case EventType.Skip: _skips++; break;
             case EventType.Hide:
                 _hides++;
-                if (_hidden.Add(ev.VideoId))
+                if (_hidden.Add(VideoId(ev)))
                 {
                     _builtHidden = null;
                 }
@@ -61,7 +68,8 @@ internal sealed class UserFeatureBuilder
     {
         _builtRecent = null;
         _builtWatched = null;
-        var watch = new RecentWatch(ev.VideoId, ev.Timestamp, ev.WatchSeconds);
+        var videoId = VideoId(ev);
+        var watch = new RecentWatch(videoId, ev.Timestamp, ev.WatchSeconds);
         // Keep newest first even when events arrive slightly out of order.
         var node = _recent.First;
         while (node is not null && node.Value.Timestamp > ev.Timestamp)
@@ -83,15 +91,17 @@ internal sealed class UserFeatureBuilder
             _recent.RemoveLast();
         }
 
-        if (_watched.Add(ev.VideoId))
+        if (_watched.Add(videoId))
         {
-            _watchedOrder.Enqueue(ev.VideoId);
+            _watchedOrder.Enqueue(videoId);
             while (_watched.Count > UserFeatures.MaxWatched)
             {
                 _watched.Remove(_watchedOrder.Dequeue());
             }
         }
     }
+
+    private string VideoId(InteractionEvent ev) => _internVideoId?.Invoke(ev.VideoId) ?? ev.VideoId;
 
     public UserFeatures Build() => new()
     {

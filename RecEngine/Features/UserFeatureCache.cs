@@ -25,10 +25,14 @@ internal sealed class UserFeatureCache : IEventCommitListener
     // without a query, and commits add new users themselves. Cleared for good by the first eviction.
     private volatile bool _complete;
 
-    public UserFeatureCache(EventStore events, IOptions<FeaturesOptions> options)
+    private readonly Func<string, string>? _internVideoId;
+
+    /// <param name="catalog">When given, video ids are held as the catalog lookup's own strings (one copy per video).</param>
+    public UserFeatureCache(EventStore events, IOptions<FeaturesOptions> options, Catalog.CatalogIndex? catalog = null)
     {
         _events = events;
         _capacity = options.Value.UserCacheCapacity;
+        _internVideoId = catalog is null ? null : catalog.InternVideoId;
     }
 
     public int Count => _entries.Count;
@@ -74,7 +78,7 @@ internal sealed class UserFeatureCache : IEventCommitListener
             {
                 if (!_entries.ContainsKey(ev.UserId))
                 {
-                    var builder = new UserFeatureBuilder(ev.UserId);
+                    var builder = new UserFeatureBuilder(ev.UserId, _internVideoId);
                     _entries[ev.UserId] = new Entry(builder) { Features = builder.Build(), LastUsed = Interlocked.Increment(ref _clock) };
                 }
             }
@@ -131,7 +135,7 @@ internal sealed class UserFeatureCache : IEventCommitListener
         // made after this line (told to the state).
         using (_events.EnterConsistentRead())
         {
-            var warm = new UserFeatureWarmState();
+            var warm = new UserFeatureWarmState(_internVideoId);
             _warming = warm;
             return warm;
         }
@@ -171,7 +175,7 @@ internal sealed class UserFeatureCache : IEventCommitListener
 
     private Entry Load(string userId)
     {
-        var builder = new UserFeatureBuilder(userId);
+        var builder = new UserFeatureBuilder(userId, _internVideoId);
         foreach (var ev in _events.AllForUser(userId))
         {
             builder.Apply(ev);

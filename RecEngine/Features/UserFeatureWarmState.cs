@@ -9,7 +9,7 @@ namespace RecEngine.Features;
 /// exactly one of them: the commit records its id, and the scan skips ids it finds recorded. An event stored before
 /// the warm-up began was told to no one here, so the scan applies it.
 /// </summary>
-internal sealed class UserFeatureWarmState
+internal sealed class UserFeatureWarmState(Func<string, string>? internVideoId = null)
 {
     private readonly HashSet<string> _toldIds = new(StringComparer.Ordinal);
 
@@ -46,7 +46,7 @@ internal sealed class UserFeatureWarmState
     {
         if (!Builders.TryGetValue(userId, out var builder))
         {
-            builder = new UserFeatureBuilder(userId);
+            builder = new UserFeatureBuilder(userId, internVideoId);
             Builders[userId] = builder;
         }
 

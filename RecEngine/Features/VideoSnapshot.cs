@@ -13,7 +13,7 @@ internal sealed class VideoSnapshot
     private readonly Dictionary<string, int> _indexOf;
     private readonly Dictionary<string, int> _categoryOf;
 
-    private VideoSnapshot(List<Video> videos, DateTime builtAt)
+    private VideoSnapshot(List<Video> videos, DateTime builtAt, Func<string, string>? internId = null)
     {
         BuiltAt = builtAt;
         Count = videos.Count;
@@ -35,7 +35,7 @@ internal sealed class VideoSnapshot
         for (var i = 0; i < Count; i++)
         {
             var v = videos[i];
-            Ids[i] = v.Id;
+            Ids[i] = internId?.Invoke(v.Id) ?? v.Id;
             Titles[i] = v.Title;
             Tags[i] = InternTags(tagNames, v.Tags);
             _indexOf[v.Id] = i;
@@ -125,10 +125,11 @@ internal sealed class VideoSnapshot
     public int CategoryId(string category) => _categoryOf.TryGetValue(category, out var c) ? c : -1;
 
     /// <summary>Reads every video once, in id order (stable indexes for the same catalog).</summary>
-    public static VideoSnapshot Build(RecEngineStore store, DateTime builtAt)
+    /// <param name="internId">Maps a video id to the one shared instance of that string (<see cref="CatalogIndex.InternVideoId"/>), or null to keep the store's.</param>
+    public static VideoSnapshot Build(RecEngineStore store, DateTime builtAt, Func<string, string>? internId = null)
     {
         var videos = store.VideosInIdOrder().ToList();
-        return new VideoSnapshot(videos, builtAt);
+        return new VideoSnapshot(videos, builtAt, internId);
     }
 
     public static VideoSnapshot FromVideos(IEnumerable<Video> videos, DateTime builtAt) =>

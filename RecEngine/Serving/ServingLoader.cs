@@ -18,6 +18,7 @@ internal sealed partial class ServingLoader(
     ServingState state,
     IServingVersionSource source,
     RecEngineStore store,
+    CatalogIndex catalog,
     EventStore events,
     DataDirectory dataDir,
     IOptions<VectorIndexOptions> index,
@@ -110,7 +111,7 @@ internal sealed partial class ServingLoader(
     private (VideoSnapshot Videos, TrendingIndex Trending) Catalog()
     {
         var now = time.GetUtcNow().UtcDateTime;
-        var videos = VideoSnapshot.Build(store, now);
+        var videos = VideoSnapshot.Build(store, now, catalog.InternVideoId);
         var newest = events.Events.Query().OrderByDescending(e => e.Timestamp).Limit(1).FirstOrDefault()?.Timestamp ?? now;
         var trendingEnd = newest > now ? now : newest;
         var trending = TrendingIndex.Build(events.InWindow(trendingEnd - candidates.Value.TrendingWindow, trendingEnd.AddMilliseconds(1)), videos, trendingEnd, candidates.Value.TrendingHalfLife);

@@ -14,6 +14,7 @@ namespace RecEngine.Serving.Pipeline;
 /// </summary>
 internal sealed partial class ColdStartSlates(
     RecEngineStore store,
+    CatalogIndex catalog,
     EventStore events,
     IOptions<CandidateOptions> candidates,
     IOptions<ServingOptions> options,
@@ -63,7 +64,7 @@ internal sealed partial class ColdStartSlates(
     internal PopularVideos Build()
     {
         var now = time.GetUtcNow().UtcDateTime;
-        var videos = VideoSnapshot.Build(store, now);
+        var videos = VideoSnapshot.Build(store, now, catalog.InternVideoId);
         var window = events.InWindow(now - options.Value.ColdStartWindow, now.AddMilliseconds(1));
         var trending = TrendingIndex.Build(window, videos, now, candidates.Value.TrendingHalfLife);
         return new PopularVideos(videos, trending, now);
