@@ -78,14 +78,18 @@ internal sealed class VideoSnapshot
 
     public static VideoSnapshot Empty { get; } = new([], DateTime.MinValue);
 
-    /// <summary>Estimated managed bytes of the snapshot: its strings, columns and id lookup (computed once; the snapshot is immutable).</summary>
+    /// <summary>
+    /// Estimated managed bytes of the snapshot: titles, tags, columns and the id lookup (computed once; the snapshot is
+    /// immutable). The id strings themselves are the catalog lookup's when served (<c>CatalogIndex.InternVideoId</c>) and
+    /// are counted there.
+    /// </summary>
     public long EstimatedBytes => _estimatedBytes ??= Estimate();
 
     private long? _estimatedBytes;
 
     private long Estimate()
     {
-        var bytes = ManagedSize.Strings(Ids) + ManagedSize.Strings(Titles) + ManagedSize.OfArray(Count, sizeof(long))
+        var bytes = ManagedSize.OfArray(Count, sizeof(long)) + ManagedSize.Strings(Titles) + ManagedSize.OfArray(Count, sizeof(long))
             + ManagedSize.Strings(Categories) + ManagedSize.Strings(Creators)
             + ManagedSize.OfArray(Count, sizeof(int) * 2) + ManagedSize.OfArray(Count, sizeof(float)) + ManagedSize.OfArray(Count, sizeof(long)) + ManagedSize.OfArray(Count, 1)
             + ManagedSize.HashTable(Count, 24) + ManagedSize.HashTable(Categories.Length + Creators.Length, 24);
