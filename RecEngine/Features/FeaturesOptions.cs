@@ -21,4 +21,12 @@ public sealed record FeaturesOptions
     /// <summary>Linux nice value of the warm-up thread, so requests get the cores first.</summary>
     [Range(0, 19)]
     public int WarmUpNice { get; init; } = 10;
+
+    /// <summary>
+    /// Once the user-feature warm-up is done, and before the server reports ready, run one compacting, decommitting
+    /// garbage collection (one pause, about a second at a million videos): the start-up loads and scans leave free
+    /// space scattered through the heap, which stays resident otherwise, and resident memory costs latency on this
+    /// kind of VM (benchmarks/RESULTS.md, memory). Before readiness, so the pause meets no request.
+    /// </summary>
+    public bool CompactHeapAfterWarmUp { get; init; } = true;
 }

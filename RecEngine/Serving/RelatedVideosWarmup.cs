@@ -59,10 +59,6 @@ internal sealed partial class RelatedVideosWarmup(
             var seeds = Seeds(cache.Cached(), snapshot.Videos, candidates.Value.ItemToItemSeeds);
             var warmed = snapshot.Candidates.WarmRelated(seeds, ct);
             LogWarmed(warmed, seeds.Count, snapshot.Version, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);
-            if (serving.Value.CompactHeapAfterWarmUp)
-            {
-                Compact();
-            }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
@@ -71,15 +67,6 @@ internal sealed partial class RelatedVideosWarmup(
         {
             LogFailed(ex);
         }
-    }
-
-    private void Compact()
-    {
-        var before = GC.GetGCMemoryInfo().HeapSizeBytes;
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        System.Runtime.GCSettings.LargeObjectHeapCompactionMode = System.Runtime.GCLargeObjectHeapCompactionMode.CompactOnce;
-        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
-        LogCompacted(before / 1048576.0, GC.GetGCMemoryInfo().HeapSizeBytes / 1048576.0, clock.Elapsed.TotalMilliseconds);
     }
 
     /// <summary>
@@ -113,9 +100,6 @@ internal sealed partial class RelatedVideosWarmup(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Related videos warmed: {Warmed} of {Seeds} seeds of cached users for model version {Version} in {Seconds:F1} s")]
     private partial void LogWarmed(int warmed, int seeds, string version, double seconds);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Heap compacted after the warm-ups: {BeforeMb:F0} MB -> {AfterMb:F0} MB in {Milliseconds:F0} ms")]
-    private partial void LogCompacted(double beforeMb, double afterMb, double milliseconds);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Related-videos warm-up failed; rows fill on demand")]
     private partial void LogFailed(Exception ex);

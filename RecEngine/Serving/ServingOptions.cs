@@ -72,13 +72,6 @@ public sealed record ServingOptions
     /// </summary>
     public bool WarmUpRelatedVideos { get; init; } = true;
 
-    /// <summary>
-    /// Once the start-up warm-ups are done, run one compacting, decommitting garbage collection (a single pause of a
-    /// few hundred milliseconds at a million videos): the warm-ups leave free space scattered through the heap, which
-    /// stays resident otherwise, and resident memory costs latency on this kind of VM (RESULTS.md, memory).
-    /// </summary>
-    public bool CompactHeapAfterWarmUp { get; init; } = true;
-
     /// <summary>Slates waiting to be written as impressions; when full, new slates are dropped (and counted), never waited for.</summary>
     [Range(1, 1_000_000)]
     public int ImpressionQueueCapacity { get; init; } = 4096;
