@@ -23,10 +23,11 @@ public sealed record FeaturesOptions
     public int WarmUpNice { get; init; } = 10;
 
     /// <summary>
-    /// Once the user-feature warm-up is done, and before the server reports ready, run one compacting, decommitting
-    /// garbage collection (one pause, about a second at a million videos): the start-up loads and scans leave free
-    /// space scattered through the heap, which stays resident otherwise, and resident memory costs latency on this
-    /// kind of VM (benchmarks/RESULTS.md, memory). Before readiness, so the pause meets no request.
+    /// Once the start-up warm-ups are done (user features, then related videos), and before the server reports ready,
+    /// run one compacting, decommitting garbage collection (one pause, about a second at a million videos): the
+    /// start-up loads and scans leave free space scattered through the heap, which stays resident otherwise, and
+    /// resident memory costs latency on this kind of VM (benchmarks/RESULTS.md, memory). Before readiness, so the
+    /// pause meets no request.
     /// </summary>
     public bool CompactHeapAfterWarmUp { get; init; } = true;
 }

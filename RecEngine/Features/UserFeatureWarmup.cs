@@ -82,12 +82,7 @@ internal sealed partial class UserFeatureWarmup(
             {
                 published = cache.CompleteWarmUp(warm);
                 LogWarmed(published, warm.Builders.Count, warm.Scanned, Stopwatch.GetElapsedTime(started).TotalSeconds);
-                if (options.Value.CompactHeapAfterWarmUp)
-                {
-                    // Before Completed is set, which readiness waits for: the pause meets no request.
-                    var (before, after, ms) = HeapCompaction.Run();
-                    LogCompacted(before, after, ms);
-                }
+
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -136,7 +131,4 @@ internal sealed partial class UserFeatureWarmup(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "User-feature warm-up failed; users load on demand")]
     private partial void LogFailed(Exception ex);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Heap compacted after the warm-up: {BeforeMb:F0} MB -> {AfterMb:F0} MB in {Milliseconds:F0} ms")]
-    private partial void LogCompacted(double beforeMb, double afterMb, double milliseconds);
 }

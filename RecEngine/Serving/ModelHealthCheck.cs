@@ -10,15 +10,17 @@ namespace RecEngine.Serving;
 /// long history ran past the request deadline: measured 115 ms for MovieLens users right after start), unless
 /// <see cref="ServingOptions.ReadyWithoutModel"/> says the popularity fallback is good enough to take traffic.
 /// </summary>
-internal sealed class ModelHealthCheck(ServingState state, UserFeatureWarmup userFeatures, IOptions<ServingOptions> options) : IHealthCheck
+internal sealed class ModelHealthCheck(ServingState state, UserFeatureWarmup userFeatures, RelatedVideosWarmup related, IOptions<ServingOptions> options) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         if (state.Current is { } snapshot)
         {
-            return Task.FromResult(userFeatures.Completed.IsCompleted
-                ? HealthCheckResult.Healthy($"model version {snapshot.Version} is loaded and warmed")
-                : HealthCheckResult.Unhealthy($"model version {snapshot.Version} is loaded; the users' online features are still warming up from the store"));
+            return Task.FromResult(!userFeatures.Completed.IsCompleted
+                ? HealthCheckResult.Unhealthy($"model version {snapshot.Version} is loaded; the users' online features are still warming up from the store")
+                : !related.Completed.IsCompleted
+                    ? HealthCheckResult.Unhealthy($"model version {snapshot.Version} is loaded; related videos are warming up and the heap is being compacted")
+                    : HealthCheckResult.Healthy($"model version {snapshot.Version} is loaded and warmed"));
         }
 
         return Task.FromResult(options.Value.ReadyWithoutModel

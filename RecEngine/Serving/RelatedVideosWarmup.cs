@@ -21,31 +21,51 @@ internal sealed partial class RelatedVideosWarmup(
     IOptions<CandidateOptions> candidates,
     ILogger<RelatedVideosWarmup> logger) : BackgroundService
 {
+    private readonly TaskCompletionSource _completed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>
+    /// Completes once the start-up is over: the related rows warmed (or skipped) and the heap compacted. Readiness waits
+    /// for it (<see cref="ModelHealthCheck"/>), so neither the warm-up's CPU nor the compaction's pause meets a request.
+    /// </summary>
+    public Task Completed => _completed.Task;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (!serving.Value.WarmUpRelatedVideos)
-        {
-            return;
-        }
-
         try
         {
             if (await userFeatures.Completed.WaitAsync(stoppingToken) == 0)
             {
                 return;
             }
+
+            await Task.Factory.StartNew(() => Run(stoppingToken), stoppingToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         }
         catch (OperationCanceledException)
         {
-            return;
         }
-
-        await Task.Factory.StartNew(() => Run(stoppingToken), stoppingToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        finally
+        {
+            _completed.TrySetResult();
+        }
     }
 
     private void Run(CancellationToken ct)
     {
         BackgroundThreadPriority.Lower(features.Value.WarmUpNice);
+        if (serving.Value.WarmUpRelatedVideos)
+        {
+            WarmRelated(ct);
+        }
+
+        if (features.Value.CompactHeapAfterWarmUp && !ct.IsCancellationRequested)
+        {
+            var (before, after, ms) = HeapCompaction.Run();
+            LogCompacted(before, after, ms);
+        }
+    }
+
+    private void WarmRelated(CancellationToken ct)
+    {
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
@@ -100,6 +120,9 @@ internal sealed partial class RelatedVideosWarmup(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Related videos warmed: {Warmed} of {Seeds} seeds of cached users for model version {Version} in {Seconds:F1} s")]
     private partial void LogWarmed(int warmed, int seeds, string version, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Heap compacted after the start-up warm-ups: {BeforeMb:F0} MB -> {AfterMb:F0} MB in {Milliseconds:F0} ms")]
+    private partial void LogCompacted(double beforeMb, double afterMb, double milliseconds);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Related-videos warm-up failed; rows fill on demand")]
     private partial void LogFailed(Exception ex);

@@ -31,7 +31,8 @@ internal static class ServingModule
         builder.Services.AddSingleton<RelatedVideos>();
         builder.Services.AddSingleton<ServedSlateNotifier>();
         builder.Services.AddSingleton<SnapshotWarmup>();
-        builder.Services.AddHostedService<RelatedVideosWarmup>();
+        builder.Services.AddSingleton<RelatedVideosWarmup>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<RelatedVideosWarmup>());
         builder.Services.AddSingleton<RecommendationPipeline>();
         builder.Services.AddSingleton<MemoryFootprint>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<MemoryFootprint>());

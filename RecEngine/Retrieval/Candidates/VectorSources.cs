@@ -149,11 +149,21 @@ internal sealed class ItemToItemSource(Func<RetrievalModel?> model, int seeds, d
         if (!related.Neighbours.TryGetValue(seed, out var hits))
         {
             VectorSearch.ItemToItem.Count(RelatedDepth);
-            var found = model.Index.Search(model.ItemVector(seed), RelatedDepth);
-            hits = new Proposal[found.Length];
-            for (var i = 0; i < found.Length; i++)
+            // The index's hits go through a pooled buffer: a warm-up fills a hundred thousand rows, and a temporary
+            // array per row left the heap fragmented around the rows it keeps.
+            var buffer = System.Buffers.ArrayPool<VectorHit>.Shared.Rent(RelatedDepth);
+            try
             {
-                hits[i] = new Proposal((int)found[i].Id, found[i].Score);
+                var found = model.Index.Search(model.ItemVector(seed), buffer.AsSpan(0, Math.Min(RelatedDepth, model.Index.Count)));
+                hits = new Proposal[found];
+                for (var i = 0; i < found; i++)
+                {
+                    hits[i] = new Proposal((int)buffer[i].Id, buffer[i].Score);
+                }
+            }
+            finally
+            {
+                System.Buffers.ArrayPool<VectorHit>.Shared.Return(buffer);
             }
 
             if (related.Neighbours.Count < relatedCapacity)
