@@ -34,7 +34,7 @@ public sealed class GenerateTests
 
         // Stored events, read back, are accepted by the API's validator against the stored catalog.
         var validator = new EventValidator(new CatalogIndex(store), time, services.GetRequiredService<IOptions<EventsOptions>>());
-        var inputs = events.Events.FindAll().Select(ToInput).ToList();
+        var inputs = events.Events.FindAll().Select(EventInput.From).ToList();
         var (valid, errors) = validator.Validate(inputs);
         Assert.True(errors.IsValid, string.Join("; ", errors.ToDictionary().Take(5).Select(e => $"{e.Key}: {string.Join(", ", e.Value)}")));
         Assert.Equal(inputs.Count, valid.Count);
@@ -109,20 +109,6 @@ public sealed class GenerateTests
 
         await Assert.ThrowsAsync<RecEngine.Hosting.VerbUsageException>(() => verb.RunAsync(services, command, CancellationToken.None));
     }
-
-    private static EventInput ToInput(InteractionEvent e) => new()
-    {
-        EventId = e.EventId,
-        UserId = e.UserId,
-        VideoId = e.VideoId,
-        Type = e.Type.ToString().ToLowerInvariant(),
-        WatchSeconds = e.WatchSeconds,
-        Timestamp = e.Timestamp,
-        Device = e.Device,
-        Hour = e.Hour,
-        RequestId = e.RequestId,
-        Position = e.Position,
-    };
 
     private sealed class InlineProgress(Action<WriteProgress> report) : IProgress<WriteProgress>
     {

@@ -22,4 +22,19 @@ public sealed class EventInput
     public string? RequestId { get; set; }
 
     public int? Position { get; set; }
+
+    /// <summary>The API's object of a stored event (the shape <c>POST /v1/events</c> takes).</summary>
+    internal static EventInput From(InteractionEvent e) => new()
+    {
+        EventId = e.EventId,
+        UserId = e.UserId,
+        VideoId = e.VideoId,
+        Type = e.Type.ToString().ToLowerInvariant(),
+        WatchSeconds = e.WatchSeconds,
+        Timestamp = e.Timestamp,
+        Device = e.Device,
+        Hour = e.Hour,
+        RequestId = e.RequestId,
+        Position = e.Position,
+    };
 }

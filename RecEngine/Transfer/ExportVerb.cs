@@ -73,7 +73,7 @@ internal sealed class ExportVerb(RecEngineStore store, EventStore events, Servin
 
     /// <summary>Stored events in time order (the impressions of served slates are the server's log, not exported).</summary>
     private IEnumerable<EventInput> StoredEvents() =>
-        events.Events.Query().OrderBy(e => e.Timestamp).ToEnumerable().Select(TransferSchema.ToInput);
+        events.Events.Query().OrderBy(e => e.Timestamp).ToEnumerable().Select(EventInput.From);
 
     private async Task<long> ExportRecommendationsAsync(string output, TransferFormat format, int k, int days, IProgress<ProgressUpdate> progress, CancellationToken ct)
     {

@@ -81,21 +81,6 @@ internal static class TransferSchema
         new("model_version", ColumnType.Text, r => r.ModelVersion, (r, x) => r.ModelVersion = (string?)x),
     ];
 
-    /// <summary>The API's object of a stored event (the shape <c>POST /v1/events</c> takes).</summary>
-    public static EventInput ToInput(InteractionEvent e) => new()
-    {
-        EventId = e.EventId,
-        UserId = e.UserId,
-        VideoId = e.VideoId,
-        Type = e.Type.ToString().ToLowerInvariant(),
-        WatchSeconds = e.WatchSeconds,
-        Timestamp = e.Timestamp,
-        Device = e.Device,
-        Hour = e.Hour,
-        RequestId = e.RequestId,
-        Position = e.Position,
-    };
-
     /// <summary>Parses a CSV cell; empty is null (the field is absent). False with a message when it does not parse.</summary>
     public static bool TryParse(ColumnType type, string text, out object? value, out string? error)
     {
