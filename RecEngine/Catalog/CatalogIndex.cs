@@ -62,7 +62,8 @@ internal sealed class CatalogIndex
         get
         {
             var state = _state;
-            return state is null ? 0 : Estimate(state.Durations.Keys, state.Durations.Count, 4) + Estimate(state.Users.Keys, state.Users.Count, 1);
+            // Enumerating the dictionaries is lock-free; their Keys property would lock them and copy every key.
+            return state is null ? 0 : Estimate(state.Durations.Select(kv => kv.Key), state.Durations.Count, 4) + Estimate(state.Users.Select(kv => kv.Key), state.Users.Count, 1);
         }
     }
 
