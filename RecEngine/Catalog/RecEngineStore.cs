@@ -104,11 +104,10 @@ internal sealed class RecEngineStore : IDataStore, IDisposable
         {
             try
             {
-                const System.Reflection.BindingFlags Private = System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Public;
-                var engine = _opened?.Db is { } db ? typeof(LiteDatabase).GetField("_engine", Private)?.GetValue(db) : null;
-                var disk = engine?.GetType().GetField("_disk", Private)?.GetValue(engine);
-                var cache = disk?.GetType().GetProperty("Cache", Private)?.GetValue(disk);
-                var pages = cache?.GetType().GetProperty("ExtendPages", Private)?.GetValue(cache);
+                var engine = _opened?.Db is { } db ? CacheMembers.Engine?.GetValue(db) : null;
+                var disk = engine is null ? null : CacheMembers.Disk?.GetValue(engine);
+                var cache = disk is null ? null : CacheMembers.Cache?.GetValue(disk);
+                var pages = cache is null ? null : CacheMembers.ExtendPages?.GetValue(cache);
                 return pages is int count ? count * 8192L : null;
             }
             catch (System.Reflection.TargetInvocationException)
@@ -344,4 +343,18 @@ internal sealed class RecEngineStore : IDataStore, IDisposable
     }
 
     private sealed record Opened(LiteDatabase Db, DurableFileStream Data, DurableFileStream Log, WriteLatch Latch);
+
+    /// <summary>LiteDB's internal members behind <see cref="CacheBytes"/>, looked up once (the engine types are fixed by the pinned package).</summary>
+    private static class CacheMembers
+    {
+        private const System.Reflection.BindingFlags Any = System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Public;
+
+        public static readonly System.Reflection.FieldInfo? Engine = typeof(LiteDatabase).GetField("_engine", Any);
+
+        public static readonly System.Reflection.FieldInfo? Disk = typeof(LiteEngine).GetField("_disk", Any);
+
+        public static readonly System.Reflection.PropertyInfo? Cache = Disk?.FieldType.GetProperty("Cache", Any);
+
+        public static readonly System.Reflection.PropertyInfo? ExtendPages = Cache?.PropertyType.GetProperty("ExtendPages", Any);
+    }
 }

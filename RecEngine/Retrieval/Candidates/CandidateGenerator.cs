@@ -10,6 +10,8 @@ internal sealed class CandidateGenerator(IEnumerable<ICandidateSource> sources, 
 {
     private readonly ICandidateSource[] _sources = sources.ToArray();
 
+    private ItemToItemSource? ItemToItem => _sources.OfType<ItemToItemSource>().FirstOrDefault();
+
     /// <summary>The sources of a serving model: personal ANN, co-watch, item-to-item, trending and fresh.</summary>
     public static CandidateGenerator Standard(RetrievalModel model, TrendingIndex trending, CandidateOptions options) => Standard(() => model, () => trending, options);
 
@@ -23,18 +25,17 @@ internal sealed class CandidateGenerator(IEnumerable<ICandidateSource> sources, 
         new FreshSource(options.FreshWindow, TimeSpan.FromDays(1)),
     ], options);
 
+    /// <summary>Estimated bytes of the item-to-item source's related-videos table (rows kept for the current model).</summary>
+    public long RelatedTableBytes =>
+        (ItemToItem?.RelatedCount ?? 0) * (Hosting.ManagedSize.OfArray(ItemToItemSource.RelatedDepth, 8) + 48);
+
     /// <summary>
     /// Fills the item-to-item related rows of these seeds ahead of requests; returns how many seeds were taken (it stops
     /// when the table is full).
     /// </summary>
-    /// <summary>Estimated bytes of the item-to-item source's related-videos table (rows kept for the current model).</summary>
-    public long RelatedTableBytes =>
-        (_sources.OfType<ItemToItemSource>().FirstOrDefault()?.RelatedCount ?? 0)
-        * (Hosting.ManagedSize.OfArray(ItemToItemSource.RelatedDepth, 8) + 48);
-
     public int WarmRelated(IEnumerable<int> seeds, CancellationToken cancellationToken)
     {
-        var itemToItem = _sources.OfType<ItemToItemSource>().FirstOrDefault();
+        var itemToItem = ItemToItem;
         if (itemToItem is null)
         {
             return 0;
