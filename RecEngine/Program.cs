@@ -19,6 +19,7 @@ builder.AddTransfer();
 var app = builder.Build();
 app.MapServiceDefaults();
 app.MapCatalogApi();
+app.MapThumbnailApi();
 app.MapEventsApi();
 app.MapMonitoringApi();
 app.MapRecommendationsApi();

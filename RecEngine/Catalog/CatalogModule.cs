@@ -15,6 +15,7 @@ internal static class CatalogModule
         builder.Services.AddHealthChecks().AddCheck<StoreHealthCheck>("store", tags: [HealthTags.Ready]);
         builder.Services.AddSingleton<CatalogIndex>();
         builder.Services.AddSingleton<CatalogService>();
+        builder.Services.AddSingleton<ThumbnailStore>();
         return builder;
     }
 }

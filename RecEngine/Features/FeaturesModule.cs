@@ -1,4 +1,5 @@
 using RecEngine.Events;
+using RecEngine.Features.Images;
 
 namespace RecEngine.Features;
 
@@ -14,6 +15,12 @@ internal static class FeaturesModule
         builder.Services.AddSingleton<IEventCommitListener>(sp => sp.GetRequiredService<UserFeatureCache>());
         builder.Services.AddSingleton<UserFeatureWarmup>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<UserFeatureWarmup>());
+        builder.Services.AddOptions<ThumbnailOptions>()
+            .BindConfiguration(ThumbnailOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton<ThumbnailEmbeddingQueue>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ThumbnailEmbeddingQueue>());
         return builder;
     }
 }

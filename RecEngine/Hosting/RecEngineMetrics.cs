@@ -24,6 +24,12 @@ internal static class RecEngineMetrics
     public static readonly Gauge ModelVersion = Metrics.CreateGauge(
         "recengine_model_version", "The model version serving: 1 for the serving version's label, no series before one serves.", "version");
 
+    public static readonly Counter ThumbnailEmbeddings = Metrics.CreateCounter(
+        "recengine_thumbnail_embeddings_total", "Thumbnails through the visual embedding queue, by outcome (embedded, failed, deferred: the queue was full, training or the next start embeds it).", "outcome");
+
+    public static readonly Gauge ThumbnailQueue = Metrics.CreateGauge(
+        "recengine_thumbnail_queue", "Thumbnails waiting for the visual embedder.");
+
     public static readonly Counter VectorSearches = Metrics.CreateCounter(
         "recengine_vector_searches_total", "Vector index searches made by candidate generation, by source (personal, item_to_item).", "source");
 

@@ -18,6 +18,7 @@ internal sealed class CatalogErasure(
     UserFeatureCache features,
     ServingState serving,
     ColdStartSlates coldStart,
+    ThumbnailStore thumbnails,
     IOptions<ServingOptions> options)
 {
     /// <summary>The longest an erasure waits for writes already accepted before it to be committed.</summary>
@@ -59,7 +60,10 @@ internal sealed class CatalogErasure(
     /// <summary>Deletes the video from the catalog and stops serving it now; false when there was no such video.</summary>
     public bool DeleteVideo(string videoId)
     {
-        if (!catalog.DeleteVideo(videoId))
+        // The thumbnail goes too, even when the video is already gone: a retry after a crash between the two finishes it.
+        var deleted = catalog.DeleteVideo(videoId);
+        thumbnails.Delete(videoId);
+        if (!deleted)
         {
             return false;
         }
