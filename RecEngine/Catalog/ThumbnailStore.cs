@@ -105,6 +105,11 @@ internal sealed class ThumbnailStore
     /// <summary>Deletes the thumbnail and its embedding (the video was deleted); false when there was none.</summary>
     public bool Delete(string videoId)
     {
+        if (!Directory.Exists(Folder))
+        {
+            return false;
+        }
+
         var path = Find(videoId);
         File.Delete(EmbeddingPath(videoId));
         if (path is null)
