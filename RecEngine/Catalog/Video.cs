@@ -2,8 +2,8 @@ using LiteDB;
 
 namespace RecEngine.Catalog;
 
-/// <summary>A video of the catalog. Stored in the LiteDB collection <c>videos</c>; the same shape is the HTTP JSON.</summary>
-internal sealed class Video
+/// <summary>A video of the catalog. Stored in the LiteDB collection <c>videos</c>; the same shape is the HTTP JSON. Not sealed only for the import's row (<c>Transfer.VideoRow</c>, a video and its thumbnail path).</summary>
+internal class Video
 {
     [BsonId]
     public string Id { get; set; } = "";

@@ -50,6 +50,7 @@ internal sealed class FileImporter(TimeProvider time)
         async Task FlushAsync()
         {
             var (n, e) = http is null ? kind.Store(chunk, now) : await SendAsync(kind, http, chunk, dryRun: false, cancellationToken);
+            await kind.AfterStoreAsync(chunk, http, cancellationToken);
             created += n;
             existing += e;
             written += chunk.Count;

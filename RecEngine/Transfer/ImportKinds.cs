@@ -1,5 +1,7 @@
 using RecEngine.Catalog;
 using RecEngine.Events;
+using RecEngine.Features.Images;
+using RecEngine.Features.Spec;
 using RecEngine.Hosting;
 
 namespace RecEngine.Transfer;
@@ -25,31 +27,110 @@ internal interface IImportKind<T>
 
     /// <summary>Stores a checked chunk in the local store; returns (new, already stored).</summary>
     (int New, int Existing) Store(List<T> chunk, DateTime utcNow);
+
+    /// <summary>After a chunk is stored (locally, or through <paramref name="server"/>): what rides beside the rows (thumbnails).</summary>
+    Task AfterStoreAsync(List<T> chunk, HttpClient? server, CancellationToken cancellationToken) => Task.CompletedTask;
 }
 
-internal sealed class VideoImport(CatalogService catalog) : IImportKind<Video>
+/// <summary>
+/// A video row of an import: the video, and optionally the path of its thumbnail (a local JPEG or PNG file; relative
+/// paths are taken from the import file's folder). The path is not part of the video: it is read, checked by the
+/// preprocessing spec in the first pass and stored beside the store in the second.
+/// </summary>
+internal sealed class VideoRow : Video
+{
+    public string? Thumbnail { get; set; }
+}
+
+/// <param name="baseDirectory">Where relative thumbnail paths start: the import file's folder.</param>
+internal sealed class VideoImport(CatalogService catalog, ThumbnailStore thumbnails, ThumbnailOptions limits, string baseDirectory) : IImportKind<VideoRow>
 {
     public string Name => "videos";
 
-    public IReadOnlyList<Column<Video>> Columns => TransferSchema.Videos;
+    public IReadOnlyList<Column<VideoRow>> Columns => TransferSchema.VideoRows;
 
     public string Endpoint => "/v1/videos";
 
     public string Method => "PUT";
 
-    public string? UniqueId(Video item) => item.Id;
+    public string? UniqueId(VideoRow item) => item.Id;
 
-    public void Validate(Video item, ValidationErrors errors, DateTime utcNow, bool checkReferences) => CatalogValidation.Validate(item, utcNow, errors);
-
-    public (int New, int Existing) Store(List<Video> chunk, DateTime utcNow)
+    public void Validate(VideoRow item, ValidationErrors errors, DateTime utcNow, bool checkReferences)
     {
-        foreach (var video in chunk)
+        CatalogValidation.Validate(item, utcNow, errors);
+        if (item.Thumbnail is { Length: > 0 } && ReadThumbnail(item, out var error) is null)
         {
-            video.UploadedAt = video.UploadedAt.ToUniversalTime();
+            errors.Add("thumbnail", error!);
         }
+    }
 
-        var created = catalog.UpsertVideos(chunk);
+    public (int New, int Existing) Store(List<VideoRow> chunk, DateTime utcNow)
+    {
+        // Stored as plain videos: the thumbnail path is not part of the catalog.
+        var videos = chunk.Select(row => new Video
+        {
+            Id = row.Id, Title = row.Title, Category = row.Category, Tags = row.Tags, CreatorId = row.CreatorId,
+            DurationSeconds = row.DurationSeconds, UploadedAt = row.UploadedAt.ToUniversalTime(), Available = row.Available,
+        }).ToList();
+        var created = catalog.UpsertVideos(videos);
         return (created, chunk.Count - created);
+    }
+
+    /// <summary>
+    /// Stores each row's thumbnail: beside the local store (the server's next start, or training, embeds it), or through
+    /// the server's <c>PUT /v1/videos/{id}/thumbnail</c>, whose queue embeds it.
+    /// </summary>
+    public async Task AfterStoreAsync(List<VideoRow> chunk, HttpClient? server, CancellationToken cancellationToken)
+    {
+        foreach (var row in chunk.Where(r => r.Thumbnail is { Length: > 0 }))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var (bytes, header) = ReadThumbnail(row, out var error) ?? throw new InvalidOperationException($"{row.Id}: thumbnail: {error}");
+            if (server is null)
+            {
+                thumbnails.Write(row.Id, bytes, header.Format == "png" ? ".png" : ".jpg");
+                continue;
+            }
+
+            using var content = new ByteArrayContent(bytes);
+            content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(header.ContentType);
+            using var response = await server.PutAsync($"/v1/videos/{Uri.EscapeDataString(row.Id)}/thumbnail", content, cancellationToken);
+            if (!response.IsSuccessStatusCode)
+            {
+                throw new ImportServerException($"The server answered {(int)response.StatusCode} to the thumbnail of video {row.Id}: {await response.Content.ReadAsStringAsync(cancellationToken)}");
+            }
+        }
+    }
+
+    /// <summary>The thumbnail's bytes and header, checked as an upload is (size, type, pixels, decoding); null and why when not.</summary>
+    private (byte[] Bytes, ImageHeader Header)? ReadThumbnail(VideoRow row, out string? error)
+    {
+        var path = Path.GetFullPath(row.Thumbnail!, baseDirectory);
+        error = null;
+        try
+        {
+            var length = new FileInfo(path).Length;
+            if (length > limits.MaxBytes)
+            {
+                error = $"'{path}' has {length} bytes; at most {limits.MaxBytes} are accepted.";
+                return null;
+            }
+
+            var bytes = File.ReadAllBytes(path);
+            var check = new ImagePreprocessing(limits.MaxPixels).Validate(bytes);
+            if (!check.IsValid)
+            {
+                error = $"'{path}': {check.Message}";
+                return null;
+            }
+
+            return (bytes, check.Header!);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            error = $"'{path}' cannot be read: {ex.Message}";
+            return null;
+        }
     }
 }
 

@@ -1,6 +1,7 @@
 using RecEngine.Catalog;
 using RecEngine.Events;
 using RecEngine.Events.Import;
+using RecEngine.Features.Images;
 using RecEngine.Hosting;
 using Microsoft.Extensions.Options;
 
@@ -19,6 +20,8 @@ internal sealed class ImportVerb(
     EventStore events,
     RecEngineStore store,
     DataDirectory dataDir,
+    ThumbnailStore thumbnails,
+    IOptions<ThumbnailOptions> thumbnailOptions,
     IOptions<RecEngineOptions> options) : IVerb
 {
     public string Name => "import";
@@ -45,7 +48,10 @@ internal sealed class ImportVerb(
             case ["movielens"]:
                 return await ImportMovieLensAsync(command, cancellationToken);
             case ["videos"]:
-                return await ImportFileAsync(new VideoImport(catalog), command, cancellationToken);
+                return await ImportFileAsync(
+                    new VideoImport(catalog, thumbnails, thumbnailOptions.Value, Path.GetDirectoryName(Path.GetFullPath(command.GetString("file") ?? ".")) ?? "."),
+                    command,
+                    cancellationToken);
             case ["users"]:
                 return await ImportFileAsync(new UserImport(catalog), command, cancellationToken);
             case ["events"]:

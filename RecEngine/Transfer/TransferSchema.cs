@@ -48,6 +48,13 @@ internal static class TransferSchema
         new("available", ColumnType.Boolean, v => v.Available, (v, x) => v.Available = (bool?)x ?? true),
     ];
 
+    /// <summary>The video columns of an import: those of <see cref="Videos"/> and <c>thumbnail</c>, a path to a local JPEG or PNG file.</summary>
+    public static readonly IReadOnlyList<Column<VideoRow>> VideoRows =
+    [
+        .. Videos.Select(c => new Column<VideoRow>(c.Name, c.Type, v => c.Get(v), (v, x) => c.Set(v, x))),
+        new("thumbnail", ColumnType.Text, v => v.Thumbnail, (v, x) => v.Thumbnail = (string?)x),
+    ];
+
     public static readonly IReadOnlyList<Column<User>> Users =
     [
         new("id", ColumnType.Text, u => u.Id, (u, x) => u.Id = (string?)x ?? ""),
