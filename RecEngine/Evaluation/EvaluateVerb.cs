@@ -31,6 +31,7 @@ internal sealed class EvaluateVerb(
     IOptions<AlsOptions> als,
     IOptions<CandidateOptions> candidates,
     IOptions<ServingOptions> serving,
+    ThumbnailStore thumbnails,
     TimeProvider time) : IVerb
 {
     /// <summary>Share of each user's events (per-user split) held out.</summary>
@@ -113,7 +114,7 @@ internal sealed class EvaluateVerb(
                 (examples, losses) = (fitted.Examples, fitted.Ranker.EpochLosses);
             }
 
-            using var snapshot = ServingSnapshot.Load(folder, videos, TrendingIndex.Empty(videos), index.Value, ranker.Value, als.Value, candidates.Value);
+            using var snapshot = ServingSnapshot.Load(folder, videos, TrendingIndex.Empty(videos), index.Value, ranker.Value, als.Value, candidates.Value, thumbnails);
             var retrieval = RetrievalEvaluation.Run(split, videos, snapshot.Retrieval, candidates.Value, truth, users, k);
             Console.WriteLine($"Retrieval recall@{k} over {retrieval.UsersEvaluated:N0} users:");
             foreach (var (name, value) in retrieval.Recall.OrderByDescending(kv => kv.Value))

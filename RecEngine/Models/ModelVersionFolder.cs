@@ -35,6 +35,9 @@ internal sealed class ModelVersionFolder
     /// <summary>The co-watch table of the version's window, rows in <see cref="VideosFile"/> order.</summary>
     public const string CoWatchFile = "cowatch.bin";
 
+    /// <summary>The map from thumbnail embeddings to item factors (absent when too few videos had thumbnails).</summary>
+    public const string ThumbnailProjectionFile = "thumbnail_projection.bin";
+
     /// <summary>The reference profile drift checks compare serving against.</summary>
     public const string DriftReferenceFile = "drift_reference.json";
 
@@ -61,6 +64,8 @@ internal sealed class ModelVersionFolder
     public string Index => File(IndexFile);
 
     public string CoWatch => File(CoWatchFile);
+
+    public string ThumbnailProjection => File(ThumbnailProjectionFile);
 
     public string DriftReference => File(DriftReferenceFile);
 

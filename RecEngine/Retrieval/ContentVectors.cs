@@ -3,18 +3,21 @@ namespace RecEngine.Retrieval;
 /// <summary>What a video shares with others, for placing it in factor space before anyone watched it.</summary>
 internal sealed record ItemMetadata(string? Category, IReadOnlyList<string> Tags, string? Creator);
 
-/// <summary>Weights of the metadata groups in a content-based vector.</summary>
-internal sealed record ContentWeights(double Creator = 3.0, double Category = 1.0, double Tags = 2.0);
+/// <summary>Weights of the metadata groups, and of the thumbnail's projected vector, in a content-based vector.</summary>
+internal sealed record ContentWeights(double Creator = 3.0, double Category = 1.0, double Tags = 2.0, double Thumbnail = 3.0);
 
 /// <summary>
 /// Content-based vectors for items without interactions, so the whole catalog is searchable: the weighted
 /// mean of the mean factors of trained items sharing the creator, the category and each tag (the tag weight
 /// is split evenly over the item's tags that have trained members). Groups without trained members are left
-/// out; an item sharing nothing gets the mean of all trained items. Trained rows are returned unchanged.
+/// out; an item sharing nothing gets the mean of all trained items. With <c>visual</c>, an item's thumbnail adds its
+/// projected vector (<see cref="VisualProjection"/>) with the weight <see cref="ContentWeights.Thumbnail"/>. Trained rows
+/// are returned unchanged.
 /// </summary>
 internal static class ContentVectors
 {
-    public static float[] Fill(IReadOnlyList<ItemMetadata> items, float[] itemFactors, int factors, ReadOnlySpan<bool> trained, ContentWeights? weights = null)
+    public static float[] Fill(
+        IReadOnlyList<ItemMetadata> items, float[] itemFactors, int factors, ReadOnlySpan<bool> trained, ContentWeights? weights = null, IReadOnlyList<float[]?>? visual = null)
     {
         weights ??= new ContentWeights();
         if (items.Count != trained.Length || (long)items.Count * factors != itemFactors.Length)
@@ -62,6 +65,16 @@ internal static class ContentVectors
                 total += Accumulate(sum, mean, weights.Tags / tagMeans.Count);
             }
 
+            if (visual?[i] is { } projected && weights.Thumbnail > 0.0)
+            {
+                for (var k = 0; k < factors; k++)
+                {
+                    sum[k] += weights.Thumbnail * projected[k];
+                }
+
+                total += weights.Thumbnail;
+            }
+
             if (total == 0.0)
             {
                 total = Accumulate(sum, all.Count > 0 ? all : null, 1.0);
@@ -75,6 +88,30 @@ internal static class ContentVectors
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// <see cref="Fill"/> with thumbnails: fits the <see cref="VisualProjection"/> on the trained items that have an
+    /// embedding (null when too few do) and places the untrained items by their metadata and their thumbnail.
+    /// </summary>
+    public static (float[] Filled, VisualProjection? Projection) FillWithThumbnails(
+        IReadOnlyList<ItemMetadata> items, float[] itemFactors, int factors, bool[] trained, IReadOnlyList<float[]?>? embeddings, ContentWeights? weights = null)
+    {
+        var projection = embeddings is null ? null : VisualProjection.Fit(embeddings, itemFactors, factors, trained);
+        var visual = projection is null ? null : Untrained(projection, embeddings!, trained);
+        return (Fill(items, itemFactors, factors, trained, weights, visual), projection);
+    }
+
+    /// <summary>The projected vectors of the untrained items that have an embedding (null for the others).</summary>
+    public static float[]?[] Untrained(VisualProjection projection, IReadOnlyList<float[]?> embeddings, ReadOnlySpan<bool> trained)
+    {
+        var visual = new float[]?[embeddings.Count];
+        for (var i = 0; i < visual.Length; i++)
+        {
+            visual[i] = !trained[i] && embeddings[i] is { } e ? projection.Project(e) : null;
+        }
+
+        return visual;
     }
 
     private static Mean? Group(Dictionary<string, Mean> groups, string? key, int factors)

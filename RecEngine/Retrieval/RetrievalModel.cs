@@ -40,6 +40,9 @@ internal sealed class RetrievalModel : IDisposable
 
     public AlsModel Als { get; }
 
+    /// <summary>The map from thumbnail embeddings to factors fitted with this model, or null (too few thumbnails).</summary>
+    public VisualProjection? Projection { get; init; }
+
     public string[] UserIds { get; }
 
     public IVectorIndex Index { get; }

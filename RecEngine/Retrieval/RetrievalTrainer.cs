@@ -18,6 +18,8 @@ internal static class RetrievalTrainer
         CancellationToken cancellationToken = default) =>
         Train(window, videos, als, indexOptions, progress: null, name: "embeddings", cancellationToken);
 
+    /// <param name="thumbnails">Each video's thumbnail embedding (null without one), or null: content vectors from metadata only.</param>
+
     /// <summary>
     /// <paramref name="name"/> labels the progress phases ("embeddings", "feature embeddings"): a training run
     /// fits two retrieval models and the log should say which one is slow.
@@ -29,7 +31,8 @@ internal static class RetrievalTrainer
         VectorIndexOptions indexOptions,
         TrainingProgress? progress,
         string name,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        IReadOnlyList<float[]?>? thumbnails = null)
     {
         progress?.Phase($"{name}: interactions");
         var (interactions, userIds) = Interactions(window, videos, als.Alpha);
@@ -50,8 +53,12 @@ internal static class RetrievalTrainer
             metadata[v] = new ItemMetadata(videos.Categories[videos.CategoryIndex[v]], videos.Tags[v], videos.Creators[videos.CreatorIndex[v]]);
         }
 
-        var filled = ContentVectors.Fill(metadata, model.ItemFactors, model.Factors, trained);
+        var (filled, projection) = ContentVectors.FillWithThumbnails(metadata, model.ItemFactors, model.Factors, trained, thumbnails);
         filled.CopyTo(model.ItemFactors, 0);
+        if (projection is not null)
+        {
+            progress?.Report($"thumbnail projection: lambda {projection.Lambda}, held-out R2 {projection.HeldOutR2:0.000}");
+        }
 
         progress?.Phase($"{name}: vector index over {videos.Count:N0} videos");
         var ids = new long[videos.Count];
@@ -64,7 +71,7 @@ internal static class RetrievalTrainer
         progress?.Phase($"{name}: co-watch table");
         var coWatch = CoWatchTable.Build(interactions, userIds.Length, videos.Count, CoWatchTable.DefaultNeighbours, threads: als.Threads);
         progress?.End();
-        return new RetrievalModel(videos, model, userIds, index, als, coWatch);
+        return new RetrievalModel(videos, model, userIds, index, als, coWatch) { Projection = projection };
     }
 
     /// <summary>

@@ -25,6 +25,7 @@ internal sealed partial class ServingLoader(
     IOptions<OnnxRankerOptions> ranker,
     IOptions<AlsOptions> als,
     IOptions<CandidateOptions> candidates,
+    ThumbnailStore thumbnails,
     SnapshotWarmup warmup,
     UserFeatureWarmup userFeatures,
     TimeProvider time,
@@ -67,7 +68,7 @@ internal sealed partial class ServingLoader(
             var name = Path.GetFileName(version);
             try
             {
-                var snapshot = ServingSnapshot.Load(version, videos, trending, index.Value, ranker.Value, als.Value, candidates.Value);
+                var snapshot = ServingSnapshot.Load(version, videos, trending, index.Value, ranker.Value, als.Value, candidates.Value, thumbnails);
                 warmup.Run(snapshot);
                 state.Publish(snapshot);
                 LogServing(name, videos.Count);
@@ -94,7 +95,7 @@ internal sealed partial class ServingLoader(
     {
         var (videos, trending) = Catalog();
         var indexOptions = buildThreads is { } threads ? index.Value with { BuildThreads = threads } : index.Value;
-        var snapshot = ServingSnapshot.Load(versionDir, videos, trending, indexOptions, ranker.Value, als.Value, candidates.Value);
+        var snapshot = ServingSnapshot.Load(versionDir, videos, trending, indexOptions, ranker.Value, als.Value, candidates.Value, thumbnails);
         try
         {
             // The first requests on a new version should not pay for JIT and the first ONNX run.

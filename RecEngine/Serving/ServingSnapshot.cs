@@ -1,4 +1,5 @@
 using System.Text.Json;
+using RecEngine.Catalog;
 using RecEngine.Features;
 using RecEngine.Features.Spec;
 using RecEngine.Ranking;
@@ -54,7 +55,10 @@ internal sealed class ServingSnapshot : IDisposable
     /// Loads a version written by <c>train</c> for the current catalog. Videos added since training get content-based
     /// vectors (as unwatched videos do at training time), so the whole catalog is searchable.
     /// </summary>
-    public static ServingSnapshot Load(string versionDir, VideoSnapshot videos, TrendingIndex trending, VectorIndexOptions indexOptions, OnnxRankerOptions rankerOptions, AlsOptions alsOptions, CandidateOptions candidates)
+    /// <param name="thumbnails">Where the videos' thumbnail embeddings are; with the version's projection, videos added since training are placed by their thumbnail too.</param>
+    public static ServingSnapshot Load(
+        string versionDir, VideoSnapshot videos, TrendingIndex trending, VectorIndexOptions indexOptions, OnnxRankerOptions rankerOptions, AlsOptions alsOptions, CandidateOptions candidates,
+        ThumbnailStore? thumbnails = null)
     {
         var folder = ModelVersionFolder.At(versionDir);
         var bad = folder.Verify();
@@ -86,7 +90,7 @@ internal sealed class ServingSnapshot : IDisposable
             var metadata = Enumerable.Range(0, videos.Count)
                 .Select(v => new ItemMetadata(videos.Categories[videos.CategoryIndex[v]], videos.Tags[v], videos.Creators[videos.CreatorIndex[v]]))
                 .ToList();
-            factors = ContentVectors.Fill(metadata, factors, f, trained);
+            factors = ContentVectors.Fill(metadata, factors, f, trained, visual: Visual(folder, videos, trained, thumbnails));
         }
 
         var als = new AlsModel(0, videos.Count, f, trainedAls.Regularization, [], factors, trainedAls.ItemGramian);
@@ -107,6 +111,27 @@ internal sealed class ServingSnapshot : IDisposable
             retrieval.Dispose();
             throw;
         }
+    }
+
+    /// <summary>The projected thumbnails of the videos the version was not trained on, or null (no projection, no thumbnails).</summary>
+    private static float[]?[]? Visual(ModelVersionFolder folder, VideoSnapshot videos, bool[] trained, ThumbnailStore? thumbnails)
+    {
+        if (thumbnails is null || !File.Exists(folder.ThumbnailProjection) || !Directory.Exists(thumbnails.Folder))
+        {
+            return null;
+        }
+
+        var projection = VisualProjection.Load(folder.ThumbnailProjection);
+        var visual = new float[]?[videos.Count];
+        for (var v = 0; v < visual.Length; v++)
+        {
+            if (!trained[v] && thumbnails.ReadEmbedding(videos.Ids[v], projection.Dimensions) is { } embedding)
+            {
+                visual[v] = projection.Project(embedding);
+            }
+        }
+
+        return visual;
     }
 
     public void Dispose()

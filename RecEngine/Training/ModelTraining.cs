@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using RecEngine.Catalog;
 using RecEngine.Events;
 using RecEngine.Features;
+using RecEngine.Features.Images;
 using RecEngine.Hosting;
 using RecEngine.Models;
 using RecEngine.Monitoring;
@@ -24,6 +25,8 @@ internal sealed class ModelTraining(
     IOptions<VectorIndexOptions> index,
     IOptions<CandidateOptions> candidates,
     IOptions<MonitoringOptions> monitoring,
+    ThumbnailStore thumbnails,
+    IOptions<ThumbnailOptions> thumbnailOptions,
     TimeProvider time)
 {
     /// <summary>Writes a new version and returns its folder, or null when there is nothing to train on.</summary>
@@ -126,9 +129,15 @@ internal sealed class ModelTraining(
         var clock = Stopwatch.StartNew();
         var alsOptions = threads is { } t ? als.Value with { Threads = t } : als.Value;
         var indexOptions = threads is { } n ? index.Value with { BuildThreads = n } : index.Value;
-        var retrieval = RetrievalTrainer.Train(window, videos, alsOptions, indexOptions, progress, "embeddings", cancellationToken);
+        var visual = EmbedThumbnails(videos, progress, cancellationToken);
+        var retrieval = RetrievalTrainer.Train(window, videos, alsOptions, indexOptions, progress, "embeddings", cancellationToken, visual);
         try
         {
+            if (retrieval.Projection is { } projection)
+            {
+                output.WriteLine($"Thumbnails: {visual!.Count(e => e is not null):N0} embeddings, projection to factors with held-out R2 {projection.HeldOutR2:0.000} (lambda {projection.Lambda}).");
+            }
+
             output.WriteLine($"Embeddings: {retrieval.UserIds.Length:N0} users x {retrieval.Als.Factors} factors ({clock.Elapsed.TotalSeconds:0.0}s).");
             RankerDataset? dataset = null;
             var impressions = PoolNegativesRanker.HasImpressions(window);
@@ -151,6 +160,23 @@ internal sealed class ModelTraining(
         }
     }
 
+    /// <summary>The videos' thumbnail embeddings, embedding the stored thumbnails the background queue has not reached; null without thumbnails.</summary>
+    private float[]?[]? EmbedThumbnails(VideoSnapshot videos, TrainingProgress? progress, CancellationToken cancellationToken)
+    {
+        progress?.Phase("thumbnail embeddings");
+        var options = thumbnailOptions.Value;
+        ThumbnailEmbedder? embedder = null;
+        try
+        {
+            return ThumbnailEmbeddings.Collect(
+                thumbnails, videos.Ids, () => embedder ??= ThumbnailEmbedder.Load(options.ModelDirectory, options.MaxPixels, options.EmbeddingThreads), progress, cancellationToken);
+        }
+        finally
+        {
+            embedder?.Dispose();
+        }
+    }
+
     /// <summary>Writes a fitted version under <paramref name="modelsPath"/> (temp folder, then renamed) and returns its folder.</summary>
     public string Write(FittedVersion fitted, string modelsPath, TextWriter output, TrainingProgress? progress = null)
     {
@@ -169,6 +195,7 @@ internal sealed class ModelTraining(
             ranker.Spec.Save(folder.FeatureSpec);
             retrieval.Als.Save(folder.Als);
             retrieval.CoWatch.Save(folder.CoWatch);
+            retrieval.Projection?.Save(folder.ThumbnailProjection);
             if (retrieval.Index is IPersistentVectorIndex approximate)
             {
                 // Saved so that serving maps it instead of rebuilding it at every start.
