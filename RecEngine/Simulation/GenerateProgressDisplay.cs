@@ -11,7 +11,7 @@ namespace RecEngine.Simulation;
 /// </summary>
 internal static class GenerateProgressDisplay
 {
-    private static readonly string[] Stages = ["users", "videos", "events"];
+    private static readonly string[] Stages = ["users", "videos", "thumbnails", "events"];
 
     /// <summary>Runs <paramref name="work"/> on a pool thread while showing its progress.</summary>
     public static async Task<T> RunAsync<T>(Func<IProgress<WriteProgress>, T> work, bool? interactive = null, TextWriter? plainOutput = null)

@@ -17,6 +17,7 @@ internal static class SimulationModule
         builder.Services.AddSingleton<WorldWriter>();
         builder.Services.AddSingleton<IVerb, GenerateVerb>();
         builder.Services.AddSingleton<IVerb, SimulateVerb>();
+        builder.Services.AddSingleton<IVerb, ColdStartBenchVerb>();
         builder.Services.AddSingleton<IFirstRunStep, DemoWorldFirstRunStep>();
         builder.Services.AddSingleton<IRelevanceOracle, SimulationOracle>();
         return builder;

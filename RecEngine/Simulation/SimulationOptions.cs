@@ -60,6 +60,14 @@ public sealed record SimulationOptions
     /// <summary>Drift scenario name: none, taste-shift, device-shift or content-flood.</summary>
     public string Scenario { get; init; } = "none";
 
+    /// <summary>
+    /// Share of the videos (the first in id order) given a synthetic thumbnail that follows their hidden topics
+    /// (docs/simulation.md). 0 by default: the demo world starts without them, since embedding 20,000 thumbnails takes
+    /// minutes on two cores.
+    /// </summary>
+    [Range(0.0, 1.0)]
+    public double ThumbnailShare { get; init; }
+
     /// <summary>Day the scenario switches on; null means the middle of the simulated days.</summary>
     [Range(0, 3650)]
     public int? SwitchDay { get; init; }

@@ -17,7 +17,7 @@ internal readonly record struct WriteProgress(string Stage, long Done, long Tota
 /// catalog index current) and events with a bulk insert into <see cref="EventStore.Events"/>, one transaction per chunk. The next day is generated on other
 /// threads while the current one is written, because LiteDB writes on one thread only.
 /// </summary>
-internal sealed class WorldWriter(RecEngineStore store, CatalogService catalog, CatalogIndex catalogIndex, EventStore eventStore)
+internal sealed class WorldWriter(RecEngineStore store, CatalogService catalog, CatalogIndex catalogIndex, EventStore eventStore, ThumbnailStore? thumbnails = null)
 {
     /// <summary>
     /// Documents per bulk call (one LiteDB transaction each). Measured on the 2-core box: 10k-50k chunks cost
@@ -52,8 +52,33 @@ internal sealed class WorldWriter(RecEngineStore store, CatalogService catalog, 
         var truth = world.Truth;
         WriteChunked("users", truth.UserCount, i => truth.ToUser(i), chunk => catalog.UpsertUsers(chunk), progress, cancellationToken);
         WriteChunked("videos", truth.VideoCount, i => truth.ToVideo(i), chunk => catalog.UpsertVideos(chunk), progress, cancellationToken);
+        WriteThumbnails(truth, progress, cancellationToken);
         var written = WriteEvents(world, eventDays ?? truth.Days, progress, cancellationToken);
         return new WorldWriteResult(truth.UserCount, truth.VideoCount, written, Stopwatch.GetElapsedTime(started));
+    }
+
+    /// <summary>
+    /// The synthetic thumbnails of the first <see cref="SimulationOptions.ThumbnailShare"/> of the videos in id order
+    /// (<see cref="ThumbnailPainter"/>, about a millisecond each), stored as uploads are; their embeddings are left to
+    /// the server's background queue and to training, so writing a world stays fast.
+    /// </summary>
+    private void WriteThumbnails(GroundTruth truth, IProgress<WriteProgress>? progress, CancellationToken cancellationToken)
+    {
+        var count = (int)Math.Round(truth.Options.ThumbnailShare * truth.VideoCount);
+        if (thumbnails is null || count == 0)
+        {
+            return;
+        }
+
+        for (var v = 0; v < count; v++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            thumbnails.Write(truth.VideoIds[v], ThumbnailPainter.Paint(truth, v), ".png");
+            if ((v & 0x3FF) == 0 || v == count - 1)
+            {
+                progress?.Report(new WriteProgress("thumbnails", v + 1, count, 0));
+            }
+        }
     }
 
     private void WriteChunked<T>(string stage, int total, Func<int, T> create, Action<List<T>> write, IProgress<WriteProgress>? progress, CancellationToken cancellationToken)
