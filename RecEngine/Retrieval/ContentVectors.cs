@@ -95,9 +95,9 @@ internal static class ContentVectors
     /// embedding (null when too few do) and places the untrained items by their metadata and their thumbnail.
     /// </summary>
     public static (float[] Filled, VisualProjection? Projection) FillWithThumbnails(
-        IReadOnlyList<ItemMetadata> items, float[] itemFactors, int factors, bool[] trained, IReadOnlyList<float[]?>? embeddings, ContentWeights? weights = null)
+        IReadOnlyList<ItemMetadata> items, float[] itemFactors, int factors, bool[] trained, IReadOnlyList<float[]?>? embeddings, ContentWeights? weights = null, int[]? support = null)
     {
-        var projection = embeddings is null ? null : VisualProjection.Fit(embeddings, itemFactors, factors, trained);
+        var projection = embeddings is null ? null : VisualProjection.Fit(embeddings, itemFactors, factors, trained, support);
         var visual = projection is null ? null : Untrained(projection, embeddings!, trained);
         return (Fill(items, itemFactors, factors, trained, weights, visual), projection);
     }

@@ -42,9 +42,11 @@ internal static class RetrievalTrainer
 
         progress?.Phase($"{name}: content vectors for unwatched videos");
         var trained = new bool[videos.Count];
+        var support = new int[videos.Count];
         foreach (var i in interactions)
         {
             trained[i.Item] = true;
+            support[i.Item]++;
         }
 
         var metadata = new ItemMetadata[videos.Count];
@@ -53,7 +55,7 @@ internal static class RetrievalTrainer
             metadata[v] = new ItemMetadata(videos.Categories[videos.CategoryIndex[v]], videos.Tags[v], videos.Creators[videos.CreatorIndex[v]]);
         }
 
-        var (filled, projection) = ContentVectors.FillWithThumbnails(metadata, model.ItemFactors, model.Factors, trained, thumbnails);
+        var (filled, projection) = ContentVectors.FillWithThumbnails(metadata, model.ItemFactors, model.Factors, trained, thumbnails, support: support);
         filled.CopyTo(model.ItemFactors, 0);
         if (projection is not null)
         {

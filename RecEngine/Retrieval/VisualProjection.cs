@@ -16,6 +16,13 @@ internal sealed class VisualProjection
     /// <summary>Fewest trained videos with a thumbnail to fit a projection on; fewer, and thumbnails are not used.</summary>
     public const int MinimumRows = 50;
 
+    /// <summary>
+    /// Interactions a trained video needs to be fitted on: the factors of a video watched once or twice are mostly the
+    /// ALS prior, not its audience, and fitting them teaches the map noise. Without enough such videos, all trained
+    /// videos are used.
+    /// </summary>
+    public const int MinimumSupport = 3;
+
     private static readonly double[] LambdaGrid = [0.1, 1, 10, 100, 1000];
 
     private readonly float[] _mean;
@@ -42,16 +49,24 @@ internal sealed class VisualProjection
     /// <summary>Share of the held-out factors' variance the chosen λ explained (1 - SSE/SST), for the training log.</summary>
     public double HeldOutR2 { get; }
 
-    /// <summary>The projection, or null when fewer than <see cref="MinimumRows"/> trained videos have an embedding.</summary>
-    public static VisualProjection? Fit(IReadOnlyList<float[]?> embeddings, float[] itemFactors, int factors, ReadOnlySpan<bool> trained)
+    /// <summary>
+    /// The projection, or null when fewer than <see cref="MinimumRows"/> trained videos have an embedding.
+    /// <paramref name="support"/>: each video's interactions in training, to fit on the well-supported ones only.
+    /// </summary>
+    public static VisualProjection? Fit(IReadOnlyList<float[]?> embeddings, float[] itemFactors, int factors, ReadOnlySpan<bool> trained, ReadOnlySpan<int> support = default)
     {
         var rows = new List<int>();
         for (var i = 0; i < embeddings.Count; i++)
         {
-            if (trained[i] && embeddings[i] is not null)
+            if (trained[i] && embeddings[i] is not null && (support.IsEmpty || support[i] >= MinimumSupport))
             {
                 rows.Add(i);
             }
+        }
+
+        if (rows.Count < MinimumRows && !support.IsEmpty)
+        {
+            return Fit(embeddings, itemFactors, factors, trained);
         }
 
         if (rows.Count < MinimumRows)

@@ -34,6 +34,9 @@ internal sealed class ColdStartBenchVerb(IOptions<AlsOptions> als) : IVerb
         new("k", "recall cut-off", "100"),
         new("watchers", "first watchers per cold video", "10"),
         new("fit-videos", "trained videos whose thumbnails fit the projection", "2500"),
+        new("sessions", "mean sessions per user-day (the demo world has 0.32)", "1"),
+        new("thumbnail-weight", "weight of the projected thumbnail in a content vector (creator 3, category 1, tags 2)", "3"),
+        new("cache", "a file keeping the thumbnails' embeddings between runs on the same world"),
         new("workers", "parallel embedders (one ONNX Runtime thread each)", "2"),
         new("throughput", "images timed one by one for the throughput figures (0 skips)", "100"),
         new("json", "also write the figures as JSON to FILE"),
@@ -49,7 +52,9 @@ internal sealed class ColdStartBenchVerb(IOptions<AlsOptions> als) : IVerb
             Videos = command.GetInt("videos", 8000, 10, 1_000_000),
             Days = command.GetInt("days", 14, 2, 365),
             Seed = command.GetInt("seed", 42),
+            MeanSessionsPerUserDay = double.Parse(command.GetString("sessions") ?? "1", CultureInfo.InvariantCulture),
         };
+        var thumbnailWeight = double.Parse(command.GetString("thumbnail-weight") ?? "3", CultureInfo.InvariantCulture);
         var coldDays = command.GetInt("cold-days", 3, 1, options.Days - 1);
         var k = command.GetInt("k", 100, 1, 100_000);
         var watchers = command.GetInt("watchers", 10, 1, 100_000);
@@ -64,13 +69,15 @@ internal sealed class ColdStartBenchVerb(IOptions<AlsOptions> als) : IVerb
                 $"Embedding throughput ({throughput.Images} images of {ThumbnailPainter.Width}x{ThumbnailPainter.Height}): upload check {throughput.ValidateMsPerImage:0.00} ms, preprocessing {throughput.PreprocessMsPerImage:0.00} ms, ResNet-18 {throughput.ImagesPerSecondOneThread:0.0} images/s on 1 thread, {throughput.ImagesPerSecondTwoThreads:0.0} images/s on 2."));
         }
 
-        var result = ColdStartBenchmark.Run(options, coldDays, k, watchers, fitVideos, workers, als.Value, Console.Out, cancellationToken);
+        var result = ColdStartBenchmark.Run(options, coldDays, k, watchers, fitVideos, workers, als.Value, Console.Out, cancellationToken, thumbnailWeight, command.GetString("cache"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"""
-            Cold start, recall@{k} of {result.ColdVideos:N0} videos uploaded after training among their first watchers ({result.Pairs:N0} pairs):
-              metadata (creator, category, tags)   {result.RecallMetadata:0.0000}
-              metadata + thumbnail                 {result.RecallMetadataThumbnail:0.0000}   ({result.Ratio:0.000}x)
-              thumbnail alone                      {result.RecallThumbnailOnly:0.0000}
-              projection held-out R2 {result.ProjectionHeldOutR2:0.000}; {result.ThumbnailsEmbedded:N0} thumbnails drawn and embedded in {result.EmbedSeconds:0.0} s ({result.ImagesPerSecond:0.0} images/s, {result.EmbedWorkers} workers)
+            Cold start, recall@{k} of {result.ColdVideos:N0} videos uploaded after training among their first watchers ({result.Pairs:N0} pairs; chance {result.Chance:0.0000}):
+              title + tags                          {result.RecallTitleTags:0.0000}
+              title + tags + thumbnail              {result.RecallTitleTagsThumbnail:0.0000}   ({result.Ratio:0.000}x)
+              title + tags + creator                {result.RecallMetadata:0.0000}
+              title + tags + creator + thumbnail    {result.RecallMetadataThumbnail:0.0000}   ({result.RatioWithCreator:0.000}x)
+              thumbnail alone                       {result.RecallThumbnailOnly:0.0000}
+              thumbnail weight {result.ThumbnailWeight}; projection held-out R2 {result.ProjectionHeldOutR2:0.000}; {result.ThumbnailsEmbedded:N0} thumbnails, embedded in {result.EmbedSeconds:0.0} s ({result.ImagesPerSecond:0.0} images/s, {result.EmbedWorkers} workers)
             """));
         if (command.GetString("json") is { } json)
         {

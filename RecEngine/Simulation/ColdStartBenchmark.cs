@@ -14,16 +14,22 @@ internal sealed record ColdStartResult(
     int Days,
     int ColdDays,
     int Seed,
+    double SessionsPerUserDay,
     int K,
     int TrainedVideos,
     int ColdVideos,
     int Pairs,
     int ThumbnailsEmbedded,
+    double ThumbnailWeight,
     double ProjectionHeldOutR2,
+    double Chance,
+    double RecallTitleTags,
+    double RecallTitleTagsThumbnail,
+    double Ratio,
     double RecallMetadata,
     double RecallMetadataThumbnail,
+    double RatioWithCreator,
     double RecallThumbnailOnly,
-    double Ratio,
     double EmbedSeconds,
     double ImagesPerSecond,
     int EmbedWorkers);
@@ -37,12 +43,16 @@ internal sealed record ColdStartResult(
 /// hit is the video within the top k. Content vectors are built exactly as training builds them
 /// (<see cref="ContentVectors"/>): from the metadata (creator, category, tags) alone, then with the thumbnail's projected
 /// embedding added (the projection fitted on a sample of the trained videos' thumbnails), and from the thumbnail alone.
-/// The thumbnails are the simulator's (<see cref="ThumbnailPainter"/>) run through the real preprocessing and ResNet-18.
+/// The comparison is title and tags only (the simulator's titles name the category: <c>Music #12</c>) against
+/// title, tags and thumbnail; the same with the creator is reported beside it, since serving uses the creator too.
+/// The thumbnails are the simulator's (<see cref="ThumbnailPainter"/>) run through the real preprocessing and ResNet-18;
+/// <c>cache</c> keeps their embeddings in a file, so reruns with other weights skip the minutes of embedding.
 /// </summary>
 internal static class ColdStartBenchmark
 {
     public static ColdStartResult Run(
-        SimulationOptions options, int coldDays, int k, int watchers, int fitVideos, int workers, AlsOptions als, TextWriter output, CancellationToken cancellationToken)
+        SimulationOptions options, int coldDays, int k, int watchers, int fitVideos, int workers, AlsOptions als, TextWriter output, CancellationToken cancellationToken,
+        double thumbnailWeight = 3.0, string? cache = null)
     {
         var start = options.Start ?? new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc);
         var world = new SimulatedWorld(options with { Start = start }, start);
@@ -57,9 +67,11 @@ internal static class ColdStartBenchmark
         var model = AlsTrainer.Train(interactions, userIds.Length, videos.Count, als, cancellationToken: cancellationToken);
         var f = model.Factors;
         var trained = new bool[videos.Count];
+        var support = new int[videos.Count];
         foreach (var i in interactions)
         {
             trained[i.Item] = true;
+            support[i.Item]++;
         }
 
         var cold = Enumerable.Range(0, videos.Count).Where(v => videos.UploadedAt[v] >= cut).ToArray();
@@ -71,48 +83,123 @@ internal static class ColdStartBenchmark
         var step = Math.Max(1, trainedIndexes.Length / Math.Max(1, fitVideos));
         var toEmbed = trainedIndexes.Where((_, n) => n % step == 0).Take(fitVideos).Concat(cold).ToArray();
         var embeddings = new float[]?[videos.Count];
-        output.WriteLine($"Drawing and embedding {toEmbed.Length:N0} thumbnails on {workers} worker(s)...");
+        var worldKey = $"seed {options.Seed}, {options.Videos} videos, {options.Topics} topics, painter {ThumbnailPainter.Version}";
+        var cached = ReadCache(cache, worldKey, videos.Ids, toEmbed, embeddings);
+        var missing = toEmbed.Where(v => embeddings[v] is null).ToArray();
+        output.WriteLine($"Drawing and embedding {missing.Length:N0} thumbnails on {workers} worker(s) ({cached:N0} from the cache)...");
         var clock = Stopwatch.StartNew();
-        using (var embedder = ThumbnailEmbedder.Load("", maxPixels: 4096 * 4096, threads: 1))
+        if (missing.Length > 0)
         {
+            using var embedder = ThumbnailEmbedder.Load("", maxPixels: 4096 * 4096, threads: 1);
             var done = 0;
             Parallel.ForEach(
-                Partitioner.Create(0, toEmbed.Length, 16),
+                Partitioner.Create(0, missing.Length, 16),
                 new ParallelOptions { MaxDegreeOfParallelism = workers, CancellationToken = cancellationToken },
                 range =>
                 {
                     for (var n = range.Item1; n < range.Item2; n++)
                     {
-                        var v = toEmbed[n];
+                        var v = missing[n];
                         var (embedding, check) = embedder.Embed(ThumbnailPainter.Paint(truth, truth.VideoIndex(videos.Ids[v])));
                         embeddings[v] = embedding ?? throw new InvalidOperationException($"A synthetic thumbnail failed: {check.Message}");
                         if (Interlocked.Increment(ref done) % 500 == 0)
                         {
-                            output.WriteLine($"  {done:N0} of {toEmbed.Length:N0} ({done / clock.Elapsed.TotalSeconds:0.0} images/s)");
+                            output.WriteLine($"  {done:N0} of {missing.Length:N0} ({done / clock.Elapsed.TotalSeconds:0.0} images/s)");
                         }
                     }
                 });
+            WriteCache(cache, worldKey, videos.Ids, embeddings);
         }
 
         var embedSeconds = clock.Elapsed.TotalSeconds;
         var metadata = Enumerable.Range(0, videos.Count)
             .Select(v => new ItemMetadata(videos.Categories[videos.CategoryIndex[v]], videos.Tags[v], videos.Creators[videos.CreatorIndex[v]]))
             .ToList();
-        var plain = ContentVectors.Fill(metadata, model.ItemFactors, f, trained);
-        var (withThumbnail, projection) = ContentVectors.FillWithThumbnails(metadata, model.ItemFactors, f, trained, embeddings);
-        if (projection is null)
+        var projection = VisualProjection.Fit(embeddings, model.ItemFactors, f, trained, support)
+            ?? throw new InvalidOperationException($"Fewer than {VisualProjection.MinimumRows} trained videos have a thumbnail: raise --fit-videos.");
+        var visual = ContentVectors.Untrained(projection, embeddings, trained);
+        double RecallOf(ContentWeights weights, bool thumbnails) =>
+            Recall(pairs, cold, ContentVectors.Fill(metadata, model.ItemFactors, f, trained, weights, thumbnails ? visual : null), model, k);
+        var defaults = new ContentWeights(Thumbnail: thumbnailWeight);
+        var titleTags = defaults with { Creator = 0 };
+        var recallTitleTags = RecallOf(titleTags, thumbnails: false);
+        var recallTitleTagsThumbnail = RecallOf(titleTags, thumbnails: true);
+        var recallMetadata = RecallOf(defaults, thumbnails: false);
+        var recallMetadataThumbnail = RecallOf(defaults, thumbnails: true);
+        var recallOnly = RecallOf(new ContentWeights(0, 0, 0, 1), thumbnails: true);
+        return new ColdStartResult(
+            truth.UserCount, truth.VideoCount, options.Days, coldDays, options.Seed, options.MeanSessionsPerUserDay, k, trainedIndexes.Length, cold.Length, pairs.Count,
+            toEmbed.Length, thumbnailWeight, projection.HeldOutR2, Math.Min(1.0, (double)k / cold.Length),
+            recallTitleTags, recallTitleTagsThumbnail, Ratio(recallTitleTagsThumbnail, recallTitleTags),
+            recallMetadata, recallMetadataThumbnail, Ratio(recallMetadataThumbnail, recallMetadata),
+            recallOnly, embedSeconds, missing.Length / Math.Max(embedSeconds, 1e-9), workers);
+    }
+
+    private static double Ratio(double a, double b) => b > 0 ? a / b : double.NaN;
+
+    /// <summary>Fills embeddings of <paramref name="wanted"/> videos from the cache file (id, then 512 floats); returns how many.</summary>
+    private static int ReadCache(string? cache, string worldKey, string[] ids, int[] wanted, float[]?[] embeddings)
+    {
+        if (cache is null || !File.Exists(cache))
         {
-            throw new InvalidOperationException($"Fewer than {VisualProjection.MinimumRows} trained videos have a thumbnail: raise --fit-videos.");
+            return 0;
         }
 
-        var thumbnailOnly = ContentVectors.Fill(metadata, model.ItemFactors, f, trained, new ContentWeights(0, 0, 0, 1), ContentVectors.Untrained(projection, embeddings, trained));
-        var recallPlain = Recall(pairs, cold, plain, model, k);
-        var recallThumbnail = Recall(pairs, cold, withThumbnail, model, k);
-        var recallOnly = Recall(pairs, cold, thumbnailOnly, model, k);
-        return new ColdStartResult(
-            truth.UserCount, truth.VideoCount, options.Days, coldDays, options.Seed, k, trainedIndexes.Length, cold.Length, pairs.Count, toEmbed.Length,
-            projection.HeldOutR2, recallPlain, recallThumbnail, recallOnly, recallPlain > 0 ? recallThumbnail / recallPlain : double.NaN,
-            embedSeconds, toEmbed.Length / embedSeconds, workers);
+        var stored = new Dictionary<string, float[]>(StringComparer.Ordinal);
+        using (var reader = new BinaryReader(File.OpenRead(cache)))
+        {
+            // Another world's thumbnails (or another painter's) are not these.
+            if (reader.ReadString() != worldKey)
+            {
+                return 0;
+            }
+
+            while (reader.BaseStream.Position < reader.BaseStream.Length)
+            {
+                var id = reader.ReadString();
+                var e = new float[ThumbnailEmbedder.Dimensions];
+                for (var d = 0; d < e.Length; d++)
+                {
+                    e[d] = reader.ReadSingle();
+                }
+
+                stored[id] = e;
+            }
+        }
+
+        var found = 0;
+        foreach (var v in wanted)
+        {
+            if (stored.TryGetValue(ids[v], out var e))
+            {
+                embeddings[v] = e;
+                found++;
+            }
+        }
+
+        return found;
+    }
+
+    private static void WriteCache(string? cache, string worldKey, string[] ids, float[]?[] embeddings)
+    {
+        if (cache is null)
+        {
+            return;
+        }
+
+        using var writer = new BinaryWriter(File.Create(cache));
+        writer.Write(worldKey);
+        for (var v = 0; v < ids.Length; v++)
+        {
+            if (embeddings[v] is { } e)
+            {
+                writer.Write(ids[v]);
+                foreach (var x in e)
+                {
+                    writer.Write(x);
+                }
+            }
+        }
     }
 
     /// <summary>Each cold video's first <paramref name="watchers"/> distinct users with a positive engagement after the cut whom the model knows: (user row, video).</summary>

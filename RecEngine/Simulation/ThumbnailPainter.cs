@@ -13,6 +13,9 @@ namespace RecEngine.Simulation;
 /// </summary>
 internal static class ThumbnailPainter
 {
+    /// <summary>Changes with the drawing, so cached embeddings of older drawings are not reused.</summary>
+    public const int Version = 1;
+
     public const int Width = 160;
     public const int Height = 120;
     public const int Shapes = 14;

@@ -1,0 +1,72 @@
+using System.Net;
+using System.Net.Http.Headers;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using RecEngine.Catalog;
+using RecEngine.Features;
+using RecEngine.Features.Images;
+using RecEngine.Models;
+using RecEngine.Ranking;
+using RecEngine.Retrieval;
+using RecEngine.Retrieval.Candidates;
+using RecEngine.Serving;
+using RecEngine.Tests.Features;
+using RecEngine.Tests.Integration;
+using RecEngine.Tests.Lifecycle;
+using SkiaSharp;
+
+namespace RecEngine.Tests.Training;
+
+public sealed class ThumbnailTrainingTests
+{
+    [Fact]
+    public async Task Training_embeds_stored_thumbnails_and_fits_a_projection_that_places_a_new_video_by_its_thumbnail()
+    {
+        // The queue is off: training must embed the thumbnails itself.
+        await using var factory = new RecEngineFactory(LifecycleWorld.Settings(new Dictionary<string, string?> { ["RecEngine:Thumbnails:EmbedInBackground"] = "false" }));
+        await LifecycleWorld.CopyToAsync(factory.DataDir);
+        var services = factory.Services;
+        var thumbnails = services.GetRequiredService<ThumbnailStore>();
+        var videos = services.GetRequiredService<RecEngineStore>().Videos.FindAll().ToList();
+        foreach (var video in videos)
+        {
+            thumbnails.Write(video.Id, TestImages.Png(64, 48, Colour(video.Category)), ".png");
+        }
+
+        var version = LifecycleWorld.TrainAndPromote(services);
+        var folder = ModelVersionFolder.At(Path.Combine(factory.DataDir, "models", version));
+        Assert.True(File.Exists(folder.ThumbnailProjection), "the version holds the thumbnail projection");
+        Assert.Empty(folder.Verify());
+        Assert.All(videos, v => Assert.True(thumbnails.HasEmbedding(v.Id), $"{v.Id} was embedded by training"));
+
+        // A video uploaded after training, with a thumbnail (embedded by the queue's own step, as the background would).
+        using var client = factory.CreateClient();
+        await TestWorld.AddVideoAsync(client, "brand-new", category: videos[0].Category);
+        using var body = new ByteArrayContent(TestImages.Png(64, 48, SKColors.DeepPink));
+        body.Headers.ContentType = new MediaTypeHeaderValue("image/png");
+        var put = await client.PutAsync("/v1/videos/brand-new/thumbnail", body);
+        await HttpAssert.StatusAsync(HttpStatusCode.Created, put);
+        Assert.True(services.GetRequiredService<ThumbnailEmbeddingQueue>().Process("brand-new"));
+
+        var withThumbnail = NewVideoVector(services, folder.Path, thumbnails);
+        var withoutThumbnail = NewVideoVector(services, folder.Path, null);
+        Assert.NotEqual(withoutThumbnail, withThumbnail);
+    }
+
+    private static float[] NewVideoVector(IServiceProvider services, string versionDir, ThumbnailStore? thumbnails)
+    {
+        var videos = VideoSnapshot.Build(services.GetRequiredService<RecEngineStore>(), DateTime.UtcNow);
+        using var snapshot = ServingSnapshot.Load(
+            versionDir, videos, TrendingIndex.Empty(videos),
+            services.GetRequiredService<IOptions<VectorIndexOptions>>().Value, services.GetRequiredService<IOptions<OnnxRankerOptions>>().Value,
+            services.GetRequiredService<IOptions<AlsOptions>>().Value, services.GetRequiredService<IOptions<CandidateOptions>>().Value, thumbnails);
+        Assert.True(videos.TryGetIndex("brand-new", out var index));
+        return snapshot.Retrieval.ItemVector(index).ToArray();
+    }
+
+    private static SKColor Colour(string category)
+    {
+        var hash = (uint)category.Aggregate(17, (h, c) => (h * 31) + c);
+        return SKColor.FromHsv(hash % 360, 80, 90);
+    }
+}
