@@ -32,5 +32,7 @@ public sealed class ColdStartBenchmarkTests
         Assert.Equal(1.0, ColdStartBenchmark.Recall([(0, 0), (1, 2)], cold, content, model, k: 1));
         Assert.Equal(0.5, ColdStartBenchmark.Recall([(0, 2), (1, 2)], cold, content, model, k: 1));
         Assert.Equal(1.0, ColdStartBenchmark.Recall([(0, 2), (1, 0)], cold, content, model, k: 3));
+        // Three tied videos and k = 1: each has a one-in-three chance of the top place.
+        Assert.Equal(1.0 / 3, ColdStartBenchmark.Recall([(0, 1)], cold, [5f, 5f, 5f], model, k: 1), 9);
     }
 }

@@ -92,12 +92,21 @@ internal static class ContentVectors
 
     /// <summary>
     /// <see cref="Fill"/> with thumbnails: fits the <see cref="VisualProjection"/> on the trained items that have an
-    /// embedding (null when too few do) and places the untrained items by their metadata and their thumbnail.
+    /// embedding and places the untrained items by their metadata and their thumbnail. The projection is null, and
+    /// thumbnails unused, when too few items have one or it predicts held-out factors no better than their mean
+    /// (<see cref="VisualProjection.Useful"/>); <paramref name="fitted"/> hears of it either way, for the training log.
     /// </summary>
     public static (float[] Filled, VisualProjection? Projection) FillWithThumbnails(
-        IReadOnlyList<ItemMetadata> items, float[] itemFactors, int factors, bool[] trained, IReadOnlyList<float[]?>? embeddings, ContentWeights? weights = null, int[]? support = null)
+        IReadOnlyList<ItemMetadata> items, float[] itemFactors, int factors, bool[] trained, IReadOnlyList<float[]?>? embeddings, ContentWeights? weights = null, int[]? support = null,
+        Action<VisualProjection>? fitted = null)
     {
         var projection = embeddings is null ? null : VisualProjection.Fit(embeddings, itemFactors, factors, trained, support);
+        if (projection is not null)
+        {
+            fitted?.Invoke(projection);
+            projection = projection.Useful ? projection : null;
+        }
+
         var visual = projection is null ? null : Untrained(projection, embeddings!, trained);
         return (Fill(items, itemFactors, factors, trained, weights, visual), projection);
     }

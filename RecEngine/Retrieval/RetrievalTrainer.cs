@@ -55,12 +55,10 @@ internal static class RetrievalTrainer
             metadata[v] = new ItemMetadata(videos.Categories[videos.CategoryIndex[v]], videos.Tags[v], videos.Creators[videos.CreatorIndex[v]]);
         }
 
-        var (filled, projection) = ContentVectors.FillWithThumbnails(metadata, model.ItemFactors, model.Factors, trained, thumbnails, support: support);
+        var (filled, projection) = ContentVectors.FillWithThumbnails(
+            metadata, model.ItemFactors, model.Factors, trained, thumbnails, support: support,
+            fitted: p => progress?.Report($"thumbnail projection: lambda {p.Lambda}, held-out R2 {p.HeldOutR2:0.000}{(p.Useful ? "" : ", explains nothing: not used")}"));
         filled.CopyTo(model.ItemFactors, 0);
-        if (projection is not null)
-        {
-            progress?.Report($"thumbnail projection: lambda {projection.Lambda}, held-out R2 {projection.HeldOutR2:0.000}");
-        }
 
         progress?.Phase($"{name}: vector index over {videos.Count:N0} videos");
         var ids = new long[videos.Count];

@@ -77,7 +77,8 @@ internal sealed class ColdStartBenchVerb(IOptions<AlsOptions> als) : IVerb
               title + tags + creator                {result.RecallMetadata:0.0000}
               title + tags + creator + thumbnail    {result.RecallMetadataThumbnail:0.0000}   ({result.RatioWithCreator:0.000}x)
               thumbnail alone                       {result.RecallThumbnailOnly:0.0000}
-              thumbnail weight {result.ThumbnailWeight}; projection held-out R2 {result.ProjectionHeldOutR2:0.000}; {result.ThumbnailsEmbedded:N0} thumbnails, embedded in {result.EmbedSeconds:0.0} s ({result.ImagesPerSecond:0.0} images/s, {result.EmbedWorkers} workers)
+              ceilings: hidden affinity {result.RecallHiddenAffinity:0.0000} ({result.RecallHiddenAffinity / result.RecallTitleTags:0.000}x); title + tags + the hidden taste vector as a perfect thumbnail {result.RecallHiddenTaste:0.0000} ({result.RecallHiddenTaste / result.RecallTitleTags:0.000}x)
+              thumbnail weight {result.ThumbnailWeight}; projection held-out R2 {result.ProjectionHeldOutR2:0.000} (training {(result.ProjectionHeldOutR2 >= VisualProjection.MinimumHeldOutR2 ? "would use it" : "would leave it out")}); {result.ThumbnailsEmbedded:N0} thumbnails, embedded in {result.EmbedSeconds:0.0} s ({result.ImagesPerSecond:0.0} images/s, {result.EmbedWorkers} workers)
             """));
         if (command.GetString("json") is { } json)
         {

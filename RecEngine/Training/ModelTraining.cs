@@ -133,7 +133,11 @@ internal sealed class ModelTraining(
         var retrieval = RetrievalTrainer.Train(window, videos, alsOptions, indexOptions, progress, "embeddings", cancellationToken, visual);
         try
         {
-            if (retrieval.Projection is { } projection)
+            if (visual is not null && retrieval.Projection is null)
+            {
+                output.WriteLine($"Thumbnails: {visual.Count(e => e is not null):N0} embeddings, but no projection to factors worth using (too few trained videos with one, or held-out R2 under {VisualProjection.MinimumHeldOutR2}).");
+            }
+            else if (retrieval.Projection is { } projection)
             {
                 output.WriteLine($"Thumbnails: {visual!.Count(e => e is not null):N0} embeddings, projection to factors with held-out R2 {projection.HeldOutR2:0.000} (lambda {projection.Lambda}).");
             }
