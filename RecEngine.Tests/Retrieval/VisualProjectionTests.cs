@@ -117,5 +117,21 @@ public sealed class VisualProjectionTests
         Assert.Equal(plain, ContentVectors.FillWithThumbnails(metadata, factors, Factors, trained, null).Filled);
     }
 
+    [Fact]
+    public void A_projection_that_explains_nothing_held_out_is_not_used()
+    {
+        var (embeddings, _, trained, _) = World(600);
+        var random = new Random(11);
+        var unrelated = Enumerable.Range(0, 600 * Factors).Select(_ => (float)random.NextDouble()).ToArray();
+        var metadata = Enumerable.Range(0, 600).Select(i => new ItemMetadata("c", [], "creator")).ToList();
+        VisualProjection? heard = null;
+        var (filled, projection) = ContentVectors.FillWithThumbnails(metadata, unrelated, Factors, trained, embeddings, fitted: p => heard = p);
+        Assert.NotNull(heard);
+        Assert.True(heard.HeldOutR2 < VisualProjection.MinimumHeldOutR2, $"held-out R2 {heard.HeldOutR2}");
+        Assert.Null(projection);
+        Assert.Equal(ContentVectors.Fill(metadata, unrelated, Factors, trained), filled);
+        Assert.NotNull(ContentVectors.FillWithThumbnails(metadata, unrelated, Factors, trained, embeddings, minimumR2: -1).Projection);
+    }
+
     private static double Distance(float[] a, float[] b) => Math.Sqrt(a.Zip(b, (x, y) => (double)(x - y) * (x - y)).Sum());
 }

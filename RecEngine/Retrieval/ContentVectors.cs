@@ -93,18 +93,18 @@ internal static class ContentVectors
     /// <summary>
     /// <see cref="Fill"/> with thumbnails: fits the <see cref="VisualProjection"/> on the trained items that have an
     /// embedding and places the untrained items by their metadata and their thumbnail. The projection is null, and
-    /// thumbnails unused, when too few items have one or it predicts held-out factors no better than their mean
-    /// (<see cref="VisualProjection.Useful"/>); <paramref name="fitted"/> hears of it either way, for the training log.
+    /// thumbnails unused, when too few items have one or it explains less than <paramref name="minimumR2"/> of the
+    /// held-out factors' variance; <paramref name="fitted"/> hears of it either way, for the training log.
     /// </summary>
     public static (float[] Filled, VisualProjection? Projection) FillWithThumbnails(
         IReadOnlyList<ItemMetadata> items, float[] itemFactors, int factors, bool[] trained, IReadOnlyList<float[]?>? embeddings, ContentWeights? weights = null, int[]? support = null,
-        Action<VisualProjection>? fitted = null)
+        Action<VisualProjection>? fitted = null, double minimumR2 = VisualProjection.MinimumHeldOutR2)
     {
         var projection = embeddings is null ? null : VisualProjection.Fit(embeddings, itemFactors, factors, trained, support);
         if (projection is not null)
         {
             fitted?.Invoke(projection);
-            projection = projection.Useful ? projection : null;
+            projection = projection.HeldOutR2 >= minimumR2 ? projection : null;
         }
 
         var visual = projection is null ? null : Untrained(projection, embeddings!, trained);

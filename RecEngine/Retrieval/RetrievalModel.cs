@@ -41,6 +41,9 @@ internal sealed class RetrievalModel : IDisposable
     public AlsModel Als { get; }
 
     /// <summary>The map from thumbnail embeddings to factors fitted with this model, or null (too few thumbnails).</summary>
+    public VisualProjection? FittedProjection { get; init; }
+
+    /// <summary>The fitted projection if the content vectors use it (it explained enough held-out variance), else null.</summary>
     public VisualProjection? Projection { get; init; }
 
     public string[] UserIds { get; }

@@ -19,6 +19,7 @@ internal static class RetrievalTrainer
         Train(window, videos, als, indexOptions, progress: null, name: "embeddings", cancellationToken);
 
     /// <param name="thumbnails">Each video's thumbnail embedding (null without one), or null: content vectors from metadata only.</param>
+    /// <param name="minimumProjectionR2">Held-out R2 the thumbnail projection needs to be used.</param>
 
     /// <summary>
     /// <paramref name="name"/> labels the progress phases ("embeddings", "feature embeddings"): a training run
@@ -32,7 +33,8 @@ internal static class RetrievalTrainer
         TrainingProgress? progress,
         string name,
         CancellationToken cancellationToken,
-        IReadOnlyList<float[]?>? thumbnails = null)
+        IReadOnlyList<float[]?>? thumbnails = null,
+        double minimumProjectionR2 = VisualProjection.MinimumHeldOutR2)
     {
         progress?.Phase($"{name}: interactions");
         var (interactions, userIds) = Interactions(window, videos, als.Alpha);
@@ -55,9 +57,9 @@ internal static class RetrievalTrainer
             metadata[v] = new ItemMetadata(videos.Categories[videos.CategoryIndex[v]], videos.Tags[v], videos.Creators[videos.CreatorIndex[v]]);
         }
 
+        VisualProjection? fitted = null;
         var (filled, projection) = ContentVectors.FillWithThumbnails(
-            metadata, model.ItemFactors, model.Factors, trained, thumbnails, support: support,
-            fitted: p => progress?.Report($"thumbnail projection: lambda {p.Lambda}, held-out R2 {p.HeldOutR2:0.000}{(p.Useful ? "" : ", explains nothing: not used")}"));
+            metadata, model.ItemFactors, model.Factors, trained, thumbnails, support: support, fitted: p => fitted = p, minimumR2: minimumProjectionR2);
         filled.CopyTo(model.ItemFactors, 0);
 
         progress?.Phase($"{name}: vector index over {videos.Count:N0} videos");
@@ -71,7 +73,7 @@ internal static class RetrievalTrainer
         progress?.Phase($"{name}: co-watch table");
         var coWatch = CoWatchTable.Build(interactions, userIds.Length, videos.Count, CoWatchTable.DefaultNeighbours, threads: als.Threads);
         progress?.End();
-        return new RetrievalModel(videos, model, userIds, index, als, coWatch) { Projection = projection };
+        return new RetrievalModel(videos, model, userIds, index, als, coWatch) { FittedProjection = fitted, Projection = projection };
     }
 
     /// <summary>

@@ -24,13 +24,10 @@ internal sealed class VisualProjection
     public const int MinimumSupport = 3;
 
     /// <summary>
-    /// Share of the held-out factors' variance a projection must explain to be used: one that explains nothing only adds
-    /// noise to the content vectors it joins (benchmarks/RESULTS.md, cold start).
+    /// Default share of the held-out factors' variance a projection must explain to be used: one that explains nothing
+    /// only adds noise to the content vectors it joins (benchmarks/RESULTS.md, cold start).
     /// </summary>
     public const double MinimumHeldOutR2 = 0.01;
-
-    /// <summary>Whether the projection predicts held-out factors well enough to be used (<see cref="MinimumHeldOutR2"/>).</summary>
-    public bool Useful => HeldOutR2 >= MinimumHeldOutR2;
 
     private static readonly double[] LambdaGrid = [0.1, 1, 10, 100, 1000];
 

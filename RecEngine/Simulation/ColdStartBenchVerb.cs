@@ -26,8 +26,8 @@ internal sealed class ColdStartBenchVerb(IOptions<AlsOptions> als) : IVerb
 
     public IReadOnlyList<VerbOption> Options { get; } =
     [
-        new("users", "simulated users", "4000"),
-        new("videos", "simulated videos", "8000"),
+        new("users", "simulated users", "6000"),
+        new("videos", "simulated videos", "6000"),
         new("days", "days of history played", "14"),
         new("cold-days", "the last days, after training: videos uploaded in them are cold", "3"),
         new("seed", "world seed", "42"),
@@ -48,8 +48,8 @@ internal sealed class ColdStartBenchVerb(IOptions<AlsOptions> als) : IVerb
     {
         var options = new SimulationOptions
         {
-            Users = command.GetInt("users", 4000, 10, 1_000_000),
-            Videos = command.GetInt("videos", 8000, 10, 1_000_000),
+            Users = command.GetInt("users", 6000, 10, 1_000_000),
+            Videos = command.GetInt("videos", 6000, 10, 1_000_000),
             Days = command.GetInt("days", 14, 2, 365),
             Seed = command.GetInt("seed", 42),
             MeanSessionsPerUserDay = double.Parse(command.GetString("sessions") ?? "1", CultureInfo.InvariantCulture),
@@ -78,7 +78,7 @@ internal sealed class ColdStartBenchVerb(IOptions<AlsOptions> als) : IVerb
               title + tags + creator + thumbnail    {result.RecallMetadataThumbnail:0.0000}   ({result.RatioWithCreator:0.000}x)
               thumbnail alone                       {result.RecallThumbnailOnly:0.0000}
               ceilings: hidden affinity {result.RecallHiddenAffinity:0.0000} ({result.RecallHiddenAffinity / result.RecallTitleTags:0.000}x); title + tags + the hidden taste vector as a perfect thumbnail {result.RecallHiddenTaste:0.0000} ({result.RecallHiddenTaste / result.RecallTitleTags:0.000}x)
-              thumbnail weight {result.ThumbnailWeight}; projection held-out R2 {result.ProjectionHeldOutR2:0.000} (training {(result.ProjectionHeldOutR2 >= VisualProjection.MinimumHeldOutR2 ? "would use it" : "would leave it out")}); {result.ThumbnailsEmbedded:N0} thumbnails, embedded in {result.EmbedSeconds:0.0} s ({result.ImagesPerSecond:0.0} images/s, {result.EmbedWorkers} workers)
+              thumbnail weight {result.ThumbnailWeight}; projection held-out R2 {result.ProjectionHeldOutR2:0.000} (training by default {(result.ProjectionHeldOutR2 >= VisualProjection.MinimumHeldOutR2 ? "uses it" : "leaves it out")}); {result.ThumbnailsEmbedded:N0} thumbnails, embedded in {result.EmbedSeconds:0.0} s ({result.ImagesPerSecond:0.0} images/s, {result.EmbedWorkers} workers)
             """));
         if (command.GetString("json") is { } json)
         {

@@ -130,19 +130,18 @@ internal sealed class ModelTraining(
         var alsOptions = threads is { } t ? als.Value with { Threads = t } : als.Value;
         var indexOptions = threads is { } n ? index.Value with { BuildThreads = n } : index.Value;
         var visual = EmbedThumbnails(videos, progress, cancellationToken);
-        var retrieval = RetrievalTrainer.Train(window, videos, alsOptions, indexOptions, progress, "embeddings", cancellationToken, visual);
+        var retrieval = RetrievalTrainer.Train(window, videos, alsOptions, indexOptions, progress, "embeddings", cancellationToken, visual, thumbnailOptions.Value.MinimumProjectionR2);
         try
         {
-            if (visual is not null && retrieval.Projection is null)
+            if (visual is not null)
             {
-                output.WriteLine($"Thumbnails: {visual.Count(e => e is not null):N0} embeddings, but no projection to factors worth using (too few trained videos with one, or held-out R2 under {VisualProjection.MinimumHeldOutR2}).");
-            }
-            else if (retrieval.Projection is { } projection)
-            {
-                output.WriteLine($"Thumbnails: {visual!.Count(e => e is not null):N0} embeddings, projection to factors with held-out R2 {projection.HeldOutR2:0.000} (lambda {projection.Lambda}).");
+                var embedded = visual.Count(e => e is not null);
+                output.WriteLine(retrieval.FittedProjection is not { } projection
+                    ? $"Thumbnails: {embedded:N0} embeddings, too few on trained videos to fit a projection to factors ({VisualProjection.MinimumRows} needed)."
+                    : $"Thumbnails: {embedded:N0} embeddings, projection to factors with held-out R2 {projection.HeldOutR2:0.000} (lambda {projection.Lambda}): "
+                        + (retrieval.Projection is not null ? "used for unwatched videos." : $"under {thumbnailOptions.Value.MinimumProjectionR2}, not used."));
             }
 
-            output.WriteLine($"Embeddings: {retrieval.UserIds.Length:N0} users x {retrieval.Als.Factors} factors ({clock.Elapsed.TotalSeconds:0.0}s).");
             RankerDataset? dataset = null;
             var impressions = PoolNegativesRanker.HasImpressions(window);
             // With logged slates, the ranker learns P(watch | shown) from them and, beside them, which candidates a user

@@ -37,6 +37,14 @@ public sealed record ThumbnailOptions
     [Range(0, 19)]
     public int Nice { get; init; } = 10;
 
+    /// <summary>
+    /// Share of the held-out factors' variance (R2) the projection from thumbnail embeddings to item factors must explain
+    /// at training for unwatched videos' content vectors to use it; below it, they are placed by their metadata alone,
+    /// since a projection that explains nothing only adds noise (benchmarks/RESULTS.md, cold start). -1 always uses it.
+    /// </summary>
+    [Range(-1.0, 1.0)]
+    public double MinimumProjectionR2 { get; init; } = 0.01;
+
     /// <summary>Folder of `ResNet18.onnx` and `ResNetPreprocess.onnx`; empty means the `image-models` folder shipped beside the app.</summary>
     public string ModelDirectory { get; init; } = "";
 }
