@@ -109,12 +109,13 @@ internal sealed class ImagePreprocessing
             return (null, check);
         }
 
-        using var square = DecodeSquare(bytes, check.Header!, out var decodeError);
-        if (square is null)
+        using var full = Decode(bytes, check.Header!, out var decodeError);
+        if (full is null)
         {
             return (null, ImageCheck.Fail(ImageProblem.Corrupt, decodeError!));
         }
 
+        using var square = Square(full, check.Header!);
         return (ToPlanar(square), check);
     }
 
@@ -127,8 +128,8 @@ internal sealed class ImagePreprocessing
             return check;
         }
 
-        using var square = DecodeSquare(bytes, check.Header!, out var decodeError);
-        return square is null ? ImageCheck.Fail(ImageProblem.Corrupt, decodeError!) : check;
+        using var full = Decode(bytes, check.Header!, out var decodeError);
+        return full is null ? ImageCheck.Fail(ImageProblem.Corrupt, decodeError!) : check;
     }
 
     /// <summary>JPEG (FF D8 FF) or PNG (89 'PNG' 0D 0A 1A 0A) by their magic bytes; anything else is null.</summary>
@@ -143,8 +144,8 @@ internal sealed class ImagePreprocessing
         return bytes.StartsWith(png) ? "png" : null;
     }
 
-    /// <summary>Decodes the whole image, then resizes its centred square to Size x Size; null (and why) when the pixels do not decode.</summary>
-    private static SKBitmap? DecodeSquare(ReadOnlySpan<byte> bytes, ImageHeader header, out string? error)
+    /// <summary>Decodes every pixel; null (and why) when they do not decode.</summary>
+    private static SKBitmap? Decode(ReadOnlySpan<byte> bytes, ImageHeader header, out string? error)
     {
         error = null;
         using var data = SKData.CreateCopy(bytes);
@@ -156,9 +157,10 @@ internal sealed class ImagePreprocessing
         }
 
         var info = new SKImageInfo(header.Width, header.Height, SKColorType.Bgra8888, SKAlphaType.Premul);
-        using var full = new SKBitmap();
+        var full = new SKBitmap();
         if (!full.TryAllocPixels(info))
         {
+            full.Dispose();
             error = $"No memory for {header.Width} x {header.Height} pixels.";
             return null;
         }
@@ -167,10 +169,17 @@ internal sealed class ImagePreprocessing
         // IncompleteInput: a truncated file. Skia fills the missing rows, but the image is not what was meant.
         if (result != SKCodecResult.Success)
         {
+            full.Dispose();
             error = $"The {header.Format.ToUpperInvariant()} image is corrupt: its pixels do not decode ({result}).";
             return null;
         }
 
+        return full;
+    }
+
+    /// <summary>The centred square of the short side, resized to Size x Size.</summary>
+    private static SKBitmap Square(SKBitmap full, ImageHeader header)
+    {
         var side = Math.Min(header.Width, header.Height);
         var crop = SKRect.Create((header.Width - side) / 2, (header.Height - side) / 2, side, side);
         var target = new SKBitmap(new SKImageInfo(Size, Size, SKColorType.Bgra8888, SKAlphaType.Premul));
