@@ -40,6 +40,11 @@ internal sealed class WorldWriter(RecEngineStore store, CatalogService catalog, 
         eventStore.Events.EnsureIndex(e => e.Timestamp);
         eventStore.Events.EnsureIndex(e => e.UserId);
         catalogIndex.Invalidate();
+        // The old world's thumbnails would otherwise dress the new world's videos of the same ids.
+        if (thumbnails is not null && Directory.Exists(thumbnails.Folder))
+        {
+            Directory.Delete(thumbnails.Folder, recursive: true);
+        }
     }
 
     /// <summary>
