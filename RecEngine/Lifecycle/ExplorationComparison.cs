@@ -12,7 +12,7 @@ internal static class ExplorationComparison
 {
     /// <summary>The validation record and the figures for the registry (the candidate's, the baseline's and their diagnostics).</summary>
     public static (ModelValidation Validation, Dictionary<string, double> Metrics) Compare(
-        ExplorationScore scored, ServingSnapshot? serving, List<InteractionEvent> heldOut, DateTime cut, List<ExploredImpression> explored, CandidateOptions candidates, LifecycleOptions o)
+        ExplorationScore scored, ServingSnapshot? serving, List<InteractionEvent> heldOut, DateTime cut, List<ExploredImpression> explored, CandidateOptions candidates, HeldOutValidationOptions o)
     {
         var validation = new ModelValidation
         {
@@ -38,7 +38,7 @@ internal static class ExplorationComparison
         var baseline = serving is null ? null : ExplorationValidation.Evaluate(serving, heldOut, cut, explored, candidates, o);
         if (serving is null || baseline is null)
         {
-            validation.Baseline = "most_popular";
+            validation.Baseline = HeldOutComparison.MostPopular;
             validation.BaselineValue = scored.MostPopularAuc;
             validation.Passed = scored.Auc > scored.MostPopularAuc;
             return (validation, metrics);
