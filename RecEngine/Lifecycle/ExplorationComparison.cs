@@ -40,13 +40,13 @@ internal static class ExplorationComparison
         {
             validation.Baseline = HeldOutComparison.MostPopular;
             validation.BaselineValue = scored.MostPopularAuc;
-            validation.Passed = scored.Auc > scored.MostPopularAuc;
+            validation.Passed = HeldOutComparison.Passes(validation);
             return (validation, metrics);
         }
 
         validation.Baseline = "serving:" + serving.Version;
         validation.BaselineValue = baseline.Auc;
-        validation.Passed = HeldOutValidation.NotWorse(scored.Auc, baseline.Auc, o.Tolerance, o.ToleranceMode);
+        validation.Passed = HeldOutComparison.Passes(validation);
         metrics["held_out_serving_" + ExplorationValidation.Metric] = baseline.Auc;
         metrics["held_out_serving_retrieval_order_" + ExplorationValidation.Metric] = baseline.RetrievalOrderAuc;
         foreach (var (name, value) in baseline.Diagnostics)

@@ -45,6 +45,14 @@ internal sealed class HeldOutComparison(EventStore events, ModelRegistry registr
     /// <summary>The baseline where no model serves.</summary>
     public const string MostPopular = "most_popular";
 
+    /// <summary>
+    /// Whether a candidate passes held-out validation: against a serving model, not worse within the tolerance; against
+    /// most_popular (no model to compare with), better outright.
+    /// </summary>
+    public static bool Passes(ModelValidation v) => v.Baseline == MostPopular
+        ? v.CandidateValue > v.BaselineValue
+        : HeldOutValidation.NotWorse(v.CandidateValue, v.BaselineValue, v.Tolerance, v.ToleranceMode);
+
     /// <summary>Measures <paramref name="candidate"/>; false, with the rejection, when the slice holds nothing to validate on.</summary>
     public bool TryMeasure(PromotionCandidate candidate, [NotNullWhen(true)] out HeldOutEvidence? evidence, [NotNullWhen(false)] out PromotionDecision? rejection)
     {
@@ -134,16 +142,15 @@ internal sealed class HeldOutComparison(EventStore events, ModelRegistry registr
         var scored = serving is null ? null : HeldOutValidation.Evaluate(serving, heldOut, cut, candidates.Value, o);
         if (serving is null || scored is null)
         {
-            // No baseline model: the first one has to beat the popularity ranking outright.
             validation.Baseline = MostPopular;
             validation.BaselineValue = HeldOutValidation.Value(mostPopular, o.Metric);
-            validation.Passed = candidateValue > validation.BaselineValue;
+            validation.Passed = Passes(validation);
             return validation;
         }
 
         validation.Baseline = "serving:" + serving.Version;
         validation.BaselineValue = HeldOutValidation.Value(scored.Value.Models[Evaluation.PipelineEvaluation.Served], o.Metric);
-        validation.Passed = HeldOutValidation.NotWorse(candidateValue, validation.BaselineValue, o.Tolerance, o.ToleranceMode);
+        validation.Passed = Passes(validation);
         return validation;
     }
 }
