@@ -30,6 +30,19 @@ public sealed class LifecycleOptionsTests
         Assert.Equal($"RecEngine:Lifecycle:{knob} has no effect {why}; remove it.", Assert.Single(error.Failures));
     }
 
+    [Theory]
+    [InlineData("CanaryShare", "0", "Canary:Share")]
+    [InlineData("ValidationCandidates", "100", "Validation:ExplorationCandidates")]
+    [InlineData("ScheduleEnabled", "false", "Schedule:Enabled")]
+    public void AKnobUnderItsOldFlatNameStopsTheStartNamingWhereItMoved(string old, string value, string moved)
+    {
+        using var factory = new RecEngineFactory(new Dictionary<string, string?> { ["RecEngine:Lifecycle:" + old] = value });
+
+        var error = Assert.Throws<OptionsValidationException>(() => factory.Services);
+
+        Assert.Equal($"RecEngine:Lifecycle:{old} has no effect (it moved to RecEngine:Lifecycle:{moved}); remove it.", Assert.Single(error.Failures));
+    }
+
     [Fact]
     public void TheDefaultsStartWithCanariesOnExplorationValidationAndTheDailySchedule()
     {

@@ -10,7 +10,7 @@ internal static class LifecycleModule
 {
     public static IHostApplicationBuilder AddLifecycle(this IHostApplicationBuilder builder)
     {
-        AddOptions<LifecycleOptions>(builder, LifecycleOptions.Section);
+        AddOptions<LifecycleOptions>(builder, LifecycleOptions.Section, (_, _) => LifecycleOptions.Moved());
         AddOptions<RetrainingScheduleOptions>(builder, RetrainingScheduleOptions.Section, (o, _) => o.Inert());
         AddOptions<CanaryOptions>(builder, CanaryOptions.Section, (o, _) => o.Inert());
         AddOptions<HeldOutValidationOptions>(builder, HeldOutValidationOptions.Section, (o, sp) => o.Inert(sp.GetRequiredService<IOptions<CanaryOptions>>().Value));

@@ -48,6 +48,33 @@ public sealed record LifecycleOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:01", "30.00:00:00")]
     public TimeSpan PruneInterval { get; init; } = TimeSpan.FromHours(1);
 
+    /// <summary>
+    /// The knobs that moved from this section into its subsections, by their old names: still set there, they would
+    /// bind to nothing, and a deployment that turned canaries off would silently get them back.
+    /// </summary>
+    private static readonly Dictionary<string, string> MovedKnobs = new(StringComparer.Ordinal)
+    {
+        ["ScheduleEnabled"] = "Schedule:Enabled",
+        ["Interval"] = "Schedule:Interval",
+        ["RetrainOnDrift"] = "Schedule:RetrainOnDrift",
+        ["DriftDebounce"] = "Schedule:DriftDebounce",
+        ["ValidationSet"] = "Validation:Set",
+        ["Metric"] = "Validation:Metric",
+        ["ToleranceMode"] = "Validation:ToleranceMode",
+        ["Tolerance"] = "Validation:Tolerance",
+        ["ValidationUsers"] = "Validation:Users",
+        ["ValidationCandidates"] = "Validation:ExplorationCandidates",
+        ["ExplorationMinWatches"] = "Validation:ExplorationMinWatches",
+        ["ExplorationUsers"] = "Validation:ExplorationUsers",
+        ["RetrievalGuardTolerance"] = "Validation:RetrievalGuardTolerance",
+        ["CanaryShare"] = "Canary:Share",
+        ["CanaryTolerance"] = "Canary:Tolerance",
+        ["CanaryMinSlates"] = "Canary:MinSlates",
+    };
+
+    /// <summary>The old names of the knobs that moved, which nothing reads.</summary>
+    internal static IEnumerable<InertKnob> Moved() => MovedKnobs.Select(k => new InertKnob(k.Key, $"(it moved to {Section}:{k.Value})"));
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (RankerWindow >= Window)
