@@ -39,6 +39,8 @@ public sealed class FuzzTests(ServedWorld world, ITestOutputHelper output) : ICl
         world.CopyTo(factory.DataDir);
         using var client = factory.CreateClient();
         await ModelWait.UntilServingAsync(client, Timeout);
+        // Readiness also waits for the start-up warm-ups: until then /health/ready answers 503 by design, without Retry-After.
+        await ModelWait.UntilReadyAsync(client, Timeout);
         var keyChoice = new Random(seed);
         var routes = MappedRoutes.Of(factory.Services);
         var fuzz = new FuzzRequests(routes, seed);

@@ -30,4 +30,21 @@ public static class ModelWait
             await Task.Delay(100);
         }
     }
+
+    /// <summary>Until <c>/health/ready</c> answers 200: a model serves and the start-up warm-ups are done.</summary>
+    public static async Task UntilReadyAsync(HttpClient client, TimeSpan timeout)
+    {
+        var waited = Stopwatch.StartNew();
+        while (true)
+        {
+            using var response = await client.GetAsync("/health/ready");
+            if (response.StatusCode == HttpStatusCode.OK)
+            {
+                return;
+            }
+
+            Assert.True(waited.Elapsed < timeout, $"Not ready after {timeout}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+            await Task.Delay(100);
+        }
+    }
 }

@@ -118,11 +118,11 @@ public sealed class CanaryTests
     {
         await using var factory = new RecEngineFactory(LifecycleWorld.Settings(new Dictionary<string, string?>
         {
-            ["RecEngine:Lifecycle:CanaryShare"] = "0.5",
-            ["RecEngine:Lifecycle:CanaryMinSlates"] = "5",
+            ["RecEngine:Lifecycle:Canary:Share"] = "0.5",
+            ["RecEngine:Lifecycle:Canary:MinSlates"] = "5",
             // Held-out validation is recorded, not deciding: even one no candidate can pass sends it to the canary.
-            ["RecEngine:Lifecycle:ToleranceMode"] = "Absolute",
-            ["RecEngine:Lifecycle:Tolerance"] = "-1",
+            ["RecEngine:Lifecycle:Validation:ToleranceMode"] = "Absolute",
+            ["RecEngine:Lifecycle:Validation:Tolerance"] = "-1",
         }));
         await LifecycleWorld.CopyToAsync(factory.DataDir);
         using var client = factory.CreateClient();
@@ -198,11 +198,11 @@ public sealed class CanaryTests
     {
         await using var factory = new RecEngineFactory(LifecycleWorld.Settings(new Dictionary<string, string?>
         {
-            ["RecEngine:Lifecycle:CanaryShare"] = "0.5",
-            ["RecEngine:Lifecycle:CanaryMinSlates"] = "5",
+            ["RecEngine:Lifecycle:Canary:Share"] = "0.5",
+            ["RecEngine:Lifecycle:Canary:MinSlates"] = "5",
             // Relative 1 passes any candidate; absolute -1 none.
-            ["RecEngine:Lifecycle:ToleranceMode"] = heldOutPasses ? "Relative" : "Absolute",
-            ["RecEngine:Lifecycle:Tolerance"] = heldOutPasses ? "1" : "-1",
+            ["RecEngine:Lifecycle:Validation:ToleranceMode"] = heldOutPasses ? "Relative" : "Absolute",
+            ["RecEngine:Lifecycle:Validation:Tolerance"] = heldOutPasses ? "1" : "-1",
         }));
         await LifecycleWorld.CopyToAsync(factory.DataDir);
         using var client = factory.CreateClient();

@@ -28,7 +28,7 @@ public sealed class ExplorationValidationTests
         }
 
         var explored = ExplorationValidation.Collect(all, cut);
-        var options = services.GetRequiredService<IOptions<LifecycleOptions>>().Value;
+        var options = services.GetRequiredService<IOptions<HeldOutValidationOptions>>().Value;
         var candidates = services.GetRequiredService<IOptions<CandidateOptions>>().Value;
         var training = services.GetRequiredService<ModelTraining>();
         var loader = services.GetRequiredService<ServingLoader>();
@@ -79,8 +79,8 @@ public sealed class ExplorationValidationTests
     {
         await using var factory = new RecEngineFactory(LifecycleWorld.Settings(new Dictionary<string, string?>
         {
-            ["RecEngine:Lifecycle:ToleranceMode"] = "Relative",
-            ["RecEngine:Lifecycle:Tolerance"] = "1",
+            ["RecEngine:Lifecycle:Validation:ToleranceMode"] = "Relative",
+            ["RecEngine:Lifecycle:Validation:Tolerance"] = "1",
         }));
         await LifecycleWorld.CopyToAsync(factory.DataDir);
         LifecycleWorld.TrainAndPromote(factory.Services);
@@ -98,10 +98,10 @@ public sealed class ExplorationValidationTests
         // Tolerance 1 and the retrieval guard off: any candidate passes, so the test is about what is compared.
         await using var factory = new RecEngineFactory(LifecycleWorld.Settings(new Dictionary<string, string?>
         {
-            ["RecEngine:Lifecycle:ToleranceMode"] = "Relative",
-            ["RecEngine:Lifecycle:Tolerance"] = "1",
-            ["RecEngine:Lifecycle:ExplorationMinWatches"] = "10",
-            ["RecEngine:Lifecycle:RetrievalGuardTolerance"] = "1",
+            ["RecEngine:Lifecycle:Validation:ToleranceMode"] = "Relative",
+            ["RecEngine:Lifecycle:Validation:Tolerance"] = "1",
+            ["RecEngine:Lifecycle:Validation:ExplorationMinWatches"] = "10",
+            ["RecEngine:Lifecycle:Validation:RetrievalGuardTolerance"] = "1",
         }));
         await LifecycleWorld.CopyToAsync(factory.DataDir);
         var serving = LifecycleWorld.TrainAndPromote(factory.Services);
@@ -127,10 +127,10 @@ public sealed class ExplorationValidationTests
         // held-out slice itself (a manual train), so it knows what was watched next and the candidate cannot.
         await using var factory = new RecEngineFactory(LifecycleWorld.Settings(new Dictionary<string, string?>
         {
-            ["RecEngine:Lifecycle:ToleranceMode"] = "Relative",
-            ["RecEngine:Lifecycle:Tolerance"] = "1",
-            ["RecEngine:Lifecycle:ExplorationMinWatches"] = "10",
-            ["RecEngine:Lifecycle:RetrievalGuardTolerance"] = "0",
+            ["RecEngine:Lifecycle:Validation:ToleranceMode"] = "Relative",
+            ["RecEngine:Lifecycle:Validation:Tolerance"] = "1",
+            ["RecEngine:Lifecycle:Validation:ExplorationMinWatches"] = "10",
+            ["RecEngine:Lifecycle:Validation:RetrievalGuardTolerance"] = "0",
         }));
         await LifecycleWorld.CopyToAsync(factory.DataDir);
         LifecycleWorld.TrainAndPromote(factory.Services);

@@ -23,15 +23,15 @@ internal static class LifecycleWorld
         var settings = new Dictionary<string, string?>
         {
             ["RecEngine:AdminApiKey"] = AdminKey,
-            ["RecEngine:Lifecycle:ScheduleEnabled"] = "false",
+            ["RecEngine:Lifecycle:Schedule:Enabled"] = "false",
             ["RecEngine:Lifecycle:Window"] = "4.00:00:00",
             ["RecEngine:Lifecycle:RankerWindow"] = "2.00:00:00",
             ["RecEngine:Lifecycle:HoldOut"] = "1.00:00:00",
             ["RecEngine:Lifecycle:Epochs"] = "1",
-            ["RecEngine:Lifecycle:ValidationUsers"] = "100",
-            ["RecEngine:Lifecycle:ValidationCandidates"] = "100",
+            ["RecEngine:Lifecycle:Validation:Users"] = "100",
+            ["RecEngine:Lifecycle:Validation:ExplorationCandidates"] = "100",
             // Held-out validation decides at once; the canary tests turn canaries on.
-            ["RecEngine:Lifecycle:CanaryShare"] = "0",
+            ["RecEngine:Lifecycle:Canary:Share"] = "0",
         };
         foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
         {

@@ -16,8 +16,8 @@ public sealed class RetrainingServiceTests
         // Relative tolerance 1: anything at least 0 x the serving metric passes.
         await using var factory = new RecEngineFactory(LifecycleWorld.Settings(new Dictionary<string, string?>
         {
-            ["RecEngine:Lifecycle:ToleranceMode"] = "Relative",
-            ["RecEngine:Lifecycle:Tolerance"] = "1",
+            ["RecEngine:Lifecycle:Validation:ToleranceMode"] = "Relative",
+            ["RecEngine:Lifecycle:Validation:Tolerance"] = "1",
         }));
         await LifecycleWorld.CopyToAsync(factory.DataDir);
         var serving = LifecycleWorld.TrainAndPromote(factory.Services);
@@ -45,9 +45,9 @@ public sealed class RetrainingServiceTests
         // Absolute tolerance -1: the candidate would have to beat serving by a whole NDCG point, which no model can.
         await using var factory = new RecEngineFactory(LifecycleWorld.Settings(new Dictionary<string, string?>
         {
-            ["RecEngine:Lifecycle:ToleranceMode"] = "Absolute",
-            ["RecEngine:Lifecycle:Tolerance"] = "-1",
-            ["RecEngine:Lifecycle:Metric"] = "recall@20",
+            ["RecEngine:Lifecycle:Validation:ToleranceMode"] = "Absolute",
+            ["RecEngine:Lifecycle:Validation:Tolerance"] = "-1",
+            ["RecEngine:Lifecycle:Validation:Metric"] = "recall@20",
         }));
         await LifecycleWorld.CopyToAsync(factory.DataDir);
         var serving = LifecycleWorld.TrainAndPromote(factory.Services);
@@ -93,7 +93,7 @@ public sealed class RetrainingServiceTests
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero));
         await using var factory = new RecEngineFactory(LifecycleWorld.Settings(new Dictionary<string, string?>
         {
-            ["RecEngine:Lifecycle:DriftDebounce"] = "06:00:00",
+            ["RecEngine:Lifecycle:Schedule:DriftDebounce"] = "06:00:00",
         }), time);
         var service = factory.Services.GetRequiredService<RetrainingService>();
 

@@ -27,7 +27,7 @@ public sealed partial class OnlineLoopTests
         // About 450 slates a day: the canary's fifth of them is decided at 20.
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
-            [$"{LifecycleOptions.Section}:CanaryMinSlates"] = "20",
+            [$"{CanaryOptions.Section}:MinSlates"] = "20",
         }).Build();
         var baseDir = Path.Combine(dir.Path, "base");
         var runDir = Path.Combine(dir.Path, "run");
@@ -104,10 +104,10 @@ public sealed partial class OnlineLoopTests
         // Validation demands an absolute NDCG gain of 1, which no candidate reaches.
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
-            [$"{LifecycleOptions.Section}:ToleranceMode"] = "Absolute",
-            [$"{LifecycleOptions.Section}:Tolerance"] = "-1",
+            [$"{HeldOutValidationOptions.Section}:ToleranceMode"] = "Absolute",
+            [$"{HeldOutValidationOptions.Section}:Tolerance"] = "-1",
             // Held-out validation decides (no canary).
-            [$"{LifecycleOptions.Section}:CanaryShare"] = "0",
+            [$"{CanaryOptions.Section}:Share"] = "0",
         }).Build();
         var baseDir = Path.Combine(dir.Path, "base");
         var runDir = Path.Combine(dir.Path, "run");

@@ -29,6 +29,8 @@ public sealed class SimulateVerbTests
     [InlineData("--window-days", "3", "--ranker-days", "3")]
     [InlineData("--users", "ten")]
     [InlineData("--json")]
+    [InlineData("--retention", "-1")]
+    [InlineData("--retention", "lots")]
     public void BadNumbersAndMissingFileNamesAreUsageErrors(params string[] args)
     {
         var command = RecEngine.Hosting.CommandLine.Parse(["simulate", .. args]);
@@ -45,6 +47,10 @@ public sealed class SimulateVerbTests
 
         var longer = SimulateVerb.Parse(RecEngine.Hosting.CommandLine.Parse(["simulate", "--scenario", "Device-Shift", "--days", "14"]));
         Assert.Equal(("device-shift", 14, 6), (longer.Scenario, longer.Days, longer.SwitchDay));
+
+        var noRetention = SimulateVerb.Parse(RecEngine.Hosting.CommandLine.Parse(["simulate", "--retention", "0"]));
+        Assert.Equal(0, noRetention.Retention.Sensitivity);
+        Assert.Equal(defaults.Retention with { Sensitivity = 0 }, noRetention.Retention);
     }
 
     [Fact]

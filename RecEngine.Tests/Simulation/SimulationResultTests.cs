@@ -23,6 +23,19 @@ public sealed class SimulationResultTests
     }
 
     [Fact]
+    public void DaySevenRetentionIsTheCohortShareOfDaySevenAndNeedsEightDays()
+    {
+        var days = Enumerable.Range(0, 9).Select(i => Day(i, 1, 100) with { CohortActiveShare = 1 - (0.05 * i) }).ToList();
+        var kept = Enumerable.Range(0, 9).Select(i => Day(i, 1, 100) with { CohortActiveShare = 1 - (0.08 * i) }).ToList();
+
+        var result = new SimulationResult("none", 3, days, kept);
+
+        Assert.Equal(0.65, result.Day7Retention!.Value, 1e-12);
+        Assert.Equal(0.44, result.StaticDay7Retention!.Value, 1e-12);
+        Assert.Null(new SimulationResult("none", 3, days.Take(7).ToList(), kept.Take(7).ToList()).Day7Retention);
+    }
+
+    [Fact]
     public void ASwitchTooLateForTheRecoveryDaysMeasuresTheLastDay()
     {
         var days = new[] { Day(0, 1, 200), Day(1, 1, 100), Day(2, 1, 150) };

@@ -105,6 +105,21 @@ internal sealed class CommandLine
 
         return value;
     }
+
+    public double GetDouble(string name, double fallback, double min, double max)
+    {
+        if (!Options.TryGetValue(name, out var raw))
+        {
+            return fallback;
+        }
+
+        if (!double.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || !(value >= min && value <= max))
+        {
+            throw new VerbUsageException($"--{name} must be a number between {min.ToString(CultureInfo.InvariantCulture)} and {max.ToString(CultureInfo.InvariantCulture)}; got '{raw}'.");
+        }
+
+        return value;
+    }
 }
 
 /// <summary>A mistake on the command line: printed with the verb's usage, exit code 2.</summary>

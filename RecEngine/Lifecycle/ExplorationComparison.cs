@@ -12,7 +12,7 @@ internal static class ExplorationComparison
 {
     /// <summary>The validation record and the figures for the registry (the candidate's, the baseline's and their diagnostics).</summary>
     public static (ModelValidation Validation, Dictionary<string, double> Metrics) Compare(
-        ExplorationScore scored, ServingSnapshot? serving, List<InteractionEvent> heldOut, DateTime cut, List<ExploredImpression> explored, CandidateOptions candidates, LifecycleOptions o)
+        ExplorationScore scored, ServingSnapshot? serving, List<InteractionEvent> heldOut, DateTime cut, List<ExploredImpression> explored, CandidateOptions candidates, HeldOutValidationOptions o)
     {
         var validation = new ModelValidation
         {
@@ -38,15 +38,15 @@ internal static class ExplorationComparison
         var baseline = serving is null ? null : ExplorationValidation.Evaluate(serving, heldOut, cut, explored, candidates, o);
         if (serving is null || baseline is null)
         {
-            validation.Baseline = "most_popular";
+            validation.Baseline = HeldOutComparison.MostPopular;
             validation.BaselineValue = scored.MostPopularAuc;
-            validation.Passed = scored.Auc > scored.MostPopularAuc;
+            validation.Passed = HeldOutComparison.Passes(validation);
             return (validation, metrics);
         }
 
         validation.Baseline = "serving:" + serving.Version;
         validation.BaselineValue = baseline.Auc;
-        validation.Passed = HeldOutValidation.NotWorse(scored.Auc, baseline.Auc, o.Tolerance, o.ToleranceMode);
+        validation.Passed = HeldOutComparison.Passes(validation);
         metrics["held_out_serving_" + ExplorationValidation.Metric] = baseline.Auc;
         metrics["held_out_serving_retrieval_order_" + ExplorationValidation.Metric] = baseline.RetrievalOrderAuc;
         foreach (var (name, value) in baseline.Diagnostics)

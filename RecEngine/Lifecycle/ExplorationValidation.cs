@@ -31,7 +31,7 @@ internal sealed record ExplorationScore(double Auc, double RetrievalOrderAuc, do
 /// contextual-bandit-based news article recommendation algorithms", WSDM 2011).
 /// <para>
 /// Each explored impression gets the place the model would have given the video in its serving order at the cut:
-/// the model's retrieval proposes <see cref="LifecycleOptions.ValidationCandidates"/> candidates for the user's history
+/// the model's retrieval proposes <see cref="HeldOutValidationOptions.ExplorationCandidates"/> candidates for the user's history
 /// up to the cut, its ranker orders them by expected watch time (as serving orders), and the video's score is
 /// 2 - rank / candidates when it is among them, else 0 (a video retrieval does not propose is never shown). The
 /// metric is the AUC of that score against "watched from this slate", pooled over impressions: the probability that
@@ -70,11 +70,11 @@ internal static class ExplorationValidation
     }
 
     /// <summary>
-    /// Scores <paramref name="snapshot"/> on <paramref name="explored"/> (at most <see cref="LifecycleOptions.ExplorationUsers"/>
+    /// Scores <paramref name="snapshot"/> on <paramref name="explored"/> (at most <see cref="HeldOutValidationOptions.ExplorationUsers"/>
     /// users, chosen by id so every model gets the same ones); null when those hold no watched or no unwatched impression.
     /// </summary>
     public static ExplorationScore? Evaluate(
-        ServingSnapshot snapshot, IReadOnlyList<InteractionEvent> timeOrdered, DateTime cut, IReadOnlyList<ExploredImpression> explored, CandidateOptions candidates, LifecycleOptions options)
+        ServingSnapshot snapshot, IReadOnlyList<InteractionEvent> timeOrdered, DateTime cut, IReadOnlyList<ExploredImpression> explored, CandidateOptions candidates, HeldOutValidationOptions options)
     {
         var byUser = explored.GroupBy(x => x.UserId, StringComparer.Ordinal)
             .OrderBy(g => FeatureHashing.Fnv1a64(g.Key)).ThenBy(g => g.Key, StringComparer.Ordinal)
@@ -106,7 +106,7 @@ internal static class ExplorationValidation
         {
             trending = trendingAt.For(user.Key);
             var request = split.RequestFor(user.Key, model, videos);
-            var pool = generator.Generate(request, options.ValidationCandidates).Select(c => c.VideoIndex).ToArray();
+            var pool = generator.Generate(request, options.ExplorationCandidates).Select(c => c.VideoIndex).ToArray();
             var inPool = pool.ToHashSet();
             // The ranker also scores the explored videos retrieval left out: where it would have placed them among the pool.
             var outside = user.Select(x => videos.TryGetIndex(x.VideoId, out var v) ? v : -1).Where(v => v >= 0 && !inPool.Contains(v)).Distinct().ToArray();

@@ -10,9 +10,9 @@ namespace RecEngine.Lifecycle;
 
 /// <summary>
 /// Scores a serving snapshot on the most recent held-out slice, candidate and serving model on the same slice and
-/// users, in one of two ways (<see cref="LifecycleOptions.ValidationSet"/>):
+/// users, in one of two ways (<see cref="HeldOutValidationOptions.Set"/>):
 /// <list type="bullet">
-/// <item><c>retrieval</c> (the default): each sampled user's history up to the cut, the snapshot's candidate sources
+/// <item><c>retrieval</c> (also exploration validation's fallback): each sampled user's history up to the cut, the snapshot's candidate sources
 /// and ranker, top 20 of the serving stages against the videos the user watched next (<see cref="PipelineEvaluation"/>). It favours the
 /// serving model, which chose what was shown and so what could be watched next.</item>
 /// <item><c>replay</c>: each model re-ranks the videos each user was actually shown after the cut, with
@@ -33,15 +33,15 @@ internal static class HeldOutValidation
     /// anything new after <paramref name="cut"/>.
     /// </summary>
     public static (Dictionary<string, SlateMetrics> Models, int Users)? Evaluate(
-        ServingSnapshot snapshot, IReadOnlyList<InteractionEvent> timeOrdered, DateTime cut, CandidateOptions candidates, LifecycleOptions options)
+        ServingSnapshot snapshot, IReadOnlyList<InteractionEvent> timeOrdered, DateTime cut, CandidateOptions candidates, HeldOutValidationOptions options)
     {
-        if (options.ValidationSet == ValidationSet.Replay)
+        if (options.Set == ValidationSet.Replay)
         {
-            return Replay(snapshot, timeOrdered, cut, candidates, options.ValidationUsers);
+            return Replay(snapshot, timeOrdered, cut, candidates, options.Users);
         }
 
         var split = TemporalSplit.Create(timeOrdered, snapshot.Videos, cut);
-        var users = split.SampleUsers(options.ValidationUsers, Seed);
+        var users = split.SampleUsers(options.Users, Seed);
         if (users.Count == 0)
         {
             return null;
@@ -143,7 +143,7 @@ internal static class HeldOutValidation
         Coverage: 0,
         OracleShare: null);
 
-    /// <summary>The named metric (<see cref="LifecycleOptions.Metrics"/>) of one model's results.</summary>
+    /// <summary>The named metric (<see cref="HeldOutValidationOptions.Metrics"/>) of one model's results.</summary>
     public static double Value(SlateMetrics metrics, string metric) => metric switch
     {
         "ndcg@10" => metrics.NdcgAt10,
@@ -156,7 +156,7 @@ internal static class HeldOutValidation
 
     /// <summary>Every metric of <paramref name="metrics"/> by its name, for the registry.</summary>
     public static Dictionary<string, double> All(SlateMetrics metrics, string prefix) =>
-        LifecycleOptions.Metrics.ToDictionary(m => prefix + m, m => Value(metrics, m), StringComparer.Ordinal);
+        HeldOutValidationOptions.Metrics.ToDictionary(m => prefix + m, m => Value(metrics, m), StringComparer.Ordinal);
 
     /// <summary>
     /// TFX model validation's change threshold with higher-is-better direction (Baylor et al., "TFX: A

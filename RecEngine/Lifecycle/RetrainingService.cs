@@ -5,14 +5,16 @@ using RecEngine.Monitoring;
 namespace RecEngine.Lifecycle;
 
 /// <summary>
-/// Retrains on a schedule, on drift (a feature newly in drift, at most once per <see cref="LifecycleOptions.DriftDebounce"/>)
+/// Retrains on a schedule, on drift (a feature newly in drift, at most once per <see cref="RetrainingScheduleOptions.DriftDebounce"/>)
 /// and on demand (<c>POST /v1/models/retrain</c>, the <c>simulate</c> loop). One training at a time; background runs
 /// stop at shutdown. The work itself is <see cref="CandidateRetraining"/>, on its own thread with the option's thread
 /// cap, so serving keeps a core.
 /// </summary>
 internal sealed partial class RetrainingService(
     CandidateRetraining retraining,
+    IOptions<RetrainingScheduleOptions> schedule,
     IOptions<LifecycleOptions> options,
+    IOptions<HeldOutValidationOptions> validation,
     TimeProvider time,
     ILogger<RetrainingService> logger) : BackgroundService, IRetrainer, IDriftListener
 {
@@ -62,7 +64,7 @@ internal sealed partial class RetrainingService(
     /// </summary>
     internal bool TryAcceptDrift(DriftStateChange change)
     {
-        if (!options.Value.RetrainOnDrift || !change.Features.Any(f => f.Current == DriftState.Drift && f.Previous != DriftState.Drift))
+        if (!schedule.Value.RetrainOnDrift || !change.Features.Any(f => f.Current == DriftState.Drift && f.Previous != DriftState.Drift))
         {
             return false;
         }
@@ -70,7 +72,7 @@ internal sealed partial class RetrainingService(
         var now = time.GetUtcNow();
         lock (_driftSync)
         {
-            if (_lastDriftRetrain is { } last && now - last < options.Value.DriftDebounce)
+            if (_lastDriftRetrain is { } last && now - last < schedule.Value.DriftDebounce)
             {
                 LogDebounced(last.UtcDateTime);
                 return false;
@@ -83,12 +85,12 @@ internal sealed partial class RetrainingService(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (!options.Value.ScheduleEnabled)
+        if (!schedule.Value.Enabled)
         {
             return;
         }
 
-        using var timer = new PeriodicTimer(options.Value.Interval, time);
+        using var timer = new PeriodicTimer(schedule.Value.Interval, time);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
             await TickAsync(stoppingToken);
@@ -153,7 +155,7 @@ internal sealed partial class RetrainingService(
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             LogFailed(trigger, ex);
-            return new RetrainOutcome(null, false, "retraining failed: " + ex.Message, options.Value.Metric, null, null);
+            return new RetrainOutcome(null, false, "retraining failed: " + ex.Message, validation.Value.Metric, null, null);
         }
         finally
         {

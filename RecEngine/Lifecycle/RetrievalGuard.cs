@@ -13,16 +13,16 @@ internal static class RetrievalGuard
     /// random video says little about the top of a slate, so in the simulation a version that served a tenth of the
     /// serving model's watch time scored the same AUC. Retrieval validation sees that at once, but favours the serving
     /// model (it chose what was watched next), so it only vetoes a candidate far below serving: its
-    /// <see cref="LifecycleOptions.Metric"/> under (1 - <see cref="LifecycleOptions.RetrievalGuardTolerance"/>) x serving's.
+    /// <see cref="HeldOutValidationOptions.Metric"/> under (1 - <see cref="HeldOutValidationOptions.RetrievalGuardTolerance"/>) x serving's.
     /// It measures agreement with the serving model, so it also vetoes better candidates (see
-    /// <see cref="LifecycleOptions.RetrievalGuardTolerance"/>); it runs only where held-out validation decides, that
-    /// is without canaries (<see cref="LifecycleOptions.CanaryShare"/> 0). Clears <see cref="ModelValidation.Passed"/> when it
+    /// <see cref="HeldOutValidationOptions.RetrievalGuardTolerance"/>); it runs only where held-out validation decides, that
+    /// is without canaries (<see cref="HeldOutGate"/>). Clears <see cref="ModelValidation.Passed"/> when it
     /// fails; returns the text for the reason, and false when it alone failed the candidate.
     /// </summary>
     public static (string Text, bool Passed) Check(
-        ModelValidation validation, Dictionary<string, double> metrics, ServingSnapshot candidate, ServingSnapshot serving, List<InteractionEvent> heldOut, DateTime cut, CandidateOptions candidates, LifecycleOptions o)
+        ModelValidation validation, Dictionary<string, double> metrics, ServingSnapshot candidate, ServingSnapshot serving, List<InteractionEvent> heldOut, DateTime cut, CandidateOptions candidates, HeldOutValidationOptions o)
     {
-        var retrieval = o with { ValidationSet = ValidationSet.Retrieval };
+        var retrieval = o with { Set = ValidationSet.Retrieval };
         var c = HeldOutValidation.Evaluate(candidate, heldOut, cut, candidates, retrieval);
         var s = HeldOutValidation.Evaluate(serving, heldOut, cut, candidates, retrieval);
         if (c is not { } cv || s is not { } sv)

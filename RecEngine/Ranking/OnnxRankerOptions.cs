@@ -13,4 +13,11 @@ public sealed record OnnxRankerOptions
     /// </summary>
     [Range(1, 64)]
     public int IntraOpThreads { get; init; } = 1;
+
+    /// <summary>
+    /// Training: how much more a watch counts in the watch-time head when its user came back within 24 hours (a
+    /// watch then counts 1 + this). 0 trains on watch time alone. See docs/decisions/0006-return-signal.md.
+    /// </summary>
+    [Range(0, 10)]
+    public double ReturnWeight { get; init; }
 }

@@ -70,9 +70,12 @@ internal sealed class BehaviourModel(GroundTruth world)
     /// Shows the slate: appends an impression per video and the clicks, watches, skips, likes, shares and
     /// hides that follow. Event ids are <c>e{day}-{user}-{n}</c> with <paramref name="eventCounter"/> as n, except
     /// impressions of a slate with a request id: <c>{request_id}:{position}</c>, as the pipeline logs them.
+    /// Returns the seconds watched in the session (watches and skips), whose satisfaction drives the user's return in
+    /// <see cref="VisitRates"/>.
     /// </summary>
-    public void Respond(int user, ReadOnlySpan<int> slate, SlateContext context, SimRandom rng, List<InteractionEvent> output, ref int eventCounter)
+    public double Respond(int user, ReadOnlySpan<int> slate, SlateContext context, SimRandom rng, List<InteractionEvent> output, ref int eventCounter)
     {
+        var watched = 0.0;
         var dayEnd = world.DayStart(context.Day + 1).AddMilliseconds(-1);
         var cursor = context.At;
         for (var position = 0; position < slate.Length; position++)
@@ -99,6 +102,7 @@ internal sealed class BehaviourModel(GroundTruth world)
             // Rounded down to 0.1 s so a watch never exceeds the duration.
             var seconds = Math.Floor(fraction * world.DurationSeconds[video] * 10) / 10;
             cursor = Later(cursor, (long)(seconds * 1000));
+            watched += seconds;
             if (fraction < SkipFraction)
             {
                 Emit(output, context, user, video, position, ref eventCounter, EventType.Skip, seconds, cursor);
@@ -120,6 +124,8 @@ internal sealed class BehaviourModel(GroundTruth world)
 
             cursor = Later(cursor, 3000);
         }
+
+        return watched;
 
         // Events stay inside their simulated day, so the last day never reaches past the world's end.
         DateTime Later(DateTime from, long milliseconds)

@@ -7,9 +7,10 @@ namespace RecEngine.Simulation;
 /// Plays the simulated days: each user has Poisson(activity) sessions a day at hours from the daily cycle of
 /// their time zone, on their usual device or another; each session shows the policy's slate and records the
 /// behaviour model's events. Users run in parallel, each user-day from its own random stream, and the day's
-/// events are concatenated in user order, so the output is the same on any number of cores.
+/// events are concatenated in user order, so the output is the same on any number of cores. With
+/// <see cref="VisitRates"/> (the online days of <c>simulate</c>) a user's sessions follow their recent satisfaction.
 /// </summary>
-internal sealed class HistoryGenerator(GroundTruth world, BehaviourModel behaviour, ISlatePolicy policy)
+internal sealed class HistoryGenerator(GroundTruth world, BehaviourModel behaviour, ISlatePolicy policy, VisitRates? visits = null)
 {
     private const long SessionStream = 10;
     private const int UsersPerChunk = 512;
@@ -23,6 +24,7 @@ internal sealed class HistoryGenerator(GroundTruth world, BehaviourModel behavio
     public List<InteractionEvent> GenerateDay(int day)
     {
         policy.BeginDay(day);
+        visits?.BeginDay();
         var chunks = (world.UserCount + UsersPerChunk - 1) / UsersPerChunk;
         var parts = new List<InteractionEvent>[chunks];
         Parallel.For(0, chunks, chunk =>
@@ -43,6 +45,7 @@ internal sealed class HistoryGenerator(GroundTruth world, BehaviourModel behavio
             events.AddRange(part);
         }
 
+        visits?.EndDay();
         policy.EndDay(day, events);
         return events;
     }
@@ -51,7 +54,7 @@ internal sealed class HistoryGenerator(GroundTruth world, BehaviourModel behavio
     public void GenerateUserDay(int user, int day, List<InteractionEvent> output)
     {
         var rng = SimRandom.For(world.Options.Seed, SessionStream, day, user);
-        var sessions = rng.NextPoisson(world.Activity[user]);
+        var sessions = rng.NextPoisson(visits is null ? world.Activity[user] : world.Activity[user] * visits.Multiplier(user));
         if (sessions == 0)
         {
             return;
@@ -70,6 +73,7 @@ internal sealed class HistoryGenerator(GroundTruth world, BehaviourModel behavio
 
         starts.Sort();
         var counter = 0;
+        var satisfaction = 0.0;
         var dayStart = world.DayStart(day);
         for (var s = 0; s < sessions; s++)
         {
@@ -78,8 +82,11 @@ internal sealed class HistoryGenerator(GroundTruth world, BehaviourModel behavio
             var device = ChooseDevice(user, day, rng);
             var slate = policy.Choose(user, at, device, world.Options.SlateSize, rng);
             var context = new SlateContext(day, at, device, localHour, slate.RequestId ?? $"r{day}-{user}-{s}");
-            behaviour.Respond(user, slate.Videos, context, rng, output, ref counter);
+            var seconds = behaviour.Respond(user, slate.Videos, context, rng, output, ref counter);
+            satisfaction += VisitRates.Satisfaction(seconds);
         }
+
+        visits?.Record(user, satisfaction, sessions);
     }
 
     private int ChooseDevice(int user, int day, SimRandom rng)

@@ -27,6 +27,7 @@ internal sealed class ModelTraining(
     IOptions<MonitoringOptions> monitoring,
     ThumbnailStore thumbnails,
     IOptions<ThumbnailOptions> thumbnailOptions,
+    IOptions<RecEngine.Ranking.OnnxRankerOptions> ranking,
     TimeProvider time)
 {
     /// <summary>Writes a new version and returns its folder, or null when there is nothing to train on.</summary>
@@ -151,7 +152,7 @@ internal sealed class ModelTraining(
                 ? PoolNegativesRanker.Examples(window, videos, alsOptions, indexOptions, candidates.Value, PoolNegativesRanker.MaxUsersBesideImpressions, cancellationToken, progress)
                 : null;
             var (ranker, examples) = impressions
-                ? RankerModelTrainer.TrainOutOfSample(window, videos, rankerFrom, end, alsOptions, indexOptions, candidates.Value, epochs, cancellationToken, d => dataset = d, progress, pool)
+                ? RankerModelTrainer.TrainOutOfSample(window, videos, rankerFrom, end, alsOptions, indexOptions, candidates.Value, epochs, cancellationToken, d => dataset = d, progress, pool, ranking.Value.ReturnWeight)
                 : PoolNegativesRanker.TrainOutOfSample(window, videos, alsOptions, indexOptions, candidates.Value, epochs, cancellationToken, datasetBuilt: d => dataset = d);
             output.WriteLine($"Ranker: {examples:N0} examples, {ranker.ExamplesPerSecond:N0} examples/s, losses {string.Join(" ", ranker.EpochLosses.Select(l => l.ToString("0.0000", CultureInfo.InvariantCulture)))}.");
             return new FittedVersion(videos, window, start, end, retrieval, ranker, dataset!, examples, clock);

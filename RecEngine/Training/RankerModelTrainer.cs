@@ -82,12 +82,19 @@ internal static class RankerModelTrainer
         CancellationToken cancellationToken,
         Action<RankerDataset>? datasetBuilt = null,
         TrainingProgress? progress = null,
-        RankerDataset? poolExamples = null)
+        RankerDataset? poolExamples = null,
+        double returnWeight = 0)
     {
         // The ranker's features read the factors, never the index: an exact one costs a copy, an HNSW build minutes at 1M.
         using var featureModel = RetrievalTrainer.Train(timeOrdered.Where(e => e.Timestamp < rankerFrom), videos, als, index with { ExactBelow = int.MaxValue }, progress, "ranker feature embeddings", cancellationToken);
         progress?.Phase("ranker dataset: replaying the window");
         var dataset = RankerDataset.Build(timeOrdered, videos, featureModel, end, candidates, from: rankerFrom, progress: progress, cancellationToken: cancellationToken);
+        if (returnWeight > 0)
+        {
+            // The logged impressions only: a pool example's "impression" is a watch's own time, not a slate.
+            ReturnWeighting.Apply(dataset, timeOrdered, end, returnWeight);
+        }
+
         if (poolExamples is not null)
         {
             dataset.Append(poolExamples);

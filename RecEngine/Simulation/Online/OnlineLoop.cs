@@ -27,7 +27,9 @@ internal sealed class OnlineLoop(SimulatedWorld world, OnlineLoopSettings settin
         var monitor = services.GetRequiredService<DriftMonitor>();
         var retrainer = retraining ? services.GetRequiredService<RetrainingService>() : null;
         var policy = new ServingSlatePolicy(world.Truth, world.Oracle, services.GetRequiredService<RecommendationPipeline>());
-        var generator = new HistoryGenerator(world.Truth, world.Behaviour, policy);
+        var visits = new VisitRates(world.Truth.UserCount, settings.Retention);
+        var generator = new HistoryGenerator(world.Truth, world.Behaviour, policy, visits);
+        HashSet<string>? cohort = null;
         await WaitUntilServingAsync(state, services.GetRequiredService<InMemoryDriftDataSource>(), cancellationToken);
 
         var days = new List<SimulatedDay>(settings.Days);
@@ -46,6 +48,9 @@ internal sealed class OnlineLoop(SimulatedWorld world, OnlineLoopSettings settin
             }
 
             var watchSeconds = events.Where(e => e.Type is EventType.Watch or EventType.Skip).Sum(e => e.WatchSeconds);
+            var active = events.Select(e => e.UserId).ToHashSet(StringComparer.Ordinal);
+            cohort ??= active;
+            var returning = active.Count(cohort.Contains);
             var slates = policy.SlatesToday;
 
             var midnight = world.Truth.DayStart(worldDay + 1);
@@ -66,6 +71,10 @@ internal sealed class OnlineLoop(SimulatedWorld world, OnlineLoopSettings settin
                 RetrainReason = outcome?.Concluded is { } concluded ? $"{concluded.Reason} | {outcome.Reason}" : outcome?.Reason,
                 CanaryVersion = canary,
                 CanaryStarted = outcome?.Canary ?? false,
+                ActiveUsers = active.Count,
+                CohortActiveShare = cohort.Count == 0 ? 0 : (double)returning / cohort.Count,
+                MeanVisitRate = visits.MeanMultiplier(),
+                Satisfaction = visits.MeanSatisfactionToday(),
             });
         }
 

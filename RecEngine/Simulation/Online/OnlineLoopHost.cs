@@ -62,7 +62,7 @@ internal static class OnlineLoopHost
     /// <summary>The run's rolling window, ranker window and epochs as the lifecycle's options; the schedule is the loop's.</summary>
     internal static Dictionary<string, string?> LifecycleSettings(OnlineLoopSettings settings) => new()
     {
-        [$"{LifecycleOptions.Section}:ScheduleEnabled"] = "false",
+        [$"{RetrainingScheduleOptions.Section}:Enabled"] = "false",
         [$"{LifecycleOptions.Section}:Window"] = TimeSpan.FromDays(settings.WindowDays).ToString("c", CultureInfo.InvariantCulture),
         [$"{LifecycleOptions.Section}:RankerWindow"] = TimeSpan.FromDays(settings.RankerDays).ToString("c", CultureInfo.InvariantCulture),
         [$"{LifecycleOptions.Section}:Epochs"] = settings.Epochs.ToString(CultureInfo.InvariantCulture),

@@ -33,6 +33,9 @@ internal sealed record OnlineLoopSettings
     /// <summary>Scheduled retraining every N online days (at simulated midnight); a drift alarm retrains at once.</summary>
     public int RetrainEveryDays { get; init; } = 1;
 
+    /// <summary>How the simulated users' visit rates follow their satisfaction on the online days (<see cref="VisitRates"/>).</summary>
+    public RetentionSettings Retention { get; init; } = new();
+
     /// <summary>Midnight UTC of the first history day; fixed so a run is reproducible.</summary>
     public DateTime Start { get; init; } = new(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc);
 

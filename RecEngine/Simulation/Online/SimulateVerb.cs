@@ -19,7 +19,7 @@ internal sealed class SimulateVerb(IOptions<SimulationOptions> simulation, IConf
         "retraining on simulated time, the scenario switched on at its day; then the same days without retraining. Prints a daily table and the recovery ratios.";
 
     public string Usage => "--scenario NAME --days N [--switch-day D] [--users N] [--videos N] [--seed S] [--history-days N] [--window-days N] " +
-        "[--ranker-days N] [--epochs N] [--retrain-every N] [--json FILE] [--plot FILE]";
+        "[--ranker-days N] [--epochs N] [--retrain-every N] [--retention S] [--json FILE] [--plot FILE]";
 
     public IReadOnlyList<VerbOption> Options { get; } =
     [
@@ -34,6 +34,7 @@ internal sealed class SimulateVerb(IOptions<SimulationOptions> simulation, IConf
         new("ranker-days", "The window's last N days train the ranker (less than --window-days).", Defaults.RankerDays.ToString(CultureInfo.InvariantCulture)),
         new("epochs", "Ranker training epochs.", Defaults.Epochs.ToString(CultureInfo.InvariantCulture)),
         new("retrain-every", "Scheduled retraining every N online days; a drift alarm retrains at once.", Defaults.RetrainEveryDays.ToString(CultureInfo.InvariantCulture)),
+        new("retention", "How strongly satisfaction moves a simulated user's visit rate on the online days (0-5; 0 turns retention off; docs/simulation.md).", Defaults.Retention.Sensitivity.ToString(CultureInfo.InvariantCulture)),
         new("json", "Write the result as JSON to FILE."),
         new("plot", "Write a PNG chart of watch time per slate and drift score to FILE."),
     ];
@@ -109,6 +110,7 @@ internal sealed class SimulateVerb(IOptions<SimulationOptions> simulation, IConf
             RankerDays = command.GetInt("ranker-days", Defaults.RankerDays, 1, windowDays - 1),
             Epochs = command.GetInt("epochs", Defaults.Epochs, 1, 100),
             RetrainEveryDays = command.GetInt("retrain-every", Defaults.RetrainEveryDays, 1, 365),
+            Retention = Defaults.Retention with { Sensitivity = command.GetDouble("retention", Defaults.Retention.Sensitivity, 0, 5) },
         };
         return settings;
     }

@@ -20,6 +20,16 @@ internal sealed record SimulationResult(string Scenario, int SwitchDay, IReadOnl
 
     public double StaticRatio => Ratio(StaticDays, SwitchDay);
 
+    /// <summary>The online day whose cohort share is the headline retention: day 7 (a week after day 0).</summary>
+    public const int RetentionDay = 7;
+
+    /// <summary>Share of day 0's active users active on day 7, with retraining; null with fewer than 8 online days.</summary>
+    public double? Day7Retention => Retention(Days);
+
+    public double? StaticDay7Retention => Retention(StaticDays);
+
+    private static double? Retention(IReadOnlyList<SimulatedDay> days) => days.Count > RetentionDay ? days[RetentionDay].CohortActiveShare : null;
+
     public static double Ratio(IReadOnlyList<SimulatedDay> days, int switchDay)
     {
         var before = days.Take(switchDay).Select(d => d.ExpectedWatchSecondsPerSlate).DefaultIfEmpty(0).Average();
@@ -37,6 +47,8 @@ internal sealed record SimulationResult(string Scenario, int SwitchDay, IReadOnl
             Days = Days.Select(Row),
             RecoveredRatio,
             StaticRatio,
+            Day7Retention,
+            StaticDay7Retention,
             SwitchDay,
             StaticDays = StaticDays.Select(Row),
         };
@@ -63,5 +75,9 @@ internal sealed record SimulationResult(string Scenario, int SwitchDay, IReadOnl
         d.RetrainReason,
         d.CanaryVersion,
         d.CanaryStarted,
+        d.ActiveUsers,
+        CohortActiveShare = Math.Round(d.CohortActiveShare, 4),
+        MeanVisitRate = Math.Round(d.MeanVisitRate, 4),
+        Satisfaction = Math.Round(d.Satisfaction, 4),
     };
 }
