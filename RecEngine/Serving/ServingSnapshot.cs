@@ -52,7 +52,8 @@ internal sealed class ServingSnapshot : IDisposable
 
     /// <summary>
     /// Loads a version written by <c>train</c> for the current catalog. Videos added since training get content-based
-    /// vectors (as unwatched videos do at training time), so the whole catalog is searchable.
+    /// vectors (as unwatched videos do at training time), so the whole catalog is searchable. The item factors are held
+    /// in <see cref="AlsOptions.ItemFactorPrecision"/>, once: the index searches or re-scores from the same store.
     /// </summary>
     public static ServingSnapshot Load(string versionDir, VideoSnapshot videos, TrendingIndex trending, VectorIndexOptions indexOptions, OnnxRankerOptions rankerOptions, AlsOptions alsOptions, CandidateOptions candidates)
     {
@@ -75,7 +76,7 @@ internal sealed class ServingSnapshot : IDisposable
             currentRow[row] = -1;
             if (videos.TryGetIndex(trainedIds[row], out var v))
             {
-                trainedAls.ItemVector(row).CopyTo(factors.AsSpan(v * f, f));
+                trainedAls.Items.CopyRow(row, factors.AsSpan(v * f, f));
                 trained[v] = true;
                 currentRow[row] = v;
             }
@@ -89,8 +90,9 @@ internal sealed class ServingSnapshot : IDisposable
             factors = ContentVectors.Fill(metadata, factors, f, trained);
         }
 
-        var als = new AlsModel(0, videos.Count, f, trainedAls.Regularization, [], factors, trainedAls.ItemGramian);
-        var index = CatalogVectorIndex.Open(folder.Index, factors, f, trained, currentRow, indexOptions);
+        var items = ItemFactorStore.Create(factors, f, alsOptions.ItemFactorPrecision);
+        var als = new AlsModel(0, f, trainedAls.Regularization, [], items, trainedAls.ItemGramian);
+        var index = CatalogVectorIndex.Open(folder.Index, items, trained, currentRow, indexOptions);
         var coWatchPath = folder.CoWatch;
         var coWatch = File.Exists(coWatchPath) ? CoWatchTable.Load(coWatchPath).Remap(currentRow, videos.Count) : null;
         var retrieval = new RetrievalModel(videos, als, [], index, alsOptions, coWatch);
