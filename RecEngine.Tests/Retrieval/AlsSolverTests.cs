@@ -77,7 +77,7 @@ public class AlsSolverTests
                 var score = 0.0;
                 for (var k = 0; k < model.Factors; k++)
                 {
-                    score += model.UserVector(u)[k] * model.ItemVector(i)[k];
+                    score += model.UserVector(u)[k] * model.ItemFactors[(i * model.Factors) + k];
                 }
 
                 var (c, p) = observed.TryGetValue((u, i), out var confidence) ? (confidence, 1.0) : (1.0, 0.0);

@@ -48,9 +48,9 @@ public class AlsTrainerTests
         var model = AlsTrainer.Train(interactions, users, items, Small);
         var history = interactions.Where(x => x.User == 5).ToList();
         var before = model.FoldIn(history.Select(x => x.Item).ToArray(), history.Select(x => x.Confidence).ToArray());
-        var target = Enumerable.Range(0, items).Where(i => history.All(x => x.Item != i)).OrderBy(i => Dot(before, model.ItemVector(i))).First();
+        var target = Enumerable.Range(0, items).Where(i => history.All(x => x.Item != i)).OrderBy(i => Dot(before, model.Items.RowArray(i))).First();
         var after = model.FoldIn([.. history.Select(x => x.Item), target], [.. history.Select(x => x.Confidence), 11f]);
-        Assert.True(Dot(after, model.ItemVector(target)) > Dot(before, model.ItemVector(target)));
+        Assert.True(Dot(after, model.Items.RowArray(target)) > Dot(before, model.Items.RowArray(target)));
 
         var unseen = model.FoldIn([1, 2, 3], [11f, 11f, 11f]);
         Assert.Contains(unseen, v => v != 0f);
@@ -69,7 +69,7 @@ public class AlsTrainerTests
         var seen = train.Select(x => (x.User, x.Item)).ToHashSet();
         var popularity = new double[items];
         train.ForEach(x => popularity[x.Item]++);
-        var alsAuc = Auc(heldOut, seen, users, items, (u, i) => Dot(model.UserVector(u), model.ItemVector(i)));
+        var alsAuc = Auc(heldOut, seen, users, items, (u, i) => Dot(model.UserVector(u), model.Items.RowArray(i)));
         var popAuc = Auc(heldOut, seen, users, items, (_, i) => popularity[i]);
         var oracleAuc = Auc(heldOut, seen, users, items, (u, i) => truth[u, i]);
         Assert.True(alsAuc > 0.85, $"ALS AUC {alsAuc:F3} (oracle {oracleAuc:F3})");

@@ -46,7 +46,7 @@ public sealed class CatalogVectorIndexTests : IDisposable
 
         var factors = current.ToArray();
         var options = new VectorIndexOptions { ExactBelow = 0, ExpansionSearch = 128 };
-        using var index = CatalogVectorIndex.Open(saved, factors, dims, trained.ToArray(), currentRow, options);
+        using var index = CatalogVectorIndex.Open(saved, ItemFactorStore.Of(factors, dims), trained.ToArray(), currentRow, options);
         using var exact = new ExactVectorIndex(Enumerable.Range(0, trained.Count).Select(i => (long)i).ToArray(), factors, dims);
 
         Assert.Equal(trained.Count, index.Count);
@@ -69,7 +69,7 @@ public sealed class CatalogVectorIndexTests : IDisposable
     [Fact]
     public void Without_a_saved_index_a_small_catalog_is_searched_exactly()
     {
-        var index = CatalogVectorIndex.Open(Path.Combine(_dir, "absent"), [1, 0, 0, 1], 2, [true, true], [0, 1], new VectorIndexOptions());
+        var index = CatalogVectorIndex.Open(Path.Combine(_dir, "absent"), ItemFactorStore.Of([1, 0, 0, 1], 2), [true, true], [0, 1], new VectorIndexOptions());
         using (index)
         {
             Assert.IsType<ExactVectorIndex>(index);

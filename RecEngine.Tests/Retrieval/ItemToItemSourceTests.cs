@@ -51,7 +51,7 @@ public sealed class ItemToItemSourceTests
         foreach (var seed in seeds)
         {
             var nearest = Enumerable.Range(0, model.Videos.Count)
-                .Select(v => (Video: v, Score: TensorPrimitives.Dot(model.ItemVector(seed), model.ItemVector(v))))
+                .Select(v => (Video: v, Score: model.Als.Items.Dot(seed, v)))
                 .OrderByDescending(x => x.Score).ThenBy(x => x.Video).Take(deep ? int.MaxValue : ItemToItemSource.RelatedDepth)
                 .Where(x => request.Allows(x.Video)).Take(perSeed);
             foreach (var (video, score) in nearest)

@@ -115,11 +115,11 @@ public sealed class RetrievalTrainerTests
         using var model = Train(videos, events);
         var newCat = videos.TryGetIndex("v40", out var v40) ? v40 : -1;
         var newCar = videos.TryGetIndex("v43", out var v43) ? v43 : -1;
-        var catVector = model.ItemVector(newCat).ToArray();
+        var catVector = model.Als.Items.RowArray(newCat);
         Assert.Contains(catVector, x => x != 0);
 
         var catFan = model.UserVector(events.Where(e => e.UserId == "u0").Select(e => new RecentWatch(e.VideoId, e.Timestamp, e.WatchSeconds)).ToList())!;
-        var dot = (int v) => System.Numerics.Tensors.TensorPrimitives.Dot<float>(catFan, model.ItemVector(v));
+        var dot = (int v) => model.ItemDot(catFan, v);
         Assert.True(dot(newCat) > dot(newCar), "the new cat video should sit with the cats");
     }
 

@@ -1,11 +1,17 @@
 using System.Net.Http.Json;
+using System.Numerics.Tensors;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using RecEngine.Catalog;
 using RecEngine.Events;
 using RecEngine.Features;
+using RecEngine.Ranking;
+using RecEngine.Retrieval;
+using RecEngine.Retrieval.Candidates;
 using RecEngine.Serving;
 using RecEngine.Tests.Integration;
 using RecEngine.Tests.Lifecycle;
+using RecEngine.Tests.Retrieval;
 
 namespace RecEngine.Tests.Serving;
 
@@ -49,7 +55,9 @@ public sealed class MemoryFootprintTests
         var f = snapshot.Retrieval.Als.Factors;
         // The 8-bit graph: at least (f + 1) bytes per video plus links; far below a float32 copy of the vectors.
         Assert.InRange(bytes["vector_index"], videos * (f + 1.0), videos * f * 4.0 * 4);
-        Assert.Equal((snapshot.Retrieval.Als.ItemFactors.Length + snapshot.Retrieval.Als.UserFactors.Length) * 4.0, bytes["item_vectors"]);
+        // Float16 item factors by default: two bytes a coordinate.
+        Assert.Equal(ItemFactorPrecision.F16, snapshot.Retrieval.Als.Items.Precision);
+        Assert.Equal((videos * f * 2.0) + (snapshot.Retrieval.Als.UserFactors.Length * 4.0), bytes["item_vectors"]);
         Assert.True(bytes["catalog_snapshot"] > snapshot.Videos.Ids.Sum(id => 2.0 * id.Length), "catalog_snapshot");
         foreach (var component in new[] { "co_watch", "catalog_index", "user_features", "litedb_cache", "managed_heap" })
         {
@@ -57,6 +65,29 @@ public sealed class MemoryFootprintTests
         }
 
         Assert.True(bytes["managed_heap"] > bytes["catalog_snapshot"] + bytes["user_features"], "managed heap below its parts");
+
+        // The option switches the serving copy of the same version: float32 takes twice the bytes, and the personal
+        // search finds the same videos with the same scores to float16's precision.
+        var services = factory.Services;
+        using (var single = ServingSnapshot.Load(
+            folder, snapshot.Videos, snapshot.Trending, services.GetRequiredService<IOptions<VectorIndexOptions>>().Value,
+            services.GetRequiredService<IOptions<OnnxRankerOptions>>().Value,
+            services.GetRequiredService<IOptions<AlsOptions>>().Value with { ItemFactorPrecision = ItemFactorPrecision.F32 },
+            services.GetRequiredService<IOptions<CandidateOptions>>().Value))
+        {
+            Assert.Equal(ItemFactorPrecision.F32, single.Retrieval.Als.Items.Precision);
+            Assert.Equal(2 * snapshot.Retrieval.Als.Items.Bytes, single.Retrieval.Als.Items.Bytes);
+            var query = snapshot.Retrieval.Als.Items.RowArray(0);
+            var compact = snapshot.Retrieval.Index.Search(query, 20);
+            var full = single.Retrieval.Index.Search(query, 20);
+            Assert.True(VectorTestData.Recall(full, compact) >= 0.9, "personal search differs between float16 and float32");
+            var fullScores = full.ToDictionary(h => h.Id, h => h.Score);
+            foreach (var hit in compact.Where(h => fullScores.ContainsKey(h.Id)))
+            {
+                var bound = TensorPrimitives.Norm(query) * TensorPrimitives.Norm(single.Retrieval.Als.Items.RowArray((int)hit.Id)) * 1e-3;
+                Assert.InRange(hit.Score - fullScores[hit.Id], -bound, bound);
+            }
+        }
 
         // One copy of each video id: the snapshot and the user features hold the catalog lookup's own strings.
         var catalog = factory.Services.GetRequiredService<CatalogIndex>();

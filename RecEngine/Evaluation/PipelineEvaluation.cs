@@ -115,7 +115,7 @@ internal static class PipelineEvaluation
         }
 
         var model = slate.Snapshot.Retrieval;
-        return ids.OrderByDescending(v => System.Numerics.Tensors.TensorPrimitives.Dot<float>(u, model.ItemVector(v))).ThenBy(v => v);
+        return ids.OrderByDescending(v => model.ItemDot(u, v)).ThenBy(v => v);
     }
 
     private static IEnumerable<int> CoWatchOrder(SlateContext slate, CandidateRequest request)

@@ -144,7 +144,7 @@ internal static class ExplorationValidation
                 placedTime.Add(known ? tier + Placed(poolTimes, watchTime[row[v]]) : -1);
                 placedP.Add(known ? tier + Placed(poolP, pWatch[row[v]]) : -1);
                 placedTimeOnly.Add(known ? Placed(poolTimes, watchTime[row[v]]) : -1);
-                dot.Add(known && request.UserVector is { } u ? System.Numerics.Tensors.TensorPrimitives.Dot<float>(u, model.ItemVector(v)) : -1e9);
+                dot.Add(known && request.UserVector is { } u ? model.ItemDot(u, v) : -1e9);
                 popular.Add(popularity.GetValueOrDefault(x.VideoId));
                 labels.Add(x.Watched);
             }

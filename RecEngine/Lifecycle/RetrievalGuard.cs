@@ -38,9 +38,10 @@ internal static class RetrievalGuard
         var explorationPassed = validation.Passed;
         // Diagnosis of the versions the guard vetoes in the simulation (retrieval NDCG exactly 0): are their embeddings finite?
         var nonFinite = 0;
+        var row = new float[candidate.Retrieval.Als.Factors];
         for (var v = 0; v < candidate.Videos.Count; v++)
         {
-            foreach (var x in candidate.Retrieval.ItemVector(v))
+            foreach (var x in candidate.Retrieval.ItemVector(v, row))
             {
                 if (!float.IsFinite(x))
                 {

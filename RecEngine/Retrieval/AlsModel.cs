@@ -2,20 +2,35 @@ namespace RecEngine.Retrieval;
 
 /// <summary>
 /// Trained implicit-ALS factors: row-major user and item matrices (rows x <see cref="Factors"/>), and the
-/// item Gramian YtY kept for fold-in. Immutable.
+/// item Gramian YtY kept for fold-in. Immutable once trained. The item factors are float32 as trained, or float16 in a
+/// serving model (<see cref="ItemFactorPrecision"/>), read through <see cref="Items"/>.
 /// </summary>
 internal sealed class AlsModel
 {
     private readonly double[] _itemGramian;
 
     internal AlsModel(int users, int items, int factors, double regularization, float[] userFactors, float[] itemFactors, double[] itemGramian)
+        : this(users, factors, regularization, userFactors, ItemFactorStore.Of(itemFactors, factors), itemGramian)
     {
+        if (items != Items.Count)
+        {
+            throw new ArgumentException($"Expected {items} x {factors} item factors, got {itemFactors.Length}.", nameof(itemFactors));
+        }
+    }
+
+    internal AlsModel(int users, int factors, double regularization, float[] userFactors, ItemFactorStore items, double[] itemGramian)
+    {
+        if (items.Factors != factors)
+        {
+            throw new ArgumentException($"The item factors have {items.Factors} columns, the model {factors}.", nameof(items));
+        }
+
         UserCount = users;
-        ItemCount = items;
+        ItemCount = items.Count;
         Factors = factors;
         Regularization = regularization;
         UserFactors = userFactors;
-        ItemFactors = itemFactors;
+        Items = items;
         _itemGramian = itemGramian;
     }
 
@@ -29,14 +44,23 @@ internal sealed class AlsModel
 
     public float[] UserFactors { get; }
 
-    public float[] ItemFactors { get; }
+    /// <summary>The item factors, float32 or float16.</summary>
+    public ItemFactorStore Items { get; }
+
+    /// <summary>The float32 item factors of a trained model, which training fills in place; a float16 model has none.</summary>
+    public float[] ItemFactors => Items.SingleMatrix
+        ?? throw new InvalidOperationException("This model holds its item factors as float16: read them through Items.");
 
     /// <summary>Y^T Y of the item factors (row-major, Factors x Factors), kept for fold-in and saved with the model.</summary>
     internal double[] ItemGramian => _itemGramian;
 
     public ReadOnlySpan<float> UserVector(int user) => UserFactors.AsSpan(user * Factors, Factors);
 
-    public ReadOnlySpan<float> ItemVector(int item) => ItemFactors.AsSpan(item * Factors, Factors);
+    /// <summary>Item <paramref name="item"/>'s vector in float32: the row itself, or converted into <paramref name="buffer"/> (at least <see cref="Factors"/> long).</summary>
+    public ReadOnlySpan<float> ItemVector(int item, Span<float> buffer) => Items.Row(item, buffer);
+
+    /// <summary>The inner product of <paramref name="query"/> with item <paramref name="item"/>'s vector, in float32.</summary>
+    public float ItemDot(ReadOnlySpan<float> query, int item) => Items.Dot(query, item);
 
     /// <summary>
     /// A user vector from a history, item factors fixed: the same least-squares step as a full ALS user
@@ -62,9 +86,26 @@ internal sealed class AlsModel
         }
 
         var result = new float[Factors];
+        var columns = merged.Keys.ToArray();
+        float[] fixedFactors;
+        if (Items.SingleMatrix is { } single)
+        {
+            fixedFactors = single;
+        }
+        else
+        {
+            // The solve reads only the history's rows: those alone are converted, and the columns renumbered to them.
+            fixedFactors = new float[columns.Length * Factors];
+            for (var n = 0; n < columns.Length; n++)
+            {
+                Items.CopyRow(columns[n], fixedFactors.AsSpan(n * Factors, Factors));
+                columns[n] = n;
+            }
+        }
+
         ImplicitLeastSquares.Solve(
-            _itemGramian, ItemFactors, Factors, Regularization,
-            merged.Keys.ToArray(), merged.Values.ToArray(), result, new ImplicitLeastSquares.Workspace(Factors));
+            _itemGramian, fixedFactors, Factors, Regularization,
+            columns, merged.Values.ToArray(), result, new ImplicitLeastSquares.Workspace(Factors));
         return result;
     }
 
@@ -82,7 +123,7 @@ internal sealed class AlsModel
             writer.Write(x);
         }
 
-        foreach (var x in ItemFactors)
+        foreach (var x in Items.ToSingle())
         {
             writer.Write(x);
         }

@@ -38,6 +38,14 @@ public sealed record AlsOptions
     [Range(0, 64)]
     public int ConjugateGradientSteps { get; init; } = 3;
 
+    /// <summary>
+    /// How serving holds the item factors (training keeps float32): F16 takes half of F32's bytes (128 MB instead of
+    /// 256 MB at 1M videos x 64) for a relative error of at most 2^-11 per coordinate; retrieval's exact re-scoring, the
+    /// ranker's dot-product features and fold-in then read float16 rows converted to float32. Measured in
+    /// benchmarks/RESULTS.md (Memory, issue 18).
+    /// </summary>
+    public ItemFactorPrecision ItemFactorPrecision { get; init; } = ItemFactorPrecision.F16;
+
     /// <summary>Threads solving rows in parallel (retraining inside the server caps it at RecEngine:Lifecycle:TrainingThreads).</summary>
     [Range(1, 256)]
     public int Threads { get; init; } = Environment.ProcessorCount;

@@ -10,18 +10,19 @@ internal static class CatalogVectorIndex
     /// version. A version without a saved index (trained below the exact threshold) gets a fresh build.
     /// </summary>
     /// <param name="savedPath">The index saved at training time (absent when training used the exact index).</param>
-    /// <param name="factors">Item vectors of the current catalog, row-major.</param>
+    /// <param name="factors">Item vectors of the current catalog; the index searches or re-scores from them, not a copy.</param>
     /// <param name="trained">Per current video: whether the saved index holds it.</param>
     /// <param name="currentRow">Per saved row: the video's current row, or -1 when it left the catalog.</param>
-    public static IVectorIndex Open(string savedPath, float[] factors, int f, bool[] trained, long[] currentRow, VectorIndexOptions options)
+    public static IVectorIndex Open(string savedPath, ItemFactorStore factors, bool[] trained, long[] currentRow, VectorIndexOptions options)
     {
         var count = trained.Length;
+        var f = factors.Factors;
         if (count < options.ExactBelow || !File.Exists(savedPath))
         {
-            return VectorIndexes.Build(Enumerable.Range(0, count).Select(v => (long)v).ToArray(), factors, f, options);
+            return VectorIndexes.Build(Enumerable.Range(0, count).Select(v => (long)v).ToArray(), factors, options);
         }
 
-        IVectorIndex index = VectorIndexes.Open(savedPath, ItemVectors.Remapped(factors, f, currentRow), options, memoryMap: true);
+        IVectorIndex index = VectorIndexes.Open(savedPath, ItemVectors.Remapped(factors, currentRow), options, memoryMap: true);
         try
         {
             var identity = currentRow.Length == count && currentRow.Select((v, row) => v == row).All(same => same);
@@ -39,7 +40,7 @@ internal static class CatalogVectorIndex
             var vectors = new float[added.Length * f];
             for (var i = 0; i < added.Length; i++)
             {
-                factors.AsSpan((int)added[i] * f, f).CopyTo(vectors.AsSpan(i * f, f));
+                factors.CopyRow((int)added[i], vectors.AsSpan(i * f, f));
             }
 
             var appendable = new AppendableVectorIndex(index);

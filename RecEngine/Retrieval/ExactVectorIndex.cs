@@ -1,10 +1,11 @@
+using System.Buffers;
 using System.Numerics.Tensors;
 
 namespace RecEngine.Retrieval;
 
 /// <summary>
 /// Brute-force maximum-inner-product search: one SIMD dot product (<see cref="TensorPrimitives.Dot(ReadOnlySpan{float}, ReadOnlySpan{float})"/>)
-/// per row of a contiguous row-major matrix, a bounded heap for the top k. Exact, so it is the ground truth
+/// per row of a contiguous row-major matrix (float32, or float16 converted a block of rows at a time), a bounded heap for the top k. Exact, so it is the ground truth
 /// for the approximate index and the right choice for small catalogs and the side index of recent additions.
 /// Large matrices are scanned in parallel blocks whose heaps are merged.
 /// </summary>
@@ -13,8 +14,11 @@ internal sealed class ExactVectorIndex : IVectorIndex
     /// <summary>Below this many floats one thread scans faster than the cost of fanning out.</summary>
     private const long ParallelThreshold = 1L << 21;
 
+    /// <summary>Float16 rows converted to float32 at a time: 32 rows of 64 factors are 8 KB, which stay in the L1 cache.</summary>
+    private const int BlockRows = 32;
+
     private readonly long[] _ids;
-    private readonly float[] _vectors;
+    private readonly ItemFactorStore _vectors;
     private readonly bool _parallel;
 
     /// <param name="ids">Item ids, one per row.</param>
@@ -22,6 +26,27 @@ internal sealed class ExactVectorIndex : IVectorIndex
     /// <param name="dimensions">Row length.</param>
     /// <param name="parallel">Scan blocks in parallel; by default only for large matrices.</param>
     public ExactVectorIndex(long[] ids, float[] vectors, int dimensions, bool? parallel = null)
+        : this(ids, Checked(ids, vectors, dimensions), parallel)
+    {
+    }
+
+    /// <param name="ids">Item ids, one per row of <paramref name="vectors"/>.</param>
+    /// <param name="vectors">The item factors, float32 or float16; kept, not copied.</param>
+    /// <param name="parallel">Scan blocks in parallel; by default only for large matrices.</param>
+    public ExactVectorIndex(long[] ids, ItemFactorStore vectors, bool? parallel = null)
+    {
+        if (ids.Length != vectors.Count)
+        {
+            throw new ArgumentException($"Expected {ids.Length} rows, got {vectors.Count}.", nameof(vectors));
+        }
+
+        _ids = ids;
+        _vectors = vectors;
+        Dimensions = vectors.Factors;
+        _parallel = parallel ?? (long)vectors.Count * vectors.Factors >= ParallelThreshold;
+    }
+
+    private static ItemFactorStore Checked(long[] ids, float[] vectors, int dimensions)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(dimensions, 1);
         if ((long)ids.Length * dimensions != vectors.Length)
@@ -29,10 +54,7 @@ internal sealed class ExactVectorIndex : IVectorIndex
             throw new ArgumentException($"Expected {ids.Length} x {dimensions} floats, got {vectors.Length}.", nameof(vectors));
         }
 
-        _ids = ids;
-        _vectors = vectors;
-        Dimensions = dimensions;
-        _parallel = parallel ?? vectors.LongLength >= ParallelThreshold;
+        return ItemFactorStore.Of(vectors, dimensions);
     }
 
     public int Count => _ids.Length;
@@ -41,9 +63,6 @@ internal sealed class ExactVectorIndex : IVectorIndex
     public long MemoryBytes => _ids.LongLength * sizeof(long);
 
     public int Dimensions { get; }
-
-    /// <summary>The stored vector of row <paramref name="row"/>.</summary>
-    public ReadOnlySpan<float> Row(int row) => _vectors.AsSpan(row * Dimensions, Dimensions);
 
     public int Search(ReadOnlySpan<float> query, Span<VectorHit> destination)
     {
@@ -92,14 +111,42 @@ internal sealed class ExactVectorIndex : IVectorIndex
     private void Scan(ReadOnlySpan<float> query, int from, int to, ref TopK heap)
     {
         var dims = Dimensions;
-        var vectors = _vectors.AsSpan();
-        for (var row = from; row < to; row++)
+        if (_vectors.SingleMatrix is { } single)
         {
-            var score = TensorPrimitives.Dot(query, vectors.Slice(row * dims, dims));
-            if (score >= heap.Threshold)
+            var vectors = single.AsSpan();
+            for (var row = from; row < to; row++)
             {
-                heap.Add(_ids[row], score);
+                var score = TensorPrimitives.Dot(query, vectors.Slice(row * dims, dims));
+                if (score >= heap.Threshold)
+                {
+                    heap.Add(_ids[row], score);
+                }
             }
+
+            return;
+        }
+
+        // Float16 rows are converted a block at a time into a pooled buffer, then scored as above.
+        var buffer = ArrayPool<float>.Shared.Rent(BlockRows * dims);
+        try
+        {
+            for (var start = from; start < to; start += BlockRows)
+            {
+                var rows = Math.Min(BlockRows, to - start);
+                var block = _vectors.Rows(start, rows, buffer);
+                for (var i = 0; i < rows; i++)
+                {
+                    var score = TensorPrimitives.Dot(query, block.Slice(i * dims, dims));
+                    if (score >= heap.Threshold)
+                    {
+                        heap.Add(_ids[start + i], score);
+                    }
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(buffer);
         }
     }
 

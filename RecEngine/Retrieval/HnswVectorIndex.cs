@@ -10,8 +10,8 @@ namespace RecEngine.Retrieval;
 /// [x, sqrt(M^2 - |x|^2)] with M the largest item norm, the query q becomes [q, 0]. Then every item has norm M,
 /// q'.x' = q.x, and cosine (or L2) nearest neighbours are exactly the largest inner products, so the graph is
 /// built in a proper metric space. The graph may store its vectors quantised (<see cref="VectorIndexOptions.Quantization"/>);
-/// returned scores are the exact inner products, recomputed from the caller's float32 item vectors
-/// (<see cref="ItemVectors"/>, not a copy), which also re-ranks over-fetched candidates.
+/// returned scores are the exact inner products, recomputed in float32 from the caller's item vectors
+/// (<see cref="ItemVectors"/>, not a copy; float16 when serving holds them so), which also re-ranks over-fetched candidates.
 /// <para>
 /// Lifecycle: <see cref="Build"/> reserves capacity and thread slots, then adds on all build threads in
 /// parallel; afterwards the index is immutable and only searched (usearch corrupts memory when adds race
@@ -109,9 +109,10 @@ internal sealed unsafe class HnswVectorIndex : IPersistentVectorIndex
         options ??= new VectorIndexOptions();
         var dimensions = vectors.Dimensions;
         var maxNorm = 0f;
+        var buffer = new float[dimensions];
         foreach (var id in ids)
         {
-            var vector = vectors.Vector(id);
+            var vector = vectors.Vector(id, buffer);
             if (vector.IsEmpty)
             {
                 throw new ArgumentException($"Item {id} has no vector.", nameof(ids));
@@ -329,8 +330,7 @@ internal sealed unsafe class HnswVectorIndex : IPersistentVectorIndex
                     continue;
                 }
 
-                var vector = _vectors!.Vector(key);
-                heap.Add(key, vector.IsEmpty ? float.NegativeInfinity : TensorPrimitives.Dot(query, vector));
+                heap.Add(key, _vectors!.Dot(query, key));
             }
 
             return heap.CopySorted(destination);
@@ -370,7 +370,8 @@ internal sealed unsafe class HnswVectorIndex : IPersistentVectorIndex
             () => new float[dims + 1],
             (i, _, buffer) =>
             {
-                var vector = vectors.Vector(ids[i]);
+                // The row is read into the buffer, then scaled in place (the ops are element-wise).
+                var vector = vectors.Vector(ids[i], buffer);
                 var normSquared = (double)TensorPrimitives.Dot(vector, vector);
                 TensorPrimitives.Multiply(vector, scale, buffer.AsSpan(0, dims));
                 buffer[dims] = (float)Math.Sqrt(Math.Max(0.0, maxNormSquared - normSquared)) * scale;

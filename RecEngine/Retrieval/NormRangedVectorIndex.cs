@@ -54,11 +54,19 @@ internal sealed class NormRangedVectorIndex : IVectorIndex, IPersistentVectorInd
             throw new ArgumentException($"Expected {ids.Length} x {dimensions} floats, got {vectors.Length}.", nameof(vectors));
         }
 
-        var items = ItemVectors.ByIds(ids, vectors, dimensions);
+        return Build(ids, ItemFactorStore.Of(vectors, dimensions), bands, options);
+    }
+
+    /// <summary>Builds <paramref name="bands"/> indexes over the rows of <paramref name="store"/>, re-scored from it.</summary>
+    public static NormRangedVectorIndex Build(ReadOnlySpan<long> ids, ItemFactorStore store, int bands, VectorIndexOptions options)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(bands, 1);
+        var items = ItemVectors.ByIds(ids, store);
         var norms = new float[ids.Length];
+        var buffer = new float[store.Factors];
         for (var row = 0; row < ids.Length; row++)
         {
-            norms[row] = TensorPrimitives.Norm(vectors.AsSpan(row * dimensions, dimensions));
+            norms[row] = TensorPrimitives.Norm(store.Row(row, buffer));
         }
 
         var order = Enumerable.Range(0, ids.Length).ToArray();

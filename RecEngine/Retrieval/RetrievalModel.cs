@@ -55,7 +55,11 @@ internal sealed class RetrievalModel : IDisposable
     /// <summary>Co-watches in the same window the factors were trained on.</summary>
     public CoWatchTable CoWatch { get; }
 
-    public ReadOnlySpan<float> ItemVector(int videoIndex) => Als.ItemVector(videoIndex);
+    /// <summary>The video's item vector in float32: the row itself, or converted into <paramref name="buffer"/> (at least <see cref="AlsModel.Factors"/> long).</summary>
+    public ReadOnlySpan<float> ItemVector(int videoIndex, Span<float> buffer) => Als.ItemVector(videoIndex, buffer);
+
+    /// <summary>The inner product of <paramref name="query"/> with the video's item vector, in float32.</summary>
+    public float ItemDot(ReadOnlySpan<float> query, int videoIndex) => Als.ItemDot(query, videoIndex);
 
     /// <summary>
     /// The user's vector folded in from their recent watches (item factors fixed), so a watch made a second ago

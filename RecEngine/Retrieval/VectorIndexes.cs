@@ -4,9 +4,15 @@ namespace RecEngine.Retrieval;
 internal static class VectorIndexes
 {
     public static IVectorIndex Build(long[] ids, float[] vectors, int dimensions, VectorIndexOptions options) =>
+        Build(ids, ItemFactorStore.Of(vectors, dimensions), options);
+
+    /// <summary>The same choice over <paramref name="store"/>'s rows (ids one per row), searched and re-scored from the store itself.</summary>
+    public static IVectorIndex Build(long[] ids, ItemFactorStore store, VectorIndexOptions options) =>
         ids.Length < options.ExactBelow
-            ? new ExactVectorIndex(ids, vectors, dimensions)
-            : BuildApproximate(ids, vectors, dimensions, options);
+            ? new ExactVectorIndex(ids, store)
+            : options.NormRanges > 1
+                ? NormRangedVectorIndex.Build(ids, store, options.NormRanges, options)
+                : HnswVectorIndex.Build(ids, ItemVectors.ByIds(ids, store), options);
 
     /// <summary>The HNSW index the options describe, whatever the size (bench-index measures it at any size).</summary>
     public static IPersistentVectorIndex BuildApproximate(long[] ids, float[] vectors, int dimensions, VectorIndexOptions options) =>

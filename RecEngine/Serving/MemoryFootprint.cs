@@ -13,7 +13,7 @@ internal sealed class MemoryFootprint(ServingState state, UserFeatureCache users
 {
     public static readonly Gauge Bytes = Metrics.CreateGauge(
         "recengine_memory_bytes",
-        "Bytes held by component: vector_index (graphs, native or mapped), item_vectors (float32 factors), catalog_snapshot (video metadata and feature columns), catalog_index (id lookup for validation), co_watch, related_videos (item-to-item rows), user_features, litedb_cache, managed_heap (the GC's heap size, all managed components included).",
+        "Bytes held by component: vector_index (graphs, native or mapped), item_vectors (ALS factors: the item factors in RecEngine:Retrieval:Als:ItemFactorPrecision, float16 by default), catalog_snapshot (video metadata and feature columns), catalog_index (id lookup for validation), co_watch, related_videos (item-to-item rows), user_features, litedb_cache, managed_heap (the GC's heap size, all managed components included).",
         "component");
 
     /// <summary>The components now, in bytes (absent when unknown, e.g. no model loaded).</summary>
@@ -24,7 +24,7 @@ internal sealed class MemoryFootprint(ServingState state, UserFeatureCache users
         {
             var retrieval = snapshot.Retrieval;
             bytes["vector_index"] = retrieval.Index.MemoryBytes;
-            bytes["item_vectors"] = ((long)retrieval.Als.ItemFactors.Length + retrieval.Als.UserFactors.Length) * sizeof(float);
+            bytes["item_vectors"] = retrieval.Als.Items.Bytes + ((long)retrieval.Als.UserFactors.Length * sizeof(float));
             bytes["catalog_snapshot"] = snapshot.Videos.EstimatedBytes;
             bytes["co_watch"] = retrieval.CoWatch.MemoryBytes;
             bytes["related_videos"] = snapshot.Candidates.RelatedTableBytes;

@@ -76,7 +76,10 @@ internal sealed class RelatedVideos(ServingState state, CatalogService catalog, 
         {
             // The index ranks by inner product, which favours long (popular) vectors: over-fetch, then order by cosine,
             // so what is listed resembles the video rather than being merely popular.
-            ReadOnlySpan<float> vector = query ?? snapshot.Retrieval.ItemVector(seed);
+            var f = snapshot.Retrieval.Als.Factors;
+            Span<float> seedRow = stackalloc float[f];
+            Span<float> otherRow = stackalloc float[f];
+            ReadOnlySpan<float> vector = query ?? snapshot.Retrieval.ItemVector(seed, seedRow);
             var queryNorm = TensorPrimitives.Norm(vector);
             var hits = snapshot.Retrieval.Index.Search(vector, Math.Min(videos.Count, Math.Max(4 * k, 100)));
             var byCosine = new List<(int Video, float Cosine)>(hits.Length);
@@ -85,7 +88,7 @@ internal sealed class RelatedVideos(ServingState state, CatalogService catalog, 
                 var v = (int)hit.Id;
                 if (v >= 0 && v < videos.Count && !picked.Contains(v))
                 {
-                    var other = snapshot.Retrieval.ItemVector(v);
+                    var other = snapshot.Retrieval.ItemVector(v, otherRow);
                     var norm = queryNorm * TensorPrimitives.Norm(other);
                     byCosine.Add((v, norm > 0 ? TensorPrimitives.Dot(vector, other) / norm : 0));
                 }
@@ -136,7 +139,7 @@ internal sealed class RelatedVideos(ServingState state, CatalogService catalog, 
         {
             var v = sharing[i];
             metadata.Add(new ItemMetadata(videos.Categories[videos.CategoryIndex[v]], videos.Tags[v], videos.Creators[videos.CreatorIndex[v]]));
-            snapshot.Retrieval.ItemVector(v).CopyTo(factors.AsSpan(i * f, f));
+            snapshot.Retrieval.Als.Items.CopyRow(v, factors.AsSpan(i * f, f));
             trained[i] = true;
         }
 

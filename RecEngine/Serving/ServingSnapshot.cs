@@ -53,7 +53,8 @@ internal sealed class ServingSnapshot : IDisposable
 
     /// <summary>
     /// Loads a version written by <c>train</c> for the current catalog. Videos added since training get content-based
-    /// vectors (as unwatched videos do at training time), so the whole catalog is searchable.
+    /// vectors (as unwatched videos do at training time), so the whole catalog is searchable. The item factors are held
+    /// in <see cref="AlsOptions.ItemFactorPrecision"/>, once: the index searches or re-scores from the same store.
     /// </summary>
     /// <param name="thumbnails">Where the videos' thumbnail embeddings are; with the version's projection, videos added since training are placed by their thumbnail too.</param>
     public static ServingSnapshot Load(
@@ -79,7 +80,7 @@ internal sealed class ServingSnapshot : IDisposable
             currentRow[row] = -1;
             if (videos.TryGetIndex(trainedIds[row], out var v))
             {
-                trainedAls.ItemVector(row).CopyTo(factors.AsSpan(v * f, f));
+                trainedAls.Items.CopyRow(row, factors.AsSpan(v * f, f));
                 trained[v] = true;
                 currentRow[row] = v;
             }
@@ -93,8 +94,9 @@ internal sealed class ServingSnapshot : IDisposable
             factors = ContentVectors.Fill(metadata, factors, f, trained, visual: Visual(folder, videos, trained, thumbnails));
         }
 
-        var als = new AlsModel(0, videos.Count, f, trainedAls.Regularization, [], factors, trainedAls.ItemGramian);
-        var index = CatalogVectorIndex.Open(folder.Index, factors, f, trained, currentRow, indexOptions);
+        var items = ItemFactorStore.Create(factors, f, alsOptions.ItemFactorPrecision);
+        var als = new AlsModel(0, f, trainedAls.Regularization, [], items, trainedAls.ItemGramian);
+        var index = CatalogVectorIndex.Open(folder.Index, items, trained, currentRow, indexOptions);
         var coWatchPath = folder.CoWatch;
         var coWatch = File.Exists(coWatchPath) ? CoWatchTable.Load(coWatchPath).Remap(currentRow, videos.Count) : null;
         var retrieval = new RetrievalModel(videos, als, [], index, alsOptions, coWatch);

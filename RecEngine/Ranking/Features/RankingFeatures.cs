@@ -86,7 +86,7 @@ internal static class RankingFeatures
         numeric[5] = f.Impressions;
         numeric[6] = f.WatchSeconds;
         numeric[7] = f.Impressions > 0 ? (double)f.Watches / f.Impressions : double.NaN;
-        numeric[8] = model is not null && user.Vector is not null ? TensorPrimitives.Dot<float>(user.Vector, model.ItemVector(video)) : double.NaN;
+        numeric[8] = model is not null && user.Vector is not null ? model.ItemDot(user.Vector, video) : double.NaN;
         numeric[9] = ItemToItem(user, video, model);
         numeric[10] = user.CategoryShare.Length > videos.CategoryIndex[video] ? user.CategoryShare[videos.CategoryIndex[video]] : 0;
         numeric[11] = user.CreatorShare.GetValueOrDefault(videos.CreatorIndex[video]);
@@ -126,11 +126,12 @@ internal static class RankingFeatures
             return double.NaN;
         }
 
-        var item = model.ItemVector(video);
+        Span<float> row = stackalloc float[model.Als.Factors];
+        var item = model.ItemVector(video, row);
         var best = float.NegativeInfinity;
         foreach (var seed in user.SeedVideos)
         {
-            best = Math.Max(best, TensorPrimitives.Dot(item, model.ItemVector(seed)));
+            best = Math.Max(best, model.ItemDot(item, seed));
         }
 
         return best;

@@ -154,7 +154,8 @@ internal sealed class ItemToItemSource(Func<RetrievalModel?> model, int seeds, d
             var buffer = System.Buffers.ArrayPool<VectorHit>.Shared.Rent(RelatedDepth);
             try
             {
-                var found = model.Index.Search(model.ItemVector(seed), buffer.AsSpan(0, Math.Min(RelatedDepth, model.Index.Count)));
+                Span<float> row = stackalloc float[model.Als.Factors];
+                var found = model.Index.Search(model.ItemVector(seed, row), buffer.AsSpan(0, Math.Min(RelatedDepth, model.Index.Count)));
                 hits = new Proposal[found];
                 for (var i = 0; i < found; i++)
                 {
@@ -197,7 +198,8 @@ internal sealed class ItemToItemSource(Func<RetrievalModel?> model, int seeds, d
             return kept;
         }
 
-        return VectorSearch.Allowed(model, model.ItemVector(seed), request, perSeed, overFetch, VectorSearch.ItemToItem);
+        Span<float> row = stackalloc float[model.Als.Factors];
+        return VectorSearch.Allowed(model, model.ItemVector(seed, row), request, perSeed, overFetch, VectorSearch.ItemToItem);
     }
 
     private sealed class Related(RetrievalModel model)
