@@ -89,6 +89,17 @@ public sealed class MemoryFootprintTests
             }
         }
 
+        // A catalog below the exact scan's threshold keeps float32 whatever the option says.
+        using (var scanned = ServingSnapshot.Load(
+            folder, snapshot.Videos, snapshot.Trending, services.GetRequiredService<IOptions<VectorIndexOptions>>().Value with { ExactBelow = videos + 1 },
+            services.GetRequiredService<IOptions<OnnxRankerOptions>>().Value,
+            services.GetRequiredService<IOptions<AlsOptions>>().Value,
+            services.GetRequiredService<IOptions<CandidateOptions>>().Value))
+        {
+            Assert.Equal(ItemFactorPrecision.F16, services.GetRequiredService<IOptions<AlsOptions>>().Value.ItemFactorPrecision);
+            Assert.Equal(ItemFactorPrecision.F32, scanned.Retrieval.Als.Items.Precision);
+        }
+
         // One copy of each video id: the snapshot and the user features hold the catalog lookup's own strings.
         var catalog = factory.Services.GetRequiredService<CatalogIndex>();
         Assert.All(snapshot.Videos.Ids.Take(100), id => Assert.Same(catalog.InternVideoId(new string(id.AsSpan())), id));

@@ -74,7 +74,7 @@ public sealed class ThumbnailTrainingTests
             services.GetRequiredService<IOptions<VectorIndexOptions>>().Value, services.GetRequiredService<IOptions<OnnxRankerOptions>>().Value,
             services.GetRequiredService<IOptions<AlsOptions>>().Value, services.GetRequiredService<IOptions<CandidateOptions>>().Value, thumbnails);
         Assert.True(videos.TryGetIndex("brand-new", out var index));
-        return snapshot.Retrieval.ItemVector(index).ToArray();
+        return snapshot.Retrieval.ItemVector(index, new float[snapshot.Retrieval.Als.Factors]).ToArray();
     }
 
     private static SKColor Colour(string category)

@@ -41,7 +41,8 @@ public sealed record AlsOptions
     /// <summary>
     /// How serving holds the item factors (training keeps float32): F16 takes half of F32's bytes (128 MB instead of
     /// 256 MB at 1M videos x 64) for a relative error of at most 2^-11 per coordinate; retrieval's exact re-scoring, the
-    /// ranker's dot-product features and fold-in then read float16 rows converted to float32. Measured in
+    /// ranker's dot-product features and fold-in then read float16 rows converted to float32. Catalogs below
+    /// RecEngine:Retrieval:Index:ExactBelow keep float32: the exact scan would convert every row per search. Measured in
     /// benchmarks/RESULTS.md (Memory, issue 18).
     /// </summary>
     public ItemFactorPrecision ItemFactorPrecision { get; init; } = ItemFactorPrecision.F16;

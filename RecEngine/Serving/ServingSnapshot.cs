@@ -54,7 +54,8 @@ internal sealed class ServingSnapshot : IDisposable
     /// <summary>
     /// Loads a version written by <c>train</c> for the current catalog. Videos added since training get content-based
     /// vectors (as unwatched videos do at training time), so the whole catalog is searchable. The item factors are held
-    /// in <see cref="AlsOptions.ItemFactorPrecision"/>, once: the index searches or re-scores from the same store.
+    /// in <see cref="AlsOptions.ItemFactorPrecision"/> (float32 below <see cref="VectorIndexOptions.ExactBelow"/> videos),
+    /// once: the index searches or re-scores from the same store.
     /// </summary>
     /// <param name="thumbnails">Where the videos' thumbnail embeddings are; with the version's projection, videos added since training are placed by their thumbnail too.</param>
     public static ServingSnapshot Load(
@@ -94,7 +95,10 @@ internal sealed class ServingSnapshot : IDisposable
             factors = ContentVectors.Fill(metadata, factors, f, trained, visual: Visual(folder, videos, trained, thumbnails));
         }
 
-        var items = ItemFactorStore.Create(factors, f, alsOptions.ItemFactorPrecision);
+        // A catalog small enough for the exact scan keeps float32: the scan would convert every row on every search,
+        // for a few megabytes saved.
+        var precision = videos.Count < indexOptions.ExactBelow ? ItemFactorPrecision.F32 : alsOptions.ItemFactorPrecision;
+        var items = ItemFactorStore.Create(factors, f, precision);
         var als = new AlsModel(0, f, trainedAls.Regularization, [], items, trainedAls.ItemGramian);
         var index = CatalogVectorIndex.Open(folder.Index, items, trained, currentRow, indexOptions);
         var coWatchPath = folder.CoWatch;
