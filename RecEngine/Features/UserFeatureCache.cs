@@ -236,12 +236,10 @@ internal sealed class UserFeatureCache : IEventCommitListener
                 var recent = f.RecentWatches.Count;
                 var watched = f.Watched.Count;
                 var hidden = f.Hidden.Count;
-                var idBytes = f.RecentWatches.Count == 0 ? 0 : Hosting.ManagedSize.OfString(f.RecentWatches[0].VideoId);
                 return 600.0 + Hosting.ManagedSize.OfString(f.UserId)
-                    + (recent * (48 + 40 + 8))              // linked-list node, RecentWatch, published array slot
+                    + (recent * (24 + 24))                  // the builder's list slot and the published array slot (structs)
                     + (2 * Hosting.ManagedSize.HashTable(watched, 16)) + (8.0 * watched) // builder's and published sets, order queue
-                    + (2 * Hosting.ManagedSize.HashTable(hidden, 16))
-                    + (watched * (double)idBytes);
+                    + (2 * Hosting.ManagedSize.HashTable(hidden, 16)); // the video ids are the catalog's interned strings
             });
             return Hosting.ManagedSize.ConcurrentTable(count, 16) + (long)(perUser * count);
         }

@@ -39,4 +39,4 @@ internal sealed record UserFeatures
     public IReadOnlySet<string> Hidden { get; init; } = new HashSet<string>();
 }
 
-internal sealed record RecentWatch(string VideoId, DateTime Timestamp, double WatchSeconds);
+internal readonly record struct RecentWatch(string VideoId, DateTime Timestamp, double WatchSeconds);
