@@ -17,7 +17,7 @@ internal static class CatalogVectorIndex
     {
         var count = trained.Length;
         var f = factors.Factors;
-        if (count < options.ExactBelow || !File.Exists(savedPath))
+        if (options.ScansExactly(count) || !File.Exists(savedPath))
         {
             return VectorIndexes.Build(Enumerable.Range(0, count).Select(v => (long)v).ToArray(), factors, options);
         }

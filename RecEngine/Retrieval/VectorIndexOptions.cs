@@ -80,4 +80,7 @@ public sealed record VectorIndexOptions
     /// </summary>
     [Range(0, int.MaxValue)]
     public int ExactBelow { get; init; } = 50_000;
+
+    /// <summary>Whether a catalog of <paramref name="videos"/> is searched exactly (see <see cref="ExactBelow"/>).</summary>
+    internal bool ScansExactly(int videos) => videos < ExactBelow;
 }

@@ -8,7 +8,7 @@ internal static class VectorIndexes
 
     /// <summary>The same choice over <paramref name="store"/>'s rows (ids one per row), searched and re-scored from the store itself.</summary>
     public static IVectorIndex Build(long[] ids, ItemFactorStore store, VectorIndexOptions options) =>
-        ids.Length < options.ExactBelow
+        options.ScansExactly(ids.Length)
             ? new ExactVectorIndex(ids, store)
             : options.NormRanges > 1
                 ? NormRangedVectorIndex.Build(ids, store, options.NormRanges, options)

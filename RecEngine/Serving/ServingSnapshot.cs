@@ -97,7 +97,7 @@ internal sealed class ServingSnapshot : IDisposable
 
         // A catalog small enough for the exact scan keeps float32: the scan would convert every row on every search,
         // for a few megabytes saved.
-        var precision = videos.Count < indexOptions.ExactBelow ? ItemFactorPrecision.F32 : alsOptions.ItemFactorPrecision;
+        var precision = indexOptions.ScansExactly(videos.Count) ? ItemFactorPrecision.F32 : alsOptions.ItemFactorPrecision;
         var items = ItemFactorStore.Create(factors, f, precision);
         var als = new AlsModel(0, f, trainedAls.Regularization, [], items, trainedAls.ItemGramian);
         var index = CatalogVectorIndex.Open(folder.Index, items, trained, currentRow, indexOptions);
