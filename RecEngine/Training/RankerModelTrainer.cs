@@ -52,14 +52,16 @@ internal static class RankerModelTrainer
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var trainer = new RankerTrainer(network, options);
         var losses = new List<double>();
+        var average = options.AveragedCheckpoints > 0 ? new ParameterAverage(network) : null;
         for (var epoch = 1; epoch <= options.Epochs; epoch++)
         {
             progress?.Report($"epoch {epoch}/{options.Epochs}");
             var epochStarted = System.Diagnostics.Stopwatch.GetTimestamp();
-            losses.Add(trainer.TrainEpoch(examples));
+            losses.Add(epoch == options.Epochs ? trainer.TrainEpoch(examples, average, options.AveragedCheckpoints) : trainer.TrainEpoch(examples));
             progress?.Line($"ranker epoch {epoch}/{options.Epochs}: loss {losses[^1]:0.0000} in {System.Diagnostics.Stopwatch.GetElapsedTime(epochStarted).TotalSeconds:0.0}s");
         }
 
+        average?.Apply();
         progress?.End();
         var seconds = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds;
         return new TrainedRanker(network, spec, losses, examples.Count * (double)losses.Count / Math.Max(seconds, 1e-9)) { PositionBias = positionBias };
