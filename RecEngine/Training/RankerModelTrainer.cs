@@ -85,10 +85,13 @@ internal static class RankerModelTrainer
         Action<RankerDataset>? datasetBuilt = null,
         TrainingProgress? progress = null,
         RankerDataset? poolExamples = null,
-        double returnWeight = 0)
+        double returnWeight = 0,
+        IReadOnlyList<float[]?>? visual = null,
+        double minimumProjectionR2 = VisualProjection.MinimumHeldOutR2)
     {
         // The ranker's features read the factors, never the index: an exact one costs a copy, an HNSW build minutes at 1M.
-        using var featureModel = RetrievalTrainer.Train(timeOrdered.Where(e => e.Timestamp < rankerFrom), videos, als, index with { ExactBelow = int.MaxValue }, progress, "ranker feature embeddings", cancellationToken);
+        // With thumbnails, the feature model fits its own projection to its own factors (thumbnail_affinity).
+        using var featureModel = RetrievalTrainer.Train(timeOrdered.Where(e => e.Timestamp < rankerFrom), videos, als, index with { ExactBelow = int.MaxValue }, progress, "ranker feature embeddings", cancellationToken, visual, minimumProjectionR2);
         progress?.Phase("ranker dataset: replaying the window");
         var dataset = RankerDataset.Build(timeOrdered, videos, featureModel, end, candidates, from: rankerFrom, progress: progress, cancellationToken: cancellationToken);
         if (returnWeight > 0)
