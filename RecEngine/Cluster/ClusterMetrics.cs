@@ -1,0 +1,16 @@
+using Prometheus;
+
+namespace RecEngine.Cluster;
+
+/// <summary>The cluster's Prometheus series (see RecEngineMetrics for the process's own).</summary>
+internal static class ClusterMetrics
+{
+    public static readonly Counter MissingShards = Metrics.CreateCounter(
+        "recengine_cluster_missing_shards_total", "Catalog shard answers missing from a search (late, failed or reactivating): each makes the slate degraded.");
+
+    public static readonly Counter VersionMismatches = Metrics.CreateCounter(
+        "recengine_cluster_version_mismatches_total", "Shard answers of another model version than the request's, dropped (expected 0).");
+
+    public static readonly Counter VersionMoves = Metrics.CreateCounter(
+        "recengine_cluster_version_moves_total", "Times this silo moved to the cluster's serving version.");
+}
