@@ -28,6 +28,9 @@ internal static class ClusterModule
             return builder;
         }
 
+        // Orleans and its retry pipelines log every placement at Information; the silo's own lines say what matters.
+        builder.Logging.AddFilter("Orleans", LogLevel.Warning);
+        builder.Logging.AddFilter("Polly", LogLevel.Warning);
         builder.UseOrleans(silo =>
         {
             if (string.IsNullOrWhiteSpace(options.Redis))

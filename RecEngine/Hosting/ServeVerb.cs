@@ -62,15 +62,24 @@ internal sealed class ServeVerb : IVerb
 
         // A silo joins the cluster while the host starts: one that cannot (membership store down, cluster id or ports
         // wrong) stops with a message rather than serving alone.
+        var cluster = app.Configuration["RecEngine:Cluster:ClusterId"] ?? "recengine";
+        var timeout = app.Configuration.GetValue("RecEngine:Cluster:JoinTimeout", TimeSpan.FromSeconds(30));
         try
         {
             using var join = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            join.CancelAfter(app.Configuration.GetValue("RecEngine:Cluster:JoinTimeout", TimeSpan.FromSeconds(30)));
+            join.CancelAfter(timeout);
             await app.StartAsync(join.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            await Console.Error.WriteLineAsync(
+                $"This silo could not join the cluster '{cluster}' within {timeout} (RecEngine:Cluster:JoinTimeout): is its membership reachable " +
+                "(RecEngine:Cluster:Redis, or the primary silo at RecEngine:Cluster:PrimarySiloPort)?");
+            return ClusterJoinFailedExitCode;
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
-            await Console.Error.WriteLineAsync($"This silo could not join the cluster '{app.Configuration["RecEngine:Cluster:ClusterId"] ?? "recengine"}': {ex.GetBaseException().Message}");
+            await Console.Error.WriteLineAsync($"This silo could not join the cluster '{cluster}': {ex.GetBaseException().Message}");
             return ClusterJoinFailedExitCode;
         }
 
