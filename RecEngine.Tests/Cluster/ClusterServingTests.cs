@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using RecEngine.Cluster;
@@ -195,5 +196,40 @@ public sealed class ClusterServingTests(ServedWorld world, ITestOutputHelper out
         var slate = await ClusterWorld.SlateAsync(client, "/v1/recommendations/u2?k=10");
         Assert.Equal(first, slate.GetProperty("model_version").GetString());
         Assert.False(slate.GetProperty("degraded").GetBoolean(), slate.ToString());
+    }
+
+    [Fact]
+    public async Task UserFeaturesLiveInTheUsersGrainAndAWatchOnAnySiloMovesTheNextSlate()
+    {
+        await using var clustered = await ClusterWorld.StartAsync(world, silos: 2, ClusterWorld.Deterministic(new() { ["RecEngine:Cluster:ShardDeadline"] = Generous }));
+        using var client = clustered.App.CreateClient();
+        var first = await ServedWorld.FirstModelSlateAsync(client, "/v1/recommendations/u7?k=10");
+        var grain = clustered.Cluster.Client.GetGrain<IUserFeaturesGrain>("u7");
+        var seeded = await grain.Get();
+        Assert.NotNull(seeded);
+        Assert.Equal("u7", seeded.UserId);
+
+        // A watch posted to this silo reaches the grain.
+        var shown = ClusterWorld.VideoIds(first);
+        using var watch = await client.PostAsJsonAsync("/v1/events", new
+        {
+            event_id = "cluster-watch-1", user_id = "u7", video_id = shown[0], type = "watch", watch_seconds = 30, timestamp = DateTime.UtcNow,
+        });
+        await HttpAssert.StatusAsync(HttpStatusCode.OK, watch);
+        var waited = Stopwatch.StartNew();
+        while (!(await grain.Get())!.Watched.Contains(shown[0]))
+        {
+            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(30), "the watch never reached the user's grain");
+            await Task.Delay(50);
+        }
+
+        Assert.DoesNotContain(shown[0], ClusterWorld.VideoIds(await ClusterWorld.SlateAsync(client, "/v1/recommendations/u7?k=10")));
+
+        // A watch committed on another silo arrives only at the grain (this silo's own cache never sees it): the next
+        // slate here still leaves it out, so the pipeline read the grain.
+        var second = ClusterWorld.VideoIds(await ClusterWorld.SlateAsync(client, "/v1/recommendations/u7?k=10"))[0];
+        await grain.Apply([new UserEventMessage("other-silo-watch", second, RecEngine.Events.EventType.Watch, 30, DateTime.UtcNow)]);
+        Assert.DoesNotContain(second, ClusterWorld.VideoIds(await ClusterWorld.SlateAsync(client, "/v1/recommendations/u7?k=10")));
+        Assert.DoesNotContain(second, clustered.App.Services.GetRequiredService<RecEngine.Features.UserFeatureCache>().Get("u7").Watched);
     }
 }

@@ -1,6 +1,8 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using RecEngine.Events;
+using RecEngine.Features;
 using RecEngine.Hosting;
 using RecEngine.Retrieval;
 using RecEngine.Serving;
@@ -55,11 +57,13 @@ internal static class ClusterModule
 
     /// <summary>
     /// What a silo that takes requests needs besides Orleans itself (an <see cref="IGrainFactory"/>): the sharded index
-    /// for its snapshots and the version follower. Tests call it with a test cluster's client as the grain factory.
+    /// for its snapshots, user features from the users' grains (and its commits sent to them), and the version follower. Tests call it with a test cluster's client as the grain factory.
     /// </summary>
     internal static void AddClusterServing(IServiceCollection services)
     {
         services.Replace(ServiceDescriptor.Singleton<IRetrievalIndexOpener, ShardedIndexOpener>());
+        services.Replace(ServiceDescriptor.Singleton<IUserFeatureSource, UserGrainFeatures>());
+        services.AddSingleton<IEventCommitListener, UserGrainEvents>();
         services.AddSingleton<ClusterVersionFollower>();
         services.AddHostedService(sp => sp.GetRequiredService<ClusterVersionFollower>());
     }

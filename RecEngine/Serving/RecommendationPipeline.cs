@@ -26,7 +26,7 @@ internal sealed partial class RecommendationPipeline(
     OrderStage order,
     ExplorationStage exploration,
     ColdStartSlates coldStart,
-    UserFeatureCache users,
+    IUserFeatureSource users,
     CatalogIndex catalog,
     ImpressionQueue impressions,
     ServedSlateNotifier listeners,
