@@ -168,6 +168,19 @@ public sealed class ClusterServingTests(ServedWorld world, ITestOutputHelper out
         Assert.Equal(mismatches, ClusterMetrics.VersionMismatches.Value);
         // Both versions' shards coexisted during the swap.
         Assert.True((await clustered.ShardPlacementAsync()).Values.Sum() >= 8);
+
+        // A silo (re)starting on the old version, as its own registry says, follows the cluster instead of taking it back.
+        var services = clustered.App.Services;
+        var loader = services.GetRequiredService<ServingLoader>();
+        using var restarted = new ServingState();
+        restarted.Publish(loader.LoadSnapshot(Path.Combine(clustered.ModelsPath, first)));
+        var follower = new ClusterVersionFollower(
+            clustered.Cluster.Client, restarted, loader, services.GetRequiredService<RecEngine.Hosting.DataDirectory>(),
+            services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ClusterOptions>>(), TimeProvider.System,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<ClusterVersionFollower>.Instance);
+        Assert.Equal(next, await follower.TickAsync(CancellationToken.None));
+        Assert.Equal(next, restarted.Current?.Version);
+        Assert.Equal(next, await clustered.Cluster.Client.GetGrain<IServingVersionGrain>(0).Get());
     }
 
     [Fact]

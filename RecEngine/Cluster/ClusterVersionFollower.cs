@@ -6,7 +6,7 @@ namespace RecEngine.Cluster;
 
 /// <summary>
 /// Keeps this silo on the cluster's serving version (<see cref="IServingVersionGrain"/>). Each tick: when this silo's
-/// own version changed since the last tick (a promotion through its API, or its first load), it tells the cluster;
+/// own version changed since the last tick (a promotion through its API), or the cluster has none, it tells the cluster;
 /// otherwise, when the cluster serves another version, it builds that version's snapshot off to the side (its shards
 /// activate on their silos) and swaps it in. Requests in flight finish on the snapshot they leased, so a request reads
 /// one version from start to end, and a version whose shards refuse their files is not swapped in.
@@ -44,9 +44,11 @@ internal sealed partial class ClusterVersionFollower(
         var cluster = grains.GetGrain<IServingVersionGrain>(0);
         var local = state.Current?.Version;
         var wanted = await cluster.Get();
-        if (local is not null && (local != _lastLocal || wanted is null) && local != wanted)
+        // The cluster follows this silo when it has no version yet (the first silo, or the grain's silo left), or when this
+        // silo moved on its own since the last tick (a promotion through its API). A silo that just started follows the cluster.
+        var movedHere = _lastLocal is not null && local != _lastLocal;
+        if (local is not null && local != wanted && (wanted is null || movedHere))
         {
-            // This silo moved on its own (promotion through its API, first load) or the cluster forgot: the cluster follows it.
             await cluster.Set(local);
             _lastLocal = local;
             LogAnnounced(local);
