@@ -36,9 +36,13 @@ internal sealed record ClusterOptions
     [Range(1, 1024)]
     public int Shards { get; init; } = 4;
 
-    /// <summary>Retrieval waits this long for the catalog shards; a shard that answers later is left out and the slate is degraded.</summary>
+    /// <summary>
+    /// A vector search waits this long for the catalog shards; a shard that answers later is left out and the slate is
+    /// degraded. Per search (the personal one, and an item-to-item seed not yet in the related table), so it sits
+    /// within RecEngine:Serving:RetrieveBudget.
+    /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.001", "00:01:00")]
-    public TimeSpan ShardDeadline { get; init; } = TimeSpan.FromMilliseconds(100);
+    public TimeSpan ShardDeadline { get; init; } = TimeSpan.FromMilliseconds(20);
 
     /// <summary>How often a silo reads the cluster's serving version and moves to it.</summary>
     [Range(typeof(TimeSpan), "00:00:00.050", "01:00:00")]
