@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using RecEngine.Cluster;
 using RecEngine.Hosting;
 using RecEngine.Models;
+using RecEngine.Retrieval;
 using RecEngine.Tests.Integration;
 
 namespace RecEngine.Tests.Cluster;
@@ -73,6 +74,21 @@ public sealed class ClusterCliTests(ServedWorld world)
         var again = await CliProcess.RunAsync(Timeout, "shard", "--version", version, "--shards", "4", data);
         Assert.True(again.ExitCode == 2, $"exit {again.ExitCode}: {again.StdErr}");
         Assert.Contains("already cut into 3 shards", again.StdErr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TrainWithShardsWritesTheVersionsShardFiles()
+    {
+        await using var factory = new RecEngineFactory();
+        world.CopyTo(factory.DataDir, withModels: false);
+        var train = await CliProcess.RunAsync(Timeout, "train", "--window-days", "5", "--ranker-days", "2", "--epochs", "1", "--shards", "2", $"--RecEngine:DataDir={factory.DataDir}");
+        Assert.True(train.ExitCode == 0, train.StdErr + train.StdOut);
+        var versionDir = Directory.GetDirectories(Path.Combine(factory.DataDir, "models")).Single();
+        var manifest = CatalogShardFiles.ReadManifest(versionDir);
+        Assert.NotNull(manifest);
+        Assert.Equal(2, manifest.Shards);
+        Assert.Equal(Path.GetFileName(versionDir), manifest.Version);
+        Assert.Equal(manifest.Rows, CatalogShardFiles.Read(versionDir, 0).Rows.Length + CatalogShardFiles.Read(versionDir, 1).Rows.Length);
     }
 
     private static int FreePort()

@@ -5,6 +5,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using RecEngine.Cluster;
+using RecEngine.Retrieval;
 using RecEngine.Serving;
 using RecEngine.Tests.Integration;
 using Xunit.Abstractions;

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using RecEngine.Hosting;
+using RecEngine.Retrieval;
 using RecEngine.Serving;
 
 namespace RecEngine.Cluster;

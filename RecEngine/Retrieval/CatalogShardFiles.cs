@@ -2,12 +2,12 @@ using System.Text.Json;
 using RecEngine.Features.Spec;
 using RecEngine.Hosting;
 using RecEngine.Models;
-using RecEngine.Retrieval;
 
-namespace RecEngine.Cluster;
+namespace RecEngine.Retrieval;
 
 /// <summary>
-/// A model version's catalog cut into shards for a cluster (<c>serve --cluster</c>): <c>shards/shard-NNN.bin</c> holds
+/// A model version's catalog cut into shards for a cluster (<c>serve --cluster</c>; <c>train --shards N</c> and the
+/// <c>shard</c> verb write them): <c>shards/shard-NNN.bin</c> holds
 /// the trained rows whose video id hashes to shard NNN (FNV-1a 64, modulo the shard count) and their ALS item factors
 /// in float32; <c>shards/shards.json</c> names the version, the shard count and each file's SHA-256. Written from the
 /// version's own files (<c>als.bin</c>, <c>videos.json</c>) into a temp folder renamed into place, so a reader sees
