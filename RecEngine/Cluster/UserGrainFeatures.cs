@@ -30,8 +30,9 @@ internal sealed class UserGrainFeatures(IGrainFactory grains, UserFeatureCache l
 
             return features.ToFeatures();
         }
-        catch (Exception ex) when (ex is TimeoutException or OrleansException or InvalidOperationException)
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
+            // Late, reactivating, or its silo gone: a slate from this silo's own view of the user beats no slate.
             ClusterMetrics.UserGrainFallbacks.Inc();
             return local.Get(userId);
         }
