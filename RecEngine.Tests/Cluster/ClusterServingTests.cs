@@ -49,7 +49,13 @@ public sealed class ClusterServingTests(ServedWorld world, ITestOutputHelper out
         // The answers really came through the shard grains, spread over the silos.
         var placement = await clustered.ShardPlacementAsync();
         Assert.True(placement.Values.Sum() == clustered.App.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ClusterOptions>>().Value.Shards, string.Join(", ", placement));
-        Assert.True(Directory.Exists(Path.Combine(clustered.ModelsPath, Path.GetFileName(Directory.GetDirectories(clustered.ModelsPath).Order().First()), CatalogShardFiles.FolderName)));
+        // The app cut its copy of the version, and the silos, which lacked the files, cut theirs: the same files.
+        var version = Path.GetFileName(Directory.GetDirectories(clustered.ModelsPath).Order().First());
+        var appShards = CatalogShardFiles.ReadManifest(Path.Combine(clustered.ModelsPath, version));
+        var siloShards = CatalogShardFiles.ReadManifest(Path.Combine(clustered.SiloModelsPath, version));
+        Assert.NotNull(appShards);
+        Assert.NotNull(siloShards);
+        Assert.Equal(appShards.Files, siloShards.Files);
     }
 
     [Fact]
@@ -191,17 +197,18 @@ public sealed class ClusterServingTests(ServedWorld world, ITestOutputHelper out
         using var client = clustered.App.CreateClient();
         var first = (await ServedWorld.FirstModelSlateAsync(client, "/v1/recommendations/u1?k=5")).GetProperty("model_version").GetString()!;
         var next = clustered.CopyVersion("-next");
-        var nextDir = Path.Combine(clustered.ModelsPath, next);
+        // Cut and corrupted in the silos' copy, where the shard grains read it.
+        var nextDir = Path.Combine(clustered.SiloModelsPath, next);
         CatalogShardFiles.Write(nextDir, 4);
         var corrupt = Path.Combine(CatalogShardFiles.FolderOf(nextDir), CatalogShardFiles.FileName(2));
         var bytes = File.ReadAllBytes(corrupt);
         bytes[^1] ^= 0xFF;
         File.WriteAllBytes(corrupt, bytes);
 
-        var reason = await clustered.Cluster.Client.GetGrain<ICatalogShardGrain>(CatalogShardKey.Of(next, 2)).Prepare();
+        var reason = await clustered.Cluster.Client.GetGrain<ICatalogShardGrain>(CatalogShardKey.Of(next, 2, 4)).Prepare();
         Assert.NotNull(reason);
         Assert.Contains("checksum", reason, StringComparison.Ordinal);
-        Assert.Null(await clustered.Cluster.Client.GetGrain<ICatalogShardGrain>(CatalogShardKey.Of(next, 1)).Prepare());
+        Assert.Null(await clustered.Cluster.Client.GetGrain<ICatalogShardGrain>(CatalogShardKey.Of(next, 1, 4)).Prepare());
 
         await clustered.AnnouncedAsync(first);
         await clustered.Cluster.Client.GetGrain<IServingVersionGrain>(0).Set(next);

@@ -33,7 +33,21 @@ internal sealed class ClusterWorld : IAsyncDisposable
 
     public TestCluster Cluster { get; }
 
+    /// <summary>The app's model versions.</summary>
     public string ModelsPath => Path.Combine(Parent.DataDir, "models");
+
+    /// <summary>The silos' copy of the model versions (their shard grains read these).</summary>
+    public string SiloModelsPath => Path.Combine(Parent.DataDir, "silo-models");
+
+    private static void CopyTree(string from, string to)
+    {
+        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(to, Path.GetRelativePath(from, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+    }
 
     /// <summary>Slates comparable across processes: no random exploration, no time-dependent freshness boost, no impression log.</summary>
     public static Dictionary<string, string?> Deterministic(Dictionary<string, string?>? more = null)
@@ -56,8 +70,11 @@ internal sealed class ClusterWorld : IAsyncDisposable
     public static async Task<ClusterWorld> StartAsync(ServedWorld world, int silos, Dictionary<string, string?> settings)
     {
         var parent = world.Factory(settings);
+        // The silos read their own copy of the model versions, as separate processes with their own data directories do.
+        var siloModels = Path.Combine(parent.DataDir, "silo-models");
+        CopyTree(Path.Combine(parent.DataDir, "models"), siloModels);
         var builder = new TestClusterBuilder((short)silos);
-        builder.Properties["RecEngineModels"] = Path.Combine(parent.DataDir, "models");
+        builder.Properties["RecEngineModels"] = siloModels;
         builder.AddSiloBuilderConfigurator<ShardSilo>();
         var cluster = builder.Build();
         await cluster.DeployAsync();
@@ -85,19 +102,23 @@ internal sealed class ClusterWorld : IAsyncDisposable
             .ToDictionary(g => g.Key, g => g.Count());
     }
 
-    /// <summary>A copy of the trained version under another name (same files, so its manifest verifies; no shards yet).</summary>
+    /// <summary>A copy of the trained version under another name, for the app and the silos (same files, so its manifest verifies; no shards yet).</summary>
     public string CopyVersion(string suffix)
     {
         // The trained version sorts first: every copy is its name plus a suffix.
         var original = Directory.GetDirectories(ModelsPath).Where(d => !Path.GetFileName(d).StartsWith('.')).Order(StringComparer.Ordinal).First();
-        var copy = original + suffix;
-        Directory.CreateDirectory(copy);
-        foreach (var file in Directory.GetFiles(original))
+        var name = Path.GetFileName(original) + suffix;
+        foreach (var models in new[] { ModelsPath, SiloModelsPath })
         {
-            File.Copy(file, Path.Combine(copy, Path.GetFileName(file)));
+            var copy = Path.Combine(models, name);
+            Directory.CreateDirectory(copy);
+            foreach (var file in Directory.GetFiles(Path.Combine(models, Path.GetFileName(original))))
+            {
+                File.Copy(file, Path.Combine(copy, Path.GetFileName(file)));
+            }
         }
 
-        return Path.GetFileName(copy);
+        return name;
     }
 
     /// <summary>Waits until the app's version follower has told the cluster it serves <paramref name="version"/>.</summary>

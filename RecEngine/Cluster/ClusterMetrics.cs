@@ -8,6 +8,9 @@ internal static class ClusterMetrics
     public static readonly Counter MissingShards = Metrics.CreateCounter(
         "recengine_cluster_missing_shards_total", "Catalog shard answers missing from a search (late, failed or reactivating): each makes the slate degraded.");
 
+    public static readonly Counter ShardCallsShed = Metrics.CreateCounter(
+        "recengine_cluster_shard_calls_shed_total", "Shard searches not run because they reached the shard after their deadline (overload).");
+
     public static readonly Counter VersionMismatches = Metrics.CreateCounter(
         "recengine_cluster_version_mismatches_total", "Shard answers of another model version than the request's, dropped (expected 0).");
 

@@ -17,6 +17,9 @@ namespace RecEngine.Cluster;
 /// </summary>
 internal static class ClusterModule
 {
+    /// <summary>Thread-pool threads a silo starts with (see <see cref="AddCluster"/>).</summary>
+    private const int MinThreads = 64;
+
     public static IHostApplicationBuilder AddCluster(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<ClusterOptions>()
@@ -29,6 +32,13 @@ internal static class ClusterModule
         {
             return builder;
         }
+
+        // The request pipeline is synchronous and waits on grain calls (shards, user grains) within their deadlines; the
+        // answers themselves complete on thread-pool threads. With the default minimum (one thread per core) a burst of
+        // waiting requests starves those completions and the silo stalls (seen at 50 req/s per silo on 2 cores), so
+        // the pool starts with room for the waiting ones.
+        ThreadPool.GetMinThreads(out var workers, out var completions);
+        ThreadPool.SetMinThreads(Math.Max(workers, MinThreads), Math.Max(completions, MinThreads));
 
         // Orleans and its retry pipelines log every placement at Information; the silo's own lines say what matters.
         builder.Logging.AddFilter("Orleans", LogLevel.Warning);

@@ -11,7 +11,7 @@ namespace RecEngine.Cluster;
 internal sealed class ShardedVectorIndex(IGrainFactory grains, ShardManifest manifest, TimeSpan deadline) : IVectorIndex
 {
     private readonly ICatalogShardGrain[] _shards = Enumerable.Range(0, manifest.Shards)
-        .Select(s => grains.GetGrain<ICatalogShardGrain>(CatalogShardKey.Of(manifest.Version, s)))
+        .Select(s => grains.GetGrain<ICatalogShardGrain>(CatalogShardKey.Of(manifest.Version, s, manifest.Shards)))
         .ToArray();
 
     public string Version => manifest.Version;
@@ -37,10 +37,11 @@ internal sealed class ShardedVectorIndex(IGrainFactory grains, ShardManifest man
         }
 
         var q = query.ToArray();
+        var until = DateTime.UtcNow + deadline;
         var calls = new Task<ShardAnswer>[_shards.Length];
         for (var s = 0; s < calls.Length; s++)
         {
-            calls[s] = _shards[s].Search(q, k);
+            calls[s] = _shards[s].Search(q, k, until);
         }
 
         try
@@ -56,7 +57,8 @@ internal sealed class ShardedVectorIndex(IGrainFactory grains, ShardManifest man
         var missing = 0;
         foreach (var call in calls)
         {
-            if (!call.IsCompletedSuccessfully || call.Result.Version != Version)
+            // A shard that shed the call (it arrived after the deadline) answers nothing: missing, like a late one.
+            if (!call.IsCompletedSuccessfully || call.Result.Version != Version || call.Result.Shed)
             {
                 missing++;
                 if (call.IsCompletedSuccessfully)
