@@ -61,7 +61,7 @@ internal sealed class ShardedVectorIndex(IGrainFactory grains, ShardManifest man
             if (!call.IsCompletedSuccessfully || call.Result.Version != Version || call.Result.Shed)
             {
                 missing++;
-                if (call.IsCompletedSuccessfully)
+                if (call.IsCompletedSuccessfully && call.Result.Version != Version)
                 {
                     ClusterMetrics.VersionMismatches.Inc();
                 }
