@@ -59,7 +59,7 @@ public sealed class MemoryFootprintTests
         Assert.Equal(ItemFactorPrecision.F16, snapshot.Retrieval.Als.Items.Precision);
         Assert.Equal((videos * f * 2.0) + (snapshot.Retrieval.Als.UserFactors.Length * 4.0), bytes["item_vectors"]);
         Assert.True(bytes["catalog_snapshot"] > snapshot.Videos.Ids.Sum(id => 2.0 * id.Length), "catalog_snapshot");
-        foreach (var component in new[] { "co_watch", "catalog_index", "user_features", "litedb_cache", "managed_heap" })
+        foreach (var component in new[] { "co_watch", "catalog_index", "user_features", "litedb_cache", "managed_heap", "ranker_id_rows" })
         {
             Assert.True(bytes.GetValueOrDefault(component) > 0, component);
         }

@@ -5,10 +5,12 @@ using Microsoft.Extensions.Options;
 using RecEngine.Catalog;
 using RecEngine.Features;
 using RecEngine.Features.Images;
+using RecEngine.Features.Spec;
 using RecEngine.Lifecycle;
 using RecEngine.Training;
 using RecEngine.Models;
 using RecEngine.Ranking;
+using RecEngine.Ranking.Features;
 using RecEngine.Retrieval;
 using RecEngine.Retrieval.Candidates;
 using RecEngine.Serving;
@@ -52,6 +54,15 @@ public sealed class ThumbnailTrainingTests
         Assert.Empty(folder.Verify());
         Assert.All(videos, v => Assert.True(thumbnails.HasEmbedding(v.Id), $"{v.Id} was embedded by training"));
 
+        // The ranker reads the thumbnails too where the projection is used (here whatever its R2): its
+        // thumbnail_affinity input was observed in training, and a served snapshot gives it for every video with an
+        // embedding (and NaN without thumbnails).
+        var affinity = RankingFeatures.Spec.Numeric.Select(n => n.Name).ToList().IndexOf("thumbnail_affinity");
+        Assert.True(affinity >= 0);
+        Assert.True(FittedFeatureSpec.Load(folder.FeatureSpec).Numeric[affinity].Observed, "thumbnail_affinity was observed in training");
+        AssertAffinity(services, folder.Path, thumbnails, expectFinite: true);
+        AssertAffinity(services, folder.Path, null, expectFinite: false);
+
         // A video uploaded after training, with a thumbnail (embedded by the queue's own step, as the background would).
         using var client = factory.CreateClient();
         await TestWorld.AddVideoAsync(client, "brand-new", category: videos[0].Category);
@@ -75,6 +86,27 @@ public sealed class ThumbnailTrainingTests
             services.GetRequiredService<IOptions<AlsOptions>>().Value, services.GetRequiredService<IOptions<CandidateOptions>>().Value, thumbnails);
         Assert.True(videos.TryGetIndex("brand-new", out var index));
         return snapshot.Retrieval.ItemVector(index, new float[snapshot.Retrieval.Als.Factors]).ToArray();
+    }
+
+    private static void AssertAffinity(IServiceProvider services, string versionDir, ThumbnailStore? thumbnails, bool expectFinite)
+    {
+        var videos = VideoSnapshot.Build(services.GetRequiredService<RecEngineStore>(), DateTime.UtcNow);
+        using var snapshot = ServingSnapshot.Load(
+            versionDir, videos, TrendingIndex.Empty(videos),
+            services.GetRequiredService<IOptions<VectorIndexOptions>>().Value, services.GetRequiredService<IOptions<OnnxRankerOptions>>().Value,
+            services.GetRequiredService<IOptions<AlsOptions>>().Value, services.GetRequiredService<IOptions<CandidateOptions>>().Value, thumbnails);
+        var user = new float[snapshot.Retrieval.Als.Factors];
+        Array.Fill(user, 0.5f);
+        var values = Enumerable.Range(0, videos.Count).Select(v => snapshot.Retrieval.VisualDot(user, v)).ToList();
+        if (expectFinite)
+        {
+            Assert.All(values, x => Assert.True(double.IsFinite(x)));
+            Assert.True(values.Distinct().Count() > 1, "thumbnails of different colours project apart");
+        }
+        else
+        {
+            Assert.All(values, x => Assert.True(double.IsNaN(x)));
+        }
     }
 
     private static SKColor Colour(string category)

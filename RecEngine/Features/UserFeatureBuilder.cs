@@ -6,21 +6,23 @@ namespace RecEngine.Features;
 internal sealed class UserFeatureBuilder
 {
     private readonly string _userId;
-    // Newest first; structs inline (a linked list held a node and a record object per watch: 88 bytes against 24).
-    private readonly List<RecentWatch> _recent = new(4);
-    private readonly HashSet<string> _watched = new(StringComparer.Ordinal);
-    private readonly Queue<string> _watchedOrder = new();
-    private readonly HashSet<string> _hidden = new(StringComparer.Ordinal);
     private long _impressions, _clicks, _watches, _likes, _shares, _skips, _hides;
     private double _watchSeconds;
     private DateTime? _last;
 
-    // What the last Build published. Most commits are impressions, which change only counters, so the watch list and
-    // the sets are shared with the previous features until a watch or hide changes them (they are never mutated once
-    // published); otherwise every impression commit would copy up to MaxWatched ids per user.
-    private RecentWatch[]? _builtRecent;
-    private HashSet<string>? _builtWatched;
-    private HashSet<string>? _builtHidden;
+    // What the last Build published, and the one copy the builder keeps between commits: exact-size arrays, never
+    // mutated once published. Most commits are impressions, which change only counters, so they share these with the
+    // previous features. A watch or hide copies them into the mutable state below, which the next Build turns back
+    // into arrays and drops: a cached user holds one array of recent watches and one of watched ids (8 bytes per id),
+    // where a builder's set, its order queue and a published copy of the set held about 50.
+    private RecentWatch[] _recent = [];
+    private string[] _watched = [];
+    private string[] _hidden = [];
+
+    // Mutable state between a change and the next Build; null while nothing changed.
+    private List<RecentWatch>? _recentEdit;
+    private OrderedIds? _watchedEdit;
+    private OrderedIds? _hiddenEdit;
 
     private readonly Func<string, string>? _internVideoId;
 
@@ -51,11 +53,7 @@ internal sealed class UserFeatureBuilder
             case EventType.Skip: _skips++; break;
             case EventType.Hide:
                 _hides++;
-                if (_hidden.Add(VideoId(ev)))
-                {
-                    _builtHidden = null;
-                }
-
+                (_hiddenEdit ??= new OrderedIds(_hidden)).Add(VideoId(ev), int.MaxValue);
                 break;
         }
 
@@ -67,49 +65,98 @@ internal sealed class UserFeatureBuilder
 
     private void AddRecent(InteractionEvent ev)
     {
-        _builtRecent = null;
-        _builtWatched = null;
         var videoId = VideoId(ev);
-        var watch = new RecentWatch(videoId, ev.Timestamp, ev.WatchSeconds);
+        var recent = _recentEdit ??= new List<RecentWatch>(_recent);
         // Keep newest first even when events arrive slightly out of order (in order, the new watch goes first).
         var at = 0;
-        while (at < _recent.Count && _recent[at].Timestamp > ev.Timestamp)
+        while (at < recent.Count && recent[at].Timestamp > ev.Timestamp)
         {
             at++;
         }
 
-        _recent.Insert(at, watch);
-        if (_recent.Count > UserFeatures.MaxRecentWatches)
+        recent.Insert(at, new RecentWatch(videoId, ev.Timestamp, ev.WatchSeconds));
+        if (recent.Count > UserFeatures.MaxRecentWatches)
         {
-            _recent.RemoveAt(_recent.Count - 1);
+            recent.RemoveAt(recent.Count - 1);
         }
 
-        if (_watched.Add(videoId))
-        {
-            _watchedOrder.Enqueue(videoId);
-            while (_watched.Count > UserFeatures.MaxWatched)
-            {
-                _watched.Remove(_watchedOrder.Dequeue());
-            }
-        }
+        (_watchedEdit ??= new OrderedIds(_watched)).Add(videoId, UserFeatures.MaxWatched);
     }
 
     private string VideoId(InteractionEvent ev) => _internVideoId?.Invoke(ev.VideoId) ?? ev.VideoId;
 
-    public UserFeatures Build() => new()
+    public UserFeatures Build()
     {
-        UserId = _userId,
-        Impressions = _impressions,
-        Clicks = _clicks,
-        Watches = _watches,
-        WatchSeconds = _watchSeconds,
-        Likes = _likes,
-        Shares = _shares,
-        Skips = _skips,
-        Hides = _hides,
-        LastEventAt = _last,
-        RecentWatches = _builtRecent ??= _recent.ToArray(),
-        Watched = _builtWatched ??= new HashSet<string>(_watched, StringComparer.Ordinal),
-        Hidden = _builtHidden ??= new HashSet<string>(_hidden, StringComparer.Ordinal),
-    };
+        if (_recentEdit is not null)
+        {
+            _recent = [.. _recentEdit];
+            _recentEdit = null;
+        }
+
+        if (_watchedEdit is not null)
+        {
+            _watched = _watchedEdit.ToArray();
+            _watchedEdit = null;
+        }
+
+        if (_hiddenEdit is not null)
+        {
+            _hidden = _hiddenEdit.ToArray();
+            _hiddenEdit = null;
+        }
+
+        return new()
+        {
+            UserId = _userId,
+            Impressions = _impressions,
+            Clicks = _clicks,
+            Watches = _watches,
+            WatchSeconds = _watchSeconds,
+            Likes = _likes,
+            Shares = _shares,
+            Skips = _skips,
+            Hides = _hides,
+            LastEventAt = _last,
+            RecentWatches = _recent,
+            Watched = _watched,
+            Hidden = _hidden,
+        };
+    }
+
+    /// <summary>Distinct ids in the order first seen, the oldest dropped past a cap; lives only between a change and the next Build.</summary>
+    private sealed class OrderedIds
+    {
+        private readonly HashSet<string> _set;
+        private readonly List<string> _order;
+        private int _start;
+
+        public OrderedIds(string[] published)
+        {
+            _set = new HashSet<string>(published.Length + 4, StringComparer.Ordinal);
+            _set.UnionWith(published);
+            _order = new List<string>(published.Length + 4);
+            _order.AddRange(published);
+        }
+
+        public void Add(string id, int cap)
+        {
+            if (!_set.Add(id))
+            {
+                return;
+            }
+
+            _order.Add(id);
+            while (_set.Count > cap)
+            {
+                _set.Remove(_order[_start++]);
+            }
+        }
+
+        public string[] ToArray()
+        {
+            var ids = new string[_order.Count - _start];
+            _order.CopyTo(_start, ids, 0, ids.Length);
+            return ids;
+        }
+    }
 }

@@ -216,9 +216,9 @@ internal sealed class UserFeatureCache : IEventCommitListener, IUserFeatureSourc
     }
 
     /// <summary>
-    /// Estimated managed bytes of the cached users, from a sample of up to 1,000 entries: per user the builder (watch
-    /// list, watched set and its order, hidden set), the published features (their own array and set) and the
-    /// video-id strings the events brought (one per watch, shared by the list and the sets).
+    /// Estimated managed bytes of the cached users, from a sample of up to 1,000 entries: per user the entry, the builder
+    /// and the published features, which share their arrays (recent watches as 24-byte structs, watched and hidden ids
+    /// as references). The video ids are the catalog lookup's interned strings, counted there.
     /// </summary>
     public long EstimatedBytes
     {
@@ -231,16 +231,10 @@ internal sealed class UserFeatureCache : IEventCommitListener, IUserFeatureSourc
                 return 0;
             }
 
-            var perUser = sample.Average(f =>
-            {
-                var recent = f.RecentWatches.Count;
-                var watched = f.Watched.Count;
-                var hidden = f.Hidden.Count;
-                return 600.0 + Hosting.ManagedSize.OfString(f.UserId)
-                    + (recent * (24 + 24))                  // the builder's list slot and the published array slot (structs)
-                    + (2 * Hosting.ManagedSize.HashTable(watched, 16)) + (8.0 * watched) // builder's and published sets, order queue
-                    + (2 * Hosting.ManagedSize.HashTable(hidden, 16)); // the video ids are the catalog's interned strings
-            });
+            var perUser = sample.Average(f => 420.0 + Hosting.ManagedSize.OfString(f.UserId)
+                + Hosting.ManagedSize.OfArray(f.RecentWatches.Count, 24)
+                + Hosting.ManagedSize.OfArray(f.Watched.Count, 8)
+                + Hosting.ManagedSize.OfArray(f.Hidden.Count, 8));
             return Hosting.ManagedSize.ConcurrentTable(count, 16) + (long)(perUser * count);
         }
     }

@@ -32,11 +32,11 @@ internal sealed record UserFeatures
     /// <summary>The latest watches, newest first, at most <see cref="MaxRecentWatches"/>.</summary>
     public IReadOnlyList<RecentWatch> RecentWatches { get; init; } = [];
 
-    /// <summary>Videos the user watched (the latest <see cref="MaxWatched"/>), for filtering.</summary>
-    public IReadOnlySet<string> Watched { get; init; } = new HashSet<string>();
+    /// <summary>Videos the user watched (the latest <see cref="MaxWatched"/> distinct ones, oldest first), for filtering.</summary>
+    public IReadOnlyList<string> Watched { get; init; } = [];
 
-    /// <summary>Videos the user hid; never recommended again.</summary>
-    public IReadOnlySet<string> Hidden { get; init; } = new HashSet<string>();
+    /// <summary>Videos the user hid (distinct, oldest first); never recommended again.</summary>
+    public IReadOnlyList<string> Hidden { get; init; } = [];
 }
 
 internal readonly record struct RecentWatch(string VideoId, DateTime Timestamp, double WatchSeconds);

@@ -18,7 +18,7 @@ internal sealed class VideoSnapshot
         BuiltAt = builtAt;
         Count = videos.Count;
         Ids = new string[Count];
-        Titles = new string[Count];
+        var titles = new string[Count];
         Tags = new string[Count][];
         CategoryIndex = new int[Count];
         CreatorIndex = new int[Count];
@@ -28,17 +28,19 @@ internal sealed class VideoSnapshot
         _indexOf = new Dictionary<string, int>(Count, StringComparer.Ordinal);
         _categoryOf = new Dictionary<string, int>(StringComparer.Ordinal);
         var creators = new Dictionary<string, int>(StringComparer.Ordinal);
-        // Tags repeat across videos (a vocabulary of thousands over a million videos): one string per distinct tag.
+        // Tags repeat across videos (a vocabulary of thousands over a million videos), and so do whole tag lists (a
+        // category and a topic, a film's genres): one array per distinct list, one string per distinct tag.
         var tagNames = new Dictionary<string, string>(StringComparer.Ordinal);
+        var tagLists = new Dictionary<string, string[]>(StringComparer.Ordinal);
         var categoryNames = new List<string>();
         var creatorNames = new List<string>();
         for (var i = 0; i < Count; i++)
         {
             var v = videos[i];
             Ids[i] = internId?.Invoke(v.Id) ?? v.Id;
-            Titles[i] = v.Title;
-            Tags[i] = InternTags(tagNames, v.Tags);
-            _indexOf[v.Id] = i;
+            titles[i] = v.Title;
+            Tags[i] = InternTags(tagLists, tagNames, v.Tags);
+            _indexOf[Ids[i]] = i;
             CategoryIndex[i] = Intern(_categoryOf, categoryNames, v.Category);
             CreatorIndex[i] = Intern(creators, creatorNames, v.CreatorId);
             DurationSeconds[i] = (float)v.DurationSeconds;
@@ -46,6 +48,7 @@ internal sealed class VideoSnapshot
             Available[i] = v.Available;
         }
 
+        Titles = new Utf8Column(titles);
         Categories = categoryNames.ToArray();
         Creators = creatorNames.ToArray();
     }
@@ -56,7 +59,7 @@ internal sealed class VideoSnapshot
 
     public string[] Ids { get; }
 
-    public string[] Titles { get; }
+    public Utf8Column Titles { get; }
 
     public string[][] Tags { get; }
 
@@ -89,13 +92,19 @@ internal sealed class VideoSnapshot
 
     private long Estimate()
     {
-        var bytes = ManagedSize.OfArray(Count, sizeof(long)) + ManagedSize.Strings(Titles) + ManagedSize.OfArray(Count, sizeof(long))
+        var bytes = ManagedSize.OfArray(Count, sizeof(long)) + Titles.EstimatedBytes + ManagedSize.OfArray(Count, sizeof(long))
             + ManagedSize.Strings(Categories) + ManagedSize.Strings(Creators)
             + ManagedSize.OfArray(Count, sizeof(int) * 2) + ManagedSize.OfArray(Count, sizeof(float)) + ManagedSize.OfArray(Count, sizeof(long)) + ManagedSize.OfArray(Count, 1)
             + ManagedSize.HashTable(Count, 24) + ManagedSize.HashTable(Categories.Length + Creators.Length, 24);
         var distinct = new HashSet<string>(ReferenceEqualityComparer.Instance);
+        var lists = new HashSet<string[]>(ReferenceEqualityComparer.Instance);
         foreach (var tags in Tags)
         {
+            if (!lists.Add(tags))
+            {
+                continue;
+            }
+
             bytes += ManagedSize.OfArray(tags.Length, sizeof(long));
             foreach (var tag in tags)
             {
@@ -139,11 +148,24 @@ internal sealed class VideoSnapshot
     public static VideoSnapshot FromVideos(IEnumerable<Video> videos, DateTime builtAt) =>
         new(videos.OrderBy(v => v.Id, StringComparer.Ordinal).ToList(), builtAt);
 
-    private static string[] InternTags(Dictionary<string, string> names, string[]? tags)
+    private static string[] InternTags(Dictionary<string, string[]> lists, Dictionary<string, string> names, string[]? tags)
     {
         if (tags is null || tags.Length == 0)
         {
             return [];
+        }
+
+        // Keyed by the tags joined with U+001F; a list is shared only when it holds the same tags (a tag that itself
+        // contains U+001F could otherwise join to another list's key).
+        string? key = string.Join('\u001f', tags);
+        if (lists.TryGetValue(key, out var sharedList))
+        {
+            if (sharedList.AsSpan().SequenceEqual(tags))
+            {
+                return sharedList;
+            }
+
+            key = null;
         }
 
         for (var t = 0; t < tags.Length; t++)
@@ -156,6 +178,11 @@ internal sealed class VideoSnapshot
             {
                 names[tags[t]] = tags[t];
             }
+        }
+
+        if (key is not null)
+        {
+            lists[key] = tags;
         }
 
         return tags;

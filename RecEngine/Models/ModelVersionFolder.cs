@@ -35,7 +35,10 @@ internal sealed class ModelVersionFolder
     /// <summary>The co-watch table of the version's window, rows in <see cref="VideosFile"/> order.</summary>
     public const string CoWatchFile = "cowatch.bin";
 
-    /// <summary>The map from thumbnail embeddings to item factors (absent when too few videos had thumbnails).</summary>
+    /// <summary>
+    /// The map from thumbnail embeddings to item factors, read by unwatched videos' content vectors and the ranker's
+    /// <c>thumbnail_affinity</c> input; absent when too few videos had thumbnails or it explained too little.
+    /// </summary>
     public const string ThumbnailProjectionFile = "thumbnail_projection.bin";
 
     /// <summary>The reference profile drift checks compare serving against.</summary>

@@ -46,6 +46,18 @@ internal sealed class RetrievalModel : IDisposable
     /// <summary>The fitted projection if the content vectors use it (it explained enough held-out variance), else null.</summary>
     public VisualProjection? Projection { get; init; }
 
+    /// <summary>
+    /// Each video's thumbnail embedding mapped to the factor space by <see cref="Projection"/> (null where the video has
+    /// no embedding), or null without thumbnails or a used projection: the ranker's <c>thumbnail_affinity</c> input.
+    /// </summary>
+    public float[]?[]? Visual { get; init; }
+
+    /// <summary>The user's affinity to what the video's thumbnail looks like (u · P(e)), or NaN without a projected thumbnail.</summary>
+    public double VisualDot(float[] userVector, int videoIndex) =>
+        Visual is { } visual && (uint)videoIndex < (uint)visual.Length && visual[videoIndex] is { } v && v.Length == userVector.Length
+            ? System.Numerics.Tensors.TensorPrimitives.Dot(userVector, v)
+            : double.NaN;
+
     public string[] UserIds { get; }
 
     public IVectorIndex Index { get; }

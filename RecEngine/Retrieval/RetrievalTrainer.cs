@@ -73,7 +73,14 @@ internal static class RetrievalTrainer
         progress?.Phase($"{name}: co-watch table");
         var coWatch = CoWatchTable.Build(interactions, userIds.Length, videos.Count, CoWatchTable.DefaultNeighbours, threads: als.Threads);
         progress?.End();
-        return new RetrievalModel(videos, model, userIds, index, als, coWatch) { FittedProjection = fitted, Projection = projection };
+        return new RetrievalModel(videos, model, userIds, index, als, coWatch)
+        {
+            FittedProjection = fitted,
+            Projection = projection,
+            // The ranker's thumbnail_affinity reads the projection the content vectors use (ModelTraining decides once,
+            // on the served model, whether the ranker's feature models get thumbnails at all).
+            Visual = projection is null || thumbnails is null ? null : VisualProjection.ProjectAll(projection, thumbnails),
+        };
     }
 
     /// <summary>

@@ -189,6 +189,21 @@ internal sealed class VisualProjection
         file.Flush(flushToDisk: true);
     }
 
+    /// <summary>Every present embedding projected (null where there is none, or where its length is not the projection's).</summary>
+    public static float[]?[] ProjectAll(VisualProjection projection, IReadOnlyList<float[]?> embeddings)
+    {
+        var projected = new float[]?[embeddings.Count];
+        for (var i = 0; i < projected.Length; i++)
+        {
+            if (embeddings[i] is { } e && e.Length == projection.Dimensions)
+            {
+                projected[i] = projection.Project(e);
+            }
+        }
+
+        return projected;
+    }
+
     public static VisualProjection Load(string path)
     {
         var bytes = File.ReadAllBytes(path);

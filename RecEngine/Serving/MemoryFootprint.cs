@@ -13,7 +13,7 @@ internal sealed class MemoryFootprint(ServingState state, UserFeatureCache users
 {
     public static readonly Gauge Bytes = Metrics.CreateGauge(
         "recengine_memory_bytes",
-        "Bytes held by component: vector_index (graphs, native or mapped), item_vectors (ALS factors: the item factors in RecEngine:Retrieval:Als:ItemFactorPrecision, float16 by default), catalog_snapshot (video metadata and feature columns), catalog_index (id lookup for validation), co_watch, related_videos (item-to-item rows), user_features, litedb_cache, managed_heap (the GC's heap size, all managed components included).",
+        "Bytes held by component: vector_index (graphs, native or mapped), item_vectors (ALS factors: the item factors in RecEngine:Retrieval:Als:ItemFactorPrecision, float16 by default), catalog_snapshot (video metadata and feature columns), catalog_index (id lookup for validation), co_watch, related_videos (item-to-item rows), ranker_id_rows (each candidate video's hashed ranker inputs, filled as videos become candidates), user_features, litedb_cache, managed_heap (the GC's heap size, all managed components included).",
         "component");
 
     /// <summary>The components now, in bytes (absent when unknown, e.g. no model loaded).</summary>
@@ -28,6 +28,7 @@ internal sealed class MemoryFootprint(ServingState state, UserFeatureCache users
             bytes["catalog_snapshot"] = snapshot.Videos.EstimatedBytes;
             bytes["co_watch"] = retrieval.CoWatch.MemoryBytes;
             bytes["related_videos"] = snapshot.Candidates.RelatedTableBytes;
+            bytes["ranker_id_rows"] = snapshot.Scorer.VideoIdRowBytes;
         }
 
         bytes["catalog_index"] = catalog.EstimatedBytes;

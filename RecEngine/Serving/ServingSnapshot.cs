@@ -104,7 +104,7 @@ internal sealed class ServingSnapshot : IDisposable
         var index = (indexOpener ?? LocalRetrievalIndex.Instance).Open(folder, items, trained, currentRow, indexOptions);
         var coWatchPath = folder.CoWatch;
         var coWatch = File.Exists(coWatchPath) ? CoWatchTable.Load(coWatchPath).Remap(currentRow, videos.Count) : null;
-        var retrieval = new RetrievalModel(videos, als, [], index, alsOptions, coWatch);
+        var retrieval = new RetrievalModel(videos, als, [], index, alsOptions, coWatch) { Visual = RankerVisual(folder, videos, thumbnails) };
         var spec = FittedFeatureSpec.Load(folder.FeatureSpec);
         OnnxRanker? ranker = null;
         try
@@ -118,6 +118,32 @@ internal sealed class ServingSnapshot : IDisposable
             retrieval.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Every video's projected thumbnail for the ranker's <c>thumbnail_affinity</c> input, by the version's projection,
+    /// or null (no projection, no thumbnails).
+    /// </summary>
+    private static float[]?[]? RankerVisual(ModelVersionFolder folder, VideoSnapshot videos, ThumbnailStore? thumbnails)
+    {
+        if (thumbnails is null || !File.Exists(folder.ThumbnailProjection) || !Directory.Exists(thumbnails.Folder))
+        {
+            return null;
+        }
+
+        var projection = VisualProjection.Load(folder.ThumbnailProjection);
+        var visual = new float[]?[videos.Count];
+        var any = false;
+        for (var v = 0; v < visual.Length; v++)
+        {
+            if (thumbnails.ReadEmbedding(videos.Ids[v], projection.Dimensions) is { } embedding)
+            {
+                visual[v] = projection.Project(embedding);
+                any = true;
+            }
+        }
+
+        return any ? visual : null;
     }
 
     /// <summary>The projected thumbnails of the videos the version was not trained on, or null (no projection, no thumbnails).</summary>

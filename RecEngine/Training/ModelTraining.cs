@@ -143,17 +143,22 @@ internal sealed class ModelTraining(
                         + (retrieval.Projection is not null ? "used for unwatched videos." : $"under {thumbnailOptions.Value.MinimumProjectionR2}, not used."));
             }
 
+            // The ranker's thumbnail_affinity is used only where the served model's projection is (it explained enough
+            // held-out variance); its feature models then always use theirs, so training and serving agree on when the
+            // input exists. A projection that explains nothing held out carries no taste in the factor space; on the
+            // worlds measured the input's effect was inside the training run's own spread (benchmarks/RESULTS.md).
+            var rankerVisual = retrieval.Projection is null ? null : visual;
             RankerDataset? dataset = null;
             var impressions = PoolNegativesRanker.HasImpressions(window);
             // With logged slates, the ranker learns P(watch | shown) from them and, beside them, which candidates a user
             // watches next (the pool examples imported data trains on alone): the impressions follow what the logging
             // policy chose to show, the pool examples what the user went on to watch among everything retrieval offers.
             var pool = impressions && videos.Count <= PoolNegativesRanker.MaxVideosBesideImpressions
-                ? PoolNegativesRanker.Examples(window, videos, alsOptions, indexOptions, candidates.Value, PoolNegativesRanker.MaxUsersBesideImpressions, cancellationToken, progress)
+                ? PoolNegativesRanker.Examples(window, videos, alsOptions, indexOptions, candidates.Value, PoolNegativesRanker.MaxUsersBesideImpressions, cancellationToken, progress, rankerVisual, minimumProjectionR2: -1)
                 : null;
             var (ranker, examples) = impressions
-                ? RankerModelTrainer.TrainOutOfSample(window, videos, rankerFrom, end, alsOptions, indexOptions, candidates.Value, epochs, cancellationToken, d => dataset = d, progress, pool, ranking.Value.ReturnWeight)
-                : PoolNegativesRanker.TrainOutOfSample(window, videos, alsOptions, indexOptions, candidates.Value, epochs, cancellationToken, datasetBuilt: d => dataset = d);
+                ? RankerModelTrainer.TrainOutOfSample(window, videos, rankerFrom, end, alsOptions, indexOptions, candidates.Value, epochs, cancellationToken, d => dataset = d, progress, pool, ranking.Value.ReturnWeight, rankerVisual, minimumProjectionR2: -1)
+                : PoolNegativesRanker.TrainOutOfSample(window, videos, alsOptions, indexOptions, candidates.Value, epochs, cancellationToken, datasetBuilt: d => dataset = d, visual: rankerVisual, minimumProjectionR2: -1);
             output.WriteLine($"Ranker: {examples:N0} examples, {ranker.ExamplesPerSecond:N0} examples/s, losses {string.Join(" ", ranker.EpochLosses.Select(l => l.ToString("0.0000", CultureInfo.InvariantCulture)))}.");
             return new FittedVersion(videos, window, start, end, retrieval, ranker, dataset!, examples, clock);
         }

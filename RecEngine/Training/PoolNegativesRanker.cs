@@ -43,14 +43,14 @@ internal static class PoolNegativesRanker
     /// The examples alone: each user's newest events against the candidates of their earlier ones, with retrieval
     /// trained on those earlier events; at most <paramref name="maxUsers"/> users (chosen by a hash of their id).
     /// </summary>
-    public static RankerDataset Examples(IReadOnlyList<InteractionEvent> timeOrdered, VideoSnapshot videos, AlsOptions als, VectorIndexOptions index, CandidateOptions candidates, int maxUsers, CancellationToken cancellationToken, Hosting.TrainingProgress? progress = null)
+    public static RankerDataset Examples(IReadOnlyList<InteractionEvent> timeOrdered, VideoSnapshot videos, AlsOptions als, VectorIndexOptions index, CandidateOptions candidates, int maxUsers, CancellationToken cancellationToken, Hosting.TrainingProgress? progress = null, IReadOnlyList<float[]?>? visual = null, double minimumProjectionR2 = VisualProjection.MinimumHeldOutR2)
     {
         progress?.Phase("ranker pool examples: each user's newest watches against the candidates of their earlier ones");
         var split = TemporalSplit.CreatePerUser(timeOrdered, videos, LabelShare);
         var isLabel = PerUserTail.Mask(timeOrdered, LabelShare);
         // The serving index kind, not an exact one: these examples need the generator's searches (an exact search over
         // a million videos per candidate source and user would dominate training).
-        using var featureModel = RetrievalTrainer.Train(split.Train, videos, als, index, cancellationToken);
+        using var featureModel = RetrievalTrainer.Train(split.Train, videos, als, index, progress: null, "ranker feature embeddings", cancellationToken, visual, minimumProjectionR2);
         var seconds = PoolNegativesDataset.WatchSeconds(timeOrdered, i => isLabel[i], videos);
         return PoolNegativesDataset.Build(split, seconds, videos, featureModel, candidates, maxUsers: maxUsers, cancellationToken: cancellationToken);
     }
@@ -64,9 +64,11 @@ internal static class PoolNegativesRanker
         CandidateOptions candidates,
         int epochs,
         CancellationToken cancellationToken,
-        Action<RankerDataset>? datasetBuilt = null)
+        Action<RankerDataset>? datasetBuilt = null,
+        IReadOnlyList<float[]?>? visual = null,
+        double minimumProjectionR2 = VisualProjection.MinimumHeldOutR2)
     {
-        var dataset = Examples(timeOrdered, videos, als, index, candidates, maxUsers: int.MaxValue, cancellationToken);
+        var dataset = Examples(timeOrdered, videos, als, index, candidates, maxUsers: int.MaxValue, cancellationToken, visual: visual, minimumProjectionR2: minimumProjectionR2);
         if (dataset.Count == 0)
         {
             throw new InvalidOperationException("No watches to learn from: no user watched anything new in the newest part of their history.");

@@ -52,14 +52,16 @@ internal static class RankerModelTrainer
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var trainer = new RankerTrainer(network, options);
         var losses = new List<double>();
+        var average = options.AveragedCheckpoints > 0 ? new ParameterAverage(network) : null;
         for (var epoch = 1; epoch <= options.Epochs; epoch++)
         {
             progress?.Report($"epoch {epoch}/{options.Epochs}");
             var epochStarted = System.Diagnostics.Stopwatch.GetTimestamp();
-            losses.Add(trainer.TrainEpoch(examples));
+            losses.Add(epoch == options.Epochs ? trainer.TrainEpoch(examples, average, options.AveragedCheckpoints) : trainer.TrainEpoch(examples));
             progress?.Line($"ranker epoch {epoch}/{options.Epochs}: loss {losses[^1]:0.0000} in {System.Diagnostics.Stopwatch.GetElapsedTime(epochStarted).TotalSeconds:0.0}s");
         }
 
+        average?.Apply();
         progress?.End();
         var seconds = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds;
         return new TrainedRanker(network, spec, losses, examples.Count * (double)losses.Count / Math.Max(seconds, 1e-9)) { PositionBias = positionBias };
@@ -83,10 +85,13 @@ internal static class RankerModelTrainer
         Action<RankerDataset>? datasetBuilt = null,
         TrainingProgress? progress = null,
         RankerDataset? poolExamples = null,
-        double returnWeight = 0)
+        double returnWeight = 0,
+        IReadOnlyList<float[]?>? visual = null,
+        double minimumProjectionR2 = VisualProjection.MinimumHeldOutR2)
     {
         // The ranker's features read the factors, never the index: an exact one costs a copy, an HNSW build minutes at 1M.
-        using var featureModel = RetrievalTrainer.Train(timeOrdered.Where(e => e.Timestamp < rankerFrom), videos, als, index with { ExactBelow = int.MaxValue }, progress, "ranker feature embeddings", cancellationToken);
+        // With thumbnails, the feature model fits its own projection to its own factors (thumbnail_affinity).
+        using var featureModel = RetrievalTrainer.Train(timeOrdered.Where(e => e.Timestamp < rankerFrom), videos, als, index with { ExactBelow = int.MaxValue }, progress, "ranker feature embeddings", cancellationToken, visual, minimumProjectionR2);
         progress?.Phase("ranker dataset: replaying the window");
         var dataset = RankerDataset.Build(timeOrdered, videos, featureModel, end, candidates, from: rankerFrom, progress: progress, cancellationToken: cancellationToken);
         if (returnWeight > 0)

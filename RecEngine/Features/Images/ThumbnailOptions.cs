@@ -41,6 +41,8 @@ public sealed record ThumbnailOptions
     /// Share of the held-out factors' variance (R2) the projection from thumbnail embeddings to item factors must explain
     /// at training for unwatched videos' content vectors to use it; below it, they are placed by their metadata alone,
     /// since a projection that explains nothing only adds noise (benchmarks/RESULTS.md, cold start). -1 always uses it.
+    /// The ranker's <c>thumbnail_affinity</c> input (the user vector against the projected thumbnail) exists under the same
+    /// condition.
     /// </summary>
     [Range(-1.0, 1.0)]
     public double MinimumProjectionR2 { get; init; } = 0.01;

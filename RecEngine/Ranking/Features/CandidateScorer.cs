@@ -20,6 +20,9 @@ internal sealed class CandidateScorer(OnnxRanker ranker, FittedFeatureSpec spec)
 
     public FittedFeatureSpec Spec => spec;
 
+    /// <summary>Bytes of the per-video id rows cached so far (<see cref="VideoIdRows"/>).</summary>
+    public long VideoIdRowBytes => _videoIds.MemoryBytes;
+
     /// <summary>Names of the values <see cref="RawNumeric"/> writes per row (the spec's numeric features, in order).</summary>
     public static IReadOnlyList<string> RawNumericNames { get; } = RankingFeatures.Spec.Numeric.Select(n => n.Name).ToArray();
 

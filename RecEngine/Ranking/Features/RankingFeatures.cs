@@ -40,6 +40,8 @@ internal static class RankingFeatures
             new NumericFeature("co_watch_confidence", NumericTransform.Log1p, NonNegative: true),
             new NumericFeature("video_watchers", NumericTransform.Log1p, NonNegative: true),
             new NumericFeature("co_watch_share", NumericTransform.Standardize, NonNegative: true),
+            // Last, so a version trained before it reads the inputs it knows (the fitted spec's count) and ignores it.
+            new NumericFeature("thumbnail_affinity", NumericTransform.Standardize),
         ],
         [
             new CategoricalFeature("video_id", MaxBuckets: 1 << 17, MinCount: 2),
@@ -105,6 +107,9 @@ internal static class RankingFeatures
         // The same confidence on the user's own scale (its share of their best), since the raw sum grows with the
         // number of seeds: within one slate only the order matters, and this makes it comparable across users.
         numeric[19] = user.CoWatchMax > 0 ? numeric[17] / user.CoWatchMax : 0;
+        // What the thumbnail looks like, against the user's taste: the user vector against the video's projected visual
+        // embedding (docs/simulation.md: the simulator's thumbnails show the video's hidden topics, plus noise).
+        numeric[20] = model is not null && user.Vector is not null ? model.VisualDot(user.Vector, video) : double.NaN;
 
         VideoCategorical(video, videos, categorical);
         categorical[3] = context.Device;

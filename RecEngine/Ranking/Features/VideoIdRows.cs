@@ -14,11 +14,37 @@ namespace RecEngine.Ranking.Features;
 /// </summary>
 internal sealed class VideoIdRows(FittedFeatureSpec spec)
 {
-    private const int ChunkBits = 12;
+    // 256 videos a chunk (21 KB at the default width): a start-up warm-up's few hundred scattered candidates touch a few
+    // megabytes, where chunks of 4,096 videos touched 60 MB of a million-video catalog's 84.
+    private const int ChunkBits = 8;
     private const int ChunkMask = (1 << ChunkBits) - 1;
 
     private readonly int _width = spec.IdWidth;
     private State? _state;
+
+    /// <summary>Bytes of the chunks filled so far for the current catalog snapshot (and of the chunk table).</summary>
+    public long MemoryBytes
+    {
+        get
+        {
+            var state = _state;
+            if (state is null)
+            {
+                return 0;
+            }
+
+            long bytes = Hosting.ManagedSize.OfArray(state.Chunks.Length, 8) + Hosting.ManagedSize.OfArray(state.Filled.Length, 1);
+            foreach (var chunk in state.Chunks)
+            {
+                if (chunk is not null)
+                {
+                    bytes += Hosting.ManagedSize.OfArray(chunk.Length, sizeof(int));
+                }
+            }
+
+            return bytes;
+        }
+    }
 
     /// <summary>
     /// The ids of the showing's fields (from <see cref="RankingFeatures.FirstContextCategorical"/> on), the same for

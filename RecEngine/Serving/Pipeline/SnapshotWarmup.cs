@@ -75,7 +75,7 @@ internal sealed partial class SnapshotWarmup(RetrieveStage retrieve, FilterStage
             UserId = WarmupUser,
             Watches = picked.Count,
             RecentWatches = [.. picked.Select((v, i) => new RecentWatch(videos.Ids[v], now.AddMinutes(-i), videos.DurationSeconds[v] / 2))],
-            Watched = picked.Select(v => videos.Ids[v]).ToHashSet(StringComparer.Ordinal),
+            Watched = [.. picked.Select(v => videos.Ids[v])],
         };
     }
 

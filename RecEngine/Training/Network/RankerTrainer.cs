@@ -54,18 +54,29 @@ internal sealed class RankerTrainer
         return losses;
     }
 
-    /// <summary>One pass over the shuffled examples; returns the mean of the batches' losses.</summary>
-    public double TrainEpoch(RankerExamples data)
+    /// <summary>
+    /// One pass over the shuffled examples; returns the mean of the batches' losses. With <paramref name="average"/>,
+    /// a checkpoint is added to it <paramref name="checkpoints"/> times, evenly spaced, the last after the last batch.
+    /// </summary>
+    public double TrainEpoch(RankerExamples data, ParameterAverage? average = null, int checkpoints = 0)
     {
         var order = Enumerable.Range(0, data.Count).ToArray();
         _random.Shuffle(order);
         var total = 0.0;
         var batches = 0;
+        var count = (order.Length + _options.BatchSize - 1) / _options.BatchSize;
+        var taken = 0;
         for (var start = 0; start < order.Length; start += _options.BatchSize)
         {
             var rows = order.AsSpan(start, Math.Min(_options.BatchSize, order.Length - start));
             total += TrainBatch(data, rows);
             batches++;
+            // Checkpoint c (1-based) falls after batch ceil(c * count / checkpoints).
+            while (average is not null && taken < checkpoints && batches * (long)checkpoints >= (taken + 1L) * count)
+            {
+                average.Add();
+                taken++;
+            }
         }
 
         return batches == 0 ? 0 : total / batches;

@@ -38,4 +38,13 @@ public sealed record RankerTrainerOptions
     public float WatchTimeLossWeight { get; init; } = 1f;
 
     public int Seed { get; init; } = 17;
+
+    /// <summary>
+    /// Checkpoints, evenly spaced through the last epoch, whose mean parameters become the trained network (stochastic
+    /// weight averaging, <see cref="ParameterAverage"/>); 0 keeps the parameters of the last step. Used by
+    /// <c>RankerModelTrainer.Train</c> (train, evaluate, retraining); chosen on validation splits
+    /// (docs/decisions/0001-served-model.md).
+    /// </summary>
+    [Range(0, 1000)]
+    public int AveragedCheckpoints { get; init; } = 4;
 }
