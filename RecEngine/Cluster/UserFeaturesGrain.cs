@@ -66,8 +66,8 @@ internal sealed record UserFeaturesMessage(
         WatchSeconds = WatchSeconds,
         LastEventAt = LastEventAt,
         RecentWatches = RecentVideoIds.Select((v, i) => new RecentWatch(v, RecentTimestamps[i], RecentWatchSeconds[i])).ToList(),
-        Watched = new HashSet<string>(Watched, StringComparer.Ordinal),
-        Hidden = new HashSet<string>(Hidden, StringComparer.Ordinal),
+        Watched = Watched,
+        Hidden = Hidden,
     };
 }
 
