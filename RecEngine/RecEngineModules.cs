@@ -1,4 +1,5 @@
 using RecEngine.Catalog;
+using RecEngine.Cluster;
 using RecEngine.Events;
 using RecEngine.Features;
 using RecEngine.Hosting;
@@ -29,6 +30,7 @@ internal static class RecEngineModules
         builder.AddEvaluation();
         builder.AddMonitoring();
         builder.AddServing();
+        builder.AddCluster();
         return builder;
     }
 }

@@ -13,6 +13,8 @@ internal static class FeaturesModule
             .ValidateOnStart();
         builder.Services.AddSingleton<UserFeatureCache>();
         builder.Services.AddSingleton<IEventCommitListener>(sp => sp.GetRequiredService<UserFeatureCache>());
+        // A cluster silo replaces this with the users' grains.
+        builder.Services.AddSingleton<IUserFeatureSource>(sp => sp.GetRequiredService<UserFeatureCache>());
         builder.Services.AddSingleton<UserFeatureWarmup>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<UserFeatureWarmup>());
         builder.Services.AddOptions<ThumbnailOptions>()

@@ -11,7 +11,7 @@ namespace RecEngine.Features;
 /// (<see cref="UserFeatureWarmup"/>) fills the cache from one scan of the store, so the request path does not pay
 /// a LiteDB query per user it has not seen since start.
 /// </summary>
-internal sealed class UserFeatureCache : IEventCommitListener
+internal sealed class UserFeatureCache : IEventCommitListener, IUserFeatureSource
 {
     private readonly EventStore _events;
     private readonly int _capacity;

@@ -86,7 +86,14 @@ internal sealed class CommandLine
             }
         }
 
-        return new CommandLine(verb ?? "serve", positionals, options, hostArgs.ToArray(), help);
+        verb ??= "serve";
+        if (verb == "serve" && options.TryGetValue("cluster", out var cluster))
+        {
+            // The host is built before the verb runs, and a silo is part of the host: configuration turns it on.
+            hostArgs.Add($"--RecEngine:Cluster:Enabled={cluster}");
+        }
+
+        return new CommandLine(verb, positionals, options, hostArgs.ToArray(), help);
     }
 
     public string? GetString(string name) => Options.TryGetValue(name, out var v) ? v : null;

@@ -11,9 +11,12 @@ internal sealed class ServeVerb : IVerb
 
     public string Summary => "Run the HTTP API. On an empty data directory, first generate the demo world.";
 
-    public string Usage => "[--urls URL]";
+    public string Usage => "[--urls URL] [--cluster]";
 
-    public IReadOnlyList<VerbOption> Options { get; } = [];
+    public IReadOnlyList<VerbOption> Options { get; } =
+    [
+        new("cluster", "Run as a Microsoft Orleans silo: catalog shards as grains, retrieval scattered over them (RecEngine:Cluster)"),
+    ];
 
     public string? ServerAlternative => null;
 
@@ -51,7 +54,39 @@ internal sealed class ServeVerb : IVerb
             File.WriteAllText(dataDir.ServerInfoPath, url);
         });
         app.Lifetime.ApplicationStopped.Register(() => File.Delete(dataDir.ServerInfoPath));
-        await app.RunAsync(cancellationToken);
+        if (!app.Configuration.GetValue<bool>("RecEngine:Cluster:Enabled"))
+        {
+            await app.RunAsync(cancellationToken);
+            return 0;
+        }
+
+        // A silo joins the cluster while the host starts: one that cannot (membership store down, cluster id or ports
+        // wrong) stops with a message rather than serving alone.
+        var cluster = app.Configuration["RecEngine:Cluster:ClusterId"] ?? "recengine";
+        var timeout = app.Configuration.GetValue("RecEngine:Cluster:JoinTimeout", TimeSpan.FromSeconds(30));
+        try
+        {
+            using var join = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            join.CancelAfter(timeout);
+            await app.StartAsync(join.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            await Console.Error.WriteLineAsync(
+                $"This silo could not join the cluster '{cluster}' within {timeout} (RecEngine:Cluster:JoinTimeout): is its membership reachable " +
+                "(RecEngine:Cluster:Redis, or the primary silo at RecEngine:Cluster:PrimarySiloPort)?");
+            return ClusterJoinFailedExitCode;
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            await Console.Error.WriteLineAsync($"This silo could not join the cluster '{cluster}': {ex.GetBaseException().Message}");
+            return ClusterJoinFailedExitCode;
+        }
+
+        await app.WaitForShutdownAsync(cancellationToken);
         return 0;
     }
+
+    /// <summary>Exit code when <c>serve --cluster</c> cannot join its cluster.</summary>
+    public const int ClusterJoinFailedExitCode = 6;
 }

@@ -16,13 +16,24 @@ internal static class CatalogVectorIndex
     public static IVectorIndex Open(string savedPath, ItemFactorStore factors, bool[] trained, long[] currentRow, VectorIndexOptions options)
     {
         var count = trained.Length;
-        var f = factors.Factors;
         if (options.ScansExactly(count) || !File.Exists(savedPath))
         {
             return VectorIndexes.Build(Enumerable.Range(0, count).Select(v => (long)v).ToArray(), factors, options);
         }
 
-        IVectorIndex index = VectorIndexes.Open(savedPath, ItemVectors.Remapped(factors, currentRow), options, memoryMap: true);
+        return OverCurrentCatalog(VectorIndexes.Open(savedPath, ItemVectors.Remapped(factors, currentRow), options, memoryMap: true), factors, trained, currentRow);
+    }
+
+    /// <summary>
+    /// An index over the version's trained rows (<paramref name="saved"/>: the saved graph, or a cluster's catalog
+    /// shards) made to answer in current video rows: rows remapped, and videos uploaded since training searched exactly
+    /// beside it. Takes ownership of <paramref name="saved"/>.
+    /// </summary>
+    public static IVectorIndex OverCurrentCatalog(IVectorIndex saved, ItemFactorStore factors, bool[] trained, long[] currentRow)
+    {
+        var count = trained.Length;
+        var f = factors.Factors;
+        var index = saved;
         try
         {
             var identity = currentRow.Length == count && currentRow.Select((v, row) => v == row).All(same => same);

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using RecEngine.Catalog;
 using RecEngine.Features;
 using RecEngine.Ranking.Features;
+using RecEngine.Retrieval;
 using RecEngine.Retrieval.Candidates;
 using RecEngine.Events;
 using RecEngine.Serving.Impressions;
@@ -25,7 +26,7 @@ internal sealed partial class RecommendationPipeline(
     OrderStage order,
     ExplorationStage exploration,
     ColdStartSlates coldStart,
-    UserFeatureCache users,
+    IUserFeatureSource users,
     CatalogIndex catalog,
     ImpressionQueue impressions,
     ServedSlateNotifier listeners,
@@ -58,6 +59,7 @@ internal sealed partial class RecommendationPipeline(
         }
 
         var slate = new SlateContext(snapshot, request, categories, now);
+        SearchShortfall.Take();
         try
         {
             RunRetrieveAndFilter(slate, started, trace);
@@ -69,7 +71,14 @@ internal sealed partial class RecommendationPipeline(
             return ColdStart(request, requestId, now, started, DegradedReasons.Error, trace);
         }
 
+        // A cluster's sharded index reports the shards that missed the deadline; the slate still ranks what came back.
+        var missingShards = SearchShortfall.Take();
         var degraded = RunScore(slate, started, trace);
+        if (degraded is null && missingShards > 0)
+        {
+            degraded = DegradedReasons.ShardsMissing;
+            ServingMetrics.Degraded.WithLabels(degraded).Inc();
+        }
         var t = time.GetTimestamp();
         var candidates = slate.Candidates.Count;
         order.Run(slate);

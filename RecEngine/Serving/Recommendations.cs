@@ -46,4 +46,7 @@ internal static class DegradedReasons
 
     /// <summary>Retrieval failed unexpectedly: a popularity slate.</summary>
     public const string Error = "error";
+
+    /// <summary>A catalog shard of the cluster (<c>serve --cluster</c>) missed the retrieval deadline: ranked from the other shards' candidates.</summary>
+    public const string ShardsMissing = "shards_missing";
 }

@@ -28,6 +28,7 @@ internal sealed partial class ServingLoader(
     ThumbnailStore thumbnails,
     SnapshotWarmup warmup,
     UserFeatureWarmup userFeatures,
+    IRetrievalIndexOpener indexOpener,
     TimeProvider time,
     ILogger<ServingLoader> logger) : BackgroundService
 {
@@ -68,7 +69,7 @@ internal sealed partial class ServingLoader(
             var name = Path.GetFileName(version);
             try
             {
-                var snapshot = ServingSnapshot.Load(version, videos, trending, index.Value, ranker.Value, als.Value, candidates.Value, thumbnails);
+                var snapshot = ServingSnapshot.Load(version, videos, trending, index.Value, ranker.Value, als.Value, candidates.Value, thumbnails, indexOpener);
                 warmup.Run(snapshot);
                 state.Publish(snapshot);
                 LogServing(name, videos.Count);
@@ -95,7 +96,7 @@ internal sealed partial class ServingLoader(
     {
         var (videos, trending) = Catalog();
         var indexOptions = buildThreads is { } threads ? index.Value with { BuildThreads = threads } : index.Value;
-        var snapshot = ServingSnapshot.Load(versionDir, videos, trending, indexOptions, ranker.Value, als.Value, candidates.Value, thumbnails);
+        var snapshot = ServingSnapshot.Load(versionDir, videos, trending, indexOptions, ranker.Value, als.Value, candidates.Value, thumbnails, indexOpener);
         try
         {
             // The first requests on a new version should not pay for JIT and the first ONNX run.

@@ -13,7 +13,7 @@ internal static class ServingMetrics
         new HistogramConfiguration { LabelNames = ["stage"], Buckets = Histogram.ExponentialBuckets(0.0001, 2, 16) });
 
     public static readonly Counter Degraded = Metrics.CreateCounter(
-        "recengine_serving_degraded_total", "Slates answered degraded, by reason (no_model, ranker_failed, ranker_timeout, deadline_exceeded, error).", "reason");
+        "recengine_serving_degraded_total", "Slates answered degraded, by reason (no_model, ranker_failed, ranker_timeout, deadline_exceeded, error, shards_missing).", "reason");
 
     public static readonly Counter Errors = Metrics.CreateCounter(
         "recengine_serving_errors_total", "Exceptions caught in the pipeline, by stage; the request still gets a slate.", "stage");

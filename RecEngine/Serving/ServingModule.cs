@@ -15,6 +15,8 @@ internal static class ServingModule
         builder.Services.AddSingleton<ServingState>();
         // The model registry (Lifecycle) replaces this with the promoted versions.
         builder.Services.TryAddSingleton<IServingVersionSource, NewestOnDiskVersions>();
+        // A cluster silo (Cluster module) replaces this with the version's catalog shards.
+        builder.Services.TryAddSingleton<IRetrievalIndexOpener>(LocalRetrievalIndex.Instance);
         builder.Services.AddSingleton<ServingLoader>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ServingLoader>());
         builder.Services.AddHealthChecks().AddCheck<ModelHealthCheck>("model", tags: [Hosting.HealthTags.Ready]);

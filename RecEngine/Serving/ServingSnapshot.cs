@@ -57,10 +57,11 @@ internal sealed class ServingSnapshot : IDisposable
     /// in <see cref="AlsOptions.ItemFactorPrecision"/> (float32 below <see cref="VectorIndexOptions.ExactBelow"/> videos),
     /// once: the index searches or re-scores from the same store.
     /// </summary>
+    /// <param name="indexOpener">Opens the version's vector index: in this process by default, a cluster's catalog shards under <c>serve --cluster</c>.</param>
     /// <param name="thumbnails">Where the videos' thumbnail embeddings are; with the version's projection, videos added since training are placed by their thumbnail too.</param>
     public static ServingSnapshot Load(
         string versionDir, VideoSnapshot videos, TrendingIndex trending, VectorIndexOptions indexOptions, OnnxRankerOptions rankerOptions, AlsOptions alsOptions, CandidateOptions candidates,
-        ThumbnailStore? thumbnails = null)
+        ThumbnailStore? thumbnails = null, IRetrievalIndexOpener? indexOpener = null)
     {
         var folder = ModelVersionFolder.At(versionDir);
         var bad = folder.Verify();
@@ -100,7 +101,7 @@ internal sealed class ServingSnapshot : IDisposable
         var precision = indexOptions.ScansExactly(videos.Count) ? ItemFactorPrecision.F32 : alsOptions.ItemFactorPrecision;
         var items = ItemFactorStore.Create(factors, f, precision);
         var als = new AlsModel(0, f, trainedAls.Regularization, [], items, trainedAls.ItemGramian);
-        var index = CatalogVectorIndex.Open(folder.Index, items, trained, currentRow, indexOptions);
+        var index = (indexOpener ?? LocalRetrievalIndex.Instance).Open(folder, items, trained, currentRow, indexOptions);
         var coWatchPath = folder.CoWatch;
         var coWatch = File.Exists(coWatchPath) ? CoWatchTable.Load(coWatchPath).Remap(currentRow, videos.Count) : null;
         var retrieval = new RetrievalModel(videos, als, [], index, alsOptions, coWatch) { Visual = RankerVisual(folder, videos, thumbnails) };

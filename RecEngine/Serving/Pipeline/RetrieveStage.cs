@@ -9,7 +9,7 @@ namespace RecEngine.Serving.Pipeline;
 /// trending, fresh). The filter's exclusions go into the request so the sources over-fetch past them. A user the
 /// catalog does not know gets empty features, hence the cold-start mix of trending and fresh.
 /// </summary>
-internal sealed class RetrieveStage(UserFeatureCache users, CatalogIndex catalog)
+internal sealed class RetrieveStage(IUserFeatureSource users, CatalogIndex catalog)
 {
     public void Run(SlateContext slate)
     {
