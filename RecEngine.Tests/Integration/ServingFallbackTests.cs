@@ -87,6 +87,26 @@ public sealed class ServingFallbackTests(ServedWorld world)
         Assert.True(stranger.GetProperty("degraded").GetBoolean());
     }
 
+    [Fact]
+    public async Task AWatchTimeBeyondTheVideosLengthIsCutToIt()
+    {
+        // No freshness boost, so the served score is the bounded watch time itself.
+        await using var parent = world.Factory(new Dictionary<string, string?>(NoCaps) { ["RecEngine:Serving:FreshnessBoost"] = "0" });
+        await using var factory = WithRanker(parent, new BoundlessRanker());
+        using var client = factory.CreateClient();
+
+        var slate = await ServedWorld.FirstModelSlateAsync(client, "/v1/recommendations/u1?k=10");
+
+        Assert.False(slate.GetProperty("degraded").GetBoolean());
+        using var lease = factory.Services.GetRequiredService<ServingState>().Acquire()!;
+        var videos = lease.Snapshot.Videos;
+        foreach (var video in Videos(slate))
+        {
+            Assert.True(videos.TryGetIndex(video.GetProperty("video_id").GetString()!, out var v));
+            Assert.Equal(videos.DurationSeconds[v], video.GetProperty("score").GetDouble(), 3);
+        }
+    }
+
     private static WebApplicationFactory<Program> WithRanker(RecEngineFactory parent, ICandidateRanker ranker) =>
         parent.WithWebHostBuilder(b => b.ConfigureServices(s => s.Replace(ServiceDescriptor.Singleton(ranker))));
 
@@ -105,6 +125,16 @@ public sealed class ServingFallbackTests(ServedWorld world)
     {
         public void Score(ServingSnapshot snapshot, UserContext user, ReadOnlySpan<int> videos, ImpressionContext context, Span<float> pWatch, Span<float> watchTime) =>
             throw new InvalidOperationException("ranker down");
+    }
+
+    /// <summary>Predicts a day of watching for every candidate, as an unbounded watch-time head can off its training range.</summary>
+    private sealed class BoundlessRanker : ICandidateRanker
+    {
+        public void Score(ServingSnapshot snapshot, UserContext user, ReadOnlySpan<int> videos, ImpressionContext context, Span<float> pWatch, Span<float> watchTime)
+        {
+            pWatch.Fill(0.9f);
+            watchTime.Fill(86_400f);
+        }
     }
 
     /// <summary>Scores in reverse retrieval order, too late.</summary>

@@ -31,11 +31,20 @@ internal sealed class ScoreStage(ICandidateRanker ranker, TimeProvider time)
             return DegradedReasons.RankerTimeout;
         }
 
+        var durations = snapshot.Videos.DurationSeconds;
         for (var i = 0; i < watchTime.Length; i++)
         {
             if (!float.IsFinite(watchTime[i]) || !float.IsFinite(pWatch[i]))
             {
                 return DegradedReasons.RankerFailed;
+            }
+
+            // The watch-time head's exp(logit) is unbounded where a candidate's inputs leave the training range (a
+            // trending video at 1M scored 1.9e5 seconds): nobody watches a video for longer than it lasts.
+            var duration = durations[slate.VideoIndexes[i]];
+            if (duration > 0 && watchTime[i] > duration)
+            {
+                watchTime[i] = duration;
             }
         }
 
