@@ -88,12 +88,14 @@ internal sealed class ServingSnapshot : IDisposable
             }
         }
 
+        // Read once: unwatched videos' content vectors and the ranker's thumbnail_affinity use the same projected rows.
+        var visual = Visual(folder, videos, thumbnails);
         if (trained.Any(t => !t))
         {
             var metadata = Enumerable.Range(0, videos.Count)
                 .Select(v => new ItemMetadata(videos.Categories[videos.CategoryIndex[v]], videos.Tags[v], videos.Creators[videos.CreatorIndex[v]]))
                 .ToList();
-            factors = ContentVectors.Fill(metadata, factors, f, trained, visual: Visual(folder, videos, trained, thumbnails));
+            factors = ContentVectors.Fill(metadata, factors, f, trained, visual: visual);
         }
 
         // A catalog small enough for the exact scan keeps float32: the scan would convert every row on every search,
@@ -104,7 +106,7 @@ internal sealed class ServingSnapshot : IDisposable
         var index = (indexOpener ?? LocalRetrievalIndex.Instance).Open(folder, items, trained, currentRow, indexOptions);
         var coWatchPath = folder.CoWatch;
         var coWatch = File.Exists(coWatchPath) ? CoWatchTable.Load(coWatchPath).Remap(currentRow, videos.Count) : null;
-        var retrieval = new RetrievalModel(videos, als, [], index, alsOptions, coWatch) { Visual = RankerVisual(folder, videos, thumbnails) };
+        var retrieval = new RetrievalModel(videos, als, [], index, alsOptions, coWatch) { Visual = visual };
         var spec = FittedFeatureSpec.Load(folder.FeatureSpec);
         OnnxRanker? ranker = null;
         try
@@ -121,10 +123,10 @@ internal sealed class ServingSnapshot : IDisposable
     }
 
     /// <summary>
-    /// Every video's projected thumbnail for the ranker's <c>thumbnail_affinity</c> input, by the version's projection,
-    /// or null (no projection, no thumbnails).
+    /// Every video's projected thumbnail, by the version's projection, or null (no projection, no thumbnails): the
+    /// content vectors of the videos the version was not trained on, and the ranker's <c>thumbnail_affinity</c> input.
     /// </summary>
-    private static float[]?[]? RankerVisual(ModelVersionFolder folder, VideoSnapshot videos, ThumbnailStore? thumbnails)
+    private static float[]?[]? Visual(ModelVersionFolder folder, VideoSnapshot videos, ThumbnailStore? thumbnails)
     {
         if (thumbnails is null || !File.Exists(folder.ThumbnailProjection) || !Directory.Exists(thumbnails.Folder))
         {
@@ -144,27 +146,6 @@ internal sealed class ServingSnapshot : IDisposable
         }
 
         return any ? visual : null;
-    }
-
-    /// <summary>The projected thumbnails of the videos the version was not trained on, or null (no projection, no thumbnails).</summary>
-    private static float[]?[]? Visual(ModelVersionFolder folder, VideoSnapshot videos, bool[] trained, ThumbnailStore? thumbnails)
-    {
-        if (thumbnails is null || !File.Exists(folder.ThumbnailProjection) || !Directory.Exists(thumbnails.Folder))
-        {
-            return null;
-        }
-
-        var projection = VisualProjection.Load(folder.ThumbnailProjection);
-        var visual = new float[]?[videos.Count];
-        for (var v = 0; v < visual.Length; v++)
-        {
-            if (!trained[v] && thumbnails.ReadEmbedding(videos.Ids[v], projection.Dimensions) is { } embedding)
-            {
-                visual[v] = projection.Project(embedding);
-            }
-        }
-
-        return visual;
     }
 
     public void Dispose()
