@@ -16,7 +16,7 @@ namespace RecEngine.Tests.Cluster;
 /// <c>serve --cluster</c> on Orleans' in-process test cluster: the catalog shards are grains on the test silos, the app
 /// runs the pipeline and the ranker, retrieval is scattered over the shards and gathered by score.
 /// </summary>
-[Collection(ServedWorldCollection.Name)]
+[Collection(ClusterCollection.Name)]
 public sealed class ClusterServingTests(ServedWorld world, ITestOutputHelper output)
 {
     private const string Generous = "00:00:10";
@@ -72,6 +72,12 @@ public sealed class ClusterServingTests(ServedWorld world, ITestOutputHelper out
         var placement = await clustered.ShardPlacementAsync();
         var victim = clustered.Cluster.SecondarySilos.FirstOrDefault(s => placement.ContainsKey(s.SiloAddress.ToString()));
         Assert.True(victim is not null, "no secondary silo hosts a shard: " + string.Join(", ", placement));
+
+        // Every user the load asks for, once, before the clock: first requests compile and fill caches.
+        for (var u = 1; u <= 40; u++)
+        {
+            await ClusterWorld.SlateAsync(client, $"/v1/recommendations/u{u}?k=10");
+        }
 
         var clock = Stopwatch.StartNew();
         var answers = new ConcurrentBag<(TimeSpan At, HttpStatusCode Status, string Body)>();
