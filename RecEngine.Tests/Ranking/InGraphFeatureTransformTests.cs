@@ -48,7 +48,7 @@ public sealed class InGraphFeatureTransformTests
         return row;
     }
 
-    private static (FittedFeatureSpec Spec, RankerNetwork Network) Model()
+    private static (FittedFeatureSpec Spec, RankerNetwork Network) Model(int seed = 42)
     {
         var random = new Random(41);
         var rows = Enumerable.Range(0, 3000).Select(i => new FeatureRow(RawRow(random, i % 10 == 0), [i % 3 == 0 ? "a" : "b", "tv"], []));
@@ -58,7 +58,7 @@ public sealed class InGraphFeatureTransformTests
             DenseFeatures = fitted.DenseWidth,
             Fields = [new CategoricalField("category", 3), new CategoricalField("device", 2)],
             HiddenLayers = [32, 16],
-        }, seed: 42);
+        }, seed);
         foreach (var layer in network.Hidden.Append(network.Head))
         {
             GradientCheck.Random(random, layer.Bias.Length, 0.3f).CopyTo(layer.Bias, 0);
@@ -98,6 +98,66 @@ public sealed class InGraphFeatureTransformTests
             Assert.True(Math.Abs(p[i] - expectedP[i]) <= 1e-4, $"Row {i}: ONNX p_watch {p[i]} vs C# {expectedP[i]}.");
             Assert.True(Math.Abs(t[i] - expectedT[i]) <= 1e-4 * Math.Max(1, expectedT[i]), $"Row {i}: ONNX watch_time {t[i]} vs C# {expectedT[i]}.");
         }
+    }
+
+    [Fact]
+    public void An_ensemble_exports_as_one_graph_that_scores_the_mean_of_its_networks_logits()
+    {
+        const int Rows = 500;
+        var (spec, first) = Model(42);
+        var second = Model(43).Network;
+        var third = Model(44).Network;
+        var ensemble = new RankerEnsemble([first, second, third]);
+        var random = new Random(45);
+        var imputed = new float[Rows * spec.RawWidth];
+        var dense = new float[Rows * spec.DenseWidth];
+        var ids = new long[Rows * 2];
+        for (var r = 0; r < Rows; r++)
+        {
+            spec.ImputeNumeric(RawRow(random, r % 7 == 0), imputed.AsSpan(r * spec.RawWidth, spec.RawWidth));
+            spec.TransformImputed(imputed.AsSpan(r * spec.RawWidth, spec.RawWidth), dense.AsSpan(r * spec.DenseWidth, spec.DenseWidth));
+            ids[2 * r] = random.Next(0, 4);
+            ids[(2 * r) + 1] = random.Next(0, 3);
+        }
+
+        // The C# ensemble is the mean of the members' logits, computed here from each member alone.
+        var logits = new float[3][];
+        foreach (var (network, m) in new[] { first, second, third }.Select((n, m) => (n, m)))
+        {
+            var pm = new float[Rows];
+            var tm = new float[Rows];
+            network.Predict(dense, ids, Rows, pm, tm);
+            logits[m] = [.. pm.Select((pw, i) => (float)Math.Log(pw / (1 - pw)))];
+        }
+
+        var expectedP = new float[Rows];
+        var expectedT = new float[Rows];
+        ensemble.Predict(dense, ids, Rows, expectedP, expectedT);
+        using var ranker = OnnxRanker.Load(RankerOnnxExporter.ToBytes(ensemble, spec), "v1", new OnnxRankerOptions(), spec.RawWidth, 2);
+        var p = new float[Rows];
+        var t = new float[Rows];
+        ranker.Score(imputed, ids, Rows, p, t);
+
+        var differsFromFirst = 0;
+        for (var i = 0; i < Rows; i++)
+        {
+            var mean = (logits[0][i] + logits[1][i] + logits[2][i]) / 3;
+            Assert.True(Math.Abs(Math.Log(expectedP[i] / (1 - expectedP[i])) - mean) <= 1e-3, $"Row {i}: ensemble logit vs the members' mean {mean}.");
+            Assert.True(Math.Abs(p[i] - expectedP[i]) <= 1e-4, $"Row {i}: ONNX p_watch {p[i]} vs C# {expectedP[i]}.");
+            Assert.True(Math.Abs(t[i] - expectedT[i]) <= 1e-4 * Math.Max(1, expectedT[i]), $"Row {i}: ONNX watch_time {t[i]} vs C# {expectedT[i]}.");
+            differsFromFirst += Math.Abs(mean - logits[0][i]) > 1e-2 ? 1 : 0;
+        }
+
+        Assert.True(differsFromFirst > Rows / 2, $"Only {differsFromFirst} rows differ from the first network: the members hardly differ.");
+    }
+
+    [Fact]
+    public void Networks_that_take_different_inputs_are_no_ensemble()
+    {
+        var (spec, network) = Model();
+        var other = new RankerNetwork(new RankerNetworkOptions { DenseFeatures = spec.DenseWidth + 1, Fields = [], HiddenLayers = [4] }, seed: 1);
+        Assert.Throws<ArgumentException>(() => new RankerEnsemble([network, other]));
+        Assert.Throws<ArgumentException>(() => new RankerEnsemble([]));
     }
 
     [Fact]

@@ -24,7 +24,10 @@ public sealed class TrainVerbTests : IDisposable
         Assert.True(train.ExitCode == 0, train.StdErr + train.StdOut);
 
         // Progress goes to stderr, phase by phase, so stdout keeps the summary.
-        foreach (var line in new[] { "reading events: done in", "ALS iteration 12/12 in", "ranker epoch 1/1: loss", "vector index over 120 videos: done in", "writing artifacts: done in" })
+        // Each of the ranker's networks (the default ensemble) reports its epochs.
+        var members = new RecEngine.Ranking.OnnxRankerOptions().Networks;
+        var rankerLines = Enumerable.Range(1, members).Select(m => members == 1 ? "ranker epoch 1/1: loss" : $"ranker {m}/{members} epoch 1/1: loss");
+        foreach (var line in new[] { "reading events: done in", "ALS iteration 12/12 in", "vector index over 120 videos: done in", "writing artifacts: done in" }.Concat(rankerLines))
         {
             Assert.Contains(line, train.StdErr, StringComparison.Ordinal);
         }
@@ -50,6 +53,9 @@ public sealed class TrainVerbTests : IDisposable
         var spec = FittedFeatureSpec.Load(Path.Combine(version, "feature_spec.json"));
         using var ranker = OnnxRanker.Load(Path.Combine(version, "ranker.onnx"), "test", new OnnxRankerOptions(), spec.RawWidth, spec.IdWidth);
         Assert.Equal(spec.RawWidth, ranker.DenseFeatures);
+        var graph = Onnx.ModelProto.Parser.ParseFrom(await File.ReadAllBytesAsync(Path.Combine(version, "ranker.onnx")));
+        Assert.Equal(members.ToString(System.Globalization.CultureInfo.InvariantCulture), graph.MetadataProps.Single(p => p.Key == "ensemble_members").Value);
+        Assert.Equal(members, graph.Graph.Node.Count(n => n.OpType == "Relu") / 3); // three hidden layers a network
 
         // ALS round-trips, and fold-in works from the loaded model.
         var als = AlsModel.Load(Path.Combine(version, "als.bin"));
@@ -60,6 +66,25 @@ public sealed class TrainVerbTests : IDisposable
         // A corrupted file is caught by its checksum.
         await File.AppendAllTextAsync(Path.Combine(version, "metrics.json"), " ");
         Assert.Equal(["metrics.json"], ModelVersionFolder.At(version).Verify());
+    }
+
+    [Fact]
+    public async Task TheRankerNetworksOptionSetsHowManyNetworksTheExportedRankerAverages()
+    {
+        var dataSwitch = $"--RecEngine:DataDir={_dataDir}";
+        var generate = await CliProcess.RunAsync(Timeout, "generate", "--users", "150", "--videos", "120", "--days", "5", "--seed", "3", dataSwitch);
+        Assert.True(generate.ExitCode == 0, generate.StdErr + generate.StdOut);
+        var train = await CliProcess.RunAsync(Timeout, "train", "--window-days", "5", "--ranker-days", "2", "--epochs", "1", "--RecEngine:Ranking:Networks=1", dataSwitch);
+        Assert.True(train.ExitCode == 0, train.StdErr + train.StdOut);
+        Assert.Contains("ranker epoch 1/1: loss", train.StdErr, StringComparison.Ordinal);
+        var version = Assert.Single(Directory.GetDirectories(Path.Combine(_dataDir, "models")));
+        var graph = Onnx.ModelProto.Parser.ParseFrom(await File.ReadAllBytesAsync(Path.Combine(version, "ranker.onnx")));
+        Assert.Equal("1", graph.MetadataProps.Single(p => p.Key == "ensemble_members").Value);
+        Assert.DoesNotContain(graph.Graph.Node, n => n.OpType == "Sum");
+
+        var refused = await CliProcess.RunAsync(Timeout, "train", "--epochs", "1", "--RecEngine:Ranking:Networks=0", dataSwitch);
+        Assert.NotEqual(0, refused.ExitCode);
+        Assert.Contains("Networks", refused.StdErr + refused.StdOut, StringComparison.Ordinal);
     }
 
     [Fact]

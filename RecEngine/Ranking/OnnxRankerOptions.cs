@@ -20,4 +20,12 @@ public sealed record OnnxRankerOptions
     /// </summary>
     [Range(0, 10)]
     public double ReturnWeight { get; init; }
+
+    /// <summary>
+    /// Training: networks in the ranker, trained alike from consecutive seeds, their logits averaged inside the one
+    /// exported graph. Each adds its training time and its share of the ranking stage's time (three networks score
+    /// 300 candidates in 2.3x one network's time); 1 trains a single network. See docs/decisions/0001-served-model.md.
+    /// </summary>
+    [Range(1, 16)]
+    public int Networks { get; init; } = 3;
 }

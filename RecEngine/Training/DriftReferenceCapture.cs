@@ -42,7 +42,7 @@ internal static class DriftReferenceCapture
         var examples = RankerModelTrainer.Encode(ranker.Spec, asServed);
         var pWatch = new float[rows.Count];
         var watchTime = new float[rows.Count];
-        ranker.Network.Predict(examples.Dense, examples.Categorical, rows.Count, pWatch, watchTime);
+        ranker.Ensemble.Predict(examples.Dense, examples.Categorical, rows.Count, pWatch, watchTime);
         return TrainingDriftReference.Build(version, capturedAt, names, rows, watchTime, window, options);
     }
 }

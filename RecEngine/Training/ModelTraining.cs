@@ -157,8 +157,8 @@ internal sealed class ModelTraining(
                 ? PoolNegativesRanker.Examples(window, videos, alsOptions, indexOptions, candidates.Value, PoolNegativesRanker.MaxUsersBesideImpressions, cancellationToken, progress, rankerVisual, minimumProjectionR2: -1)
                 : null;
             var (ranker, examples) = impressions
-                ? RankerModelTrainer.TrainOutOfSample(window, videos, rankerFrom, end, alsOptions, indexOptions, candidates.Value, epochs, cancellationToken, d => dataset = d, progress, pool, ranking.Value.ReturnWeight, rankerVisual, minimumProjectionR2: -1)
-                : PoolNegativesRanker.TrainOutOfSample(window, videos, alsOptions, indexOptions, candidates.Value, epochs, cancellationToken, datasetBuilt: d => dataset = d, visual: rankerVisual, minimumProjectionR2: -1);
+                ? RankerModelTrainer.TrainOutOfSample(window, videos, rankerFrom, end, alsOptions, indexOptions, candidates.Value, epochs, cancellationToken, d => dataset = d, progress, pool, ranking.Value.ReturnWeight, rankerVisual, minimumProjectionR2: -1, networks: ranking.Value.Networks)
+                : PoolNegativesRanker.TrainOutOfSample(window, videos, alsOptions, indexOptions, candidates.Value, epochs, cancellationToken, datasetBuilt: d => dataset = d, visual: rankerVisual, minimumProjectionR2: -1, networks: ranking.Value.Networks);
             output.WriteLine($"Ranker: {examples:N0} examples, {ranker.ExamplesPerSecond:N0} examples/s, losses {string.Join(" ", ranker.EpochLosses.Select(l => l.ToString("0.0000", CultureInfo.InvariantCulture)))}.");
             return new FittedVersion(videos, window, start, end, retrieval, ranker, dataset!, examples, clock);
         }
@@ -200,7 +200,7 @@ internal sealed class ModelTraining(
         progress?.Phase("writing artifacts");
         var folder = ModelVersionFolder.Write(modelsPath, version, folder =>
         {
-            RankerOnnxExporter.Save(ranker.Network, ranker.Spec, folder.Ranker);
+            RankerOnnxExporter.Save(ranker.Ensemble, ranker.Spec, folder.Ranker);
             ranker.Spec.Save(folder.FeatureSpec);
             retrieval.Als.Save(folder.Als);
             retrieval.CoWatch.Save(folder.CoWatch);

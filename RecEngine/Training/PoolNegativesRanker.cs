@@ -66,7 +66,8 @@ internal static class PoolNegativesRanker
         CancellationToken cancellationToken,
         Action<RankerDataset>? datasetBuilt = null,
         IReadOnlyList<float[]?>? visual = null,
-        double minimumProjectionR2 = VisualProjection.MinimumHeldOutR2)
+        double minimumProjectionR2 = VisualProjection.MinimumHeldOutR2,
+        int networks = 1)
     {
         var dataset = Examples(timeOrdered, videos, als, index, candidates, maxUsers: int.MaxValue, cancellationToken, visual: visual, minimumProjectionR2: minimumProjectionR2);
         if (dataset.Count == 0)
@@ -75,6 +76,6 @@ internal static class PoolNegativesRanker
         }
 
         datasetBuilt?.Invoke(dataset);
-        return (RankerModelTrainer.Train(dataset, new RankerTrainerOptions { Epochs = epochs, MaxParallelism = als.Threads }), dataset.Count);
+        return (RankerModelTrainer.Train(dataset, new RankerTrainerOptions { Epochs = epochs, MaxParallelism = als.Threads, EnsembleMembers = networks }), dataset.Count);
     }
 }

@@ -11,7 +11,7 @@ using RecEngine.Training.Datasets;
 namespace RecEngine.Training;
 
 /// <summary>A trained ranker with the feature statistics it was trained on: the two travel together.</summary>
-internal sealed record TrainedRanker(RankerNetwork Network, FittedFeatureSpec Spec, IReadOnlyList<double> EpochLosses, double ExamplesPerSecond)
+internal sealed record TrainedRanker(RankerEnsemble Ensemble, FittedFeatureSpec Spec, IReadOnlyList<double> EpochLosses, double ExamplesPerSecond)
 {
     /// <summary>The examination offsets training used instead of the position input, or null (position was an input).</summary>
     public PositionBias? PositionBias { get; init; }
@@ -41,30 +41,44 @@ internal static class RankerModelTrainer
         }
 
         var fields = declared.Categorical.Select((c, i) => new CategoricalField(c.Name, spec.Categorical[i].Buckets - 1)).ToList();
-        var network = new RankerNetwork(new RankerNetworkOptions
+        var networkOptions = new RankerNetworkOptions
         {
             DenseFeatures = spec.DenseWidth,
             Fields = fields,
             TextFields = [.. declared.Text.Select(t => new TextField(t.Name, t.Buckets, t.MaxTokens))],
             HiddenLayers = [256, 128, 64],
-        }, options.Seed);
-        progress?.Phase($"ranker: {options.Epochs} epochs over {examples.Count:N0} examples");
+        };
+        var members = options.EnsembleMembers;
+        progress?.Phase(members == 1
+            ? $"ranker: {options.Epochs} epochs over {examples.Count:N0} examples"
+            : $"ranker: {members} networks x {options.Epochs} epochs over {examples.Count:N0} examples");
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        var trainer = new RankerTrainer(network, options);
-        var losses = new List<double>();
-        var average = options.AveragedCheckpoints > 0 ? new ParameterAverage(network) : null;
-        for (var epoch = 1; epoch <= options.Epochs; epoch++)
+        var networks = new List<RankerNetwork>(members);
+        var losses = new double[options.Epochs];
+        for (var m = 0; m < members; m++)
         {
-            progress?.Report($"epoch {epoch}/{options.Epochs}");
-            var epochStarted = System.Diagnostics.Stopwatch.GetTimestamp();
-            losses.Add(epoch == options.Epochs ? trainer.TrainEpoch(examples, average, options.AveragedCheckpoints) : trainer.TrainEpoch(examples));
-            progress?.Line($"ranker epoch {epoch}/{options.Epochs}: loss {losses[^1]:0.0000} in {System.Diagnostics.Stopwatch.GetElapsedTime(epochStarted).TotalSeconds:0.0}s");
+            // Member m differs from the first only in its seed (initial weights and the order of the examples).
+            var memberOptions = options with { Seed = options.Seed + m };
+            var network = new RankerNetwork(networkOptions, memberOptions.Seed);
+            var trainer = new RankerTrainer(network, memberOptions);
+            var average = options.AveragedCheckpoints > 0 ? new ParameterAverage(network) : null;
+            var name = members == 1 ? "ranker" : $"ranker {m + 1}/{members}";
+            for (var epoch = 1; epoch <= options.Epochs; epoch++)
+            {
+                progress?.Report(members == 1 ? $"epoch {epoch}/{options.Epochs}" : $"network {m + 1}/{members}, epoch {epoch}/{options.Epochs}");
+                var epochStarted = System.Diagnostics.Stopwatch.GetTimestamp();
+                var loss = epoch == options.Epochs ? trainer.TrainEpoch(examples, average, options.AveragedCheckpoints) : trainer.TrainEpoch(examples);
+                losses[epoch - 1] += loss / members;
+                progress?.Line($"{name} epoch {epoch}/{options.Epochs}: loss {loss:0.0000} in {System.Diagnostics.Stopwatch.GetElapsedTime(epochStarted).TotalSeconds:0.0}s");
+            }
+
+            average?.Apply();
+            networks.Add(network);
         }
 
-        average?.Apply();
         progress?.End();
         var seconds = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds;
-        return new TrainedRanker(network, spec, losses, examples.Count * (double)losses.Count / Math.Max(seconds, 1e-9)) { PositionBias = positionBias };
+        return new TrainedRanker(new RankerEnsemble(networks), spec, losses, examples.Count * (double)losses.Length * members / Math.Max(seconds, 1e-9)) { PositionBias = positionBias };
     }
 
     /// <summary>
@@ -87,7 +101,8 @@ internal static class RankerModelTrainer
         RankerDataset? poolExamples = null,
         double returnWeight = 0,
         IReadOnlyList<float[]?>? visual = null,
-        double minimumProjectionR2 = VisualProjection.MinimumHeldOutR2)
+        double minimumProjectionR2 = VisualProjection.MinimumHeldOutR2,
+        int networks = 1)
     {
         // The ranker's features read the factors, never the index: an exact one costs a copy, an HNSW build minutes at 1M.
         // With thumbnails, the feature model fits its own projection to its own factors (thumbnail_affinity).
@@ -109,7 +124,7 @@ internal static class RankerModelTrainer
         var positionBias = ServedSlatesPreparation.Apply(dataset);
         datasetBuilt?.Invoke(dataset);
         // The ALS thread budget is the training's: a retraining beside serving passes 1.
-        return (Train(dataset, new RankerTrainerOptions { Epochs = epochs, MaxParallelism = als.Threads }, progress: progress, positionBias: positionBias), dataset.Count);
+        return (Train(dataset, new RankerTrainerOptions { Epochs = epochs, MaxParallelism = als.Threads, EnsembleMembers = networks }, progress: progress, positionBias: positionBias), dataset.Count);
     }
 
     /// <summary>Dense and categorical inputs of every example, through the fitted spec: the network's inputs in training.</summary>

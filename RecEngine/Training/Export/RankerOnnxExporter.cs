@@ -21,22 +21,52 @@ internal static class RankerOnnxExporter
 {
     public const string Producer = "RecEngine";
 
-    public static ModelProto Export(RankerNetwork network, FittedFeatureSpec? spec = null)
+    public static ModelProto Export(RankerNetwork network, FittedFeatureSpec? spec = null) => Export(new RankerEnsemble([network]), spec);
+
+    /// <summary>
+    /// The ensemble as one graph: the inputs and the numeric transforms once, each member's network on them, the mean
+    /// of their logits (Sum, Mul by 1/K), then the heads' activations. One member gives the single network's graph.
+    /// </summary>
+    public static ModelProto Export(RankerEnsemble ensemble, FittedFeatureSpec? spec = null)
     {
-        if (spec is not null && spec.DenseWidth != network.DenseFeatures)
+        var first = ensemble.Members[0];
+        if (spec is not null && spec.DenseWidth != first.DenseFeatures)
         {
-            throw new ArgumentException($"The spec gives {spec.DenseWidth} dense columns; the network takes {network.DenseFeatures}.", nameof(spec));
+            throw new ArgumentException($"The spec gives {spec.DenseWidth} dense columns; the network takes {first.DenseFeatures}.", nameof(spec));
         }
 
         var g = new OnnxGraphBuilder("ranker");
-        var dense = g.Input(RankerModelContract.DenseInput, DataType.Float, spec?.RawWidth ?? network.DenseFeatures);
+        var dense = g.Input(RankerModelContract.DenseInput, DataType.Float, spec?.RawWidth ?? first.DenseFeatures);
         if (spec is not null)
         {
             dense = NumericTransformGraph.Append(g, dense, spec);
         }
 
-        var ids = g.Input(RankerModelContract.CategoricalInput, DataType.Int64, network.IdWidth);
+        var ids = g.Input(RankerModelContract.CategoricalInput, DataType.Int64, first.IdWidth);
+        var memberLogits = ensemble.Members.Select(network => Logits(g, network, dense, ids)).ToArray();
+        var logits = memberLogits.Length == 1
+            ? memberLogits[0]
+            : g.Node("Mul", [g.Node("Sum", memberLogits), g.Floats("ensemble_mean", [1f / memberLogits.Length])]);
+        var watchLogit = g.Node("Gather", [logits, g.Int64Scalar("watch_head", RankerNetwork.WatchHead)], null, OnnxGraphBuilder.IntAttribute("axis", 1));
+        var timeLogit = g.Node("Gather", [logits, g.Int64Scalar("time_head", RankerNetwork.WatchTimeHead)], null, OnnxGraphBuilder.IntAttribute("axis", 1));
+        g.Node("Sigmoid", [watchLogit], RankerModelContract.WatchProbabilityOutput);
+        g.Node("Exp", [timeLogit], RankerModelContract.WatchTimeOutput);
+        g.Output(RankerModelContract.WatchProbabilityOutput, DataType.Float);
+        g.Output(RankerModelContract.WatchTimeOutput, DataType.Float);
 
+        return g.ToModel(Producer, new Dictionary<string, string>
+        {
+            ["dense_features"] = first.DenseFeatures.ToString(CultureInfo.InvariantCulture),
+            ["numeric_transforms_in_graph"] = spec is null ? "false" : "true",
+            ["categorical_fields"] = string.Join(',', first.Options.Fields.Select(f => f.Name)),
+            ["text_fields"] = string.Join(',', first.Options.TextFields.Select(t => $"{t.Name}:{t.Tokens}")),
+            ["ensemble_members"] = ensemble.Members.Count.ToString(CultureInfo.InvariantCulture),
+        });
+    }
+
+    /// <summary>One network on the (transformed) dense input and the ids, up to its two logits, [N, 2].</summary>
+    private static string Logits(OnnxGraphBuilder g, RankerNetwork network, string dense, string ids)
+    {
         var parts = new List<string>();
         if (network.DenseFeatures > 0)
         {
@@ -69,7 +99,7 @@ internal static class RankerOnnxExporter
             slot += bag.Tokens;
         }
 
-        var x0 = parts.Count == 1 ? parts[0] : g.Node("Concat", [.. parts], "x0", OnnxGraphBuilder.IntAttribute("axis", 1));
+        var x0 = parts.Count == 1 ? parts[0] : g.Node("Concat", [.. parts], null, OnnxGraphBuilder.IntAttribute("axis", 1));
         var x = x0;
         foreach (var cross in network.Crosses)
         {
@@ -82,33 +112,24 @@ internal static class RankerOnnxExporter
             x = g.Node("Relu", [Gemm(g, x, layer, "hidden")]);
         }
 
-        var logits = Gemm(g, x, network.Head, "head");
-        var watchLogit = g.Node("Gather", [logits, g.Int64Scalar("watch_head", RankerNetwork.WatchHead)], null, OnnxGraphBuilder.IntAttribute("axis", 1));
-        var timeLogit = g.Node("Gather", [logits, g.Int64Scalar("time_head", RankerNetwork.WatchTimeHead)], null, OnnxGraphBuilder.IntAttribute("axis", 1));
-        g.Node("Sigmoid", [watchLogit], RankerModelContract.WatchProbabilityOutput);
-        g.Node("Exp", [timeLogit], RankerModelContract.WatchTimeOutput);
-        g.Output(RankerModelContract.WatchProbabilityOutput, DataType.Float);
-        g.Output(RankerModelContract.WatchTimeOutput, DataType.Float);
-
-        return g.ToModel(Producer, new Dictionary<string, string>
-        {
-            ["dense_features"] = network.DenseFeatures.ToString(CultureInfo.InvariantCulture),
-            ["numeric_transforms_in_graph"] = spec is null ? "false" : "true",
-            ["categorical_fields"] = string.Join(',', network.Options.Fields.Select(f => f.Name)),
-            ["text_fields"] = string.Join(',', network.Options.TextFields.Select(t => $"{t.Name}:{t.Tokens}")),
-        });
+        return Gemm(g, x, network.Head, "head");
     }
 
     public static byte[] ToBytes(RankerNetwork network, FittedFeatureSpec? spec = null) => Export(network, spec).ToByteArray();
 
+    public static byte[] ToBytes(RankerEnsemble ensemble, FittedFeatureSpec? spec = null) => Export(ensemble, spec).ToByteArray();
+
     public static void Save(RankerNetwork network, string path) => Save(network, null, path);
 
     /// <summary>Writes the model to <paramref name="path"/> through a temporary file, so readers never see half a model.</summary>
-    public static void Save(RankerNetwork network, FittedFeatureSpec? spec, string path)
+    public static void Save(RankerNetwork network, FittedFeatureSpec? spec, string path) => Save(new RankerEnsemble([network]), spec, path);
+
+    /// <summary>Writes the model to <paramref name="path"/> through a temporary file, so readers never see half a model.</summary>
+    public static void Save(RankerEnsemble ensemble, FittedFeatureSpec? spec, string path)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         var temporary = path + ".tmp";
-        File.WriteAllBytes(temporary, ToBytes(network, spec));
+        File.WriteAllBytes(temporary, ToBytes(ensemble, spec));
         File.Move(temporary, path, overwrite: true);
     }
 

@@ -201,17 +201,31 @@ internal sealed class RankerNetwork
     /// <summary>Scores rows: P(watch) = sigmoid(z0), expected watch time = e^{z1}.</summary>
     public void Predict(ReadOnlySpan<float> dense, ReadOnlySpan<long> ids, int rows, Span<float> pWatch, Span<float> watchTime)
     {
+        var logits = new float[rows * Heads];
+        PredictLogits(dense, ids, rows, logits);
+        ToOutputs(logits, rows, pWatch, watchTime);
+    }
+
+    /// <summary>The two logits of every row, [rows, <see cref="Heads"/>], added to <paramref name="sums"/>.</summary>
+    public void PredictLogits(ReadOnlySpan<float> dense, ReadOnlySpan<long> ids, int rows, Span<float> sums)
+    {
         const int Chunk = 256;
         var ws = new RankerWorkspace(this, Math.Clamp(rows, 1, Chunk));
         for (var start = 0; start < rows; start += Chunk)
         {
             var n = Math.Min(Chunk, rows - start);
             Forward(ws, dense.Slice(start * DenseFeatures, n * DenseFeatures), ids.Slice(start * IdWidth, n * IdWidth), n);
-            for (var i = 0; i < n; i++)
-            {
-                pWatch[start + i] = LogisticLoss.Sigmoid(ws.Logits[i * Heads + WatchHead]);
-                watchTime[start + i] = MathF.Exp(ws.Logits[i * Heads + WatchTimeHead]);
-            }
+            System.Numerics.Tensors.TensorPrimitives.Add(sums.Slice(start * Heads, n * Heads), ws.Logits.AsSpan(0, n * Heads), sums.Slice(start * Heads, n * Heads));
+        }
+    }
+
+    /// <summary>P(watch) = sigmoid(z0) and expected watch time = e^{z1} of every row's logits.</summary>
+    public static void ToOutputs(ReadOnlySpan<float> logits, int rows, Span<float> pWatch, Span<float> watchTime)
+    {
+        for (var i = 0; i < rows; i++)
+        {
+            pWatch[i] = LogisticLoss.Sigmoid(logits[i * Heads + WatchHead]);
+            watchTime[i] = MathF.Exp(logits[i * Heads + WatchTimeHead]);
         }
     }
 }

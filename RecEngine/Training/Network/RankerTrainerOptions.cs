@@ -47,4 +47,12 @@ public sealed record RankerTrainerOptions
     /// </summary>
     [Range(0, 1000)]
     public int AveragedCheckpoints { get; init; } = 4;
+
+    /// <summary>
+    /// Networks trained from seeds <see cref="Seed"/>, Seed + 1, ... whose logits are averaged into the trained ranker
+    /// (<see cref="RankerEnsemble"/>, one exported graph). The product's training passes
+    /// <c>RecEngine:Ranking:Networks</c> (3 by default, chosen on validation splits: docs/decisions/0001-served-model.md).
+    /// </summary>
+    [Range(1, 16)]
+    public int EnsembleMembers { get; init; } = 1;
 }

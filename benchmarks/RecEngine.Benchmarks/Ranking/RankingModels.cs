@@ -47,9 +47,18 @@ internal static class RankingModels
 
     public static RankerNetwork DefaultNetwork() => new(DefaultOptions(), seed: 1);
 
-    /// <summary>The exported default network with the spec's normalisation in the graph: it takes imputed raw values.</summary>
-    public static OnnxRanker DefaultRanker(int intraOpThreads = 1) =>
-        OnnxRanker.Load(RankerOnnxExporter.ToBytes(DefaultNetwork(), DefaultSpec()), "bench", new OnnxRankerOptions { IntraOpThreads = intraOpThreads });
+    /// <summary>Networks in the served ranker: the product's default (<c>RecEngine:Ranking:Networks</c>).</summary>
+    public static int DefaultMembers => new OnnxRankerOptions().Networks;
+
+    /// <summary>
+    /// The exported default ranker (<paramref name="members"/> networks, the trainer's default unless given) with the
+    /// spec's normalisation in the graph: it takes imputed raw values.
+    /// </summary>
+    public static OnnxRanker DefaultRanker(int intraOpThreads = 1, int? members = null)
+    {
+        var ensemble = new RankerEnsemble([.. Enumerable.Range(0, members ?? DefaultMembers).Select(m => new RankerNetwork(DefaultOptions(), seed: 1 + m))]);
+        return OnnxRanker.Load(RankerOnnxExporter.ToBytes(ensemble, DefaultSpec()), "bench", new OnnxRankerOptions { IntraOpThreads = intraOpThreads });
+    }
 
     /// <summary>
     /// Random candidates: <paramref name="denseWidth"/> values in [-1, 1] (the network's dense columns by default;

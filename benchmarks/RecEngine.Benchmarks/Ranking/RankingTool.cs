@@ -9,8 +9,8 @@ using RecEngine.Training.Export;
 namespace RecEngine.Benchmarks.Ranking;
 
 /// <summary>
-/// <c>-- ranking [--calls N] [--train-examples N]</c>: per-call latency percentiles of the default ranker
-/// (100, 300, 500, 1,000 candidates, one intra-op thread) and of the raw MLP baseline, with GFLOP/s from layer
+/// <c>-- ranking [--calls N] [--train-examples N]</c>: per-call latency percentiles of the default ranker (the served
+/// ensemble, and one of its networks alone; 100, 300, 500, 1,000 candidates, one intra-op thread) and of the raw MLP baseline, with GFLOP/s from layer
 /// sizes, then the trainer's throughput in examples/s. BenchmarkDotNet reports iteration means; this
 /// times every call, which is what p99 needs.
 /// </summary>
@@ -24,14 +24,16 @@ internal static class RankingTool
             $"default network: input width {RankingModels.DefaultOptions().InputWidth}, {RankingModels.DefaultFlopsPerRow} FLOP/row; MLP baseline {RankingModels.MlpFlopsPerRow} FLOP/row"));
         Console.WriteLine("model                 rows    p50_ms   p99_ms   mean_ms  GFLOP/s(p50)");
 
-        using (var ranker = RankingModels.DefaultRanker())
+        // The served ranker (the default ensemble), then one of its networks alone: the ensemble's cost as a ratio.
+        foreach (var (name, members) in new[] { ($"ranker-{RankingModels.DefaultMembers}-networks", RankingModels.DefaultMembers), ("ranker-1-network", 1) })
         {
+            using var ranker = RankingModels.DefaultRanker(members: members);
             foreach (var rows in new[] { 100, 300, 500, 1000 })
             {
                 var (dense, ids) = RankingModels.Candidates(RankingModels.DefaultOptions(), rows, seed: 3, ranker.DenseFeatures);
                 var p = new float[rows];
                 var t = new float[rows];
-                Report("ranker", rows, RankingModels.DefaultFlopsPerRow, Time(calls, () => ranker.Score(dense, ids, rows, p, t)));
+                Report(name, rows, members * RankingModels.DefaultFlopsPerRow, Time(calls, () => ranker.Score(dense, ids, rows, p, t)));
             }
         }
 
