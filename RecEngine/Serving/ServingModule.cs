@@ -36,6 +36,8 @@ internal static class ServingModule
         builder.Services.AddSingleton<RelatedVideosWarmup>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RelatedVideosWarmup>());
         builder.Services.AddSingleton<RecommendationPipeline>();
+        builder.Services.AddSingleton<RetiredSnapshotCollector>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<RetiredSnapshotCollector>());
         builder.Services.AddSingleton<MemoryFootprint>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<MemoryFootprint>());
 

@@ -148,6 +148,9 @@ internal sealed class ServingSnapshot : IDisposable
         return any ? visual : null;
     }
 
+    /// <summary>Whether this snapshot owns its ranker session and vector index (disposing it releases them).</summary>
+    public bool OwnsModels => _ownsModels;
+
     public void Dispose()
     {
         if (!_ownsModels)

@@ -18,6 +18,12 @@ internal sealed class ServingState : IDisposable
     private volatile Holder? _current;
     private volatile CanarySlot? _canary;
 
+    /// <summary>
+    /// Raised once for every snapshot this state held, right after it was disposed (its last lease released, on
+    /// that thread): what it held is garbage from then on.
+    /// </summary>
+    public event Action<ServingSnapshot>? Retired;
+
     /// <summary>The serving snapshot, for callers that only look (version, counts). Requests use <see cref="Acquire"/>.</summary>
     public ServingSnapshot? Current => _current?.Snapshot;
 
@@ -67,7 +73,7 @@ internal sealed class ServingState : IDisposable
     {
         lock (_swap)
         {
-            Interlocked.Exchange(ref _current, new Holder(snapshot))?.Release();
+            Interlocked.Exchange(ref _current, new Holder(snapshot, OnRetired))?.Release();
             return StopCanary();
         }
     }
@@ -103,7 +109,7 @@ internal sealed class ServingState : IDisposable
         lock (_swap)
         {
             var previous = _canary;
-            _canary = new CanarySlot(new Holder(snapshot), new ServingCanary(snapshot.Version, share, startedAt));
+            _canary = new CanarySlot(new Holder(snapshot, OnRetired), new ServingCanary(snapshot.Version, share, startedAt));
             previous?.Holder.Release();
         }
     }
@@ -139,6 +145,8 @@ internal sealed class ServingState : IDisposable
         }
     }
 
+    private void OnRetired(ServingSnapshot snapshot) => Retired?.Invoke(snapshot);
+
     private sealed record CanarySlot(Holder Holder, ServingCanary Info);
 
     /// <summary>One request's hold on one snapshot.</summary>
@@ -154,7 +162,7 @@ internal sealed class ServingState : IDisposable
     }
 
     /// <summary>Reference count: 1 for being current, plus one per lease. Zero disposes the snapshot, once.</summary>
-    internal sealed class Holder(ServingSnapshot snapshot)
+    internal sealed class Holder(ServingSnapshot snapshot, Action<ServingSnapshot> retired)
     {
         private int _refs = 1;
 
@@ -182,6 +190,7 @@ internal sealed class ServingState : IDisposable
             if (Interlocked.Decrement(ref _refs) == 0)
             {
                 Snapshot.Dispose();
+                retired(Snapshot);
             }
         }
     }
