@@ -22,8 +22,10 @@ public sealed class RecEngineFactory : WebApplicationFactory<Program>
     {
         _ownsDataDir = dataDir is null;
         DataDir = dataDir ?? Path.Combine(Path.GetTempPath(), "recengine-tests", Guid.NewGuid().ToString("N"));
-        // The factory runs Program through `serve`; tests bring their own data instead of the demo world.
-        _settings = new Dictionary<string, string?> { ["RecEngine:FirstRunDemo"] = "false" };
+        // The factory runs Program through `serve`; tests bring their own data instead of the demo world. Many hosts
+        // share this process and swap versions often: a compacting collection after each swap would pause all of
+        // them (RetiredSnapshotCollectorTests cover it).
+        _settings = new Dictionary<string, string?> { ["RecEngine:FirstRunDemo"] = "false", ["RecEngine:Serving:CollectAfterSwap"] = "false" };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             _settings[key] = value;

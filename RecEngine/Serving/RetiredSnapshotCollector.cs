@@ -14,6 +14,7 @@ internal sealed partial class RetiredSnapshotCollector : IHostedService
     private readonly IOptions<ServingOptions> _options;
     private readonly ILogger<RetiredSnapshotCollector> _logger;
     private readonly Func<(double BeforeMb, double AfterMb, double Milliseconds)> _collect;
+    private int _queued;
 
     public RetiredSnapshotCollector(ServingState state, IOptions<ServingOptions> options, ILogger<RetiredSnapshotCollector> logger)
         : this(state, options, logger, Hosting.HeapCompaction.Run)
@@ -48,9 +49,17 @@ internal sealed partial class RetiredSnapshotCollector : IHostedService
             return;
         }
 
+        // Retirements in a burst (a canary started, stopped and promoted) share one collection: one is queued at a
+        // time, and one retired while it runs queues the next.
+        if (Interlocked.Exchange(ref _queued, 1) == 1)
+        {
+            return;
+        }
+
         var version = snapshot.Version;
         _ = Task.Run(() =>
         {
+            Volatile.Write(ref _queued, 0);
             var (before, after, ms) = _collect();
             LogCollected(version, before, after, ms);
         });
