@@ -67,22 +67,30 @@ public sealed class InGraphFeatureTransformTests
         return (fitted, network);
     }
 
-    [Fact]
-    public void Onnx_runtime_on_imputed_raw_values_equals_the_training_path_on_1000_rows()
+    /// <summary>Rows as the graph takes them (imputed raw values) and as the C# network does (transformed), and their ids.</summary>
+    private static (float[] Imputed, float[] Dense, long[] Ids) Inputs(FittedFeatureSpec spec, int rows, int seed)
     {
-        const int Rows = 1000;
-        var (spec, network) = Model();
-        var random = new Random(43);
-        var imputed = new float[Rows * spec.RawWidth];
-        var dense = new float[Rows * spec.DenseWidth];
-        var ids = new long[Rows * 2];
-        for (var r = 0; r < Rows; r++)
+        var random = new Random(seed);
+        var imputed = new float[rows * spec.RawWidth];
+        var dense = new float[rows * spec.DenseWidth];
+        var ids = new long[rows * 2];
+        for (var r = 0; r < rows; r++)
         {
             spec.ImputeNumeric(RawRow(random, r % 7 == 0), imputed.AsSpan(r * spec.RawWidth, spec.RawWidth));
             spec.TransformImputed(imputed.AsSpan(r * spec.RawWidth, spec.RawWidth), dense.AsSpan(r * spec.DenseWidth, spec.DenseWidth));
             ids[2 * r] = random.Next(0, 4);
             ids[(2 * r) + 1] = random.Next(0, 3);
         }
+
+        return (imputed, dense, ids);
+    }
+
+    [Fact]
+    public void Onnx_runtime_on_imputed_raw_values_equals_the_training_path_on_1000_rows()
+    {
+        const int Rows = 1000;
+        var (spec, network) = Model();
+        var (imputed, dense, ids) = Inputs(spec, Rows, seed: 43);
 
         var expectedP = new float[Rows];
         var expectedT = new float[Rows];
@@ -108,17 +116,7 @@ public sealed class InGraphFeatureTransformTests
         var second = Model(43).Network;
         var third = Model(44).Network;
         var ensemble = new RankerEnsemble([first, second, third]);
-        var random = new Random(45);
-        var imputed = new float[Rows * spec.RawWidth];
-        var dense = new float[Rows * spec.DenseWidth];
-        var ids = new long[Rows * 2];
-        for (var r = 0; r < Rows; r++)
-        {
-            spec.ImputeNumeric(RawRow(random, r % 7 == 0), imputed.AsSpan(r * spec.RawWidth, spec.RawWidth));
-            spec.TransformImputed(imputed.AsSpan(r * spec.RawWidth, spec.RawWidth), dense.AsSpan(r * spec.DenseWidth, spec.DenseWidth));
-            ids[2 * r] = random.Next(0, 4);
-            ids[(2 * r) + 1] = random.Next(0, 3);
-        }
+        var (imputed, dense, ids) = Inputs(spec, Rows, seed: 45);
 
         // The C# ensemble is the mean of the members' logits, computed here from each member alone.
         var logits = new float[3][];
