@@ -17,7 +17,7 @@ internal sealed partial class RetiredSnapshotCollector : IHostedService
     private int _queued;
 
     public RetiredSnapshotCollector(ServingState state, IOptions<ServingOptions> options, ILogger<RetiredSnapshotCollector> logger)
-        : this(state, options, logger, Hosting.HeapCompaction.Run)
+        : this(state, options, logger, CompactAndTrim)
     {
     }
 
@@ -28,6 +28,14 @@ internal sealed partial class RetiredSnapshotCollector : IHostedService
         _options = options;
         _logger = logger;
         _collect = collect;
+    }
+
+    /// <summary>The managed heap compacted and decommitted, then the C heap trimmed.</summary>
+    private static (double BeforeMb, double AfterMb, double Milliseconds) CompactAndTrim()
+    {
+        var result = Hosting.HeapCompaction.Run();
+        Hosting.NativeHeapTrim.Run();
+        return result;
     }
 
     public Task StartAsync(CancellationToken cancellationToken)
