@@ -114,6 +114,10 @@ public sealed class TrainVerbTests : IDisposable
         var models = root.GetProperty("models");
         Assert.Equal(1.0, models.GetProperty("oracle").GetProperty("oracle_share").GetDouble(), 6);
         Assert.True(models.GetProperty("served").GetProperty("oracle_share").GetDouble() > models.GetProperty("random").GetProperty("oracle_share").GetDouble(), models.GetRawText());
+        // The candidates in the oracle's order bound what the ranker can reach from them, and the oracle bounds that.
+        var ceiling = models.GetProperty("candidates_oracle").GetProperty("oracle_share").GetDouble();
+        Assert.InRange(models.GetProperty("served").GetProperty("oracle_share").GetDouble(), 0, ceiling + 1e-9);
+        Assert.InRange(ceiling, 0, 1 + 1e-9);
         Assert.InRange(models.GetProperty("served").GetProperty("auc").GetDouble(), 0, 1);
         var recall = root.GetProperty("retrieval").GetProperty("recall@50");
         Assert.InRange(recall.GetProperty("merged").GetDouble(), 0, 1);

@@ -85,6 +85,10 @@ internal static class PipelineEvaluation
                 var ranking = oracle.Ranking(user, now, Depth + request.Excluded.Count)
                     .Select(id => videos.TryGetIndex(id, out var v) ? v : -1).Where(v => v >= 0 && request.Allows(v)).Take(Depth).ToList();
                 rows["oracle"] = ranking;
+                // Ablation: the pipeline's own candidates in the oracle's order, the best slate retrieval leaves the ranker.
+                rows["candidates_oracle"] = slate.VideoIndexes.Where(request.Allows)
+                    .Select(v => (v, Seconds: oracle.ExpectedSlateWatchSeconds(user, [videos.Ids[v]], now) ?? 0))
+                    .OrderByDescending(x => x.Seconds).ThenBy(x => x.v).Select(x => x.v).Take(Depth).ToList();
                 rows["random"] = RandomAllowed(videos, request, user);
                 best = ExpectedWatch(oracle, user, ranking, videos, now);
             }
