@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -27,6 +28,7 @@ public sealed class RetiredSnapshotCollectorTests
         using var state = new ServingState();
         var collected = new List<string>();
         var done = new SemaphoreSlim(0);
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var on = new RetiredSnapshotCollector(state, Options.Create(new ServingOptions()), NullLogger<RetiredSnapshotCollector>.Instance, () =>
         {
             lock (collected)
@@ -36,7 +38,7 @@ public sealed class RetiredSnapshotCollectorTests
 
             done.Release();
             return (0, 0, 0);
-        });
+        }, time);
         var retired = new List<string>();
         state.Retired += s => retired.Add(s.Version);
         await on.StartAsync(CancellationToken.None);
@@ -52,6 +54,9 @@ public sealed class RetiredSnapshotCollectorTests
         Assert.Empty(collected);
 
         lease.Dispose();
+        // Not at once: the collection waits for the promotion to settle, then runs.
+        Assert.False(await done.WaitAsync(TimeSpan.FromMilliseconds(300)), "collected before the settle delay");
+        time.Advance(RetiredSnapshotCollector.SettleDelay);
         Assert.True(await done.WaitAsync(TimeSpan.FromSeconds(30)), "no collection after the last lease of the swapped-out version");
         Assert.Equal([first.Version, first.Version], retired);
         Assert.Single(collected);
@@ -73,7 +78,7 @@ public sealed class RetiredSnapshotCollectorTests
         {
             Interlocked.Increment(ref calls);
             return (0, 0, 0);
-        });
+        }, TimeProvider.System);
         var retired = 0;
         state.Retired += _ => retired++;
         await off.StartAsync(CancellationToken.None);
