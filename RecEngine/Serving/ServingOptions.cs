@@ -30,8 +30,8 @@ public sealed record ServingOptions
     public bool ReadyWithoutModel { get; init; }
 
     /// <summary>
-    /// After a swap, once the retired version's last request is done, run one compacting, decommitting garbage
-    /// collection off the request thread (a pause of about half a second at a million videos): without it the old
+    /// After a swap, a few seconds after the retired version's last request is done (<see cref="RetiredSnapshotCollector.SettleDelay"/>),
+    /// run one compacting, decommitting garbage collection off the request thread (a pause of about half a second at a million videos): without it the old
     /// version's memory stays resident (at a million videos 2.4 GB after a promotion against 1.0 GB before, even after
     /// a background collection), and resident memory costs latency on this kind of VM (benchmarks/RESULTS.md, memory).
     /// </summary>
