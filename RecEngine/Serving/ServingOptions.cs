@@ -30,10 +30,10 @@ public sealed record ServingOptions
     public bool ReadyWithoutModel { get; init; }
 
     /// <summary>
-    /// After a swap, a few seconds after the retired version's last request is done (<see cref="RetiredSnapshotCollector.SettleDelay"/>),
-    /// run one compacting, decommitting garbage collection off the request thread (a pause of about half a second at a million videos): without it the old
+    /// After a swap, 5 s after the retired version's last request is done (the promotion's own loading is garbage by
+    /// then), run one compacting, decommitting garbage collection off the request thread (a pause of about half a second at a million videos): without it the old
     /// version's memory stays resident (at a million videos 2.4 GB after a promotion against 1.0 GB before, even after
-    /// a background collection), and resident memory costs latency on this kind of VM (benchmarks/RESULTS.md, memory).
+    /// a background collection; with it, 1.0 GB), and resident memory costs latency on this kind of VM (benchmarks/RESULTS.md, memory).
     /// </summary>
     public bool CollectAfterSwap { get; init; } = true;
 
