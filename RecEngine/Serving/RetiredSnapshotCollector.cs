@@ -9,7 +9,7 @@ namespace RecEngine.Serving;
 /// frees it but keeps it resident, and an idle server may not collect at all for hours. The collection waits
 /// <see cref="SettleDelay"/> after the retirement: a swap retires the old version while the new one's loading is still
 /// on the promoting thread's stack, and what a compaction finds alive then stays resident (benchmarks/RESULTS.md,
-/// Memory, 16:40).
+/// Memory, 2026-12-06 16:20).
 /// </summary>
 internal sealed partial class RetiredSnapshotCollector : IHostedService
 {
@@ -28,7 +28,7 @@ internal sealed partial class RetiredSnapshotCollector : IHostedService
     {
     }
 
-    /// <param name="collect">What a retirement starts (tests count it); runs on a thread-pool thread.</param>
+    /// <param name="collect">What a retirement starts (tests count it); runs on the thread that ends the settle delay (a pool thread).</param>
     /// <param name="time">The clock <see cref="SettleDelay"/> is counted on.</param>
     internal RetiredSnapshotCollector(ServingState state, IOptions<ServingOptions> options, ILogger<RetiredSnapshotCollector> logger, Func<(double BeforeMb, double AfterMb, double Milliseconds)> collect, TimeProvider time)
     {
