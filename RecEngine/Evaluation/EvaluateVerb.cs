@@ -134,10 +134,10 @@ internal sealed class EvaluateVerb(
 
             var report = PipelineEvaluation.Run(split, videos, snapshot, users, serving.Value with { ExplorationShare = 0 }, candidates.Value, truth, ItemKnn.Build(split.Train, videos), cancellationToken);
             var margins = report.ServedMargins();
-            Console.WriteLine($"{"model",-15} {"ndcg@10",8} {"ndcg@20",8} {"recall@10",10} {"recall@20",10} {"map@20",8} {"coverage",9} {"oracle_share",13}");
+            Console.WriteLine($"{"model",-28} {"ndcg@10",8} {"ndcg@20",8} {"recall@10",10} {"recall@20",10} {"map@20",8} {"coverage",9} {"oracle_share",13}");
             foreach (var (name, m) in report.Models.OrderByDescending(kv => kv.Value.OracleShare ?? kv.Value.NdcgAt10))
             {
-                Console.WriteLine($"{name,-15} {m.NdcgAt10,8:0.0000} {m.NdcgAt20,8:0.0000} {m.RecallAt10,10:0.0000} {m.RecallAt20,10:0.0000} {m.MapAt20,8:0.0000} {m.Coverage,9:0.0000} {(m.OracleShare is { } s ? s.ToString("0.0000", CultureInfo.InvariantCulture) : "-"),13}");
+                Console.WriteLine($"{name,-28} {m.NdcgAt10,8:0.0000} {m.NdcgAt20,8:0.0000} {m.RecallAt10,10:0.0000} {m.RecallAt20,10:0.0000} {m.MapAt20,8:0.0000} {m.Coverage,9:0.0000} {(m.OracleShare is { } s ? s.ToString("0.0000", CultureInfo.InvariantCulture) : "-"),13}");
             }
 
             foreach (var (name, m) in margins)

@@ -38,6 +38,9 @@ internal static class PipelineEvaluation
 
     private const int Depth = 20;
 
+    /// <summary>Users whose mean expected watch time orders <c>candidates_population_oracle</c>.</summary>
+    private const int PopulationPanel = 100;
+
     public static PipelineReport Run(
         TemporalSplit split,
         VideoSnapshot videos,
@@ -57,6 +60,9 @@ internal static class PipelineEvaluation
             .Select(x => videos.TryGetIndex(x.Id, out var v) ? v : -1).Where(v => v >= 0).ToArray();
         var lists = new Dictionary<string, List<(IReadOnlyList<int> Ranked, HashSet<int> Relevant, double? Share)>>(StringComparer.Ordinal);
         var withTruth = oracle.IsAvailable;
+        // The population's expected watch time of each video at a cut, over a fixed sample of the evaluated users.
+        var panel = users.Take(PopulationPanel).ToList();
+        var population = new Dictionary<(int Video, DateTime At), double>();
         foreach (var user in users)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -89,6 +95,11 @@ internal static class PipelineEvaluation
                 rows["candidates_oracle"] = slate.VideoIndexes.Where(request.Allows)
                     .Select(v => (v, Seconds: oracle.ExpectedSlateWatchSeconds(user, [videos.Ids[v]], now) ?? 0))
                     .OrderByDescending(x => x.Seconds).ThenBy(x => x.v).Select(x => x.v).Take(Depth).ToList();
+                // Ablation: the same candidates in the best order that is the same for every user (the oracle's
+                // watch time averaged over a panel of users): what ordering by a video's general appeal can reach.
+                rows["candidates_population_oracle"] = slate.VideoIndexes.Where(request.Allows)
+                    .Select(v => (v, Seconds: PopulationWatch(v, now)))
+                    .OrderByDescending(x => x.Seconds).ThenBy(x => x.v).Select(x => x.v).Take(Depth).ToList();
                 rows["random"] = RandomAllowed(videos, request, user);
                 best = ExpectedWatch(oracle, user, ranking, videos, now);
             }
@@ -103,6 +114,16 @@ internal static class PipelineEvaluation
 
                 l.Add((ranked, relevant, share));
             }
+        }
+
+        double PopulationWatch(int video, DateTime at)
+        {
+            if (!population.TryGetValue((video, at), out var seconds))
+            {
+                population[(video, at)] = seconds = panel.Average(u => oracle.ExpectedSlateWatchSeconds(u, [videos.Ids[video]], at) ?? 0);
+            }
+
+            return seconds;
         }
 
         var perUser = lists.ToDictionary(kv => kv.Key, kv => kv.Value.Select(x => RankingMetrics.NdcgAtK(x.Ranked, x.Relevant, 10)).ToList(), StringComparer.Ordinal);
