@@ -92,14 +92,10 @@ internal static class PipelineEvaluation
                     .Select(id => videos.TryGetIndex(id, out var v) ? v : -1).Where(v => v >= 0 && request.Allows(v)).Take(Depth).ToList();
                 rows["oracle"] = ranking;
                 // Ablation: the pipeline's own candidates in the oracle's order, the best slate retrieval leaves the ranker.
-                rows["candidates_oracle"] = slate.VideoIndexes.Where(request.Allows)
-                    .Select(v => (v, Seconds: oracle.ExpectedSlateWatchSeconds(user, [videos.Ids[v]], now) ?? 0))
-                    .OrderByDescending(x => x.Seconds).ThenBy(x => x.v).Select(x => x.v).Take(Depth).ToList();
+                rows["candidates_oracle"] = CandidatesBy(slate, request, v => oracle.ExpectedSlateWatchSeconds(user, [videos.Ids[v]], now) ?? 0);
                 // Ablation: the same candidates in the best order that is the same for every user (the oracle's
                 // watch time averaged over a panel of users): what ordering by a video's general appeal can reach.
-                rows["candidates_population_oracle"] = slate.VideoIndexes.Where(request.Allows)
-                    .Select(v => (v, Seconds: PopulationWatch(v, now)))
-                    .OrderByDescending(x => x.Seconds).ThenBy(x => x.v).Select(x => x.v).Take(Depth).ToList();
+                rows["candidates_population_oracle"] = CandidatesBy(slate, request, v => PopulationWatch(v, now));
                 rows["random"] = RandomAllowed(videos, request, user);
                 best = ExpectedWatch(oracle, user, ranking, videos, now);
             }
@@ -142,6 +138,11 @@ internal static class PipelineEvaluation
         var model = slate.Snapshot.Retrieval;
         return ids.OrderByDescending(v => model.ItemDot(u, v)).ThenBy(v => v);
     }
+
+    /// <summary>The allowed candidates by <paramref name="seconds"/> (expected watch time), best first, the top <see cref="Depth"/>.</summary>
+    private static List<int> CandidatesBy(SlateContext slate, CandidateRequest request, Func<int, double> seconds) =>
+        [.. slate.VideoIndexes.Where(request.Allows).Select(v => (v, Seconds: seconds(v)))
+            .OrderByDescending(x => x.Seconds).ThenBy(x => x.v).Select(x => x.v).Take(Depth)];
 
     private static IEnumerable<int> CoWatchOrder(SlateContext slate, CandidateRequest request)
     {
