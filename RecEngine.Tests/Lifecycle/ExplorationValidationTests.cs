@@ -52,9 +52,9 @@ public sealed class ExplorationValidationTests
     public void OnlyExploredImpressionsCountAndAWatchFromTheSameSlateLabelsThem()
     {
         var at = new DateTime(2026, 3, 1, 12, 0, 0, DateTimeKind.Utc);
-        InteractionEvent Ev(EventType type, string video, string request, bool? explored = null, int minutes = 0) => new()
+        InteractionEvent Ev(EventType type, string video, string request, bool? explored = null, int minutes = 0, double seconds = 0) => new()
         {
-            EventId = Guid.NewGuid().ToString("N"), UserId = "u1", VideoId = video, Type = type, Timestamp = at.AddMinutes(minutes), RequestId = request, Explored = explored,
+            EventId = Guid.NewGuid().ToString("N"), UserId = "u1", VideoId = video, Type = type, Timestamp = at.AddMinutes(minutes), RequestId = request, Explored = explored, WatchSeconds = seconds,
         };
         List<InteractionEvent> events =
         [
@@ -63,7 +63,9 @@ public sealed class ExplorationValidationTests
             Ev(EventType.Impression, "v1", "r1", explored: true),
             Ev(EventType.Impression, "v2", "r1"),
             Ev(EventType.Impression, "v3", "r1", explored: true),
-            Ev(EventType.Watch, "v1", "r1", minutes: 1),
+            // Two watches of v1 from the slate: their seconds add up.
+            Ev(EventType.Watch, "v1", "r1", minutes: 1, seconds: 40),
+            Ev(EventType.Watch, "v1", "r1", minutes: 2, seconds: 25),
             Ev(EventType.Watch, "v2", "r1", minutes: 2),
             // v3 watched later from another slate: not a watch of the explored showing.
             Ev(EventType.Watch, "v3", "r2", minutes: 3),
@@ -71,7 +73,7 @@ public sealed class ExplorationValidationTests
 
         var explored = ExplorationValidation.Collect(events, at);
 
-        Assert.Equal([new ExploredImpression("u1", "v1", true), new ExploredImpression("u1", "v3", false)], explored);
+        Assert.Equal([new ExploredImpression("u1", "v1", true, 65), new ExploredImpression("u1", "v3", false)], explored);
     }
 
     [Fact]
@@ -88,7 +90,7 @@ public sealed class ExplorationValidationTests
         // The generated history has no explored impressions at all.
         var outcome = await factory.Services.GetRequiredService<IRetrainer>().RetrainAsync("test", DateTime.UtcNow, CancellationToken.None);
 
-        Assert.Equal("ndcg@20", outcome.Metric);
+        Assert.Equal("watch_time_ndcg@20", outcome.Metric);
         Assert.Contains("(insufficient exploration data (0 watched of 0 explored impressions, fewer than 30), retrieval validation instead)", outcome.Reason, StringComparison.Ordinal);
     }
 
@@ -111,7 +113,7 @@ public sealed class ExplorationValidationTests
 
         Assert.True(outcome.Promoted, outcome.Reason);
         Assert.Equal(ExplorationValidation.Metric, outcome.Metric);
-        Assert.StartsWith("not worse than serving within the relative tolerance 1: explore_auc", outcome.Reason, StringComparison.Ordinal);
+        Assert.StartsWith("not worse than serving within the relative tolerance 1: explore_watch_time_auc", outcome.Reason, StringComparison.Ordinal);
         Assert.Contains(" explored impressions; in retrieval order ", outcome.Reason, StringComparison.Ordinal);
         var record = factory.Services.GetRequiredService<ModelRegistry>().Get(outcome.Version!)!;
         Assert.Equal($"serving:{serving}", record.Validation!.Baseline);
@@ -139,8 +141,8 @@ public sealed class ExplorationValidationTests
         var outcome = await factory.Services.GetRequiredService<IRetrainer>().RetrainAsync("test", DateTime.UtcNow, CancellationToken.None);
 
         Assert.False(outcome.Promoted, outcome.Reason);
-        Assert.StartsWith("within the relative tolerance 1 but far worse than serving on retrieval: explore_auc", outcome.Reason, StringComparison.Ordinal);
-        Assert.Contains("retrieval guard failed: ndcg@20 ", outcome.Reason, StringComparison.Ordinal);
+        Assert.StartsWith("within the relative tolerance 1 but far worse than serving on retrieval: explore_watch_time_auc", outcome.Reason, StringComparison.Ordinal);
+        Assert.Contains("retrieval guard failed: watch_time_ndcg@20 ", outcome.Reason, StringComparison.Ordinal);
     }
 
     /// <summary>Every fourth held-out impression was (say) explored: flags them in the store.</summary>

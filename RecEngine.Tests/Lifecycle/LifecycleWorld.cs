@@ -56,10 +56,13 @@ internal static class LifecycleWorld
         }
     }
 
-    /// <summary>Trains a version in the running app and promotes it as a manual <c>train</c> does; returns its name.</summary>
-    public static string TrainAndPromote(IServiceProvider services)
+    /// <summary>
+    /// Trains a version in the running app (one epoch unless <paramref name="epochs"/>) and promotes it as a manual
+    /// <c>train</c> does; returns its name.
+    /// </summary>
+    public static string TrainAndPromote(IServiceProvider services, int epochs = 1)
     {
-        var folder = services.GetRequiredService<ModelTraining>().Train(windowDays: 5, rankerDays: 2, epochs: 1, TextWriter.Null, CancellationToken.None)
+        var folder = services.GetRequiredService<ModelTraining>().Train(windowDays: 5, rankerDays: 2, epochs: epochs, TextWriter.Null, CancellationToken.None)
             ?? throw new InvalidOperationException("The world has nothing to train on.");
         var version = Path.GetFileName(folder);
         var result = services.GetRequiredService<ModelPromoter>().Promote(version, "test", "test", out var detail);

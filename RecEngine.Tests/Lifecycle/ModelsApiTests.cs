@@ -102,10 +102,10 @@ public sealed class ModelsApiTests
         Assert.Equal(outcome.Promoted ? "serving" : "rejected", candidate.GetProperty("status").GetString());
         Assert.Equal(outcome.Reason, candidate.GetProperty("reason").GetString());
         var validation = candidate.GetProperty("validation");
-        Assert.Equal("ndcg@20", validation.GetProperty("metric").GetString());
+        Assert.Equal("watch_time_ndcg@20", validation.GetProperty("metric").GetString());
         Assert.Equal($"serving:{serving}", validation.GetProperty("baseline").GetString());
         Assert.InRange(validation.GetProperty("candidate_value").GetDouble(), 0, 1);
-        Assert.True(candidate.GetProperty("metrics").TryGetProperty("held_out_ndcg@20", out _), candidate.ToString());
+        Assert.True(candidate.GetProperty("metrics").TryGetProperty("held_out_watch_time_ndcg@20", out _), candidate.ToString());
     }
 
     [Fact]

@@ -17,9 +17,11 @@ public sealed class ReplayValidationTests
         await using var factory = new RecEngineFactory(LifecycleWorld.Settings());
         await LifecycleWorld.CopyToAsync(factory.DataDir);
         var services = factory.Services;
-        LifecycleWorld.TrainAndPromote(services);
+        // Three epochs: after one, on this small world, P(watch) orders the shown sets no better than chance (watch time
+        // NDCG@20 0.49 against 0.49 for a shuffle), and the order is P(watch) x E[seconds | watched].
+        LifecycleWorld.TrainAndPromote(services, epochs: 3);
         var first = services.GetRequiredService<ServingState>().Acquire()!;
-        LifecycleWorld.TrainAndPromote(services);
+        LifecycleWorld.TrainAndPromote(services, epochs: 3);
         using var second = services.GetRequiredService<ServingState>().Acquire()!;
         var events = services.GetRequiredService<EventStore>();
         var all = events.InWindow(DateTime.MinValue, DateTime.MaxValue).ToList();
@@ -36,27 +38,32 @@ public sealed class ReplayValidationTests
         Assert.InRange(a.Users, 20, 200);
         Assert.Equal(a.Models["most_popular"], b.Models["most_popular"]);
 
-        // The ranker orders what each user was shown better than chance: shown sets hold at least two videos and one
-        // watch, so a random order's NDCG@20 has a floor well above 0, and a trained ranker must clear it.
-        var ranker = a.Models[RecEngine.Evaluation.PipelineEvaluation.Served].NdcgAt20;
+        // The ranker orders what each user was shown better than chance, in watch time: shown sets hold at least two
+        // videos and one watch, so a random order's NDCG@20 with watch seconds as gains has a floor well above 0, and a
+        // trained ranker must clear it.
+        var ranker = a.Models[RecEngine.Evaluation.PipelineEvaluation.Served].WatchTimeNdcgAt20;
         Assert.InRange(ranker, 0.0, 1.0);
-        var random = RandomOrderNdcg(all, cut, videos);
-        Assert.True(ranker > random + 0.01, $"ranker ndcg@20 {ranker:0.0000} vs random order {random:0.0000}");
+        var random = RandomOrderWatchTimeNdcg(all, cut, videos);
+        Assert.True(ranker > random + 0.01, $"ranker watch_time_ndcg@20 {ranker:0.0000} vs random order {random:0.0000}");
     }
 
-    /// <summary>NDCG@20 of shuffled shown sets, averaged over seeds (the chance level on the same kind of sets).</summary>
-    private static double RandomOrderNdcg(List<InteractionEvent> all, DateTime cut, RecEngine.Features.VideoSnapshot videos)
+    /// <summary>
+    /// NDCG@20 of shuffled shown sets with each watched video's seconds (at least one) as its gain, averaged over seeds:
+    /// the chance level on the same kind of sets.
+    /// </summary>
+    private static double RandomOrderWatchTimeNdcg(List<InteractionEvent> all, DateTime cut, RecEngine.Features.VideoSnapshot videos)
     {
         var shown = all.Where(e => e.Timestamp >= cut && e.Type == EventType.Impression && videos.TryGetIndex(e.VideoId, out _)).GroupBy(e => e.UserId)
             .ToDictionary(g => g.Key, g => g.Select(e => e.VideoId).Distinct().ToList());
         var watched = all.Where(e => e.Timestamp >= cut && e.Type == EventType.Watch).GroupBy(e => e.UserId)
-            .ToDictionary(g => g.Key, g => g.Select(e => e.VideoId).ToHashSet());
-        var eligible = shown.Where(s => s.Value.Count >= 2 && watched.TryGetValue(s.Key, out var w) && s.Value.Any(w.Contains)).ToList();
+            .ToDictionary(g => g.Key, g => g.GroupBy(e => e.VideoId).ToDictionary(v => v.Key, v => v.Sum(e => Math.Max(e.WatchSeconds, 1))));
+        var eligible = shown.Where(s => s.Value.Count >= 2 && watched.TryGetValue(s.Key, out var w) && s.Value.Any(w.ContainsKey)).ToList();
         var total = 0.0;
         for (var seed = 0; seed < 20; seed++)
         {
             var rng = new Random(seed);
-            total += eligible.Average(s => RecEngine.Training.Evaluation.RankingMetrics.NdcgAtK(s.Value.OrderBy(_ => rng.Next()).ToList(), watched[s.Key].Where(s.Value.Contains).ToHashSet(), 20));
+            total += eligible.Average(s => RecEngine.Training.Evaluation.RankingMetrics.NdcgAtK(
+                s.Value.OrderBy(_ => rng.Next()).ToList(), watched[s.Key].Where(w => s.Value.Contains(w.Key)).ToDictionary(w => w.Key, w => w.Value), 20));
         }
 
         Assert.NotEmpty(eligible);

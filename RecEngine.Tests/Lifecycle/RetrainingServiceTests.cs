@@ -81,7 +81,7 @@ public sealed class RetrainingServiceTests
 
         var record = factory.Services.GetRequiredService<ModelRegistry>().Get(outcome.Version!)!;
         Assert.Equal("most_popular", record.Validation!.Baseline);
-        Assert.Equal(record.Metrics["held_out_most_popular_ndcg@20"], record.Validation.BaselineValue);
+        Assert.Equal(record.Metrics["held_out_most_popular_watch_time_ndcg@20"], record.Validation.BaselineValue);
         Assert.Equal(record.Validation.CandidateValue > record.Validation.BaselineValue, outcome.Promoted);
         Assert.Equal(outcome.Promoted ? ModelStatus.Serving : ModelStatus.Rejected, record.Status);
         Assert.Equal(outcome.Promoted ? outcome.Version : null, factory.Services.GetRequiredService<ServingState>().Current?.Version);

@@ -59,7 +59,7 @@ public sealed partial class OnlineLoopTests
         Assert.Contains(first.Status == ModelStatus.Serving ? "canary not worse than serving" : "canary worse than serving", first.Reason, StringComparison.Ordinal);
         // The second candidate serves its canary now (a restart would reject it: canaries do not resume).
         Assert.True(second.Status == ModelStatus.Candidate && second.CanaryStartedAt is not null && days[1].CanaryStarted, $"{second.Version}: {second.Status} {second.Reason}");
-        Assert.True(second.Validation is { Users: > 0, Metric: "ndcg@20" or ExplorationValidation.Metric } sv && sv.Baseline.StartsWith("serving:", StringComparison.Ordinal), second.Reason);
+        Assert.True(second.Validation is { Users: > 0, Metric: "watch_time_ndcg@20" or ExplorationValidation.Metric } sv && sv.Baseline.StartsWith("serving:", StringComparison.Ordinal), second.Reason);
         var store = host.Services.GetRequiredService<EventStore>();
         var online = store.InWindow(onlineFrom, onlineTo).ToList();
 

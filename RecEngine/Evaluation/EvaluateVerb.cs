@@ -129,15 +129,15 @@ internal sealed class EvaluateVerb(
                 var testSet = RankerDataset.Build(ordered, videos, snapshot.Retrieval, split.Cut, candidates.Value, from: split.Cut, cancellationToken: cancellationToken);
                 heads = HeadMetrics.Measure(RankerModelTrainer.EncodeImputed(snapshot.Scorer.Spec, testSet), snapshot.Scorer.Ranker);
                 oracleAuc = HeadMetrics.OracleAuc(truth, testSet, videos);
-                Console.WriteLine($"Held-out impressions {heads.Impressions:N0}: watch head AUC {heads.WatchAuc:0.000} (the world's own P(watch): {oracleAuc:0.000}), watch-time head AUC {heads.WatchTimeAuc:0.000}");
+                Console.WriteLine($"Held-out impressions {heads.Impressions:N0}: watch head AUC {heads.WatchAuc:0.000} (the world's own P(watch): {oracleAuc:0.000}), watch_time (the order's score) AUC {heads.WatchTimeAuc:0.000}");
             }
 
             var report = PipelineEvaluation.Run(split, videos, snapshot, users, serving.Value with { ExplorationShare = 0 }, candidates.Value, truth, ItemKnn.Build(split.Train, videos), cancellationToken);
             var margins = report.ServedMargins();
-            Console.WriteLine($"{"model",-28} {"ndcg@10",8} {"ndcg@20",8} {"recall@10",10} {"recall@20",10} {"map@20",8} {"coverage",9} {"oracle_share",13}");
+            Console.WriteLine($"{"model",-28} {"ndcg@10",8} {"ndcg@20",8} {"recall@10",10} {"recall@20",10} {"map@20",8} {"coverage",9} {"oracle_share",13} {"watch_time_ndcg@20",19}");
             foreach (var (name, m) in report.Models.OrderByDescending(kv => kv.Value.OracleShare ?? kv.Value.NdcgAt10))
             {
-                Console.WriteLine($"{name,-28} {m.NdcgAt10,8:0.0000} {m.NdcgAt20,8:0.0000} {m.RecallAt10,10:0.0000} {m.RecallAt20,10:0.0000} {m.MapAt20,8:0.0000} {m.Coverage,9:0.0000} {(m.OracleShare is { } s ? s.ToString("0.0000", CultureInfo.InvariantCulture) : "-"),13}");
+                Console.WriteLine($"{name,-28} {m.NdcgAt10,8:0.0000} {m.NdcgAt20,8:0.0000} {m.RecallAt10,10:0.0000} {m.RecallAt20,10:0.0000} {m.MapAt20,8:0.0000} {m.Coverage,9:0.0000} {(m.OracleShare is { } s ? s.ToString("0.0000", CultureInfo.InvariantCulture) : "-"),13} {m.WatchTimeNdcgAt20,19:0.0000}");
             }
 
             foreach (var (name, m) in margins)
@@ -161,6 +161,7 @@ internal sealed class EvaluateVerb(
                         ["recall@10"] = kv.Value.RecallAt10,
                         ["recall@20"] = kv.Value.RecallAt20,
                         ["map@20"] = kv.Value.MapAt20,
+                        ["watch_time_ndcg@20"] = kv.Value.WatchTimeNdcgAt20,
                         ["coverage"] = kv.Value.Coverage,
                         ["auc"] = kv.Key == PipelineEvaluation.Served ? heads?.WatchAuc : null,
                         ["oracle_share"] = kv.Value.OracleShare,

@@ -6,8 +6,15 @@ using RecEngine.Training.Evaluation;
 
 namespace RecEngine.Evaluation;
 
-/// <summary>Top-k metrics of one ordering for the evaluated users; <see cref="OracleShare"/> only where the world has a ground truth.</summary>
-internal sealed record SlateMetrics(double NdcgAt10, double NdcgAt20, double RecallAt10, double RecallAt20, double MapAt20, double Coverage, double? OracleShare);
+/// <summary>
+/// Top-k metrics of one ordering for the evaluated users; <see cref="WatchTimeNdcgAt20"/> is NDCG@20 with each held-out
+/// watch's seconds as its gain (the others count a watch as a watch); <see cref="OracleShare"/> only where the world
+/// has a ground truth.
+/// </summary>
+internal sealed record SlateMetrics(double NdcgAt10, double NdcgAt20, double RecallAt10, double RecallAt20, double MapAt20, double Coverage, double? OracleShare)
+{
+    public double WatchTimeNdcgAt20 { get; init; }
+}
 
 /// <summary>The harness's answer: metrics per row, and per-user NDCG@10 for paired comparisons.</summary>
 internal sealed record PipelineReport(int Users, IReadOnlyDictionary<string, SlateMetrics> Models, IReadOnlyDictionary<string, List<double>> PerUserNdcgAt10)
@@ -58,7 +65,7 @@ internal static class PipelineEvaluation
             .GroupBy(e => e.VideoId).Select(g => (Id: g.Key, Count: g.Count()))
             .OrderByDescending(x => x.Count).ThenBy(x => x.Id, StringComparer.Ordinal)
             .Select(x => videos.TryGetIndex(x.Id, out var v) ? v : -1).Where(v => v >= 0).ToArray();
-        var lists = new Dictionary<string, List<(IReadOnlyList<int> Ranked, HashSet<int> Relevant, double? Share)>>(StringComparer.Ordinal);
+        var lists = new Dictionary<string, List<Scored>>(StringComparer.Ordinal);
         var withTruth = oracle.IsAvailable;
         // The population's expected watch time of each video at a cut, over a fixed sample of the evaluated users.
         var panel = users.Take(PopulationPanel).ToList();
@@ -67,6 +74,7 @@ internal static class PipelineEvaluation
         {
             cancellationToken.ThrowIfCancellationRequested();
             var relevant = split.Targets[user];
+            var gains = split.TargetSeconds[user];
             var now = split.CutFor(user);
             var features = split.Histories.GetValueOrDefault(user) ?? new UserFeatures { UserId = user };
             using var atCut = snapshot.WithTrending(trendingAt.For(user));
@@ -108,7 +116,7 @@ internal static class PipelineEvaluation
                     lists[name] = l = [];
                 }
 
-                l.Add((ranked, relevant, share));
+                l.Add(new Scored(ranked, relevant, gains, share));
             }
         }
 
@@ -169,9 +177,12 @@ internal static class PipelineEvaluation
     private static double ExpectedWatch(IRelevanceOracle oracle, string user, IReadOnlyList<int> ranked, VideoSnapshot videos, DateTime at) =>
         oracle.ExpectedSlateWatchSeconds(user, [.. ranked.Take(OracleShareK).Select(v => videos.Ids[v])], at) ?? 0;
 
-    private static SlateMetrics Summarise(List<(IReadOnlyList<int> Ranked, HashSet<int> Relevant, double? Share)> lists, int catalog)
+    /// <summary>One user's list in one row: what it ranked, what the user watched next (and for how long), and its oracle share.</summary>
+    private readonly record struct Scored(IReadOnlyList<int> Ranked, HashSet<int> Relevant, Dictionary<int, double> Gains, double? Share);
+
+    private static SlateMetrics Summarise(List<Scored> lists, int catalog)
     {
-        double Mean(Func<(IReadOnlyList<int> Ranked, HashSet<int> Relevant, double? Share), double> metric) => lists.Count == 0 ? 0 : lists.Average(metric);
+        double Mean(Func<Scored, double> metric) => lists.Count == 0 ? 0 : lists.Average(metric);
         var covered = lists.SelectMany(l => l.Ranked.Take(Depth)).Distinct().Count();
         var shares = lists.Where(l => l.Share is not null).Select(l => l.Share!.Value).ToList();
         return new SlateMetrics(
@@ -181,6 +192,9 @@ internal static class PipelineEvaluation
             Mean(l => RankingMetrics.RecallAtK(l.Ranked, l.Relevant, 20)),
             Mean(l => RankingMetrics.AveragePrecisionAtK(l.Ranked, l.Relevant, 20)),
             (double)covered / Math.Max(1, catalog),
-            shares.Count == 0 ? null : shares.Average());
+            shares.Count == 0 ? null : shares.Average())
+        {
+            WatchTimeNdcgAt20 = Mean(l => RankingMetrics.NdcgAtK(l.Ranked, l.Gains, 20)),
+        };
     }
 }

@@ -8,8 +8,11 @@ using RecEngine.Training.Evaluation;
 
 namespace RecEngine.Lifecycle;
 
-/// <summary>One explored impression after the cut: who saw which video, and whether they watched it from that slate.</summary>
-internal readonly record struct ExploredImpression(string UserId, string VideoId, bool Watched);
+/// <summary>
+/// One explored impression after the cut: who saw which video, whether they watched it from that slate, and for how
+/// many seconds (at least one when watched).
+/// </summary>
+internal readonly record struct ExploredImpression(string UserId, string VideoId, bool Watched, double WatchSeconds = 0);
 
 /// <summary>
 /// A model's score on the explored impressions (<see cref="Auc"/>: its serving order), the same with its candidates in
@@ -34,8 +37,10 @@ internal sealed record ExplorationScore(double Auc, double RetrievalOrderAuc, do
 /// the model's retrieval proposes <see cref="HeldOutValidationOptions.ExplorationCandidates"/> candidates for the user's history
 /// up to the cut, its ranker orders them by expected watch time (as serving orders), and the video's score is
 /// 2 - rank / candidates when it is among them, else 0 (a video retrieval does not propose is never shown). The
-/// metric is the AUC of that score against "watched from this slate", pooled over impressions: the probability that
-/// a watched explored video sits higher in the model's order than an unwatched one. Ranks, not raw scores, so users
+/// metric is the AUC of that score against "watched from this slate", pooled over impressions, with each watched
+/// impression weighted by its watch seconds: the probability that a watched explored video, drawn in proportion to
+/// how long it was watched, sits higher in the model's order than an unwatched one. The order serves expected watch
+/// time, so a ten-minute watch it ranks low costs it more than a ten-second one (docs/decisions/0001). Ranks, not raw scores, so users
 /// are on one scale; retrieval counts, which replay validation misses. The impressions are too few per user for
 /// per-user ranking metrics at a 10% share, hence pooled.
 /// </para>
@@ -43,17 +48,20 @@ internal sealed record ExplorationScore(double Auc, double RetrievalOrderAuc, do
 internal static class ExplorationValidation
 {
     /// <summary>The metric's name in validation records and reasons.</summary>
-    public const string Metric = "explore_auc";
+    public const string Metric = "explore_watch_time_auc";
 
-    /// <summary>The explored impressions at or after <paramref name="cut"/>, each labelled by a watch from the same slate.</summary>
+    /// <summary>
+    /// The explored impressions at or after <paramref name="cut"/>, each labelled by the watches from the same slate
+    /// (their seconds summed, each at least one).
+    /// </summary>
     public static List<ExploredImpression> Collect(IReadOnlyList<InteractionEvent> timeOrdered, DateTime cut)
     {
-        var watched = new HashSet<(string Request, string Video)>();
+        var watched = new Dictionary<(string Request, string Video), double>();
         foreach (var e in timeOrdered)
         {
             if (e.Timestamp >= cut && e.Type == EventType.Watch && e.RequestId is { } request)
             {
-                watched.Add((request, e.VideoId));
+                watched[(request, e.VideoId)] = watched.GetValueOrDefault((request, e.VideoId)) + Math.Max(e.WatchSeconds, 1);
             }
         }
 
@@ -62,7 +70,8 @@ internal static class ExplorationValidation
         {
             if (e.Timestamp >= cut && e.Type == EventType.Impression && e.Explored == true)
             {
-                explored.Add(new ExploredImpression(e.UserId, e.VideoId, e.RequestId is { } request && watched.Contains((request, e.VideoId))));
+                var seconds = e.RequestId is { } request ? watched.GetValueOrDefault((request, e.VideoId)) : 0;
+                explored.Add(new ExploredImpression(e.UserId, e.VideoId, seconds > 0, seconds));
             }
         }
 
@@ -102,6 +111,7 @@ internal static class ExplorationValidation
         var dot = new List<double>();
         var popular = new List<double>();
         var labels = new List<bool>();
+        var seconds = new List<double>();
         foreach (var user in byUser)
         {
             trending = trendingAt.For(user.Key);
@@ -147,6 +157,7 @@ internal static class ExplorationValidation
                 dot.Add(known && request.UserVector is { } u ? model.ItemDot(u, v) : -1e9);
                 popular.Add(popularity.GetValueOrDefault(x.VideoId));
                 labels.Add(x.Watched);
+                seconds.Add(x.WatchSeconds);
             }
         }
 
@@ -156,14 +167,15 @@ internal static class ExplorationValidation
             return null;
         }
 
-        return new ExplorationScore(RankingMetrics.Auc(scores, labels), RankingMetrics.Auc(retrievalOrder, labels), RankingMetrics.Auc(popular, labels), byUser.Count, labels.Count, watched)
+        double Auc(List<double> score) => RankingMetrics.Auc(score, labels, seconds);
+        return new ExplorationScore(Auc(scores), Auc(retrievalOrder), Auc(popular), byUser.Count, labels.Count, watched)
         {
             Diagnostics = new Dictionary<string, double>(StringComparer.Ordinal)
             {
-                ["placed_watch_time"] = RankingMetrics.Auc(placedTime, labels),
-                ["placed_p_watch"] = RankingMetrics.Auc(placedP, labels),
-                ["ranker_watch_time_only"] = RankingMetrics.Auc(placedTimeOnly, labels),
-                ["embedding_dot"] = RankingMetrics.Auc(dot, labels),
+                ["placed_watch_time"] = Auc(placedTime),
+                ["placed_p_watch"] = Auc(placedP),
+                ["ranker_watch_time_only"] = Auc(placedTimeOnly),
+                ["embedding_dot"] = Auc(dot),
             },
         };
     }

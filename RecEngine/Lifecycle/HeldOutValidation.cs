@@ -54,7 +54,8 @@ internal static class HeldOutValidation
 
     /// <summary>
     /// Replay: the snapshot's ranker orders, per user, the distinct videos shown to them after <paramref name="cut"/>
-    /// (by expected watch time, as serving orders), relevant = watched from that showing; <c>most_popular</c> orders the
+    /// (by expected watch time, as serving orders), relevant = watched from that showing, with its watch seconds as the
+    /// gain of <c>watch_time_ndcg@20</c>; <c>most_popular</c> orders the
     /// same sets by watches before the cut. Users with no watch, or fewer than two videos shown, say nothing and are left
     /// out; at most <paramref name="maxUsers"/>, the same for every model (chosen by user id, not by model).
     /// </summary>
@@ -75,7 +76,7 @@ internal static class HeldOutValidation
             }
         }
 
-        var shown = new Dictionary<string, Dictionary<int, (float Score, bool Watched)>>(StringComparer.Ordinal);
+        var shown = new Dictionary<string, Dictionary<int, (float Score, double Seconds)>>(StringComparer.Ordinal);
         for (var i = 0; i < data.Count; i++)
         {
             if (!shown.TryGetValue(data.Users[i], out var user))
@@ -83,24 +84,27 @@ internal static class HeldOutValidation
                 shown[data.Users[i]] = user = [];
             }
 
-            var previous = user.GetValueOrDefault(data.Videos[i], (Score: float.NegativeInfinity, Watched: false));
-            user[data.Videos[i]] = (Math.Max(previous.Score, watchTime[i]), previous.Watched || data.Watched[i] > 0);
+            // A watch weighs its seconds, at least one (a showing not watched weighs nothing).
+            var seconds = data.Watched[i] > 0 ? Math.Max(data.WatchSeconds[i], 1) : 0;
+            var previous = user.GetValueOrDefault(data.Videos[i], (Score: float.NegativeInfinity, Seconds: 0));
+            user[data.Videos[i]] = (Math.Max(previous.Score, watchTime[i]), previous.Seconds + seconds);
         }
 
-        var users = shown.Where(u => u.Value.Count >= 2 && u.Value.Values.Any(x => x.Watched))
+        var users = shown.Where(u => u.Value.Count >= 2 && u.Value.Values.Any(x => x.Seconds > 0))
             .OrderBy(u => Features.Spec.FeatureHashing.Fnv1a64(u.Key)).ThenBy(u => u.Key, StringComparer.Ordinal).Take(maxUsers).ToList();
         if (users.Count == 0)
         {
             return null;
         }
 
-        var ranker = new List<(IReadOnlyList<int>, HashSet<int>)>(users.Count);
-        var popular = new List<(IReadOnlyList<int>, HashSet<int>)>(users.Count);
+        var ranker = new List<Ranked>(users.Count);
+        var popular = new List<Ranked>(users.Count);
         foreach (var (_, set) in users)
         {
-            var relevant = set.Where(x => x.Value.Watched).Select(x => x.Key).ToHashSet();
-            ranker.Add((set.OrderByDescending(x => x.Value.Score).ThenBy(x => x.Key).Select(x => x.Key).ToList(), relevant));
-            popular.Add((set.Keys.OrderByDescending(v => popularity.GetValueOrDefault(v)).ThenBy(v => v).ToList(), relevant));
+            var gains = set.Where(x => x.Value.Seconds > 0).ToDictionary(x => x.Key, x => x.Value.Seconds);
+            var relevant = gains.Keys.ToHashSet();
+            ranker.Add(new Ranked(set.OrderByDescending(x => x.Value.Score).ThenBy(x => x.Key).Select(x => x.Key).ToList(), relevant, gains));
+            popular.Add(new Ranked(set.Keys.OrderByDescending(v => popularity.GetValueOrDefault(v)).ThenBy(v => v).ToList(), relevant, gains));
         }
 
         return (new Dictionary<string, SlateMetrics>(StringComparer.Ordinal)
@@ -134,14 +138,20 @@ internal static class HeldOutValidation
         return watchTime;
     }
 
-    private static SlateMetrics Metrics(List<(IReadOnlyList<int> Ranked, HashSet<int> Relevant)> lists) => new(
-        lists.Average(l => RankingMetrics.NdcgAtK(l.Ranked, l.Relevant, 10)),
-        lists.Average(l => RankingMetrics.NdcgAtK(l.Ranked, l.Relevant, 20)),
-        lists.Average(l => RankingMetrics.RecallAtK(l.Ranked, l.Relevant, 10)),
-        lists.Average(l => RankingMetrics.RecallAtK(l.Ranked, l.Relevant, 20)),
-        lists.Average(l => RankingMetrics.AveragePrecisionAtK(l.Ranked, l.Relevant, 20)),
+    /// <summary>One user's shown set in one order: the watched ones, and the seconds each was watched.</summary>
+    private readonly record struct Ranked(IReadOnlyList<int> Order, HashSet<int> Relevant, Dictionary<int, double> Gains);
+
+    private static SlateMetrics Metrics(List<Ranked> lists) => new(
+        lists.Average(l => RankingMetrics.NdcgAtK(l.Order, l.Relevant, 10)),
+        lists.Average(l => RankingMetrics.NdcgAtK(l.Order, l.Relevant, 20)),
+        lists.Average(l => RankingMetrics.RecallAtK(l.Order, l.Relevant, 10)),
+        lists.Average(l => RankingMetrics.RecallAtK(l.Order, l.Relevant, 20)),
+        lists.Average(l => RankingMetrics.AveragePrecisionAtK(l.Order, l.Relevant, 20)),
         Coverage: 0,
-        OracleShare: null);
+        OracleShare: null)
+    {
+        WatchTimeNdcgAt20 = lists.Average(l => RankingMetrics.NdcgAtK(l.Order, l.Gains, 20)),
+    };
 
     /// <summary>The named metric (<see cref="HeldOutValidationOptions.Metrics"/>) of one model's results.</summary>
     public static double Value(SlateMetrics metrics, string metric) => metric switch
@@ -151,6 +161,7 @@ internal static class HeldOutValidation
         "recall@10" => metrics.RecallAt10,
         "recall@20" => metrics.RecallAt20,
         "map@20" => metrics.MapAt20,
+        "watch_time_ndcg@20" => metrics.WatchTimeNdcgAt20,
         _ => throw new ArgumentOutOfRangeException(nameof(metric), metric, "Unknown validation metric."),
     };
 

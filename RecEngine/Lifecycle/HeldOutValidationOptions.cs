@@ -36,7 +36,7 @@ public sealed record HeldOutValidationOptions : IValidatableObject
     public const string Section = LifecycleOptions.Section + ":Validation";
 
     /// <summary>The metrics a validation can compare, as <c>evaluate</c> names them.</summary>
-    public static readonly IReadOnlyList<string> Metrics = ["ndcg@10", "ndcg@20", "recall@10", "recall@20", "map@20"];
+    public static readonly IReadOnlyList<string> Metrics = ["watch_time_ndcg@20", "ndcg@10", "ndcg@20", "recall@10", "recall@20", "map@20"];
 
     /// <summary>
     /// What validation compares the models on: the explored impressions (exploration, the default; see
@@ -48,9 +48,14 @@ public sealed record HeldOutValidationOptions : IValidatableObject
     /// </summary>
     public ValidationSet Set { get; init; } = ValidationSet.Exploration;
 
-    /// <summary>Validation metric of retrieval and replay validation (and of exploration's fallback and guard), one of <see cref="Metrics"/>.</summary>
+    /// <summary>
+    /// Validation metric of retrieval and replay validation (and of exploration's fallback and guard), one of
+    /// <see cref="Metrics"/>. The default, <c>watch_time_ndcg@20</c>, is NDCG@20 with each held-out watch's seconds as
+    /// its gain: the order serves expected watch time, so a metric that counts a 10 s watch as a 10 min one would
+    /// judge it on something else (docs/decisions/0001). The others count a watch as a watch.
+    /// </summary>
     [Required]
-    public string Metric { get; init; } = "ndcg@20";
+    public string Metric { get; init; } = "watch_time_ndcg@20";
 
     /// <summary>How the tolerance applies: Absolute (candidate &gt;= baseline - tolerance) or Relative (candidate &gt;= baseline x (1 - tolerance)).</summary>
     public ToleranceMode ToleranceMode { get; init; } = ToleranceMode.Relative;

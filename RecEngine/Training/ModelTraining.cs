@@ -200,7 +200,7 @@ internal sealed class ModelTraining(
         progress?.Phase("writing artifacts");
         var folder = ModelVersionFolder.Write(modelsPath, version, folder =>
         {
-            RankerOnnxExporter.Save(ranker.Ensemble, ranker.Spec, folder.Ranker);
+            RankerOnnxExporter.Save(ranker.Ensemble, ranker.Spec, folder.Ranker, ranker.WatchSeconds);
             ranker.Spec.Save(folder.FeatureSpec);
             retrieval.Als.Save(folder.Als);
             retrieval.CoWatch.Save(folder.CoWatch);

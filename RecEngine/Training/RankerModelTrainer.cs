@@ -15,6 +15,9 @@ internal sealed record TrainedRanker(RankerEnsemble Ensemble, FittedFeatureSpec 
 {
     /// <summary>The examination offsets training used instead of the position input, or null (position was an input).</summary>
     public PositionBias? PositionBias { get; init; }
+
+    /// <summary>E[seconds | watched] fitted on the training watches: the exported <c>watch_time</c> is P(watch) times it.</summary>
+    public WatchSecondsGivenWatch? WatchSeconds { get; init; }
 }
 
 /// <summary>Fits the feature spec on the examples, encodes them, and trains the network.</summary>
@@ -78,8 +81,10 @@ internal static class RankerModelTrainer
 
         progress?.End();
         var seconds = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds;
-        return new TrainedRanker(new RankerEnsemble(networks), spec, losses, examples.Count * (double)losses.Length * members / Math.Max(seconds, 1e-9)) { PositionBias = positionBias };
+        return new TrainedRanker(new RankerEnsemble(networks), spec, losses, examples.Count * (double)losses.Length * members / Math.Max(seconds, 1e-9)) { PositionBias = positionBias, WatchSeconds = WatchSecondsGivenWatch.Fit(data, DurationColumn) };
     }
+
+    private static readonly int DurationColumn = RankingFeatures.Spec.Numeric.Select(n => n.Name).ToList().IndexOf(WatchSecondsGivenWatch.DurationFeature);
 
     /// <summary>
     /// Trains the ranker on the impressions in [<paramref name="rankerFrom"/>, <paramref name="end"/>). Its embedding
@@ -124,7 +129,9 @@ internal static class RankerModelTrainer
         var positionBias = ServedSlatesPreparation.Apply(dataset);
         datasetBuilt?.Invoke(dataset);
         // The ALS thread budget is the training's: a retraining beside serving passes 1.
-        return (Train(dataset, new RankerTrainerOptions { Epochs = epochs, MaxParallelism = als.Threads, EnsembleMembers = networks }, progress: progress, positionBias: positionBias), dataset.Count);
+        var ranker = Train(dataset, new RankerTrainerOptions { Epochs = epochs, MaxParallelism = als.Threads, EnsembleMembers = networks }, progress: progress, positionBias: positionBias);
+        // The return signal lives in the watch-time head's weights (ReturnWeighting): with it, that head orders the slates.
+        return (returnWeight > 0 ? ranker with { WatchSeconds = null } : ranker, dataset.Count);
     }
 
     /// <summary>Dense and categorical inputs of every example, through the fitted spec: the network's inputs in training.</summary>

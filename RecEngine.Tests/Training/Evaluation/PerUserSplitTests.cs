@@ -62,6 +62,31 @@ public sealed class PerUserSplitTests
     }
 
     [Fact]
+    public void EachTargetWeighsItsHeldOutWatchSecondsAndAWatchWithoutSecondsWeighsOne()
+    {
+        var videos = Videos("v0", "v1", "v2", "v3");
+        var ordered = new List<InteractionEvent>
+        {
+            Event("a", "v0", 0),
+            // After the cut: v1 watched twice (60 s each), v2 once for 5 s, v3 with no seconds recorded.
+            Event("a", "v1", 10),
+            Event("a", "v1", 11),
+            Event("a", "v2", 12),
+            Event("a", "v3", 13),
+            // Not a watch: no weight.
+            Event("a", "v0", 14, EventType.Skip),
+        };
+        ordered[3].WatchSeconds = 5;
+        ordered[4].WatchSeconds = 0;
+
+        var split = TemporalSplit.Create(ordered, videos, T0.AddMinutes(5));
+
+        var seconds = split.TargetSeconds["a"].ToDictionary(kv => videos.Ids[kv.Key], kv => kv.Value);
+        Assert.Equal(new Dictionary<string, double> { ["v1"] = 120, ["v2"] = 5, ["v3"] = 1 }, seconds);
+        Assert.Equal(split.Targets["a"].Order(), split.TargetSeconds["a"].Keys.Order());
+    }
+
+    [Fact]
     public void VideosSeenInTrainingAreNeitherTargetsNorCandidates()
     {
         var videos = Videos("v0", "v1", "v2", "v3", "v4");

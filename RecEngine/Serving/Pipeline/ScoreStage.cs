@@ -39,8 +39,9 @@ internal sealed class ScoreStage(ICandidateRanker ranker, TimeProvider time)
                 return DegradedReasons.RankerFailed;
             }
 
-            // The watch-time head's exp(logit) is unbounded where a candidate's inputs leave the training range (a
-            // trending video at 1M scored 1.9e5 seconds): nobody watches a video for longer than it lasts.
+            // watch_time can pass a video's length: a head's exp(logit) is unbounded where a candidate's inputs leave
+            // the training range (a trending video at 1M scored 1.9e5 seconds), and a fitted E[seconds | watched] can
+            // pass a short video's length. Nobody watches a video for longer than it lasts.
             var duration = durations[slate.VideoIndexes[i]];
             if (duration > 0 && watchTime[i] > duration)
             {

@@ -21,7 +21,8 @@ internal sealed class TemporalSplit
         List<InteractionEvent> train,
         Dictionary<string, UserFeatures> histories,
         Dictionary<string, HashSet<int>> seen,
-        Dictionary<string, HashSet<int>> targets)
+        Dictionary<string, HashSet<int>> targets,
+        Dictionary<string, Dictionary<int, double>> targetSeconds)
     {
         Cut = cut;
         _userCuts = userCuts;
@@ -29,6 +30,7 @@ internal sealed class TemporalSplit
         Histories = histories;
         Seen = seen;
         Targets = targets;
+        TargetSeconds = targetSeconds;
     }
 
     /// <summary>The global cut; for a per-user split, just after the newest training event (trending and popularity are taken there).</summary>
@@ -45,6 +47,12 @@ internal sealed class TemporalSplit
 
     /// <summary>Per user, video indexes watched in the test part and not seen in training.</summary>
     public Dictionary<string, HashSet<int>> Targets { get; }
+
+    /// <summary>
+    /// Per user, the watch seconds of each target in the test part (summed over its watches, each at least one second, so
+    /// a history that records no seconds weighs every target alike): the gains of <c>watch_time_ndcg</c>.
+    /// </summary>
+    public Dictionary<string, Dictionary<int, double>> TargetSeconds { get; }
 
     /// <summary>When the user's test part starts: the global cut, or their first held-out event.</summary>
     public DateTime CutFor(string user) => _userCuts.TryGetValue(user, out var at) ? at : Cut;
@@ -96,6 +104,9 @@ internal sealed class TemporalSplit
         return request with { Excluded = excluded };
     }
 
+    /// <summary>The least a held-out watch weighs in <see cref="TargetSeconds"/>.</summary>
+    private const double MinimumWatchSeconds = 1;
+
     private static TemporalSplit Build(IReadOnlyList<InteractionEvent> timeOrdered, bool[] isTest, VideoSnapshot videos, DateTime cut, Dictionary<string, DateTime> userCuts)
     {
         var train = new List<InteractionEvent>();
@@ -132,6 +143,7 @@ internal sealed class TemporalSplit
 
         var histories = builders.ToDictionary(kv => kv.Key, kv => kv.Value.Build(), StringComparer.Ordinal);
         var targets = new Dictionary<string, HashSet<int>>(StringComparer.Ordinal);
+        var targetSeconds = new Dictionary<string, Dictionary<int, double>>(StringComparer.Ordinal);
         foreach (var ev in test)
         {
             if (!videos.TryGetIndex(ev.VideoId, out var v) || (seen.TryGetValue(ev.UserId, out var s) && s.Contains(v)))
@@ -145,9 +157,15 @@ internal sealed class TemporalSplit
             }
 
             set.Add(v);
+            if (!targetSeconds.TryGetValue(ev.UserId, out var seconds))
+            {
+                targetSeconds[ev.UserId] = seconds = [];
+            }
+
+            seconds[v] = seconds.GetValueOrDefault(v) + Math.Max(ev.WatchSeconds, MinimumWatchSeconds);
         }
 
-        return new TemporalSplit(cut, userCuts, train, histories, seen, targets);
+        return new TemporalSplit(cut, userCuts, train, histories, seen, targets, targetSeconds);
     }
 
     /// <summary>Up to <paramref name="max"/> users with targets, chosen deterministically.</summary>

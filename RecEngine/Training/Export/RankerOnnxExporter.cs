@@ -26,8 +26,11 @@ internal static class RankerOnnxExporter
     /// <summary>
     /// The ensemble as one graph: the inputs and the numeric transforms once, each member's network on them, the mean
     /// of their logits (Sum, Mul by 1/K), then the heads' activations. One member gives the single network's graph.
+    /// With <paramref name="watchSeconds"/> (which needs <paramref name="spec"/>: it reads the raw duration column),
+    /// <c>watch_time</c> is P(watch) x E[seconds | watched] (Gather, Max, Log, Mul, Add, Exp, Mul) and the second
+    /// head, trained beside the first, is not read; without it, <c>watch_time</c> is the second head's exp(logit).
     /// </summary>
-    public static ModelProto Export(RankerEnsemble ensemble, FittedFeatureSpec? spec = null)
+    public static ModelProto Export(RankerEnsemble ensemble, FittedFeatureSpec? spec = null, WatchSecondsGivenWatch? watchSeconds = null)
     {
         var first = ensemble.Members[0];
         if (spec is not null && spec.DenseWidth != first.DenseFeatures)
@@ -35,8 +38,19 @@ internal static class RankerOnnxExporter
             throw new ArgumentException($"The spec gives {spec.DenseWidth} dense columns; the network takes {first.DenseFeatures}.", nameof(spec));
         }
 
+        var durationColumn = -1;
+        if (watchSeconds is not null)
+        {
+            durationColumn = spec?.Spec.Numeric.Select(n => n.Name).ToList().IndexOf(WatchSecondsGivenWatch.DurationFeature) ?? -1;
+            if (durationColumn < 0)
+            {
+                throw new ArgumentException($"Watch seconds given a watch read the raw '{WatchSecondsGivenWatch.DurationFeature}' input: export them with the fitted feature spec that has it.", nameof(watchSeconds));
+            }
+        }
+
         var g = new OnnxGraphBuilder("ranker");
         var dense = g.Input(RankerModelContract.DenseInput, DataType.Float, spec?.RawWidth ?? first.DenseFeatures);
+        var raw = dense;
         if (spec is not null)
         {
             dense = NumericTransformGraph.Append(g, dense, spec);
@@ -48,9 +62,23 @@ internal static class RankerOnnxExporter
             ? memberLogits[0]
             : g.Node("Mul", [g.Node("Sum", memberLogits), g.Floats("ensemble_mean", [1f / memberLogits.Length])]);
         var watchLogit = g.Node("Gather", [logits, g.Int64Scalar("watch_head", RankerNetwork.WatchHead)], null, OnnxGraphBuilder.IntAttribute("axis", 1));
-        var timeLogit = g.Node("Gather", [logits, g.Int64Scalar("time_head", RankerNetwork.WatchTimeHead)], null, OnnxGraphBuilder.IntAttribute("axis", 1));
-        g.Node("Sigmoid", [watchLogit], RankerModelContract.WatchProbabilityOutput);
-        g.Node("Exp", [timeLogit], RankerModelContract.WatchTimeOutput);
+        var pWatch = g.Node("Sigmoid", [watchLogit], RankerModelContract.WatchProbabilityOutput);
+        if (watchSeconds is null)
+        {
+            var timeLogit = g.Node("Gather", [logits, g.Int64Scalar("time_head", RankerNetwork.WatchTimeHead)], null, OnnxGraphBuilder.IntAttribute("axis", 1));
+            g.Node("Exp", [timeLogit], RankerModelContract.WatchTimeOutput);
+        }
+        else
+        {
+            // The imputed raw duration (a missing one is the fitted median, as every other input).
+            var duration = g.Node("Gather", [raw, g.Int64Scalar("duration_column", durationColumn)], null, OnnxGraphBuilder.IntAttribute("axis", 1));
+            var logDuration = g.Node("Log", [g.Node("Max", [duration, g.Floats("minimum_duration", [(float)WatchSecondsGivenWatch.MinimumDuration])])]);
+            var logSeconds = g.Node("Add", [
+                g.Node("Mul", [logDuration, g.Floats("duration_exponent", [(float)watchSeconds.DurationExponent])]),
+                g.Floats("log_scale", [(float)watchSeconds.LogScale])]);
+            g.Node("Mul", [pWatch, g.Node("Exp", [logSeconds])], RankerModelContract.WatchTimeOutput);
+        }
+
         g.Output(RankerModelContract.WatchProbabilityOutput, DataType.Float);
         g.Output(RankerModelContract.WatchTimeOutput, DataType.Float);
 
@@ -61,6 +89,9 @@ internal static class RankerOnnxExporter
             ["categorical_fields"] = string.Join(',', first.Options.Fields.Select(f => f.Name)),
             ["text_fields"] = string.Join(',', first.Options.TextFields.Select(t => $"{t.Name}:{t.Tokens}")),
             ["ensemble_members"] = ensemble.Members.Count.ToString(CultureInfo.InvariantCulture),
+            ["watch_time"] = watchSeconds is null
+                ? "exp(second head)"
+                : string.Create(CultureInfo.InvariantCulture, $"p_watch x exp({watchSeconds.LogScale:0.####} + {watchSeconds.DurationExponent:0.####} ln(max(duration, 1))), fitted on {watchSeconds.Watches} watches"),
         });
     }
 
@@ -117,7 +148,7 @@ internal static class RankerOnnxExporter
 
     public static byte[] ToBytes(RankerNetwork network, FittedFeatureSpec? spec = null) => Export(network, spec).ToByteArray();
 
-    public static byte[] ToBytes(RankerEnsemble ensemble, FittedFeatureSpec? spec = null) => Export(ensemble, spec).ToByteArray();
+    public static byte[] ToBytes(RankerEnsemble ensemble, FittedFeatureSpec? spec = null, WatchSecondsGivenWatch? watchSeconds = null) => Export(ensemble, spec, watchSeconds).ToByteArray();
 
     public static void Save(RankerNetwork network, string path) => Save(network, null, path);
 
@@ -125,11 +156,11 @@ internal static class RankerOnnxExporter
     public static void Save(RankerNetwork network, FittedFeatureSpec? spec, string path) => Save(new RankerEnsemble([network]), spec, path);
 
     /// <summary>Writes the model to <paramref name="path"/> through a temporary file, so readers never see half a model.</summary>
-    public static void Save(RankerEnsemble ensemble, FittedFeatureSpec? spec, string path)
+    public static void Save(RankerEnsemble ensemble, FittedFeatureSpec? spec, string path, WatchSecondsGivenWatch? watchSeconds = null)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         var temporary = path + ".tmp";
-        File.WriteAllBytes(temporary, ToBytes(ensemble, spec));
+        File.WriteAllBytes(temporary, ToBytes(ensemble, spec, watchSeconds));
         File.Move(temporary, path, overwrite: true);
     }
 
