@@ -105,42 +105,8 @@ internal static class RankingMetrics
     }
 
     /// <summary>P(score of a random positive &gt; score of a random negative), ties one half. NaN without both classes.</summary>
-    public static double Auc(IReadOnlyList<double> scores, IReadOnlyList<bool> labels)
-    {
-        var order = Enumerable.Range(0, scores.Count).OrderBy(i => scores[i]).ToArray();
-        double rankSumPositive = 0;
-        long positives = 0;
-        var r = 0;
-        while (r < order.Length)
-        {
-            // Average rank over a run of tied scores.
-            var end = r;
-            while (end + 1 < order.Length && scores[order[end + 1]] == scores[order[r]])
-            {
-                end++;
-            }
-
-            var averageRank = ((r + end) / 2.0) + 1;
-            for (var j = r; j <= end; j++)
-            {
-                if (labels[order[j]])
-                {
-                    rankSumPositive += averageRank;
-                    positives++;
-                }
-            }
-
-            r = end + 1;
-        }
-
-        var negatives = scores.Count - positives;
-        if (positives == 0 || negatives == 0)
-        {
-            return double.NaN;
-        }
-
-        return (rankSumPositive - (positives * (positives + 1) / 2.0)) / (positives * (double)negatives);
-    }
+    public static double Auc(IReadOnlyList<double> scores, IReadOnlyList<bool> labels) =>
+        Auc(scores, labels, [.. Enumerable.Repeat(1.0, scores.Count)]);
 
     /// <summary>
     /// AUC with weighted positives: Σ_p w_p · P(score of a random negative &lt; score of p, ties one half) / Σ_p w_p, the
