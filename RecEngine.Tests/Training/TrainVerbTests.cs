@@ -56,6 +56,8 @@ public sealed class TrainVerbTests : IDisposable
         var graph = Onnx.ModelProto.Parser.ParseFrom(await File.ReadAllBytesAsync(Path.Combine(version, "ranker.onnx")));
         Assert.Equal(members.ToString(System.Globalization.CultureInfo.InvariantCulture), graph.MetadataProps.Single(p => p.Key == "ensemble_members").Value);
         Assert.Equal(members, graph.Graph.Node.Count(n => n.OpType == "Relu") / 3); // three hidden layers a network
+        // By default slates are ordered by P(watch) x E[seconds | watched].
+        Assert.StartsWith("p_watch x exp(", graph.MetadataProps.Single(p => p.Key == "watch_time").Value, StringComparison.Ordinal);
 
         // ALS round-trips, and fold-in works from the loaded model.
         var als = AlsModel.Load(Path.Combine(version, "als.bin"));
@@ -74,13 +76,15 @@ public sealed class TrainVerbTests : IDisposable
         var dataSwitch = $"--RecEngine:DataDir={_dataDir}";
         var generate = await CliProcess.RunAsync(Timeout, "generate", "--users", "150", "--videos", "120", "--days", "5", "--seed", "3", dataSwitch);
         Assert.True(generate.ExitCode == 0, generate.StdErr + generate.StdOut);
-        var train = await CliProcess.RunAsync(Timeout, "train", "--window-days", "5", "--ranker-days", "2", "--epochs", "1", "--RecEngine:Ranking:Networks=1", dataSwitch);
+        var train = await CliProcess.RunAsync(Timeout, "train", "--window-days", "5", "--ranker-days", "2", "--epochs", "1", "--RecEngine:Ranking:Networks=1", "--RecEngine:Ranking:Order=WatchTimeHead", dataSwitch);
         Assert.True(train.ExitCode == 0, train.StdErr + train.StdOut);
         Assert.Contains("ranker epoch 1/1: loss", train.StdErr, StringComparison.Ordinal);
         var version = Assert.Single(Directory.GetDirectories(Path.Combine(_dataDir, "models")));
         var graph = Onnx.ModelProto.Parser.ParseFrom(await File.ReadAllBytesAsync(Path.Combine(version, "ranker.onnx")));
         Assert.Equal("1", graph.MetadataProps.Single(p => p.Key == "ensemble_members").Value);
         Assert.DoesNotContain(graph.Graph.Node, n => n.OpType == "Sum");
+        // Ranking:Order=WatchTimeHead: the weighted-logistic head orders the slates.
+        Assert.Equal("exp(second head)", graph.MetadataProps.Single(p => p.Key == "watch_time").Value);
 
         var refused = await CliProcess.RunAsync(Timeout, "train", "--epochs", "1", "--RecEngine:Ranking:Networks=0", dataSwitch);
         Assert.NotEqual(0, refused.ExitCode);

@@ -2,6 +2,16 @@ using System.ComponentModel.DataAnnotations;
 
 namespace RecEngine.Ranking;
 
+/// <summary>What the ranker's <c>watch_time</c> output, the score slates are ordered by, is (docs/decisions/0001).</summary>
+public enum RankerOrder
+{
+    /// <summary>P(watch) x E[seconds | watched], a power law of the duration fitted on each version's watches.</summary>
+    ExpectedWatchSeconds,
+
+    /// <summary>exp of the weighted-logistic watch-time head (Covington et al. 2016), as before 2026-12-06.</summary>
+    WatchTimeHead,
+}
+
 /// <summary>Scoring settings, section <c>RecEngine:Ranking</c>.</summary>
 public sealed record OnnxRankerOptions
 {
@@ -28,4 +38,12 @@ public sealed record OnnxRankerOptions
     /// </summary>
     [Range(1, 16)]
     public int Networks { get; init; } = 3;
+
+    /// <summary>
+    /// Training: what orders the slates of the versions it trains. ExpectedWatchSeconds (the default) served more watch
+    /// time in every measurement (the demo world, `simulate` on three seeds); WatchTimeHead kept more users coming
+    /// back in `simulate` on two seeds of three (benchmarks/RESULTS.md, 2026-12-06 18:10). A positive
+    /// <see cref="ReturnWeight"/> uses the head whatever this says: the return signal lives in its weights.
+    /// </summary>
+    public RankerOrder Order { get; init; } = RankerOrder.ExpectedWatchSeconds;
 }

@@ -159,6 +159,11 @@ internal sealed class ModelTraining(
             var (ranker, examples) = impressions
                 ? RankerModelTrainer.TrainOutOfSample(window, videos, rankerFrom, end, alsOptions, indexOptions, candidates.Value, epochs, cancellationToken, d => dataset = d, progress, pool, ranking.Value.ReturnWeight, rankerVisual, minimumProjectionR2: -1, networks: ranking.Value.Networks)
                 : PoolNegativesRanker.TrainOutOfSample(window, videos, alsOptions, indexOptions, candidates.Value, epochs, cancellationToken, datasetBuilt: d => dataset = d, visual: rankerVisual, minimumProjectionR2: -1, networks: ranking.Value.Networks);
+            if (ranking.Value.Order == Ranking.RankerOrder.WatchTimeHead)
+            {
+                ranker = ranker with { WatchSeconds = null };
+            }
+
             output.WriteLine($"Ranker: {examples:N0} examples, {ranker.ExamplesPerSecond:N0} examples/s, losses {string.Join(" ", ranker.EpochLosses.Select(l => l.ToString("0.0000", CultureInfo.InvariantCulture)))}.");
             return new FittedVersion(videos, window, start, end, retrieval, ranker, dataset!, examples, clock);
         }
