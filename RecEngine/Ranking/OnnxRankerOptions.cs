@@ -43,7 +43,8 @@ public sealed record OnnxRankerOptions
     /// Training: what orders the slates of the versions it trains. ExpectedWatchSeconds (the default) served more watch
     /// time in every measurement (the demo world, `simulate` on three seeds); WatchTimeHead kept more users coming
     /// back in `simulate` on two seeds of three (benchmarks/RESULTS.md, 2026-12-06 18:10). A positive
-    /// <see cref="ReturnWeight"/> uses the head whatever this says: the return signal lives in its weights.
+    /// <see cref="ReturnWeight"/> on data with impressions uses the head whatever this says: the return signal lives
+    /// in its weights.
     /// </summary>
     public RankerOrder Order { get; init; } = RankerOrder.ExpectedWatchSeconds;
 }

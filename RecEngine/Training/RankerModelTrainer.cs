@@ -129,9 +129,7 @@ internal static class RankerModelTrainer
         var positionBias = ServedSlatesPreparation.Apply(dataset);
         datasetBuilt?.Invoke(dataset);
         // The ALS thread budget is the training's: a retraining beside serving passes 1.
-        var ranker = Train(dataset, new RankerTrainerOptions { Epochs = epochs, MaxParallelism = als.Threads, EnsembleMembers = networks }, progress: progress, positionBias: positionBias);
-        // The return signal lives in the watch-time head's weights (ReturnWeighting): with it, that head orders the slates.
-        return (returnWeight > 0 ? ranker with { WatchSeconds = null } : ranker, dataset.Count);
+        return (Train(dataset, new RankerTrainerOptions { Epochs = epochs, MaxParallelism = als.Threads, EnsembleMembers = networks }, progress: progress, positionBias: positionBias), dataset.Count);
     }
 
     /// <summary>Dense and categorical inputs of every example, through the fitted spec: the network's inputs in training.</summary>
