@@ -40,9 +40,9 @@ internal sealed record ExplorationScore(double Auc, double RetrievalOrderAuc, do
 /// metric is the AUC of that score against "watched from this slate", pooled over impressions, with each watched
 /// impression weighted by its watch seconds: the probability that a watched explored video, drawn in proportion to
 /// how long it was watched, sits higher in the model's order than an unwatched one. The order serves expected watch
-/// time, so a ten-minute watch it ranks low costs it more than a ten-second one (docs/decisions/0001). Ranks, not raw scores, so users
-/// are on one scale; retrieval counts, which replay validation misses. The impressions are too few per user for
-/// per-user ranking metrics at a 10% share, hence pooled.
+/// time, so a ten-minute watch it ranks low costs it more than a ten-second one (docs/decisions/0001). Ranks, not raw
+/// scores, so users are on one scale; retrieval counts, which replay validation misses. The impressions are too few
+/// per user for per-user ranking metrics at a 10% share, hence pooled.
 /// </para>
 /// </summary>
 internal static class ExplorationValidation
@@ -61,7 +61,7 @@ internal static class ExplorationValidation
         {
             if (e.Timestamp >= cut && e.Type == EventType.Watch && e.RequestId is { } request)
             {
-                watched[(request, e.VideoId)] = watched.GetValueOrDefault((request, e.VideoId)) + Math.Max(e.WatchSeconds, 1);
+                watched[(request, e.VideoId)] = watched.GetValueOrDefault((request, e.VideoId)) + RankingMetrics.WatchGain(e.WatchSeconds);
             }
         }
 

@@ -84,8 +84,8 @@ internal static class HeldOutValidation
                 shown[data.Users[i]] = user = [];
             }
 
-            // A watch weighs its seconds, at least one (a showing not watched weighs nothing).
-            var seconds = data.Watched[i] > 0 ? Math.Max(data.WatchSeconds[i], 1) : 0;
+            // A showing not watched weighs nothing.
+            var seconds = data.Watched[i] > 0 ? RankingMetrics.WatchGain(data.WatchSeconds[i]) : 0;
             var previous = user.GetValueOrDefault(data.Videos[i], (Score: float.NegativeInfinity, Seconds: 0));
             user[data.Videos[i]] = (Math.Max(previous.Score, watchTime[i]), previous.Seconds + seconds);
         }

@@ -52,6 +52,12 @@ internal static class RankingMetrics
     }
 
     /// <summary>
+    /// A watch's gain in the watch-time metrics: its seconds, at least one, so a history that records no seconds weighs
+    /// every watch alike.
+    /// </summary>
+    public static double WatchGain(double watchSeconds) => Math.Max(watchSeconds, 1);
+
+    /// <summary>
     /// Graded NDCG (Järvelin &amp; Kekäläinen 2002, linear gains): DCG = Σ gain_i / log2(i + 2) over the top k, divided by
     /// the DCG of the gains sorted best first. With watch seconds as gains it rewards putting what was watched longest
     /// first; with equal gains it is the binary NDCG. 0 when no gain is positive.

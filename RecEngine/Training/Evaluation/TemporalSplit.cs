@@ -104,9 +104,6 @@ internal sealed class TemporalSplit
         return request with { Excluded = excluded };
     }
 
-    /// <summary>The least a held-out watch weighs in <see cref="TargetSeconds"/>.</summary>
-    private const double MinimumWatchSeconds = 1;
-
     private static TemporalSplit Build(IReadOnlyList<InteractionEvent> timeOrdered, bool[] isTest, VideoSnapshot videos, DateTime cut, Dictionary<string, DateTime> userCuts)
     {
         var train = new List<InteractionEvent>();
@@ -142,7 +139,6 @@ internal sealed class TemporalSplit
         }
 
         var histories = builders.ToDictionary(kv => kv.Key, kv => kv.Value.Build(), StringComparer.Ordinal);
-        var targets = new Dictionary<string, HashSet<int>>(StringComparer.Ordinal);
         var targetSeconds = new Dictionary<string, Dictionary<int, double>>(StringComparer.Ordinal);
         foreach (var ev in test)
         {
@@ -151,20 +147,15 @@ internal sealed class TemporalSplit
                 continue;
             }
 
-            if (!targets.TryGetValue(ev.UserId, out var set))
-            {
-                targets[ev.UserId] = set = [];
-            }
-
-            set.Add(v);
             if (!targetSeconds.TryGetValue(ev.UserId, out var seconds))
             {
                 targetSeconds[ev.UserId] = seconds = [];
             }
 
-            seconds[v] = seconds.GetValueOrDefault(v) + Math.Max(ev.WatchSeconds, MinimumWatchSeconds);
+            seconds[v] = seconds.GetValueOrDefault(v) + RankingMetrics.WatchGain(ev.WatchSeconds);
         }
 
+        var targets = targetSeconds.ToDictionary(kv => kv.Key, kv => kv.Value.Keys.ToHashSet(), StringComparer.Ordinal);
         return new TemporalSplit(cut, userCuts, train, histories, seen, targets, targetSeconds);
     }
 
