@@ -75,7 +75,7 @@ internal static class RankerOnnxExporter
             var logDuration = g.Node("Log", [g.Node("Max", [duration, g.Floats("minimum_duration", [(float)WatchSecondsGivenWatch.MinimumDuration])])]);
             var logSeconds = g.Node("Add", [
                 g.Node("Mul", [logDuration, g.Floats("duration_exponent", [(float)watchSeconds.DurationExponent])]),
-                g.Floats("log_scale", [(float)watchSeconds.LogScale])]);
+                g.Floats("log_scale", [(float)watchSeconds.Intercept])]);
             g.Node("Mul", [pWatch, g.Node("Exp", [logSeconds])], RankerModelContract.WatchTimeOutput);
         }
 
@@ -91,7 +91,7 @@ internal static class RankerOnnxExporter
             ["ensemble_members"] = ensemble.Members.Count.ToString(CultureInfo.InvariantCulture),
             ["watch_time"] = watchSeconds is null
                 ? "exp(second head)"
-                : string.Create(CultureInfo.InvariantCulture, $"p_watch x exp({watchSeconds.LogScale:0.####} + {watchSeconds.DurationExponent:0.####} ln(max(duration, 1))), fitted on {watchSeconds.Watches} watches"),
+                : string.Create(CultureInfo.InvariantCulture, $"p_watch x exp({watchSeconds.Intercept:0.####} + {watchSeconds.DurationExponent:0.####} ln(max(duration, 1))), fitted on {watchSeconds.Watches} watches"),
         });
     }
 
