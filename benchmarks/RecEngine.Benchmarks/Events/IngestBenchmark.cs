@@ -14,9 +14,11 @@ using RecEngine.Hosting;
 namespace RecEngine.Benchmarks.Events;
 
 /// <summary>
-/// <c>ingest [--events N] [--batch B] [--concurrency C] [--latency-events L] [--json FILE]</c>: durable
+/// <c>ingest [--events N] [--batch B] [--concurrency C] [--latency-events L] [--thumbnails T] [--json FILE]</c>: durable
 /// ingestion over HTTP against the real server process, next to raw LiteDB <c>InsertBulk</c> of the same
-/// documents and the in-process writer without HTTP, then single-event latency.
+/// documents and the in-process writer without HTTP, then single-event latency. With <c>--thumbnails T</c>, what the
+/// background thumbnail embedder costs ingestion: T thumbnails are uploaded, and the same number of events is posted
+/// while the queue embeds them, then again once it is empty (<see cref="ThumbnailPhaseAsync"/>).
 /// </summary>
 internal static class IngestBenchmark
 {
@@ -25,10 +27,17 @@ internal static class IngestBenchmark
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var options = Args.Parse(args, "events", "batch", "concurrency", "latency-events", "json", "seed");
+        var options = Args.Parse(args, "events", "batch", "concurrency", "latency-events", "json", "seed", "thumbnails");
         if (options is null)
         {
-            Console.Error.WriteLine("Usage: ingest [--events 200000] [--batch 1000] [--concurrency 4] [--latency-events 2000] [--json FILE] [--seed 1]");
+            Console.Error.WriteLine("Usage: ingest [--events 200000] [--batch 1000] [--concurrency 4] [--latency-events 2000] [--thumbnails 0] [--json FILE] [--seed 1]");
+            return 2;
+        }
+
+        var thumbnails = options.Int("thumbnails", 0);
+        if (thumbnails is < 0 or > Videos)
+        {
+            Console.Error.WriteLine($"--thumbnails must be between 0 and {Videos:N0}; got {thumbnails}.");
             return 2;
         }
 
@@ -81,6 +90,11 @@ internal static class IngestBenchmark
                 var parallel = await SingleLatenciesAsync(client, singles.Skip(latencyEvents).ToList(), concurrency, json);
                 Report(result, "single", sequential, "single event, sequential");
                 Report(result, "single_concurrent", parallel, $"single event, {concurrency} clients");
+                if (thumbnails > 0)
+                {
+                    await ThumbnailPhaseAsync(client, thumbnails, MakeEvents("p", count, random, now), MakeEvents("q", count, random, now), MakeEvents("r", count, random, now), batchSize, concurrency, json, result);
+                }
+
                 result["server_peak_rss_mb"] = Math.Round(server.PeakRssMb);
             }
 
@@ -101,7 +115,7 @@ internal static class IngestBenchmark
                 Console.WriteLine($"  HTTP, no fsync:        {count / seconds,10:N0} events/s  ({seconds:0.00} s); with fsync / without = {seconds / (double)result["http_seconds"]:0.00}x");
             }
 
-            var expected = warmup.Count + count + singles.Count;
+            var expected = warmup.Count + count + singles.Count + (thumbnails > 0 ? 3 * count : 0);
             var stored = CountStored(serverDir);
             result["stored_after_kill"] = stored;
             Console.WriteLine($"  after SIGKILL the store holds {stored:N0} of {expected:N0} acknowledged events");
@@ -148,6 +162,107 @@ internal static class IngestBenchmark
                 // Temp leftovers only.
             }
         }
+    }
+
+    /// <summary>
+    /// Posts <paramref name="before"/> with the embedder idle, uploads <paramref name="thumbnails"/> PNGs (160 x 120,
+    /// random shapes), posts <paramref name="busy"/> while the background embedder works through them, waits until its
+    /// queue is empty, and posts <paramref name="after"/> with it idle again. Inserts slow down as the store grows, so the
+    /// busy phase is compared with the mean of the idle phases on either side of it, on the same server and store.
+    /// </summary>
+    private static async Task ThumbnailPhaseAsync(HttpClient client, int thumbnails, List<InteractionEvent> before, List<InteractionEvent> busy, List<InteractionEvent> after, int batchSize, int concurrency, JsonSerializerOptions json, Dictionary<string, object> result)
+    {
+        var beforeSeconds = await TimedPostAsync(client, Serialize(before, batchSize, json), concurrency);
+        Console.WriteLine($"  HTTP, embedder idle:   {before.Count / beforeSeconds,10:N0} events/s  ({beforeSeconds:0.00} s)");
+        var images = Enumerable.Range(0, thumbnails).Select(DrawThumbnail).ToArray();
+        var uploads = new double[thumbnails];
+        for (var i = 0; i < thumbnails; i++)
+        {
+            using var content = new ByteArrayContent(images[i]);
+            content.Headers.ContentType = new MediaTypeHeaderValue("image/png");
+            var started = Stopwatch.GetTimestamp();
+            using var response = await client.PutAsync($"v1/videos/v{i}/thumbnail", content);
+            uploads[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            if (!response.IsSuccessStatusCode)
+            {
+                throw new InvalidOperationException($"thumbnail v{i}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+            }
+        }
+
+        Array.Sort(uploads);
+        Report(result, "thumbnail_upload", uploads, "thumbnail upload (PUT)");
+
+        var embeddedBefore = await MetricAsync(client, "recengine_thumbnail_embeddings_total{outcome=\"embedded\"}");
+        var busySeconds = await TimedPostAsync(client, Serialize(busy, batchSize, json), concurrency);
+        var embeddedDuring = await MetricAsync(client, "recengine_thumbnail_embeddings_total{outcome=\"embedded\"}") - embeddedBefore;
+        var waiting = await MetricAsync(client, "recengine_thumbnail_queue");
+        Console.WriteLine($"  HTTP, embedder busy:   {busy.Count / busySeconds,10:N0} events/s  ({busySeconds:0.00} s; {embeddedDuring:N0} thumbnails embedded meanwhile, {waiting:N0} still queued at the end)");
+
+        var drain = Stopwatch.StartNew();
+        while (await MetricAsync(client, "recengine_thumbnail_queue") > 0 && drain.Elapsed < TimeSpan.FromMinutes(30))
+        {
+            await Task.Delay(500);
+        }
+
+        // Counted from the first upload's answer: the embedder starts while the uploads are still arriving.
+        var embedded = await MetricAsync(client, "recengine_thumbnail_embeddings_total{outcome=\"embedded\"}") - embeddedBefore;
+        var embedSeconds = busySeconds + drain.Elapsed.TotalSeconds;
+        var afterSeconds = await TimedPostAsync(client, Serialize(after, batchSize, json), concurrency);
+        var idleRate = ((before.Count / beforeSeconds) + (after.Count / afterSeconds)) / 2;
+        var busyRate = busy.Count / busySeconds;
+        Console.WriteLine($"  HTTP, embedder idle:   {after.Count / afterSeconds,10:N0} events/s  ({afterSeconds:0.00} s); busy / mean of the idle phases = {busyRate / idleRate:0.00}x");
+        Console.WriteLine($"  embedder: {embedded:N0} more thumbnails in the {embedSeconds:0.0} s after the uploads ({embedded / embedSeconds:0.0} images/s, ingestion included)");
+        result["thumbnails"] = thumbnails;
+        result["http_embedder_busy_events_per_second"] = Math.Round(busyRate);
+        result["http_embedder_idle_before_events_per_second"] = Math.Round(before.Count / beforeSeconds);
+        result["http_embedder_idle_after_events_per_second"] = Math.Round(after.Count / afterSeconds);
+        result["embedder_busy_to_idle"] = Math.Round(busyRate / idleRate, 3);
+        result["thumbnails_embedded_during_busy_phase"] = embeddedDuring;
+        result["thumbnails_queued_after_busy_phase"] = waiting;
+        result["thumbnails_embedded"] = embedded;
+        result["thumbnail_images_per_second"] = Math.Round(embedded / embedSeconds, 1);
+    }
+
+    private static async Task<double> TimedPostAsync(HttpClient client, byte[][] bodies, int concurrency)
+    {
+        var started = Stopwatch.GetTimestamp();
+        await PostBatchesAsync(client, bodies, concurrency);
+        return Stopwatch.GetElapsedTime(started).TotalSeconds;
+    }
+
+    /// <summary>A 160 x 120 PNG of random rectangles on a random background, seeded by <paramref name="i"/>.</summary>
+    private static byte[] DrawThumbnail(int i)
+    {
+        var random = new Random(i);
+        using var bitmap = new SkiaSharp.SKBitmap(160, 120);
+        using (var canvas = new SkiaSharp.SKCanvas(bitmap))
+        {
+            canvas.Clear(new SkiaSharp.SKColor((byte)random.Next(256), (byte)random.Next(256), (byte)random.Next(256)));
+            using var paint = new SkiaSharp.SKPaint();
+            for (var s = 0; s < 12; s++)
+            {
+                paint.Color = new SkiaSharp.SKColor((byte)random.Next(256), (byte)random.Next(256), (byte)random.Next(256));
+                canvas.DrawRect(random.Next(160), random.Next(120), 10 + random.Next(60), 10 + random.Next(50), paint);
+            }
+        }
+
+        using var data = bitmap.Encode(SkiaSharp.SKEncodedImageFormat.Png, 100);
+        return data.ToArray();
+    }
+
+    /// <summary>The value of one sample of <c>/metrics</c> (Prometheus text), 0 when it is absent.</summary>
+    private static async Task<double> MetricAsync(HttpClient client, string sample)
+    {
+        var text = await client.GetStringAsync("metrics");
+        foreach (var line in text.Split('\n'))
+        {
+            if (line.StartsWith(sample + " ", StringComparison.Ordinal))
+            {
+                return double.Parse(line[(sample.Length + 1)..], CultureInfo.InvariantCulture);
+            }
+        }
+
+        return 0;
     }
 
     private static TimeSpan SelfCpu()
