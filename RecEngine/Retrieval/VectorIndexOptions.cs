@@ -31,9 +31,14 @@ public sealed record VectorIndexOptions
     /// <summary>The configuration section it is bound from.</summary>
     public const string Section = RetrievalModule.IndexSection;
 
-    /// <summary>M: links per node of the HNSW graph; more is better recall, more memory and slower builds.</summary>
+    /// <summary>
+    /// M: links per node of the HNSW graph; more is better recall, more memory and slower builds. 14 by default: at 1M
+    /// x 64 in 8 bits it holds the graph under 200 MB (197.7 against 213.6 at 16) for the same recall@100 (0.994 and
+    /// 0.991-0.992, two builds each) and latency within the run-to-run spread (benchmarks/RESULTS.md, bench-index,
+    /// 2026-12-06 21:04).
+    /// </summary>
     [Range(4, 128)]
-    public int Connectivity { get; init; } = 16;
+    public int Connectivity { get; init; } = 14;
 
     /// <summary>efConstruction: the candidate list of a build's search for a new node's links.</summary>
     [Range(8, 4096)]
