@@ -147,6 +147,35 @@ public sealed class ServedSlateLogTests : IDisposable
         Assert.Equal(4, _events.AllForUser("u1").Count);
     }
 
+    [Fact]
+    public void A_window_that_ends_before_a_long_tail_of_later_slates_does_not_load_them()
+    {
+        // 20,000 slates (about 20 MB) served after the window, one event and one slate in it. The read must walk the index
+        // over the window only: loading the tail to reject it grew LiteDB's page cache by its size, for good.
+        var writer = new EventWriter(_events, [], Options.Create(new EventsOptions()), NullLogger<EventWriter>.Instance);
+        writer.CommitSlates([Slate("in", "u1", T0.AddSeconds(5), "a", "b")]);
+        var videos = Enumerable.Range(0, 20).Select(v => $"video-with-a-longer-id-{v:D4}").ToArray();
+        for (var batch = 0; batch < 20; batch++)
+        {
+            writer.CommitSlates([.. Enumerable.Range(0, 1000).Select(i => Slate($"late-{batch}-{i}", $"u{i}", T0.AddHours(2).AddSeconds((batch * 1000) + i), videos))]);
+        }
+
+        _events.InsertNewBulk([Watch("w0", "u1", "a", T0.AddSeconds(6))]);
+        _events.Dispose();
+        _store.Dispose();
+
+        using var store = new RecEngineStore(_dir);
+        using var events = new EventStore(store);
+        Assert.Equal(20_001, events.Slates.Count());
+        var before = store.CacheBytes ?? throw new InvalidOperationException("LiteDB's cache size is not readable: the check would prove nothing.");
+
+        var window = events.InWindow(T0, T0.AddHours(1)).Select(e => e.EventId).ToList();
+
+        Assert.Equal(["in:0", "in:1", "w0"], window);
+        var grown = (store.CacheBytes ?? 0) - before;
+        Assert.True(grown < 4 << 20, $"LiteDB's page cache grew by {grown / 1048576.0:0.0} MB reading a window of three events: the read loaded the slates after it.");
+    }
+
     public void Dispose()
     {
         _events.Dispose();
