@@ -25,6 +25,9 @@ internal static class IngestBenchmark
     private const int Users = 10_000, Videos = 20_000;
     private static readonly MediaTypeHeaderValue JsonType = new("application/json");
 
+    /// <summary>The <c>/metrics</c> sample counting thumbnails the background embedder has embedded.</summary>
+    private const string EmbeddedSample = "recengine_thumbnail_embeddings_total{outcome=\"embedded\"}";
+
     public static async Task<int> RunAsync(string[] args)
     {
         var options = Args.Parse(args, "events", "batch", "concurrency", "latency-events", "json", "seed", "thumbnails");
@@ -106,10 +109,7 @@ internal static class IngestBenchmark
             {
                 using var client = new HttpClient { BaseAddress = plain.BaseAddress, Timeout = TimeSpan.FromMinutes(2) };
                 await PostBatchesAsync(client, Serialize(warmup, batchSize, json), concurrency);
-                var bodies = Serialize(events, batchSize, json);
-                var started = Stopwatch.GetTimestamp();
-                await PostBatchesAsync(client, bodies, concurrency);
-                var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+                var seconds = await TimedPostAsync(client, Serialize(events, batchSize, json), concurrency);
                 result["http_nofsync_events_per_second"] = Math.Round(count / seconds);
                 result["fsync_to_nofsync"] = Math.Round(seconds / (double)result["http_seconds"], 3);
                 Console.WriteLine($"  HTTP, no fsync:        {count / seconds,10:N0} events/s  ({seconds:0.00} s); with fsync / without = {seconds / (double)result["http_seconds"]:0.00}x");
@@ -192,9 +192,9 @@ internal static class IngestBenchmark
         Array.Sort(uploads);
         Report(result, "thumbnail_upload", uploads, "thumbnail upload (PUT)");
 
-        var embeddedBefore = await MetricAsync(client, "recengine_thumbnail_embeddings_total{outcome=\"embedded\"}");
+        var embeddedBefore = await MetricAsync(client, EmbeddedSample);
         var busySeconds = await TimedPostAsync(client, Serialize(busy, batchSize, json), concurrency);
-        var embeddedDuring = await MetricAsync(client, "recengine_thumbnail_embeddings_total{outcome=\"embedded\"}") - embeddedBefore;
+        var embeddedDuring = await MetricAsync(client, EmbeddedSample) - embeddedBefore;
         var waiting = await MetricAsync(client, "recengine_thumbnail_queue");
         Console.WriteLine($"  HTTP, embedder busy:   {busy.Count / busySeconds,10:N0} events/s  ({busySeconds:0.00} s; {embeddedDuring:N0} thumbnails embedded meanwhile, {waiting:N0} still queued at the end)");
 
@@ -205,7 +205,7 @@ internal static class IngestBenchmark
         }
 
         // Counted from the first upload's answer: the embedder starts while the uploads are still arriving.
-        var embedded = await MetricAsync(client, "recengine_thumbnail_embeddings_total{outcome=\"embedded\"}") - embeddedBefore;
+        var embedded = await MetricAsync(client, EmbeddedSample) - embeddedBefore;
         var embedSeconds = busySeconds + drain.Elapsed.TotalSeconds;
         var afterSeconds = await TimedPostAsync(client, Serialize(after, batchSize, json), concurrency);
         var idleRate = ((before.Count / beforeSeconds) + (after.Count / afterSeconds)) / 2;
