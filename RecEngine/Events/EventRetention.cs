@@ -44,29 +44,34 @@ internal sealed partial class EventRetention(EventStore store, IOptions<EventsOp
         // Relative to the newest stored event, as the training window is: an imported history (MovieLens from the
         // 1990s) keeps its window however old it is.
         var now = time.GetUtcNow().UtcDateTime;
-        DateTime? newest, keptFrom;
+        DateTime cutoff;
+        DateTime? eventCutoff = null;
         using (store.EnterExclusiveRead())
         {
-            newest = store.Events.Query().Where(e => e.Timestamp <= now).OrderByDescending(e => e.Timestamp).Limit(1).FirstOrDefault()?.Timestamp;
-            var keep = options.Value.RetentionKeepsNewest;
-            keptFrom = keep == 0 ? DateTime.MaxValue : store.NthNewestTimestamp(keep, now);
+            var newest = store.Events.Query().Where(e => e.Timestamp <= now).OrderByDescending(e => e.Timestamp).Limit(1).FirstOrDefault()?.Timestamp;
+            if (newest is null)
+            {
+                return (0, 0);
+            }
+
+            cutoff = newest.Value - options.Value.Retention;
+            var oldest = store.Events.Query().OrderBy(e => e.Timestamp).Limit(1).First().Timestamp;
+            // The newest RetentionKeepsNewest events stay whatever their age: training reaches back for them. Finding the
+            // oldest of them walks that many index keys, so only when some event is older than the cutoff.
+            if (oldest < cutoff)
+            {
+                var keep = options.Value.RetentionKeepsNewest;
+                eventCutoff = keep == 0 ? cutoff : store.NthNewestTimestamp(keep, now) is { } keptFrom ? (keptFrom < cutoff ? keptFrom : cutoff) : null;
+            }
         }
 
-        if (newest is null)
-        {
-            return (0, 0);
-        }
-
-        var cutoff = newest.Value - options.Value.Retention;
-        // The newest RetentionKeepsNewest events stay whatever their age: training reaches back for them.
-        var eventCutoff = keptFrom is { } k && k < cutoff ? k : cutoff;
         long events = 0, slates = 0;
         int deleted;
-        if (keptFrom is not null)
+        if (eventCutoff is { } c)
         {
             do
             {
-                deleted = store.DeleteEventsBefore(eventCutoff, BatchSize);
+                deleted = store.DeleteEventsBefore(c, BatchSize);
                 events += deleted;
             }
             while (deleted == BatchSize);

@@ -163,10 +163,46 @@ internal sealed class EventStore : IDisposable
     /// </summary>
     public const int WindowMinimumEvents = 1_000_000;
 
-    /// <summary>The timestamp of the <paramref name="n"/>-th newest event at or before <paramref name="before"/> (1: the newest), or null when there are fewer.</summary>
-    public DateTime? NthNewestTimestamp(int n, DateTime before) =>
-        Events.Query().Where(LiteDB.Query.LTE(nameof(InteractionEvent.Timestamp), before)).OrderByDescending(e => e.Timestamp)
-            .Offset(n - 1).Limit(1).FirstOrDefault()?.Timestamp;
+    /// <summary>
+    /// The timestamp of the <paramref name="n"/>-th newest event at or before <paramref name="before"/> (1: the newest),
+    /// or null when there are fewer. Walks the Timestamp index alone, newest first, in pages of
+    /// <paramref name="pageSize"/> keys, each its own query. LiteDB reads no document for a query that names only its
+    /// index's field, and holds every page a query touches in its cache until the query ends, a cache it never gives
+    /// back (<see cref="RecEngineStore.CacheBytes"/>): one query skipping a million documents grew it by 360 MB at 1M
+    /// (benchmarks/RESULTS.md). Should a whole page share one timestamp, its further ties are not counted, so the answer
+    /// is then older than the exact one, never newer: retention keeps more, a window holds more.
+    /// </summary>
+    public DateTime? NthNewestTimestamp(int n, DateTime before, int pageSize = KeyPageSize)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(n, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 2);
+        var remaining = n;
+        var page = LiteDB.Query.LTE(nameof(InteractionEvent.Timestamp), before);
+        while (true)
+        {
+            var keys = Events.Query().Where(page).OrderByDescending(e => e.Timestamp).Select(e => e.Timestamp).Limit(pageSize).ToList();
+            if (keys.Count >= remaining)
+            {
+                return keys[remaining - 1];
+            }
+
+            if (keys.Count < pageSize)
+            {
+                return null;
+            }
+
+            // The next page starts at the last key again, having counted only the keys newer than it.
+            var last = keys[^1];
+            var newer = keys.FindIndex(t => t == last);
+            remaining -= newer > 0 ? newer : keys.Count;
+            page = newer > 0
+                ? LiteDB.Query.LTE(nameof(InteractionEvent.Timestamp), last)
+                : LiteDB.Query.LT(nameof(InteractionEvent.Timestamp), last);
+        }
+    }
+
+    /// <summary>Timestamps per query of <see cref="NthNewestTimestamp"/>: about a megabyte of index pages.</summary>
+    internal const int KeyPageSize = 10_000;
 
     /// <summary>A user's most recent events, newest first.</summary>
     public List<InteractionEvent> ForUser(string userId, int limit) =>

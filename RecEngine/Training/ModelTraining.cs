@@ -52,16 +52,14 @@ internal sealed class ModelTraining(
     /// <summary><paramref name="start"/>, or earlier if the window from it would hold fewer than <see cref="MinWindowEvents"/> events.</summary>
     public DateTime WindowStart(DateTime start)
     {
-        var inWindow = events.Events.LongCount(LiteDB.Query.GTE(nameof(InteractionEvent.Timestamp), start));
-        if (inWindow >= MinWindowEvents)
+        // The window from start holds MinWindowEvents when the MinWindowEvents-th newest event is no older than start.
+        if (events.NthNewestTimestamp(MinWindowEvents, DateTime.MaxValue) is { } nth)
         {
-            return start;
+            return nth < start ? nth : start;
         }
 
-        var older = events.Events.Query().Where(LiteDB.Query.LT(nameof(InteractionEvent.Timestamp), start)).OrderByDescending(e => e.Timestamp)
-            .Offset((int)(MinWindowEvents - inWindow - 1)).Limit(1).FirstOrDefault();
         // Fewer events than that in the whole store: the window is all of them.
-        return older?.Timestamp ?? events.Events.Query().OrderBy(e => e.Timestamp).Limit(1).FirstOrDefault()?.Timestamp ?? start;
+        return events.Events.Query().OrderBy(e => e.Timestamp).Limit(1).FirstOrDefault()?.Timestamp ?? start;
     }
 
     /// <summary>
