@@ -1,23 +1,14 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using RecEngine.Catalog;
 using RecEngine.Events;
 using RecEngine.Features;
-using RecEngine.Hosting;
+using RecEngine.Tests.Events;
 
 namespace RecEngine.Tests.Features;
 
 public sealed class UserFeatureCacheTests : IDisposable
 {
-    private readonly DataDirectory _dir = new(Path.Combine(Path.GetTempPath(), "recengine-tests", Guid.NewGuid().ToString("N")));
-    private readonly RecEngineStore _store;
-    private readonly EventStore _events;
-
-    public UserFeatureCacheTests()
-    {
-        _store = new RecEngineStore(_dir);
-        _events = new EventStore(_store);
-    }
+    private readonly TempEventStore _temp = new();
 
     private static InteractionEvent Watch(string id, string user, string video, DateTime at, double seconds = 10) =>
         new() { EventId = id, UserId = user, VideoId = video, Type = EventType.Watch, WatchSeconds = seconds, Timestamp = at };
@@ -78,8 +69,8 @@ public sealed class UserFeatureCacheTests : IDisposable
     [Fact]
     public async Task ConcurrentLoadsAndCommitsNeverMissOrDoubleCount()
     {
-        var cache = new UserFeatureCache(_events, Options.Create(new FeaturesOptions { UserCacheCapacity = 16 }));
-        var writer = new EventWriter(_events, [cache], Options.Create(new EventsOptions()), NullLogger<EventWriter>.Instance);
+        var cache = new UserFeatureCache(_temp.Events, Options.Create(new FeaturesOptions { UserCacheCapacity = 16 }));
+        var writer = new EventWriter(_temp.Events, [cache], Options.Create(new EventsOptions()), NullLogger<EventWriter>.Instance);
         await writer.StartAsync(CancellationToken.None);
         var users = Enumerable.Range(0, 24).Select(i => $"u{i}").ToArray();
         var t0 = new DateTime(2026, 3, 1, 12, 0, 0, DateTimeKind.Utc); // whole milliseconds, as LiteDB stores them
@@ -108,7 +99,7 @@ public sealed class UserFeatureCacheTests : IDisposable
         await Task.WhenAll(readers);
         await writer.StopAsync(CancellationToken.None);
 
-        var fresh = new UserFeatureCache(_events, Options.Create(new FeaturesOptions()));
+        var fresh = new UserFeatureCache(_temp.Events, Options.Create(new FeaturesOptions()));
         foreach (var user in users)
         {
             var cached = cache.Get(user);
@@ -121,16 +112,5 @@ public sealed class UserFeatureCacheTests : IDisposable
         Assert.Equal(n, users.Sum(u => fresh.Get(u).Watches));
     }
 
-    public void Dispose()
-    {
-        _events.Dispose();
-        _store.Dispose();
-        try
-        {
-            Directory.Delete(_dir.Root, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
+    public void Dispose() => _temp.Dispose();
 }

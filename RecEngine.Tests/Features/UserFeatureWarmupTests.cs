@@ -1,9 +1,8 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using RecEngine.Catalog;
 using RecEngine.Events;
 using RecEngine.Features;
-using RecEngine.Hosting;
+using RecEngine.Tests.Events;
 
 namespace RecEngine.Tests.Features;
 
@@ -11,16 +10,8 @@ public sealed class UserFeatureWarmupTests : IDisposable
 {
     private static readonly DateTime T0 = new(2026, 3, 1, 12, 0, 0, DateTimeKind.Utc); // whole milliseconds, as LiteDB stores them
 
-    private readonly DataDirectory _dir = new(Path.Combine(Path.GetTempPath(), "recengine-tests", Guid.NewGuid().ToString("N")));
-    private readonly RecEngineStore _store;
-    private readonly EventStore _events;
+    private readonly TempEventStore _temp = new();
     private readonly string[] _users = Enumerable.Range(0, 12).Select(i => $"u{i}").ToArray();
-
-    public UserFeatureWarmupTests()
-    {
-        _store = new RecEngineStore(_dir);
-        _events = new EventStore(_store);
-    }
 
     /// <summary>
     /// Events and served slates are stored, the warm-up scans in pages of 3 (so many pages end inside a run of equal
@@ -30,8 +21,8 @@ public sealed class UserFeatureWarmupTests : IDisposable
     [Fact]
     public async Task WarmedFeaturesEqualFreshLoadsWhileCommitsContinue()
     {
-        var cache = new UserFeatureCache(_events, Options.Create(new FeaturesOptions()));
-        var writer = new EventWriter(_events, [cache], Options.Create(new EventsOptions()), NullLogger<EventWriter>.Instance);
+        var cache = new UserFeatureCache(_temp.Events, Options.Create(new FeaturesOptions()));
+        var writer = new EventWriter(_temp.Events, [cache], Options.Create(new EventsOptions()), NullLogger<EventWriter>.Instance);
         await writer.StartAsync(CancellationToken.None);
         var n = 0;
         for (var batch = 0; batch < 10; batch++)
@@ -47,7 +38,7 @@ public sealed class UserFeatureWarmupTests : IDisposable
             VideoIds = ["v1", "v2", "v3"],
         }).ToList());
 
-        var warmup = new UserFeatureWarmup(cache, _events, Options.Create(new FeaturesOptions { WarmUpPageSize = 3, WarmUpNice = 0 }), NullLogger<UserFeatureWarmup>.Instance);
+        var warmup = new UserFeatureWarmup(cache, _temp.Events, Options.Create(new FeaturesOptions { WarmUpPageSize = 3, WarmUpNice = 0 }), NullLogger<UserFeatureWarmup>.Instance);
         await warmup.StartAsync(CancellationToken.None);
         warmup.Begin();
         // At most 30 batches, so no user passes the 50 recent watches (which of two equal-time watches is cut is arbitrary).
@@ -62,7 +53,7 @@ public sealed class UserFeatureWarmupTests : IDisposable
 
         Assert.Equal(_users.Length, published);
         Assert.Equal(_users.Length, cache.Count);
-        var fresh = new UserFeatureCache(_events, Options.Create(new FeaturesOptions()));
+        var fresh = new UserFeatureCache(_temp.Events, Options.Create(new FeaturesOptions()));
         foreach (var user in _users)
         {
             var warmed = cache.Get(user);
@@ -87,11 +78,11 @@ public sealed class UserFeatureWarmupTests : IDisposable
     [Fact]
     public async Task AfterACompleteWarmUpCommitsAddNewUsers()
     {
-        var cache = new UserFeatureCache(_events, Options.Create(new FeaturesOptions()));
-        var writer = new EventWriter(_events, [cache], Options.Create(new EventsOptions()), NullLogger<EventWriter>.Instance);
+        var cache = new UserFeatureCache(_temp.Events, Options.Create(new FeaturesOptions()));
+        var writer = new EventWriter(_temp.Events, [cache], Options.Create(new EventsOptions()), NullLogger<EventWriter>.Instance);
         await writer.StartAsync(CancellationToken.None);
         await writer.WriteAsync([Watch("e0", "u0", "v1", T0), Watch("e1", "u1", "v2", T0)]);
-        var warmup = new UserFeatureWarmup(cache, _events, Options.Create(new FeaturesOptions { WarmUpNice = 0 }), NullLogger<UserFeatureWarmup>.Instance);
+        var warmup = new UserFeatureWarmup(cache, _temp.Events, Options.Create(new FeaturesOptions { WarmUpNice = 0 }), NullLogger<UserFeatureWarmup>.Instance);
         await warmup.StartAsync(CancellationToken.None);
         warmup.Begin();
         Assert.Equal(2, await warmup.Completed);
@@ -110,9 +101,9 @@ public sealed class UserFeatureWarmupTests : IDisposable
     [Fact]
     public async Task GivesUpPastTwiceTheCapacityAndUsersStillLoadOnDemand()
     {
-        _events.InsertNewBulk(Enumerable.Range(0, 40).Select(i => Watch($"e{i}", $"u{i}", "v1", T0.AddSeconds(i))));
-        var cache = new UserFeatureCache(_events, Options.Create(new FeaturesOptions { UserCacheCapacity = 16 }));
-        var warmup = new UserFeatureWarmup(cache, _events, Options.Create(new FeaturesOptions { UserCacheCapacity = 16, WarmUpPageSize = 5, WarmUpNice = 0 }), NullLogger<UserFeatureWarmup>.Instance);
+        _temp.Events.InsertNewBulk(Enumerable.Range(0, 40).Select(i => Watch($"e{i}", $"u{i}", "v1", T0.AddSeconds(i))));
+        var cache = new UserFeatureCache(_temp.Events, Options.Create(new FeaturesOptions { UserCacheCapacity = 16 }));
+        var warmup = new UserFeatureWarmup(cache, _temp.Events, Options.Create(new FeaturesOptions { UserCacheCapacity = 16, WarmUpPageSize = 5, WarmUpNice = 0 }), NullLogger<UserFeatureWarmup>.Instance);
         await warmup.StartAsync(CancellationToken.None);
         warmup.Begin();
 
@@ -125,9 +116,9 @@ public sealed class UserFeatureWarmupTests : IDisposable
     [Fact]
     public async Task WaitsForBeginAndStopsCleanlyWithoutIt()
     {
-        _events.InsertNewBulk([Watch("e0", "u0", "v1", T0)]);
-        var cache = new UserFeatureCache(_events, Options.Create(new FeaturesOptions()));
-        var warmup = new UserFeatureWarmup(cache, _events, Options.Create(new FeaturesOptions()), NullLogger<UserFeatureWarmup>.Instance);
+        _temp.Events.InsertNewBulk([Watch("e0", "u0", "v1", T0)]);
+        var cache = new UserFeatureCache(_temp.Events, Options.Create(new FeaturesOptions()));
+        var warmup = new UserFeatureWarmup(cache, _temp.Events, Options.Create(new FeaturesOptions()), NullLogger<UserFeatureWarmup>.Instance);
         await warmup.StartAsync(CancellationToken.None);
         await Task.Delay(50);
 
@@ -157,16 +148,5 @@ public sealed class UserFeatureWarmupTests : IDisposable
     private static InteractionEvent Watch(string id, string user, string video, DateTime at, double seconds = 10) =>
         new() { EventId = id, UserId = user, VideoId = video, Type = EventType.Watch, WatchSeconds = seconds, Timestamp = at };
 
-    public void Dispose()
-    {
-        _events.Dispose();
-        _store.Dispose();
-        try
-        {
-            Directory.Delete(_dir.Root, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
+    public void Dispose() => _temp.Dispose();
 }
