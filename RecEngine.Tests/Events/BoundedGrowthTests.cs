@@ -48,6 +48,22 @@ public sealed class BoundedGrowthTests
         Assert.Equal(["d0", "d19", "d21", "d5"], store.Events.FindAll().Select(e => e.EventId).Order(StringComparer.Ordinal));
     }
 
+    [Theory]
+    [InlineData("6")]
+    [InlineData("7")]
+    [InlineData("1000000")]
+    public async Task Retention_deletes_no_event_while_the_store_holds_no_more_than_it_keeps(string keep)
+    {
+        await using var factory = new RecEngineFactory(new Dictionary<string, string?> { ["RecEngine:Events:Retention"] = "20.00:00:00", ["RecEngine:Events:RetentionKeepsNewest"] = keep });
+        await PostEventsAgedAsync(factory);
+
+        var (deletedEvents, _) = factory.Services.GetRequiredService<EventRetention>().RunOnce();
+
+        // By age alone d21, d40 and d300 would go.
+        Assert.Equal(0, deletedEvents);
+        Assert.Equal(6, factory.Services.GetRequiredService<EventStore>().Events.Count());
+    }
+
     /// <summary>User u1, video v1, and events d0, d5, d19, d21, d40, d300 that many days before the newest; returns the newest's time.</summary>
     private static async Task<DateTime> PostEventsAgedAsync(RecEngineFactory factory)
     {

@@ -61,7 +61,12 @@ internal sealed partial class EventRetention(EventStore store, IOptions<EventsOp
             if (oldest < cutoff)
             {
                 var keep = options.Value.RetentionKeepsNewest;
-                eventCutoff = keep == 0 ? cutoff : store.NthNewestTimestamp(keep, now) is { } keptFrom ? (keptFrom < cutoff ? keptFrom : cutoff) : null;
+                // Null when the store holds no more events than it keeps: none is deleted.
+                var keptFrom = keep == 0 ? DateTime.MaxValue : store.NthNewestTimestamp(keep, now);
+                if (keptFrom is { } k)
+                {
+                    eventCutoff = k < cutoff ? k : cutoff;
+                }
             }
         }
 
