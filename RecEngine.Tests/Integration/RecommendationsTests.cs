@@ -29,6 +29,12 @@ public sealed class RecommendationsTests : IDisposable
             await HttpAssert.StatusAsync(HttpStatusCode.BadRequest, bad);
             Assert.Contains("k", (await bad.Content.ReadFromJsonAsync<ValidationProblemDetails>())!.Errors.Keys);
         }
+
+        var badDevice = await client.GetAsync("/v1/recommendations/u1?device=phone");
+        await HttpAssert.StatusAsync(HttpStatusCode.BadRequest, badDevice);
+        var problem = (await badDevice.Content.ReadFromJsonAsync<ValidationProblemDetails>())!;
+        Assert.Contains("mobile, desktop, tablet, tv", Assert.Single(problem.Errors["device"]), StringComparison.Ordinal);
+        await HttpAssert.StatusAsync(HttpStatusCode.OK, await client.GetAsync("/v1/recommendations/u1?device=tv"));
     }
 
     [Fact]

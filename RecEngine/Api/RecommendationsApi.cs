@@ -4,7 +4,7 @@ using RecEngine.Serving;
 
 namespace RecEngine.Api;
 
-/// <summary><c>GET /v1/recommendations/{userId}?k=20&amp;category=a,b&amp;explain=true</c>.</summary>
+/// <summary><c>GET /v1/recommendations/{userId}?k=20&amp;category=a,b&amp;device=tv&amp;explain=true</c>.</summary>
 internal static class RecommendationsApi
 {
     public static IEndpointRouteBuilder MapRecommendationsApi(this IEndpointRouteBuilder app)
@@ -23,14 +23,20 @@ internal static class RecommendationsApi
     /// <param name="k">Videos in the slate, 1-200.</param>
     /// <param name="category">Only these categories: repeated (<c>category=a&amp;category=b</c>) or comma-separated; unknown names are a 400.</param>
     /// <param name="explain">Add per-stage timings and candidate counts.</param>
+    /// <param name="device">The device the slate is for (mobile, desktop, tablet, tv); by default the one most of the user's events name.</param>
     internal static Results<Ok<Recommendations>, ValidationProblem> GetRecommendations(
-        string userId, RecommendationPipeline recommendations, CancellationToken cancellationToken, int k = 20, string[]? category = null, bool explain = false)
+        string userId, RecommendationPipeline recommendations, CancellationToken cancellationToken, int k = 20, string[]? category = null, bool explain = false, string? device = null)
     {
         var errors = new ValidationErrors();
         errors.RequireId("user_id", userId);
         if (k is < 1 or > 200)
         {
             errors.Add("k", "must be between 1 and 200.");
+        }
+
+        if (device is not null && !Catalog.User.Devices.Contains(device))
+        {
+            errors.Add("device", $"must be one of {string.Join(", ", Catalog.User.Devices)}.");
         }
 
         var categories = new List<string>();
@@ -54,7 +60,7 @@ internal static class RecommendationsApi
             return TypedResults.ValidationProblem(errors.ToDictionary());
         }
 
-        var outcome = recommendations.Recommend(new SlateRequest(userId, k, categories, explain));
+        var outcome = recommendations.Recommend(new SlateRequest(userId, k, categories, explain, device));
         if (outcome.Slate is null)
         {
             foreach (var name in outcome.UnknownCategories)

@@ -22,11 +22,12 @@ internal interface IUserFeaturesGrain : IGrainWithStringKey
 /// <summary>One interaction event, the fields the features read.</summary>
 [GenerateSerializer, Immutable]
 internal sealed record UserEventMessage(
-    [property: Id(0)] string EventId, [property: Id(1)] string VideoId, [property: Id(2)] EventType Type, [property: Id(3)] double WatchSeconds, [property: Id(4)] DateTime Timestamp)
+    [property: Id(0)] string EventId, [property: Id(1)] string VideoId, [property: Id(2)] EventType Type, [property: Id(3)] double WatchSeconds, [property: Id(4)] DateTime Timestamp,
+    [property: Id(5)] string? Device = null, [property: Id(6)] int Hour = 0)
 {
-    public static UserEventMessage Of(InteractionEvent ev) => new(ev.EventId, ev.VideoId, ev.Type, ev.WatchSeconds, ev.Timestamp);
+    public static UserEventMessage Of(InteractionEvent ev) => new(ev.EventId, ev.VideoId, ev.Type, ev.WatchSeconds, ev.Timestamp, ev.Device, ev.Hour);
 
-    public InteractionEvent ToEvent(string userId) => new() { EventId = EventId, UserId = userId, VideoId = VideoId, Type = Type, WatchSeconds = WatchSeconds, Timestamp = Timestamp };
+    public InteractionEvent ToEvent(string userId) => new() { EventId = EventId, UserId = userId, VideoId = VideoId, Type = Type, WatchSeconds = WatchSeconds, Timestamp = Timestamp, Device = Device, Hour = Hour };
 }
 
 /// <summary><see cref="UserFeatures"/> on the wire.</summary>
@@ -40,7 +41,9 @@ internal sealed record UserFeaturesMessage(
     [property: Id(5)] DateTime[] RecentTimestamps,
     [property: Id(6)] double[] RecentWatchSeconds,
     [property: Id(7)] string[] Watched,
-    [property: Id(8)] string[] Hidden)
+    [property: Id(8)] string[] Hidden,
+    [property: Id(9)] string? Device = null,
+    [property: Id(10)] int? UtcOffsetHours = null)
 {
     public static UserFeaturesMessage Of(UserFeatures f) => new(
         f.UserId,
@@ -51,7 +54,9 @@ internal sealed record UserFeaturesMessage(
         f.RecentWatches.Select(w => w.Timestamp).ToArray(),
         f.RecentWatches.Select(w => w.WatchSeconds).ToArray(),
         f.Watched.ToArray(),
-        f.Hidden.ToArray());
+        f.Hidden.ToArray(),
+        f.Device,
+        f.UtcOffsetHours);
 
     public UserFeatures ToFeatures() => new()
     {
@@ -68,6 +73,8 @@ internal sealed record UserFeaturesMessage(
         RecentWatches = RecentVideoIds.Select((v, i) => new RecentWatch(v, RecentTimestamps[i], RecentWatchSeconds[i])).ToList(),
         Watched = Watched,
         Hidden = Hidden,
+        Device = Device,
+        UtcOffsetHours = UtcOffsetHours,
     };
 }
 

@@ -22,7 +22,11 @@ internal sealed class ServedSlateRecord
 
     public DateTime Timestamp { get; set; }
 
+    /// <summary>The user's local hour the slate was scored for (UTC's when the user's events give no offset).</summary>
     public int Hour { get; set; }
+
+    /// <summary>The device the slate was scored for; null when neither the request nor the user's events named one.</summary>
+    public string? Device { get; set; }
 
     /// <summary>The videos shown, in slate order (position = index).</summary>
     public string[] VideoIds { get; set; } = [];
@@ -53,6 +57,7 @@ internal sealed class ServedSlateRecord
                 Type = EventType.Impression,
                 Timestamp = Timestamp,
                 Hour = Hour,
+                Device = Device,
                 RequestId = RequestId,
                 Position = position,
                 ModelVersion = ModelVersion,

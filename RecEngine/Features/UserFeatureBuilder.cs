@@ -10,6 +10,10 @@ internal sealed class UserFeatureBuilder
     private double _watchSeconds;
     private DateTime? _last;
 
+    // Sessions seen per device (Catalog.User.Devices order), and the local hour's offset from UTC of the latest event.
+    private int[]? _devices;
+    private int _utcOffsetHours;
+
     // What the last Build published, and the one copy the builder keeps between commits: exact-size arrays, never
     // mutated once published. Most commits are impressions, which change only counters, so they share these with the
     // previous features. A watch or hide copies them into the mutable state below, which the next Build turns back
@@ -57,9 +61,15 @@ internal sealed class UserFeatureBuilder
                 break;
         }
 
-        if (_last is null || ev.Timestamp > _last)
+        if (ev.Device is not null && Array.IndexOf(Catalog.User.Devices, ev.Device) is var device and >= 0)
+        {
+            (_devices ??= new int[Catalog.User.Devices.Length])[device]++;
+        }
+
+        if (_last is null || ev.Timestamp >= _last)
         {
             _last = ev.Timestamp;
+            _utcOffsetHours = ((ev.Hour - ev.Timestamp.Hour) % 24 + 24) % 24;
         }
     }
 
@@ -117,10 +127,29 @@ internal sealed class UserFeatureBuilder
             Skips = _skips,
             Hides = _hides,
             LastEventAt = _last,
+            Device = UsualDevice(),
+            UtcOffsetHours = _last is null ? null : _utcOffsetHours,
             RecentWatches = _recent,
             Watched = _watched,
             Hidden = _hidden,
         };
+    }
+
+    /// <summary>The device most of the user's events name (the first of <see cref="Catalog.User.Devices"/> on a tie), or null when none does.</summary>
+    private string? UsualDevice()
+    {
+        if (_devices is null)
+        {
+            return null;
+        }
+
+        var best = 0;
+        for (var d = 1; d < _devices.Length; d++)
+        {
+            best = _devices[d] > _devices[best] ? d : best;
+        }
+
+        return Catalog.User.Devices[best];
     }
 
     /// <summary>Distinct ids in the order first seen, the oldest dropped past a cap; lives only between a change and the next Build.</summary>

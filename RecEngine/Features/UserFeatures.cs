@@ -29,6 +29,12 @@ internal sealed record UserFeatures
 
     public DateTime? LastEventAt { get; init; }
 
+    /// <summary>The device most of the user's events name (one of <see cref="Catalog.User.Devices"/>), or null when none names one.</summary>
+    public string? Device { get; init; }
+
+    /// <summary>Hours the user's local time is ahead of UTC (0-23), from their latest event's hour; null before any event.</summary>
+    public int? UtcOffsetHours { get; init; }
+
     /// <summary>The latest watches, newest first, at most <see cref="MaxRecentWatches"/>.</summary>
     public IReadOnlyList<RecentWatch> RecentWatches { get; init; } = [];
 

@@ -127,7 +127,7 @@ internal static class ExplorationValidation
             var context = UserContext.Build(features, model, videos);
             if (ids.Length > 0)
             {
-                var impression = new ImpressionContext(request.Now, 0, null, request.Now.Hour, 0);
+                var impression = ImpressionContext.Serving(request.Now, null, features);
                 snapshot.Scorer.Score(context, ids, impression, videos, model, trending, pWatch, watchTime);
             }
 

@@ -95,7 +95,7 @@ internal sealed partial class RecommendationPipeline(
         }
 
         var answer = Finish(new Recommendations(requestId, request.UserId, snapshot.Version, degraded is not null, degraded, shown, null), started, trace);
-        Served(answer, now, () => Scores(slate), () => FeatureSample(slate), slate.ExploredPositions);
+        Served(answer, slate.Impression, () => Scores(slate), () => FeatureSample(slate), slate.ExploredPositions);
         return SlateOutcome.Of(answer);
     }
 
@@ -182,7 +182,7 @@ internal sealed partial class RecommendationPipeline(
 
         ServingMetrics.Degraded.WithLabels(reason).Inc();
         var answer = Finish(new Recommendations(requestId, request.UserId, null, true, reason, shown, null), started, trace);
-        Served(answer, now, () => Enumerable.Repeat(float.NaN, shown.Count).ToArray(), () => ([], []));
+        Served(answer, ImpressionContext.Serving(now, request.Device, features), () => Enumerable.Repeat(float.NaN, shown.Count).ToArray(), () => ([], []));
         return SlateOutcome.Of(answer);
     }
 
@@ -194,7 +194,7 @@ internal sealed partial class RecommendationPipeline(
     }
 
     /// <summary>Queues the slate for the impression log (never waits) and tells the listeners.</summary>
-    private void Served(Recommendations answer, DateTime now, Func<float[]> scores, Func<(IReadOnlyList<string> Names, float[] Values)> sample, int[]? explored = null)
+    private void Served(Recommendations answer, ImpressionContext shownAs, Func<float[]> scores, Func<(IReadOnlyList<string> Names, float[] Values)> sample, int[]? explored = null)
     {
         var ids = answer.Videos.Select(v => v.VideoId).ToArray();
         var shownScores = scores();
@@ -205,8 +205,9 @@ internal sealed partial class RecommendationPipeline(
                 RequestId = answer.RequestId,
                 UserId = answer.UserId,
                 ModelVersion = answer.ModelVersion,
-                Timestamp = now,
-                Hour = now.Hour,
+                Timestamp = shownAs.At,
+                Hour = shownAs.Hour,
+                Device = shownAs.Device,
                 VideoIds = ids,
                 Scores = answer.Degraded ? null : shownScores,
                 ExploredPositions = explored,
@@ -228,7 +229,7 @@ internal sealed partial class RecommendationPipeline(
             listeners.Failed("feature_sample", ex);
         }
 
-        listeners.Notify(new ServedSlate(answer.RequestId, answer.UserId, answer.ModelVersion ?? "", now, null, now.Hour, ids, shownScores, features.Names, features.Values, answer.Degraded));
+        listeners.Notify(new ServedSlate(answer.RequestId, answer.UserId, answer.ModelVersion ?? "", shownAs.At, shownAs.Device, shownAs.Hour, ids, shownScores, features.Names, features.Values, answer.Degraded));
     }
 
     /// <summary>The ranker's scores of the shown videos; NaN for videos the ranker did not score (degraded).</summary>

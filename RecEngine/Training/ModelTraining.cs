@@ -152,7 +152,7 @@ internal sealed class ModelTraining(
             // watches next (the pool examples imported data trains on alone): the impressions follow what the logging
             // policy chose to show, the pool examples what the user went on to watch among everything retrieval offers.
             var pool = impressions && videos.Count <= PoolNegativesRanker.MaxVideosBesideImpressions
-                ? PoolNegativesRanker.Examples(window, videos, alsOptions, indexOptions, candidates.Value, PoolNegativesRanker.MaxUsersBesideImpressions, cancellationToken, progress, rankerVisual, minimumProjectionR2: -1)
+                ? PoolNegativesRanker.Examples(window, videos, alsOptions, indexOptions, candidates.Value, PoolNegativesRanker.MaxUsersBesideImpressions, cancellationToken, progress, rankerVisual, minimumProjectionR2: -1, besideImpressions: true)
                 : null;
             var (ranker, examples) = impressions
                 ? RankerModelTrainer.TrainOutOfSample(window, videos, rankerFrom, end, alsOptions, indexOptions, candidates.Value, epochs, cancellationToken, d => dataset = d, progress, pool, ranking.Value.ReturnWeight, rankerVisual, minimumProjectionR2: -1, networks: ranking.Value.Networks)

@@ -42,8 +42,9 @@ internal static class PoolNegativesRanker
     /// <summary>
     /// The examples alone: each user's newest events against the candidates of their earlier ones, with retrieval
     /// trained on those earlier events; at most <paramref name="maxUsers"/> users (chosen by a hash of their id).
+    /// <paramref name="besideImpressions"/>: see <see cref="PoolNegativesDataset.Build"/>.
     /// </summary>
-    public static RankerDataset Examples(IReadOnlyList<InteractionEvent> timeOrdered, VideoSnapshot videos, AlsOptions als, VectorIndexOptions index, CandidateOptions candidates, int maxUsers, CancellationToken cancellationToken, Hosting.TrainingProgress? progress = null, IReadOnlyList<float[]?>? visual = null, double minimumProjectionR2 = VisualProjection.MinimumHeldOutR2)
+    public static RankerDataset Examples(IReadOnlyList<InteractionEvent> timeOrdered, VideoSnapshot videos, AlsOptions als, VectorIndexOptions index, CandidateOptions candidates, int maxUsers, CancellationToken cancellationToken, Hosting.TrainingProgress? progress = null, IReadOnlyList<float[]?>? visual = null, double minimumProjectionR2 = VisualProjection.MinimumHeldOutR2, bool besideImpressions = false)
     {
         progress?.Phase("ranker pool examples: each user's newest watches against the candidates of their earlier ones");
         var split = TemporalSplit.CreatePerUser(timeOrdered, videos, LabelShare);
@@ -52,7 +53,7 @@ internal static class PoolNegativesRanker
         // a million videos per candidate source and user would dominate training).
         using var featureModel = RetrievalTrainer.Train(split.Train, videos, als, index, progress: null, "ranker feature embeddings", cancellationToken, visual, minimumProjectionR2);
         var seconds = PoolNegativesDataset.WatchSeconds(timeOrdered, i => isLabel[i], videos);
-        return PoolNegativesDataset.Build(split, seconds, videos, featureModel, candidates, maxUsers: maxUsers, cancellationToken: cancellationToken);
+        return PoolNegativesDataset.Build(split, seconds, videos, featureModel, candidates, maxUsers: maxUsers, besideImpressions: besideImpressions, cancellationToken: cancellationToken);
     }
 
     /// <summary>Trains the ranker on <see cref="Examples"/> of every user.</summary>

@@ -7,7 +7,16 @@ using RecEngine.Retrieval.Candidates;
 namespace RecEngine.Ranking.Features;
 
 /// <summary>Where and when a video is (or was) shown: the context half of a ranking example.</summary>
-internal readonly record struct ImpressionContext(DateTime At, int Position, string? Device, int Hour, double ExampleAgeHours);
+internal readonly record struct ImpressionContext(DateTime At, int Position, string? Device, int Hour, double ExampleAgeHours)
+{
+    /// <summary>
+    /// A showing as serving scores and logs it: now, at position 0 and example age 0, on the requested device (else the
+    /// one most of the user's events name) and at the user's local hour (their latest event's offset from UTC), as the
+    /// impressions the ranker learnt from carry them. Without either, the device is missing and the hour is UTC's.
+    /// </summary>
+    public static ImpressionContext Serving(DateTime now, string? device, UserFeatures? features) =>
+        new(now, 0, device ?? features?.Device, (now.Hour + (features?.UtcOffsetHours ?? 0)) % 24, 0);
+}
 
 /// <summary>
 /// The ranker's inputs, defined once for training and serving (train/serve parity): raw values for the shared

@@ -32,7 +32,8 @@ internal sealed class SlateContext(ServingSnapshot snapshot, SlateRequest reques
 
     public UserContext? User { get; set; }
 
-    public ImpressionContext Impression => new(Now, 0, null, Now.Hour, 0);
+    /// <summary>The showing the ranker scores (<see cref="ImpressionContext.Serving"/>).</summary>
+    public ImpressionContext Impression => ImpressionContext.Serving(Now, Request.Device, Features);
 
     /// <summary>The ranker's expected watch time per candidate; null when the ranker did not (or not in time) score.</summary>
     public float[]? WatchTime { get; set; }

@@ -26,6 +26,12 @@ internal static class PoolNegativesDataset
     /// <param name="split">Features come from its training part, labels from its targets.</param>
     /// <param name="watchSeconds">Watch seconds of each (user, video) target, for the watch-time head.</param>
     /// <param name="model">Retrieval trained on the split's training part only.</param>
+    /// <param name="besideImpressions">
+    /// The examples join logged impressions. Then they name no device and stand at UTC's hour: they are what the user
+    /// watched next among everything retrieval offered, not showings, and the network tells the two apart by the
+    /// context a showing carries, which serving names (the user's device). Alone (imported ratings, watches without
+    /// slates) they carry the context serving scores with, as every other example would.
+    /// </param>
     public static RankerDataset Build(
         TemporalSplit split,
         IReadOnlyDictionary<(string User, int Video), double> watchSeconds,
@@ -34,6 +40,7 @@ internal static class PoolNegativesDataset
         CandidateOptions options,
         int seed = 17,
         int maxUsers = int.MaxValue,
+        bool besideImpressions = false,
         CancellationToken cancellationToken = default)
     {
         var data = new RankerDataset();
@@ -52,9 +59,10 @@ internal static class PoolNegativesDataset
             trending = trendingAt.For(user);
             var request = split.RequestFor(user, model, videos);
             var pool = generator.Generate(request);
-            var context = UserContext.Build(split.Histories.GetValueOrDefault(user) ?? new UserFeatures { UserId = user }, model, videos, request.UserVector, request.CoWatchScores(model.CoWatch));
-            // Position and example age 0, as serving scores: every example stands at its own user's cut.
-            var impression = new ImpressionContext(request.Now, 0, null, request.Now.Hour, 0);
+            var history = split.Histories.GetValueOrDefault(user) ?? new UserFeatures { UserId = user };
+            var context = UserContext.Build(history, model, videos, request.UserVector, request.CoWatchScores(model.CoWatch));
+            // Every example stands at its own user's cut, at position 0 and example age 0, as serving scores.
+            var impression = besideImpressions ? new ImpressionContext(request.Now, 0, null, request.Now.Hour, 0) : ImpressionContext.Serving(request.Now, null, history);
             void Add(int video, bool positive)
             {
                 RankingFeatures.Raw(context, video, impression, videos, model, trending, numeric, categorical);
