@@ -15,37 +15,23 @@ namespace RecEngine.Tests.Training.Evaluation;
 /// </summary>
 public sealed class PoolExampleContextTests
 {
-    private static readonly VideoSnapshot Catalog = Videos([.. Enumerable.Range(0, 24).Select(i => $"v{i}")]);
+    private static readonly VideoSnapshot Catalog = TasteGroupVideos;
     private static readonly int Device = RankingFeatures.FirstContextCategorical;
     private static readonly int Hour = RankingFeatures.FirstContextCategorical + 1;
-
-    /// <summary>18 users in three taste groups, 10 watches each on a tv, at UTC + 3.</summary>
-    private static List<InteractionEvent> History()
-    {
-        var rng = new Random(5);
-        var events = new List<InteractionEvent>();
-        for (var u = 0; u < 18; u++)
-        {
-            var videos = Enumerable.Range(0, 8).Select(i => (3 * i) + (u % 3)).OrderBy(_ => rng.Next()).ToList();
-            videos.AddRange(Enumerable.Range(0, 24).OrderBy(_ => rng.Next()).Where(v => !videos.Contains(v)).Take(2));
-            for (var i = 0; i < videos.Count; i++)
-            {
-                var e = Event($"u{u}", $"v{videos[i]}", (i * 60) + u, id: $"u{u}-{i}");
-                e.Device = "tv";
-                e.Hour = (e.Timestamp.Hour + 3) % 24;
-                events.Add(e);
-            }
-        }
-
-        return [.. events.OrderBy(e => e.Timestamp)];
-    }
 
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
     public void Pool_examples_carry_the_serving_context_alone_and_none_beside_impressions(bool besideImpressions)
     {
-        var events = History();
+        // The taste groups' watches, on a tv, at UTC + 3.
+        var events = TasteGroups();
+        foreach (var e in events)
+        {
+            e.Device = "tv";
+            e.Hour = (e.Timestamp.Hour + 3) % 24;
+        }
+
         var split = TemporalSplit.CreatePerUser(events, Catalog, 0.2);
         using var model = RetrievalTrainer.Train(split.Train, Catalog, new AlsOptions(), new VectorIndexOptions(), CancellationToken.None);
         var isLabel = PerUserTail.Mask(events, 0.2);

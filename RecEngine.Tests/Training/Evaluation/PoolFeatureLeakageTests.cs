@@ -15,26 +15,7 @@ namespace RecEngine.Tests.Training.Evaluation;
 /// </summary>
 public sealed class PoolFeatureLeakageTests
 {
-    private static readonly VideoSnapshot Catalog = Videos([.. Enumerable.Range(0, 24).Select(i => $"v{i}")]);
-
-    /// <summary>18 users in three taste groups, 10 watches each, a few minutes apart and interleaved.</summary>
-    private static List<InteractionEvent> History()
-    {
-        var rng = new Random(5);
-        var events = new List<InteractionEvent>();
-        for (var u = 0; u < 18; u++)
-        {
-            var group = u % 3;
-            var videos = Enumerable.Range(0, 8).Select(i => (3 * i) + group).OrderBy(_ => rng.Next()).ToList();
-            videos.AddRange(Enumerable.Range(0, 24).OrderBy(_ => rng.Next()).Where(v => !videos.Contains(v)).Take(2));
-            for (var i = 0; i < videos.Count; i++)
-            {
-                events.Add(Event($"u{u}", $"v{videos[i]}", (i * 60) + u, id: $"u{u}-{i}"));
-            }
-        }
-
-        return [.. events.OrderBy(e => e.Timestamp)];
-    }
+    private static readonly VideoSnapshot Catalog = TasteGroupVideos;
 
     private static InteractionEvent Copy(InteractionEvent e, string videoId, double watchSeconds) => new()
     {
@@ -82,7 +63,7 @@ public sealed class PoolFeatureLeakageTests
     [Fact]
     public void RewritingTheTestPartChangesNoFeatureAndNoPool()
     {
-        var events = History();
+        var events = TasteGroups();
         var isTest = PerUserTail.Mask(events, 0.2);
         Assert.Contains(true, isTest);
         var before = Features(events);
@@ -103,7 +84,7 @@ public sealed class PoolFeatureLeakageTests
     [Fact]
     public void RewritingOneTrainingEventChangesSomeFeature()
     {
-        var events = History();
+        var events = TasteGroups();
         var isTest = PerUserTail.Mask(events, 0.2);
         var first = Array.IndexOf(isTest, false);
         var rewritten = events.Select((e, i) => i == first ? Copy(e, e.VideoId == "v23" ? "v22" : "v23", e.WatchSeconds) : e).ToList();
