@@ -78,7 +78,7 @@ internal sealed class ServingSlatePolicy(GroundTruth world, Oracle oracle, Recom
 
     public SlateChoice Choose(int user, DateTime at, int device, int size, SimRandom rng)
     {
-        var served = pipeline.Recommend(new SlateRequest(world.UserIds[user], size, [], Explain: false)).Slate;
+        var served = pipeline.Recommend(new SlateRequest(world.UserIds[user], size, [], Explain: false, Device: Catalog.User.Devices[device])).Slate;
         if (served is null)
         {
             Interlocked.Increment(ref _missing);
