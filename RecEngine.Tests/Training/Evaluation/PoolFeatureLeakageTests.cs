@@ -46,7 +46,7 @@ public sealed class PoolFeatureLeakageTests
             var request = split.RequestFor(user, model, Catalog);
             var pool = generator.Generate(request, 10).Select(c => c.VideoIndex);
             var context = UserContext.Build(split.Histories[user], model, Catalog);
-            var impression = new ImpressionContext(request.Now, 0, null, request.Now.Hour, 0);
+            var impression = ImpressionContext.Serving(request.Now, null, split.Histories[user]);
             var rows = new List<string> { $"pool {string.Join(',', pool)}" };
             for (var v = 0; v < Catalog.Count; v++)
             {

@@ -62,7 +62,7 @@ internal static class PoolNegativesDataset
             var history = split.Histories.GetValueOrDefault(user) ?? new UserFeatures { UserId = user };
             var context = UserContext.Build(history, model, videos, request.UserVector, request.CoWatchScores(model.CoWatch));
             // Every example stands at its own user's cut, at position 0 and example age 0, as serving scores.
-            var impression = besideImpressions ? new ImpressionContext(request.Now, 0, null, request.Now.Hour, 0) : ImpressionContext.Serving(request.Now, null, history);
+            var impression = ImpressionContext.Serving(request.Now, null, besideImpressions ? null : history);
             void Add(int video, bool positive)
             {
                 RankingFeatures.Raw(context, video, impression, videos, model, trending, numeric, categorical);
