@@ -105,6 +105,9 @@ public sealed class SimulateVerbTests
         Assert.Equal(Watch(days[3]) / Watch(days[0]), root.GetProperty("recovered_ratio").GetDouble(), 0.001);
         Assert.Equal(Watch(staticDays[3]) / Watch(staticDays[0]), root.GetProperty("static_ratio").GetDouble(), 0.001);
 
+        // Four days have no day 7: the retentions and their paired margin are written as null, not left out.
+        Assert.Equal(JsonValueKind.Null, root.GetProperty("day7_retention_margin").ValueKind);
+
         var bytes = await File.ReadAllBytesAsync(png);
         Assert.True(bytes.Length > 10_000, $"PNG of {bytes.Length} bytes");
         Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, bytes[..4]);

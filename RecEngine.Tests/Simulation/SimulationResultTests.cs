@@ -36,6 +36,26 @@ public sealed class SimulationResultTests
     }
 
     [Fact]
+    public void TheRetentionMarginPairsTheTwoRunsUserByUserOverDayZerosCohort()
+    {
+        // Day 0: u0-u9 in both runs. Day 7: the retraining run keeps u0-u5, the static run u0-u2 and u6, and a user
+        // outside the cohort (u99) is active in both but is no one's retention. Per user: +1 for u3, u4, u5, -1 for
+        // u6, 0 for the rest: mean 0.2, sample variance (4 - 10 x 0.04) / 9 = 0.4.
+        static HashSet<string> Users(params int[] ids) => ids.Select(i => $"u{i}").ToHashSet(StringComparer.Ordinal);
+        List<SimulatedDay> Run(HashSet<string> seventh) => Enumerable.Range(0, 8)
+            .Select(i => Day(i, 1, 100) with { ActiveUserIds = i == 0 ? Users([.. Enumerable.Range(0, 10)]) : i == 7 ? seventh : Users(99) })
+            .ToList();
+
+        var result = new SimulationResult("none", 3, Run(Users(0, 1, 2, 3, 4, 5, 99)), Run(Users(0, 1, 2, 6, 99)));
+
+        var margin = result.Day7RetentionMargin!;
+        Assert.Equal(10, margin.Users);
+        Assert.Equal(0.2, margin.Mean, 1e-12);
+        Assert.Equal(Math.Sqrt(0.4 / 10), margin.StandardError, 1e-12);
+        Assert.Null(new SimulationResult("none", 3, Run(Users(0)).Take(7).ToList(), Run(Users(0)).Take(7).ToList()).Day7RetentionMargin);
+    }
+
+    [Fact]
     public void ASwitchTooLateForTheRecoveryDaysMeasuresTheLastDay()
     {
         var days = new[] { Day(0, 1, 200), Day(1, 1, 100), Day(2, 1, 150) };

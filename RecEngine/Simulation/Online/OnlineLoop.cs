@@ -72,6 +72,7 @@ internal sealed class OnlineLoop(SimulatedWorld world, OnlineLoopSettings settin
                 CanaryVersion = canary,
                 CanaryStarted = outcome?.Canary ?? false,
                 ActiveUsers = active.Count,
+                ActiveUserIds = active,
                 CohortActiveShare = cohort.Count == 0 ? 0 : (double)returning / cohort.Count,
                 MeanVisitRate = visits.MeanMultiplier(),
                 Satisfaction = visits.MeanSatisfactionToday(),

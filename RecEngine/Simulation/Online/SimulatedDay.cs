@@ -40,12 +40,15 @@ internal sealed record SimulatedDay(
     /// <summary>Users with at least one session this day (daily active users).</summary>
     public int ActiveUsers { get; init; }
 
+    /// <summary>Who they were: the paired retention margin compares the two runs user by user (not in the JSON).</summary>
+    public IReadOnlySet<string> ActiveUserIds { get; init; } = new HashSet<string>(StringComparer.Ordinal);
+
     /// <summary>Share of day 0's active users who are active this day (1 on day 0; day 7's is the day-7 retention).</summary>
     public double CohortActiveShare { get; init; }
 
     /// <summary>The mean of the users' visit-rate multipliers at the day's end (<see cref="VisitRates"/>; 1 without retention).</summary>
     public double MeanVisitRate { get; init; } = 1;
 
-    /// <summary>Satisfaction per session this day: the watched share of each watched video's duration, summed over the slate.</summary>
+    /// <summary>Satisfaction per session this day: ln(1 + minutes watched in the session), watches and skips (<see cref="VisitRates"/>).</summary>
     public double Satisfaction { get; init; }
 }

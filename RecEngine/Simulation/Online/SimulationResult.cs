@@ -1,5 +1,6 @@
 using System.Text.Json;
 using RecEngine.Hosting;
+using RecEngine.Training.Evaluation;
 
 namespace RecEngine.Simulation.Online;
 
@@ -30,6 +31,30 @@ internal sealed record SimulationResult(string Scenario, int SwitchDay, IReadOnl
 
     private static double? Retention(IReadOnlyList<SimulatedDay> days) => days.Count > RetentionDay ? days[RetentionDay].CohortActiveShare : null;
 
+    /// <summary>
+    /// The retraining run's day-7 retention minus the static run's, paired user by user over day 0's active users (1 if
+    /// the user is in a run's day-0 cohort and active on its day 7, else 0; the run's difference of the two), with its
+    /// standard error. Both runs share day 0, so the mean is the difference of the two retentions; the pairing takes
+    /// out who was likely to come back anyway. Null with fewer than 8 online days in either run or under two users.
+    /// </summary>
+    public PairedMargin? Day7RetentionMargin
+    {
+        get
+        {
+            if (Days.Count <= RetentionDay || StaticDays.Count <= RetentionDay)
+            {
+                return null;
+            }
+
+            var cohort = new HashSet<string>(Days[0].ActiveUserIds, StringComparer.Ordinal);
+            cohort.UnionWith(StaticDays[0].ActiveUserIds);
+            return cohort.Count < 2 ? null : PairedMargin.Of(cohort.Select(u => Kept(Days, u) - Kept(StaticDays, u)).ToList());
+        }
+    }
+
+    private static double Kept(IReadOnlyList<SimulatedDay> days, string user) =>
+        days[0].ActiveUserIds.Contains(user) && days[RetentionDay].ActiveUserIds.Contains(user) ? 1 : 0;
+
     public static double Ratio(IReadOnlyList<SimulatedDay> days, int switchDay)
     {
         var before = days.Take(switchDay).Select(d => d.ExpectedWatchSecondsPerSlate).DefaultIfEmpty(0).Average();
@@ -38,7 +63,7 @@ internal sealed record SimulationResult(string Scenario, int SwitchDay, IReadOnl
         return before > 0 ? after / before : 0;
     }
 
-    /// <summary>The contract JSON of <c>simulate --json</c> (snake_case): scenario, days, recovered_ratio, static_ratio, plus the switch day, the static run's days and each day's expected watch seconds per slate and oracle share.</summary>
+    /// <summary>The contract JSON of <c>simulate --json</c> (snake_case): scenario, days, recovered_ratio, static_ratio, the two day-7 retentions and their paired margin, plus the switch day, the static run's days and each day's expected watch seconds per slate and oracle share.</summary>
     public void WriteJson(string path)
     {
         var json = new
@@ -49,6 +74,7 @@ internal sealed record SimulationResult(string Scenario, int SwitchDay, IReadOnl
             StaticRatio,
             Day7Retention,
             StaticDay7Retention,
+            Day7RetentionMargin = Day7RetentionMargin is { } m ? new { m.Mean, m.StandardError, m.Users } : null,
             SwitchDay,
             StaticDays = StaticDays.Select(Row),
         };

@@ -32,6 +32,10 @@ internal static class SimulationTable
         if (result.Day7Retention is { } retained && result.StaticDay7Retention is { } kept)
         {
             output.WriteLine(string.Create(c, $"day7_retention {retained:0.000}  static_day7_retention {kept:0.000}  (share of day 0's active users active on day {SimulationResult.RetentionDay})"));
+            if (result.Day7RetentionMargin is { } m)
+            {
+                output.WriteLine(string.Create(c, $"retraining - static day-7 retention: {m.Mean:+0.000;-0.000} (standard error {m.StandardError:0.000} over {m.Users:N0} users, paired)"));
+            }
         }
     }
 }

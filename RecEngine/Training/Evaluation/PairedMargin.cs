@@ -20,13 +20,23 @@ internal sealed record PairedMargin(double Mean, double StandardError, int Users
         {
             if (perUser.TryGetValue(baseline, out var theirs) && theirs.Count == mine.Count && mine.Count > 1)
             {
-                var d = mine.Zip(theirs, (a, b) => a - b).ToList();
-                var mean = d.Average();
-                var variance = d.Sum(x => (x - mean) * (x - mean)) / (d.Count - 1);
-                result[baseline] = new PairedMargin(mean, Math.Sqrt(variance / d.Count), d.Count);
+                result[baseline] = Of(mine.Zip(theirs, (a, b) => a - b).ToList());
             }
         }
 
         return result;
+    }
+
+    /// <summary>The mean of the per-user <paramref name="differences"/> (at least two) and its standard error.</summary>
+    public static PairedMargin Of(IReadOnlyList<double> differences)
+    {
+        if (differences.Count < 2)
+        {
+            throw new ArgumentException("A paired margin needs at least two users.", nameof(differences));
+        }
+
+        var mean = differences.Average();
+        var variance = differences.Sum(x => (x - mean) * (x - mean)) / (differences.Count - 1);
+        return new PairedMargin(mean, Math.Sqrt(variance / differences.Count), differences.Count);
     }
 }
