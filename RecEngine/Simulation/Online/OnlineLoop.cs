@@ -71,7 +71,6 @@ internal sealed class OnlineLoop(SimulatedWorld world, OnlineLoopSettings settin
                 RetrainReason = outcome?.Concluded is { } concluded ? $"{concluded.Reason} | {outcome.Reason}" : outcome?.Reason,
                 CanaryVersion = canary,
                 CanaryStarted = outcome?.Canary ?? false,
-                ActiveUsers = active.Count,
                 ActiveUserIds = active,
                 CohortActiveShare = cohort.Count == 0 ? 0 : (double)returning / cohort.Count,
                 MeanVisitRate = visits.MeanMultiplier(),

@@ -37,11 +37,11 @@ internal sealed record SimulatedDay(
     /// <summary>Whether a canary runs after the day's retraining (its candidate's, or one that continues).</summary>
     public bool CanaryStarted { get; init; }
 
-    /// <summary>Users with at least one session this day (daily active users).</summary>
-    public int ActiveUsers { get; init; }
-
-    /// <summary>Who they were: the paired retention margin compares the two runs user by user (not in the JSON).</summary>
+    /// <summary>The users with at least one session this day: the paired retention margin compares the two runs user by user (not in the JSON).</summary>
     public IReadOnlySet<string> ActiveUserIds { get; init; } = new HashSet<string>(StringComparer.Ordinal);
+
+    /// <summary>Users with at least one session this day (daily active users).</summary>
+    public int ActiveUsers => ActiveUserIds.Count;
 
     /// <summary>Share of day 0's active users who are active this day (1 on day 0; day 7's is the day-7 retention).</summary>
     public double CohortActiveShare { get; init; }
