@@ -32,9 +32,9 @@ internal sealed record SimulationResult(string Scenario, int SwitchDay, IReadOnl
     private static double? Retention(IReadOnlyList<SimulatedDay> days) => days.Count > RetentionDay ? days[RetentionDay].CohortActiveShare : null;
 
     /// <summary>
-    /// The retraining run's day-7 retention minus the static run's, paired user by user over day 0's active users (1 if
-    /// the user is in a run's day-0 cohort and active on its day 7, else 0; the run's difference of the two), with its
-    /// standard error. Both runs share day 0, so the mean is the difference of the two retentions; the pairing takes
+    /// The retraining run's day-7 retention minus the static run's, paired user by user over day 0's active users: each
+    /// user counts 1 in a run whose day-0 cohort holds them and whose day 7 sees them, else 0, and the margin is the mean
+    /// of the retraining run's count minus the static run's, with its standard error. Both runs share day 0, so the mean is the difference of the two retentions; the pairing takes
     /// out who was likely to come back anyway. Null with fewer than 8 online days in either run or under two users.
     /// </summary>
     public PairedMargin? Day7RetentionMargin
