@@ -25,7 +25,7 @@ public sealed class TrainVerbTests : IDisposable
 
         // Progress goes to stderr, phase by phase, so stdout keeps the summary.
         // Each of the ranker's networks (the default ensemble) reports its epochs.
-        var members = new RecEngine.Ranking.OnnxRankerOptions().Networks;
+        var members = new RecEngine.Ranking.OnnxRankerOptions().NetworksFor(120);
         var rankerLines = Enumerable.Range(1, members).Select(m => members == 1 ? "ranker epoch 1/1: loss" : $"ranker {m}/{members} epoch 1/1: loss");
         foreach (var line in new[] { "reading events: done in", "ALS iteration 12/12 in", "vector index over 120 videos: done in", "writing artifacts: done in" }.Concat(rankerLines))
         {

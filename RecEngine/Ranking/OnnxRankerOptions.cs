@@ -34,10 +34,18 @@ public sealed record OnnxRankerOptions
     /// <summary>
     /// Training: networks in the ranker, trained alike from consecutive seeds, their logits averaged inside the one
     /// exported graph. Each adds its training time and its share of the ranking stage's time (three networks score
-    /// 300 candidates in 2.3x one network's time); 1 trains a single network. See docs/decisions/0001-served-model.md.
+    /// 300 candidates in 2.3x one network's time); 1 trains a single network. Unset, a catalog under
+    /// <see cref="LargeCatalogVideos"/> videos trains three and a larger one trains one, where the request's CPU is
+    /// what limits serving (docs/decisions/0007-networks-by-catalog-size.md).
     /// </summary>
     [Range(1, 16)]
-    public int Networks { get; init; } = 3;
+    public int? Networks { get; init; }
+
+    /// <summary>The catalog size from which an unset <see cref="Networks"/> trains one network instead of three.</summary>
+    public const int LargeCatalogVideos = 100_000;
+
+    /// <summary>The networks to train for a catalog of <paramref name="videos"/> videos: <see cref="Networks"/> when set.</summary>
+    public int NetworksFor(int videos) => Networks ?? (videos >= LargeCatalogVideos ? 1 : 3);
 
     /// <summary>
     /// Training: what orders the slates of the versions it trains. ExpectedWatchSeconds (the default) served more watch
