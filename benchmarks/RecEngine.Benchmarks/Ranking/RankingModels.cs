@@ -47,8 +47,11 @@ internal static class RankingModels
 
     public static RankerNetwork DefaultNetwork() => new(DefaultOptions(), seed: 1);
 
-    /// <summary>Networks in the served ranker: the product's default (<c>RecEngine:Ranking:Networks</c>).</summary>
-    public static int DefaultMembers => new OnnxRankerOptions().Networks;
+    /// <summary>
+    /// Networks in the served ranker: the product's default (<c>RecEngine:Ranking:Networks</c> unset) for the demo
+    /// world's 20,000 videos. Catalogs from <see cref="OnnxRankerOptions.LargeCatalogVideos"/> on train one.
+    /// </summary>
+    public static int DefaultMembers => new OnnxRankerOptions().NetworksFor(20_000);
 
     /// <summary>
     /// The exported default ranker (<paramref name="members"/> networks, the trainer's default unless given) with the
