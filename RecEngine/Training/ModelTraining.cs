@@ -154,16 +154,17 @@ internal sealed class ModelTraining(
             var pool = impressions && videos.Count <= PoolNegativesRanker.MaxVideosBesideImpressions
                 ? PoolNegativesRanker.Examples(window, videos, alsOptions, indexOptions, candidates.Value, PoolNegativesRanker.MaxUsersBesideImpressions, cancellationToken, progress, rankerVisual, minimumProjectionR2: -1, besideImpressions: true)
                 : null;
+            var networks = ranking.Value.NetworksFor(videos.Count);
             var (ranker, examples) = impressions
-                ? RankerModelTrainer.TrainOutOfSample(window, videos, rankerFrom, end, alsOptions, indexOptions, candidates.Value, epochs, cancellationToken, d => dataset = d, progress, pool, ranking.Value.ReturnWeight, rankerVisual, minimumProjectionR2: -1, networks: ranking.Value.NetworksFor(videos.Count))
-                : PoolNegativesRanker.TrainOutOfSample(window, videos, alsOptions, indexOptions, candidates.Value, epochs, cancellationToken, datasetBuilt: d => dataset = d, visual: rankerVisual, minimumProjectionR2: -1, networks: ranking.Value.NetworksFor(videos.Count));
+                ? RankerModelTrainer.TrainOutOfSample(window, videos, rankerFrom, end, alsOptions, indexOptions, candidates.Value, epochs, cancellationToken, d => dataset = d, progress, pool, ranking.Value.ReturnWeight, rankerVisual, minimumProjectionR2: -1, networks: networks)
+                : PoolNegativesRanker.TrainOutOfSample(window, videos, alsOptions, indexOptions, candidates.Value, epochs, cancellationToken, datasetBuilt: d => dataset = d, visual: rankerVisual, minimumProjectionR2: -1, networks: networks);
             // The return signal lives in the watch-time head's weights (ReturnWeighting, impressions only): with it, that head orders the slates.
             if (ranking.Value.Order == Ranking.RankerOrder.WatchTimeHead || (impressions && ranking.Value.ReturnWeight > 0))
             {
                 ranker = ranker with { WatchSeconds = null };
             }
 
-            output.WriteLine($"Ranker: {ranking.Value.NetworksFor(videos.Count)} network(s), {examples:N0} examples, {ranker.ExamplesPerSecond:N0} examples/s, losses {string.Join(" ", ranker.EpochLosses.Select(l => l.ToString("0.0000", CultureInfo.InvariantCulture)))}.");
+            output.WriteLine($"Ranker: {networks} network(s), {examples:N0} examples, {ranker.ExamplesPerSecond:N0} examples/s, losses {string.Join(" ", ranker.EpochLosses.Select(l => l.ToString("0.0000", CultureInfo.InvariantCulture)))}.");
             return new FittedVersion(videos, window, start, end, retrieval, ranker, dataset!, examples, clock);
         }
         catch
