@@ -139,15 +139,15 @@ public sealed class HnswVectorIndexTests : IDisposable
     }
 
     [Theory]
-    [InlineData(1)]
-    [InlineData(4)]
-    public void Eight_threads_of_10k_queries_each_match_sequential_results_with_fewer_native_slots_than_callers(int normRanges)
+    [InlineData(1e6)]
+    [InlineData(1.25)]
+    public void Eight_threads_of_10k_queries_each_match_sequential_results_with_fewer_native_slots_than_callers(double normRatio)
     {
         const int n = 5000, dims = 8, k = 10, distinct = 2000, threads = 8, perThread = 10_000;
         var ids = VectorTestData.Ids(n);
         var (vectors, queries) = VectorTestData.Mixture(n, distinct, dims, 16, seed: 31);
         // Two native search slots for eight callers: the semaphore must queue the rest.
-        using var index = VectorIndexes.BuildApproximate(ids, vectors, dims, new VectorIndexOptions { SearchThreads = 2, ExpansionSearch = 32, NormRanges = normRanges });
+        using var index = VectorIndexes.BuildApproximate(ids, vectors, dims, new VectorIndexOptions { SearchThreads = 2, ExpansionSearch = 32, NormRatio = normRatio });
         var sequential = Enumerable.Range(0, distinct).Select(i => index.Search(queries.AsSpan(i * dims, dims), k)).ToArray();
 
         var mismatches = 0;

@@ -127,7 +127,7 @@ public sealed class ItemFactorStoreTests
         var ids = VectorTestData.Ids(3000);
         var half = ItemFactorStore.Create(vectors, Dims, ItemFactorPrecision.F16);
         var keys = ids.Select((id, row) => (id, row)).ToDictionary(x => x.id, x => x.row);
-        var options = new VectorIndexOptions { ExactBelow = 0, NormRanges = 2, BuildThreads = 2, ExpansionSearch = 128 };
+        var options = new VectorIndexOptions { ExactBelow = 0, NormRatio = 1.5, BuildThreads = 2, ExpansionSearch = 128 };
         using var index = VectorIndexes.Build(ids, half, options);
         Assert.IsType<NormRangedVectorIndex>(index);
         using var exact = new ExactVectorIndex(ids, vectors, Dims);

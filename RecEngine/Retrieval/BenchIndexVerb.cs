@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Numerics.Tensors;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.Options;
@@ -8,8 +9,9 @@ using RecEngine.Hosting;
 namespace RecEngine.Retrieval;
 
 /// <summary>
-/// <c>bench-index</c>: HNSW against exact search on seeded clustered vectors: build time, recall, single-query
-/// latency, index size. Needs no data directory and never opens the store.
+/// <c>bench-index</c>: HNSW against exact search on seeded clustered vectors, or on a trained model's own item
+/// vectors with its user vectors as queries (<c>--model</c>): build time, recall, single-query latency, index size.
+/// Needs no data directory and never opens the store.
 /// </summary>
 internal sealed class BenchIndexVerb(IOptions<VectorIndexOptions> defaults) : IVerb
 {
@@ -17,7 +19,7 @@ internal sealed class BenchIndexVerb(IOptions<VectorIndexOptions> defaults) : IV
 
     public string Summary => "Benchmark the HNSW index against exact search: recall, latency, build time, size.";
 
-    public string Usage => "--items N --dim D --k K [--json FILE]";
+    public string Usage => "--items N --dim D --k K [--json FILE] | --model VERSION_DIR --k K [--json FILE]";
 
     public IReadOnlyList<VerbOption> Options { get; } =
     [
@@ -27,9 +29,10 @@ internal sealed class BenchIndexVerb(IOptions<VectorIndexOptions> defaults) : IV
         new("queries", "Number of timed queries", "1000"),
         new("clusters", "Clusters in the synthetic mixture", "1000"),
         new("seed", "Random seed", "42"),
+        new("model", "A model version's folder: index its item vectors and query with its users' vectors (--items, --dim and --clusters do not apply)"),
         new("connectivity", "HNSW links per node (M)", "from configuration"),
         new("expansion-add", "HNSW efConstruction", "from configuration"),
-        new("norm-ranges", "Norm bands, one HNSW graph each (1 = a single graph)", "from configuration"),
+        new("norm-ratio", "Largest over smallest norm within a norm band, one HNSW graph each", "from configuration"),
         new("quantization", "Scalar kind of the graph's vectors: f32, f16 or i8 (recall is always against exact float32)", "from configuration"),
         new("expansion-search", "HNSW efSearch (usearch uses max(ef, k)); a comma list measures each on one build, JSON holds the last", "from configuration"),
         new("json", "Also write the figures as JSON to FILE"),
@@ -49,15 +52,27 @@ internal sealed class BenchIndexVerb(IOptions<VectorIndexOptions> defaults) : IV
         {
             Connectivity = command.GetInt("connectivity", defaults.Value.Connectivity, 4, 128),
             ExpansionAdd = command.GetInt("expansion-add", defaults.Value.ExpansionAdd, 8, 4096),
-            NormRanges = command.GetInt("norm-ranges", defaults.Value.NormRanges, 1, 64),
+            NormRatio = command.GetDouble("norm-ratio", defaults.Value.NormRatio, 1.25, 1e6),
             Quantization = ParseQuantization(command.GetString("quantization"), defaults.Value.Quantization),
         };
         var expansions = ParseExpansions(command.GetString("expansion-search"), defaults.Value.ExpansionSearch);
         options = options with { ExpansionSearch = expansions[0] };
         var jsonPath = command.GetString("json");
-        k = Math.Min(k, items);
+        var modelDir = command.GetString("model");
+        BenchIndexResult result;
+        if (modelDir is null)
+        {
+            k = Math.Min(k, items);
+            result = Run(items, dim, k, queryCount, clusters, seed, options, expansions, cancellationToken);
+        }
+        else
+        {
+            var (vectors, queries, factors) = ModelVectors(modelDir, queryCount, seed);
+            var count = vectors.Length / factors;
+            Console.WriteLine($"{modelDir}: {count:N0} x {factors} item vectors, {queries.Length / factors:N0} user vectors as queries.");
+            result = Run(vectors, queries, factors, Math.Min(k, count), options, expansions, cancellationToken);
+        }
 
-        var result = Run(items, dim, k, queryCount, clusters, seed, options, expansions, cancellationToken);
         if (jsonPath is not null)
         {
             File.WriteAllText(jsonPath, JsonSerializer.Serialize(result, ServiceDefaults.Json));
@@ -74,13 +89,52 @@ internal sealed class BenchIndexVerb(IOptions<VectorIndexOptions> defaults) : IV
         var mixture = new ClusteredVectors(dim, clusters, seed);
         var vectors = mixture.Items(items, seed + 1);
         var queries = mixture.Queries(queryCount, seed + 2);
+        return Run(vectors, queries, dim, k, options, expansions, cancellationToken);
+    }
+
+    /// <summary>
+    /// The item factors of the model version in <paramref name="folder"/> and up to <paramref name="queryCount"/> of
+    /// its user factors, drawn at random among users with a non-zero vector (a user with none gets no personal search).
+    /// </summary>
+    internal static (float[] Vectors, float[] Queries, int Factors) ModelVectors(string folder, int queryCount, int seed)
+    {
+        var path = Path.Combine(folder, Models.ModelVersionFolder.AlsFile);
+        if (!File.Exists(path))
+        {
+            throw new VerbUsageException($"--model: no {Models.ModelVersionFolder.AlsFile} in '{folder}'; pass a model version's folder (DataDir/models/v...).");
+        }
+
+        var als = AlsModel.Load(path);
+        var f = als.Factors;
+        var users = Enumerable.Range(0, als.UserCount).Where(u => TensorPrimitives.Norm(als.UserVector(u)) > 0).ToArray();
+        if (users.Length == 0)
+        {
+            throw new VerbUsageException($"--model: the model in '{folder}' has no user with a non-zero vector to query with.");
+        }
+
+        new Random(seed).Shuffle(users);
+        var take = Math.Min(queryCount, users.Length);
+        var queries = new float[take * f];
+        for (var q = 0; q < take; q++)
+        {
+            als.UserVector(users[q]).CopyTo(queries.AsSpan(q * f, f));
+        }
+
+        return (als.ItemFactors, queries, f);
+    }
+
+    /// <summary>Builds both indexes over <paramref name="vectors"/> and measures each efSearch; returns the last measurement.</summary>
+    internal static BenchIndexResult Run(float[] vectors, float[] queries, int dim, int k, VectorIndexOptions options, int[] expansions, CancellationToken cancellationToken)
+    {
+        var items = vectors.Length / dim;
+        var queryCount = queries.Length / dim;
         var ids = new long[items];
         for (var i = 0; i < items; i++)
         {
             ids[i] = i;
         }
 
-        Console.WriteLine($"Building HNSW (M={options.Connectivity}, ef_add={options.ExpansionAdd}, ef_search={options.ExpansionSearch}, {options.NormRanges} norm bands, {options.Quantization}, {options.BuildThreads} threads)...");
+        Console.WriteLine($"Building HNSW (M={options.Connectivity}, ef_add={options.ExpansionAdd}, ef_search={options.ExpansionSearch}, norm ratio {options.NormRatio.ToString(CultureInfo.InvariantCulture)}, {options.Quantization}, {options.BuildThreads} threads)...");
         var clock = Stopwatch.StartNew();
         using var hnsw = VectorIndexes.BuildApproximate(ids, vectors, dim, options);
         var buildSeconds = clock.Elapsed.TotalSeconds;
@@ -140,6 +194,7 @@ internal sealed class BenchIndexVerb(IOptions<VectorIndexOptions> defaults) : IV
             HnswP50Ms = Math.Round(Percentile(hnswMs, 0.50), 4),
             HnswP99Ms = Math.Round(Percentile(hnswMs, 0.99), 4),
             ExactP50Ms = Math.Round(Percentile(exactMs, 0.50), 4),
+            Bands = hnsw is NormRangedVectorIndex ranged ? ranged.Bands : 1,
             IndexBytes = hnsw.IndexBytes,
             GraphMemoryBytes = hnsw.NativeBytes,
             VectorBytes = (long)items * dim * sizeof(float),
@@ -209,6 +264,7 @@ internal sealed class BenchIndexVerb(IOptions<VectorIndexOptions> defaults) : IV
         Console.WriteLine($"{"exact_p50_ms",-16}{r.ExactP50Ms.ToString("F3", c)}");
         Console.WriteLine($"{"speedup",-16}{r.Speedup.ToString("F1", c)}x");
         Console.WriteLine($"{"quantization",-16}{r.Quantization}");
+        Console.WriteLine($"{"norm_bands",-16}{r.Bands}");
         Console.WriteLine($"{"index_bytes",-16}{r.IndexBytes.ToString("N0", c)} ({(r.IndexBytes / 1048576.0).ToString("F1", c)} MiB)");
         Console.WriteLine($"{"graph_memory",-16}{r.GraphMemoryBytes.ToString("N0", c)} ({(r.GraphMemoryBytes / 1048576.0).ToString("F1", c)} MiB)");
         Console.WriteLine($"{"f32_vectors",-16}{r.VectorBytes.ToString("N0", c)} (held once, by the model; not part of the index)");
@@ -236,6 +292,10 @@ internal sealed record BenchIndexResult
     /// <summary>Recall of the top 100 within the k results (the 1M goal is stated at 100).</summary>
     [JsonPropertyName("recall_at_100")]
     public double RecallAt100 { get; init; }
+
+    /// <summary>HNSW graphs the items were split into by norm (1 = a single graph).</summary>
+    [JsonPropertyName("bands")]
+    public int Bands { get; init; }
 
     [JsonPropertyName("hnsw_p50_ms")]
     public double HnswP50Ms { get; init; }

@@ -6,11 +6,15 @@ namespace RecEngine.Retrieval;
 
 /// <summary>
 /// Norm-ranging for maximum inner-product search (Yan et al. 2018, "Norm-Ranging LSH for Maximum Inner Product
-/// Search", NeurIPS): items are split by norm into bands of equal size, and each band gets its own
-/// <see cref="HnswVectorIndex"/> with the Bachrach augmentation against that band's own maximum norm. One global
-/// maximum makes the extra coordinate large for every item well below it, which squeezes those items together near
-/// one pole of the sphere and leaves the graph to navigate mostly by norm (docs/decisions/0003);
-/// within a narrow band the augmentation barely moves the items, so the graph follows direction.
+/// Search", NeurIPS): items are split into bands by norm, and each band gets its own <see cref="HnswVectorIndex"/>
+/// with the Bachrach augmentation against that band's own maximum norm. One maximum for items of very different norms
+/// makes the extra coordinate large for every item well below it, which squeezes those items together near one pole
+/// of the sphere and leaves the graph to navigate mostly by norm (docs/decisions/0003); within a narrow band the
+/// augmentation barely moves the items, so the graph follows direction. A band ends where the norms fall below its
+/// largest over <see cref="VectorIndexOptions.NormRatio"/>, so the bands follow the norms' spread rather than their
+/// count: learned factors are long-tailed (at a million videos the largest norm is 500 times the median), and bands of
+/// equal size left the first band as wide as the whole catalog. Items under <see cref="FloorFraction"/> of the largest
+/// norm share one last band.
 /// A query searches the bands from the largest norms down and stops once its k-th best score reaches the band's
 /// bound |q| * maxNorm (Cauchy-Schwarz), which no item of that band or any later one can beat. Bands after the
 /// first are asked for a few results and widened only while all of them enter the top k, because HNSW's cost grows
@@ -18,6 +22,13 @@ namespace RecEngine.Retrieval;
 /// </summary>
 internal sealed class NormRangedVectorIndex : IVectorIndex, IPersistentVectorIndex
 {
+    /// <summary>
+    /// Items whose norm is under this fraction of the largest share the last band, which bounds the number of bands
+    /// (at most log(1/fraction)/log(ratio) + 1). Their scores are at most a thousandth of the best possible, so a
+    /// query reaches them only when the larger bands leave its top k short or score below zero.
+    /// </summary>
+    public const float FloorFraction = 1e-3f;
+
     /// <summary>The fewest results asked of a band below the first.</summary>
     private const int MinimumAsk = 16;
 
@@ -43,24 +54,23 @@ internal sealed class NormRangedVectorIndex : IVectorIndex, IPersistentVectorInd
     public long OwnItemBytes => _bands.Sum(b => b.OwnItemBytes);
 
     /// <summary>
-    /// Builds <paramref name="bands"/> indexes over the items sorted by norm (fewer when there are few items). The
-    /// array is not copied: every band re-scores from it, so the caller must not change it while the index lives.
+    /// Builds the index over the row-major <paramref name="vectors"/>: one band when every norm lies within the
+    /// options' ratio of the largest (a plain <see cref="HnswVectorIndex"/>), norm bands otherwise. The array is not
+    /// copied: every band re-scores from it, so the caller must not change it while the index lives.
     /// </summary>
-    public static NormRangedVectorIndex Build(ReadOnlySpan<long> ids, float[] vectors, int dimensions, int bands, VectorIndexOptions options)
+    public static IPersistentVectorIndex Build(ReadOnlySpan<long> ids, float[] vectors, int dimensions, VectorIndexOptions options)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(bands, 1);
         if ((long)ids.Length * dimensions != vectors.Length)
         {
             throw new ArgumentException($"Expected {ids.Length} x {dimensions} floats, got {vectors.Length}.", nameof(vectors));
         }
 
-        return Build(ids, ItemFactorStore.Of(vectors, dimensions), bands, options);
+        return Build(ids, ItemFactorStore.Of(vectors, dimensions), options);
     }
 
-    /// <summary>Builds <paramref name="bands"/> indexes over the rows of <paramref name="store"/>, re-scored from it.</summary>
-    public static NormRangedVectorIndex Build(ReadOnlySpan<long> ids, ItemFactorStore store, int bands, VectorIndexOptions options)
+    /// <summary>The same over the rows of <paramref name="store"/> (ids one per row), re-scored from it.</summary>
+    public static IPersistentVectorIndex Build(ReadOnlySpan<long> ids, ItemFactorStore store, VectorIndexOptions options)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(bands, 1);
         var items = ItemVectors.ByIds(ids, store);
         var norms = new float[ids.Length];
         var buffer = new float[store.Factors];
@@ -70,16 +80,20 @@ internal sealed class NormRangedVectorIndex : IVectorIndex, IPersistentVectorInd
         }
 
         var order = Enumerable.Range(0, ids.Length).ToArray();
-        Array.Sort(norms.ToArray(), order);
+        Array.Sort(norms, order);
         Array.Reverse(order);
-        bands = Math.Max(1, Math.Min(bands, ids.Length));
-        var built = new List<HnswVectorIndex>(bands);
+        Array.Reverse(norms);
+        var bands = BandBounds(norms, options.NormRatio);
+        if (bands.Count == 1)
+        {
+            return HnswVectorIndex.Build(ids, items, options);
+        }
+
+        var built = new List<HnswVectorIndex>(bands.Count);
         try
         {
-            for (var b = 0; b < bands; b++)
+            foreach (var (from, to) in bands)
             {
-                var from = (int)((long)ids.Length * b / bands);
-                var to = (int)((long)ids.Length * (b + 1) / bands);
                 var bandIds = new long[to - from];
                 for (var i = from; i < to; i++)
                 {
@@ -96,6 +110,46 @@ internal sealed class NormRangedVectorIndex : IVectorIndex, IPersistentVectorInd
             built.ForEach(b => b.Dispose());
             throw;
         }
+    }
+
+    /// <summary>
+    /// The bands over norms sorted from the largest down, as [from, to) ranges: each band holds the norms down to its
+    /// first over <paramref name="ratio"/>, and every norm at or under <see cref="FloorFraction"/> of the largest goes
+    /// to one last band. At least one band for a non-empty list.
+    /// </summary>
+    internal static List<(int From, int To)> BandBounds(ReadOnlySpan<float> descendingNorms, double ratio)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(ratio, 1.0);
+        var bands = new List<(int From, int To)>();
+        if (descendingNorms.IsEmpty)
+        {
+            return bands;
+        }
+
+        var floor = descendingNorms[0] * FloorFraction;
+        var start = 0;
+        while (start < descendingNorms.Length)
+        {
+            var top = descendingNorms[start];
+            var end = start + 1;
+            if (top <= floor)
+            {
+                end = descendingNorms.Length;
+            }
+            else
+            {
+                var bottom = top / ratio;
+                while (end < descendingNorms.Length && descendingNorms[end] >= bottom && descendingNorms[end] > floor)
+                {
+                    end++;
+                }
+            }
+
+            bands.Add((start, end));
+            start = end;
+        }
+
+        return bands;
     }
 
     /// <summary>Opens an index written by <see cref="Save"/>: the band list at <paramref name="path"/>, each band beside it, re-scored from <paramref name="vectors"/>.</summary>

@@ -73,11 +73,13 @@ public sealed record VectorIndexOptions
     public VectorQuantization Quantization { get; init; } = VectorQuantization.I8;
 
     /// <summary>
-    /// Norm bands, each its own HNSW graph (<see cref="NormRangedVectorIndex"/>); 1 is a single graph. Bands keep
-    /// inner-product recall high when item norms vary, at the cost of one search per band visited (docs/decisions/0003).
+    /// Norm bands, each its own HNSW graph (<see cref="NormRangedVectorIndex"/>): a band holds the items whose norms lie
+    /// within this factor of its largest, and items under a thousandth of the largest norm share one last band. Bands
+    /// keep inner-product recall high when item norms vary, at the cost of one search per band visited; a catalog whose
+    /// norms all lie within the factor is one graph (docs/decisions/0003).
     /// </summary>
-    [Range(1, 64)]
-    public int NormRanges { get; init; } = 2;
+    [Range(1.25, 1e6)]
+    public double NormRatio { get; init; } = 2.0;
 
     /// <summary>
     /// Catalogs smaller than this are searched exactly: below about 50k videos the SIMD scan is as fast as HNSW at
