@@ -1,32 +1,41 @@
 using Microsoft.Extensions.Options;
 using RecEngine.Events;
+using RecEngine.Features;
 
 namespace RecEngine.Monitoring;
 
 /// <summary>
 /// Until the model registry stores a reference profile with each version, the live window is compared with the
-/// last day of stored events before the server started. Built in the background, so start-up does not wait.
+/// last day of stored events before the server started. Built in the background, so start-up does not wait, and after
+/// the user-feature warm-up (which follows the model's load): start-up's full scans of the store run one at a time,
+/// because LiteDB 5.0.x readers racing each other on a store larger than its page cache can read garbage (LiteDB issue
+/// 2817; at a million videos the two scans together once failed the model's load).
 /// </summary>
 internal sealed partial class DriftReferenceBootstrap(
     EventStore events,
     InMemoryDriftDataSource source,
+    UserFeatureWarmup userFeatures,
     IOptions<MonitoringOptions> options,
     TimeProvider time,
     ILogger<DriftReferenceBootstrap> logger) : BackgroundService
 {
     public static readonly TimeSpan Window = TimeSpan.FromDays(1);
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) => Task.Run(() =>
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         try
         {
-            Build();
+            await userFeatures.Completed.WaitAsync(stoppingToken);
+            await Task.Run(() => Build(), stoppingToken);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (OperationCanceledException)
+        {
+        }
+        catch (Exception ex)
         {
             LogFailed(ex);
         }
-    }, stoppingToken);
+    }
 
     /// <summary>Sets the reference from the day of events before the newest one; false when there are none or one is set.</summary>
     internal bool Build()

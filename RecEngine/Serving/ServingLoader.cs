@@ -32,15 +32,16 @@ internal sealed partial class ServingLoader(
     TimeProvider time,
     ILogger<ServingLoader> logger) : BackgroundService
 {
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) => Task.Run(() =>
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         try
         {
-            Load();
+            // A version that fails its checksums is refused inside Load, and the next one tried; what throws out of it
+            // (a store read that failed) is tried again.
+            await StartupRetry.RunAsync(() => Load(), StartupRetry.Delays, time, LogRetrying, LogFailed, stoppingToken);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (OperationCanceledException)
         {
-            LogFailed(ex);
         }
         finally
         {
@@ -48,7 +49,7 @@ internal sealed partial class ServingLoader(
             // page cache can read garbage (LiteDB issue 2817), and the model must not be the one that does.
             userFeatures.Begin();
         }
-    }, stoppingToken);
+    }
 
     /// <summary>
     /// Publishes the first preferred version that loads; a version whose files fail their checksums (or do not load)
@@ -135,6 +136,9 @@ internal sealed partial class ServingLoader(
     [LoggerMessage(Level = LogLevel.Warning, Message = "No model version in {Path}: recommendations are degraded popularity slates until one is trained ('train')")]
     private partial void LogNoModel(string path);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Loading the newest model version failed")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "Loading the newest model version failed; serving stays on the popularity fallback and unready until a version is promoted or the server restarts")]
     private partial void LogFailed(Exception ex);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Loading the newest model version failed (attempt {Attempt}); trying again in {Delay}")]
+    private partial void LogRetrying(Exception ex, int attempt, TimeSpan delay);
 }
