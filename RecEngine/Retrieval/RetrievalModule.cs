@@ -13,12 +13,14 @@ internal static class RetrievalModule
 
     public static IHostApplicationBuilder AddRetrieval(this IHostApplicationBuilder builder)
     {
+        // A key these sections do not have is refused at start, not ignored: NormRanges (a band count) was replaced by
+        // NormRatio on 2026-12-07, and a configuration that still sets it must say so.
         builder.Services.AddOptions<VectorIndexOptions>()
-            .BindConfiguration(IndexSection)
+            .BindConfiguration(IndexSection, binder => binder.ErrorOnUnknownConfiguration = true)
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddOptions<AlsOptions>()
-            .BindConfiguration(AlsSection)
+            .BindConfiguration(AlsSection, binder => binder.ErrorOnUnknownConfiguration = true)
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddOptions<CandidateOptions>()
