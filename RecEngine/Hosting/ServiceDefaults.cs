@@ -28,6 +28,9 @@ internal static class ServiceDefaults
         builder.AddTracing();
         // Per-request framework logs stay quiet even where no appsettings.json is found at all.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        // Readiness is logged when it changes (ReadinessLog), not as an error at every poll while the server warms up.
+        builder.Logging.AddFilter(ReadinessLog.HealthCheckCategory, LogLevel.None);
+        builder.Services.AddSingleton<ReadinessLog>();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.Configure<Microsoft.AspNetCore.Http.Json.JsonOptions>(o => Configure(o.SerializerOptions));
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
@@ -95,6 +98,7 @@ internal static class ServiceDefaults
         context.Response.Headers.CacheControl = "no-store";
         var checks = report.Entries.ToDictionary(e => e.Key, e => new HealthEntry(e.Value.Status.ToString().ToLowerInvariant(), e.Value.Description));
         var missing = report.Entries.Where(e => e.Value.Status != HealthStatus.Healthy).Select(e => $"{e.Key}: {e.Value.Description}").ToList();
+        context.RequestServices.GetRequiredService<ReadinessLog>().Observe(report, missing);
         return context.Response.WriteAsJsonAsync(new HealthAnswer(report.Status.ToString().ToLowerInvariant(), checks, missing), Json);
     }
 
