@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 
 namespace RecEngine.Retrieval;
 
-/// <summary>Implicit-feedback ALS (Hu, Koren &amp; Volinsky 2008) hyper-parameters.</summary>
+/// <summary>Implicit-feedback ALS (Hu, Koren &amp; Volinsky 2008) hyper-parameters. A key this section does not have stops the process with its name.</summary>
 public sealed record AlsOptions
 {
     /// <summary>The configuration section it is bound from.</summary>

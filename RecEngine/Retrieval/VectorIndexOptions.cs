@@ -24,7 +24,8 @@ public enum VectorQuantization
 
 /// <summary>
 /// Knobs of the HNSW index (Malkov &amp; Yashunin 2018). Connectivity is M, the links per node; the expansion
-/// factors are efConstruction and efSearch (usearch searches with max(efSearch, k)).
+/// factors are efConstruction and efSearch (usearch searches with max(efSearch, k)). A key this section does not have
+/// (such as NormRanges, replaced by NormRatio) stops the process with its name.
 /// </summary>
 public sealed record VectorIndexOptions
 {
