@@ -4,8 +4,8 @@ namespace RecEngine.Hosting;
 
 /// <summary>
 /// Logs readiness when it changes, not at every poll. The health-check service logs each unhealthy check at error
-/// level on every request to <c>/health/ready</c>: a million-video server warming up for 80 s under a poller that asks
-/// every second wrote 80 error lines about a start-up going as planned. That logger is silenced
+/// level on every request to <c>/health/ready</c>, so a poller watching a large catalog warm up filled the log with
+/// errors about a start-up going as planned. That logger is silenced
 /// (<see cref="ServiceDefaults"/>); this one writes a line when the server becomes ready (information), when it stops
 /// being ready or what is missing changes (warning, naming each check that is not healthy).
 /// </summary>
