@@ -128,4 +128,14 @@ public sealed class NormRangedVectorIndexTests : IDisposable
     }
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public void An_empty_catalog_builds_one_empty_graph_that_answers_nothing()
+    {
+        using var index = NormRangedVectorIndex.Build([], Array.Empty<float>(), 4, new VectorIndexOptions());
+        Assert.IsType<HnswVectorIndex>(index);
+        Assert.Equal(4, index.Dimensions);
+        Assert.Equal(0, index.Search([1f, 0f, 0f, 0f], new VectorHit[5]));
+    }
+
 }

@@ -84,7 +84,7 @@ internal sealed class NormRangedVectorIndex : IVectorIndex, IPersistentVectorInd
         Array.Reverse(order);
         Array.Reverse(norms);
         var bands = BandBounds(norms, options.NormRatio);
-        if (bands.Count == 1)
+        if (bands.Count <= 1)
         {
             return HnswVectorIndex.Build(ids, items, options);
         }
