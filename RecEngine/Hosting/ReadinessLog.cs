@@ -37,8 +37,8 @@ internal sealed partial class ReadinessLog(ILogger<ReadinessLog> logger)
         }
         else
         {
-            var errors = report.Entries.Values.Select(e => e.Exception).OfType<Exception>().FirstOrDefault();
-            LogNotReady(errors, string.Join("; ", missing));
+            var error = report.Entries.Values.Select(e => e.Exception).OfType<Exception>().FirstOrDefault();
+            LogNotReady(error, string.Join("; ", missing));
         }
 
         return true;
