@@ -124,6 +124,8 @@ public sealed class TrainVerbTests : IDisposable
         Assert.InRange(ceiling, 0, 1 + 1e-9);
         // An order that is the same for everyone cannot beat each user's own best order of the same candidates.
         Assert.InRange(models.GetProperty("candidates_population_oracle").GetProperty("oracle_share").GetDouble(), 0, ceiling + 1e-9);
+        // Nor can one that knows only the user's device.
+        Assert.InRange(models.GetProperty("candidates_device_population_oracle").GetProperty("oracle_share").GetDouble(), 0, ceiling + 1e-9);
         Assert.InRange(models.GetProperty("served").GetProperty("auc").GetDouble(), 0, 1);
         var recall = root.GetProperty("retrieval").GetProperty("recall@50");
         Assert.InRange(recall.GetProperty("merged").GetDouble(), 0, 1);

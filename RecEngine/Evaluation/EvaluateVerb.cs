@@ -134,10 +134,11 @@ internal sealed class EvaluateVerb(
 
             var report = PipelineEvaluation.Run(split, videos, snapshot, users, serving.Value with { ExplorationShare = 0 }, candidates.Value, truth, ItemKnn.Build(split.Train, videos), cancellationToken);
             var margins = report.ServedMargins();
-            Console.WriteLine($"{"model",-28} {"ndcg@10",8} {"ndcg@20",8} {"recall@10",10} {"recall@20",10} {"map@20",8} {"coverage",9} {"oracle_share",13} {"watch_time_ndcg@20",19}");
+            var w = report.Models.Keys.Max(n => n.Length);
+            Console.WriteLine($"{"model".PadRight(w)} {"ndcg@10",8} {"ndcg@20",8} {"recall@10",10} {"recall@20",10} {"map@20",8} {"coverage",9} {"oracle_share",13} {"watch_time_ndcg@20",19}");
             foreach (var (name, m) in report.Models.OrderByDescending(kv => kv.Value.OracleShare ?? kv.Value.NdcgAt10))
             {
-                Console.WriteLine($"{name,-28} {m.NdcgAt10,8:0.0000} {m.NdcgAt20,8:0.0000} {m.RecallAt10,10:0.0000} {m.RecallAt20,10:0.0000} {m.MapAt20,8:0.0000} {m.Coverage,9:0.0000} {(m.OracleShare is { } s ? s.ToString("0.0000", CultureInfo.InvariantCulture) : "-"),13} {m.WatchTimeNdcgAt20,19:0.0000}");
+                Console.WriteLine($"{name.PadRight(w)} {m.NdcgAt10,8:0.0000} {m.NdcgAt20,8:0.0000} {m.RecallAt10,10:0.0000} {m.RecallAt20,10:0.0000} {m.MapAt20,8:0.0000} {m.Coverage,9:0.0000} {(m.OracleShare is { } s ? s.ToString("0.0000", CultureInfo.InvariantCulture) : "-"),13} {m.WatchTimeNdcgAt20,19:0.0000}");
             }
 
             foreach (var (name, m) in margins)

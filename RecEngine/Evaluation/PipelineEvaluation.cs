@@ -70,6 +70,7 @@ internal static class PipelineEvaluation
         // The population's expected watch time of each video at a cut, over a fixed sample of the evaluated users.
         var panel = users.Take(PopulationPanel).ToList();
         var population = new Dictionary<(int Video, DateTime At), double>();
+        var onDevice = new Dictionary<(int Video, DateTime At, string Device), double>();
         foreach (var user in users)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -104,6 +105,13 @@ internal static class PipelineEvaluation
                 // Ablation: the same candidates in the best order that is the same for every user (the oracle's
                 // watch time averaged over a panel of users): what ordering by a video's general appeal can reach.
                 rows["candidates_population_oracle"] = CandidatesBy(slate, request, v => PopulationWatch(v, now));
+                // Ablation: the same over the panel, each of them on this user's usual device: the best order that
+                // knows the device (short videos for phones, long ones for TVs) and nothing else of the user.
+                if (oracle.UsualDevice(user) is { } device)
+                {
+                    rows["candidates_device_population_oracle"] = CandidatesBy(slate, request, v => DevicePopulationWatch(v, now, device));
+                }
+
                 rows["random"] = RandomAllowed(videos, request, user);
                 best = ExpectedWatch(oracle, user, ranking, videos, now);
             }
@@ -118,6 +126,16 @@ internal static class PipelineEvaluation
 
                 l.Add(new Scored(ranked, relevant, gains, share));
             }
+        }
+
+        double DevicePopulationWatch(int video, DateTime at, string device)
+        {
+            if (!onDevice.TryGetValue((video, at, device), out var seconds))
+            {
+                onDevice[(video, at, device)] = seconds = panel.Average(u => oracle.ExpectedWatchSecondsOn(u, videos.Ids[video], at, device) ?? 0);
+            }
+
+            return seconds;
         }
 
         double PopulationWatch(int video, DateTime at)

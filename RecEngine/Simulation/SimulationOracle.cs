@@ -26,4 +26,12 @@ internal sealed class SimulationOracle(DataDirectory dataDir) : IRelevanceOracle
         _world.Value is { } world && world.Truth.UserIndex(userId) >= 0
             ? world.Oracle.ExpectedSlateWatchSeconds(userId, [.. slate.Where(v => world.Truth.VideoIndex(v) >= 0)], at)
             : null;
+
+    public string? UsualDevice(string userId) =>
+        _world.Value is { } world && world.Truth.UserIndex(userId) is var user and >= 0 ? Catalog.User.Devices[world.Truth.PrimaryDevice[user]] : null;
+
+    public double? ExpectedWatchSecondsOn(string userId, string videoId, DateTime at, string device) =>
+        _world.Value is { } world && world.Truth.UserIndex(userId) >= 0 && world.Truth.VideoIndex(videoId) >= 0
+            ? world.Oracle.ExpectedSlateWatchSeconds(userId, [videoId], at, device)
+            : null;
 }

@@ -16,6 +16,12 @@ internal interface IRelevanceOracle
 
     /// <summary>The expected seconds the user would watch of this slate (position bias included), where the world knows it.</summary>
     double? ExpectedSlateWatchSeconds(string userId, IReadOnlyList<string> slate, DateTime at) => null;
+
+    /// <summary>The device the user mostly uses, where the world knows it.</summary>
+    string? UsualDevice(string userId) => null;
+
+    /// <summary>The expected seconds the user would watch of the video shown first on <paramref name="device"/>, where the world knows it.</summary>
+    double? ExpectedWatchSecondsOn(string userId, string videoId, DateTime at, string device) => null;
 }
 
 /// <summary>No ground truth (imported or production data).</summary>
