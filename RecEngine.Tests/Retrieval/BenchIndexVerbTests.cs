@@ -9,7 +9,7 @@ public class BenchIndexVerbTests
     [Fact]
     public void Run_measures_a_small_index_and_serialises_the_contract_keys()
     {
-        var result = BenchIndexVerb.Run(3000, 8, 50, 50, 20, 1, new VectorIndexOptions { Quantization = VectorQuantization.I8 }, [64, 128], CancellationToken.None);
+        var result = BenchIndexVerb.Run(3000, 8, 50, 50, 20, 1, new VectorIndexOptions { Quantization = VectorQuantization.I8, ExactBandBelow = 0 }, [64, 128], CancellationToken.None);
         Assert.Equal("i8", result.Quantization);
         Assert.Equal(3000L * 8 * sizeof(float), result.VectorBytes);
         Assert.True(result.GraphMemoryBytes > 0);
@@ -19,7 +19,7 @@ public class BenchIndexVerbTests
         Assert.True(result.IndexBytes > 3000 * 8 * sizeof(float));
 
         var json = JsonDocument.Parse(JsonSerializer.Serialize(result, ServiceDefaults.Json));
-        string[] contract = ["items", "dim", "k", "build_seconds", "recall_at_k", "hnsw_p50_ms", "hnsw_p99_ms", "exact_p50_ms", "speedup", "index_bytes", "recall_at_100", "quantization", "graph_memory_bytes", "vector_bytes", "bands"];
+        string[] contract = ["items", "dim", "k", "build_seconds", "recall_at_k", "hnsw_p50_ms", "hnsw_p99_ms", "exact_p50_ms", "speedup", "index_bytes", "recall_at_100", "quantization", "graph_memory_bytes", "vector_bytes", "bands", "exact_bands"];
         Assert.Equal(contract.Order(), json.RootElement.EnumerateObject().Select(p => p.Name).Order());
         Assert.All(json.RootElement.EnumerateObject().Where(p => p.Name != "quantization"), p => Assert.Equal(JsonValueKind.Number, p.Value.ValueKind));
     }

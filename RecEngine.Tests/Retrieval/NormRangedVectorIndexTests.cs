@@ -15,10 +15,11 @@ public sealed class NormRangedVectorIndexTests : IDisposable
         var query = mixture.Queries(queries, seed: 5);
         var ids = VectorTestData.Ids(n);
         using var exact = new ExactVectorIndex(ids, vectors, dims);
-        using var built = NormRangedVectorIndex.Build(ids, vectors, dims, new VectorIndexOptions { ExpansionSearch = 128, NormRatio = 1.25 });
+        using var built = NormRangedVectorIndex.Build(ids, vectors, dims, new VectorIndexOptions { ExpansionSearch = 128, NormRatio = 1.25, ExactBandBelow = 0 });
 
         var ranged = Assert.IsType<NormRangedVectorIndex>(built);
         Assert.True(ranged.Bands >= 4, $"{ranged.Bands} bands");
+        Assert.Equal(0, ranged.ExactBands);
         Assert.Equal(n, ranged.Count);
         var recall = 0.0;
         for (var q = 0; q < queries; q++)
@@ -95,7 +96,7 @@ public sealed class NormRangedVectorIndexTests : IDisposable
         var path = Path.Combine(_dir, "index.usearch");
         var query = vectors.AsSpan(0, dims).ToArray();
         VectorHit[] before;
-        using (var built = VectorIndexes.BuildApproximate(ids, vectors, dims, new VectorIndexOptions { NormRatio = 1.25 }))
+        using (var built = VectorIndexes.BuildApproximate(ids, vectors, dims, new VectorIndexOptions { NormRatio = 1.25, ExactBandBelow = 0 }))
         {
             Assert.IsType<NormRangedVectorIndex>(built);
             before = built.Search(query, 25);
@@ -125,6 +126,97 @@ public sealed class NormRangedVectorIndexTests : IDisposable
         using var opened = VectorIndexes.Open(path, ItemVectors.ByIds(VectorTestData.Ids(n), vectors, dims), new VectorIndexOptions(), memoryMap: false);
         Assert.IsType<HnswVectorIndex>(opened);
         Assert.Equal(n, opened.Count);
+    }
+
+    /// <summary>Long-tailed norms, as learned factors have: a few large, most far below (see the test above).</summary>
+    private static float[] LongTailed(int n, int dims, int seed)
+    {
+        var vectors = new ClusteredVectors(dims, clusters: 20, seed).Items(n, seed + 1);
+        var random = new Random(seed + 2);
+        for (var row = 0; row < n; row++)
+        {
+            var scale = MathF.Pow(10f, -3f * MathF.Sqrt((float)random.NextDouble()));
+            for (var d = 0; d < dims; d++)
+            {
+                vectors[(row * dims) + d] *= scale;
+            }
+        }
+
+        return vectors;
+    }
+
+    [Fact]
+    public void Bands_scanned_exactly_answer_as_exact_search_does()
+    {
+        const int n = 6000, dims = 16, k = 200, queries = 20;
+        var vectors = LongTailed(n, dims, seed: 31);
+        var query = new ClusteredVectors(dims, clusters: 20, 31).Queries(queries, seed: 34);
+        var ids = VectorTestData.Ids(n);
+        using var exact = new ExactVectorIndex(ids, vectors, dims);
+        using var built = NormRangedVectorIndex.Build(ids, vectors, dims, new VectorIndexOptions { ExactBandBelow = int.MaxValue });
+
+        var ranged = Assert.IsType<NormRangedVectorIndex>(built);
+        Assert.True(ranged.Bands >= 4, $"{ranged.Bands} bands");
+        Assert.Equal(ranged.Bands, ranged.ExactBands);
+        Assert.Equal(0, ranged.NativeBytes);
+        Assert.Equal(n, ranged.Count);
+        Assert.Equal(dims, ranged.Dimensions);
+        for (var q = 0; q < queries; q++)
+        {
+            var truth = exact.Search(query.AsSpan(q * dims, dims), k);
+            var found = ranged.Search(query.AsSpan(q * dims, dims), k);
+            Assert.Equal(truth.Select(h => h.Id), found.Select(h => h.Id));
+            Assert.All(truth.Zip(found), pair => Assert.Equal(pair.First.Score, pair.Second.Score, 1e-5f));
+        }
+    }
+
+    [Fact]
+    public void Small_bands_are_scanned_and_large_ones_keep_their_graph_through_a_save()
+    {
+        const int n = 6000, dims = 16, k = 50;
+        var vectors = LongTailed(n, dims, seed: 41);
+        var ids = VectorTestData.Ids(n);
+        var path = Path.Combine(_dir, "mixed.usearch");
+        var query = new ClusteredVectors(dims, clusters: 20, 41).Queries(1, seed: 44);
+        var options = new VectorIndexOptions { ExactBandBelow = 600 };
+        VectorHit[] before;
+        int bands, scanned;
+        using (var built = VectorIndexes.BuildApproximate(ids, vectors, dims, options))
+        {
+            var ranged = Assert.IsType<NormRangedVectorIndex>(built);
+            (bands, scanned) = (ranged.Bands, ranged.ExactBands);
+            Assert.InRange(scanned, 1, bands - 1);
+            Assert.True(ranged.NativeBytes > 0);
+            before = built.Search(query, k);
+            built.Save(path);
+        }
+
+        Assert.Equal(scanned, Directory.GetFiles(_dir, "mixed.usearch.band*.ids").Length);
+        foreach (var memoryMap in new[] { true, false })
+        {
+            using var opened = VectorIndexes.Open(path, ItemVectors.ByIds(ids, vectors, dims), options, memoryMap);
+            var ranged = Assert.IsType<NormRangedVectorIndex>(opened);
+            Assert.Equal((bands, scanned, n), (ranged.Bands, ranged.ExactBands, ranged.Count));
+            Assert.Equal(before, opened.Search(query, k));
+        }
+    }
+
+    [Fact]
+    public void A_scanned_band_whose_ids_file_is_torn_refuses_to_open()
+    {
+        const int n = 3000, dims = 8;
+        var vectors = LongTailed(n, dims, seed: 51);
+        var ids = VectorTestData.Ids(n);
+        var path = Path.Combine(_dir, "torn.usearch");
+        using (var built = VectorIndexes.BuildApproximate(ids, vectors, dims, new VectorIndexOptions { ExactBandBelow = int.MaxValue }))
+        {
+            built.Save(path);
+        }
+
+        var band = path + ".band0.ids";
+        File.WriteAllBytes(band, File.ReadAllBytes(band)[..^3]);
+        var error = Assert.Throws<InvalidDataException>(() => VectorIndexes.Open(path, ItemVectors.ByIds(ids, vectors, dims), new VectorIndexOptions(), memoryMap: false));
+        Assert.Contains("band0.ids", error.Message);
     }
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);

@@ -33,6 +33,7 @@ internal sealed class BenchIndexVerb(IOptions<VectorIndexOptions> defaults) : IV
         new("connectivity", "HNSW links per node (M)", "from configuration"),
         new("expansion-add", "HNSW efConstruction", "from configuration"),
         new("norm-ratio", "Largest over smallest norm within a norm band, one HNSW graph each", "from configuration"),
+        new("exact-band-below", "Norm bands with fewer items are scanned exactly instead of through a graph (0: every band a graph)", "from configuration"),
         new("quantization", "Scalar kind of the graph's vectors: f32, f16 or i8 (recall is always against exact float32)", "from configuration"),
         new("expansion-search", "HNSW efSearch (usearch uses max(ef, k)); a comma list measures each on one build, JSON holds the last", "from configuration"),
         new("json", "Also write the figures as JSON to FILE"),
@@ -53,6 +54,7 @@ internal sealed class BenchIndexVerb(IOptions<VectorIndexOptions> defaults) : IV
             Connectivity = command.GetInt("connectivity", defaults.Value.Connectivity, 4, 128),
             ExpansionAdd = command.GetInt("expansion-add", defaults.Value.ExpansionAdd, 8, 4096),
             NormRatio = command.GetDouble("norm-ratio", defaults.Value.NormRatio, 1.25, 1e6),
+            ExactBandBelow = command.GetInt("exact-band-below", defaults.Value.ExactBandBelow, 0, int.MaxValue),
             Quantization = ParseQuantization(command.GetString("quantization"), defaults.Value.Quantization),
         };
         var expansions = ParseExpansions(command.GetString("expansion-search"), defaults.Value.ExpansionSearch);
@@ -195,6 +197,7 @@ internal sealed class BenchIndexVerb(IOptions<VectorIndexOptions> defaults) : IV
             HnswP99Ms = Math.Round(Percentile(hnswMs, 0.99), 4),
             ExactP50Ms = Math.Round(Percentile(exactMs, 0.50), 4),
             Bands = hnsw is NormRangedVectorIndex ranged ? ranged.Bands : 1,
+            ExactBands = hnsw is NormRangedVectorIndex scanned ? scanned.ExactBands : 0,
             IndexBytes = hnsw.IndexBytes,
             GraphMemoryBytes = hnsw.NativeBytes,
             VectorBytes = (long)items * dim * sizeof(float),
@@ -264,7 +267,7 @@ internal sealed class BenchIndexVerb(IOptions<VectorIndexOptions> defaults) : IV
         Console.WriteLine($"{"exact_p50_ms",-16}{r.ExactP50Ms.ToString("F3", c)}");
         Console.WriteLine($"{"speedup",-16}{r.Speedup.ToString("F1", c)}x");
         Console.WriteLine($"{"quantization",-16}{r.Quantization}");
-        Console.WriteLine($"{"norm_bands",-16}{r.Bands}");
+        Console.WriteLine($"{"norm_bands",-16}{r.Bands} ({r.ExactBands} scanned exactly)");
         Console.WriteLine($"{"index_bytes",-16}{r.IndexBytes.ToString("N0", c)} ({(r.IndexBytes / 1048576.0).ToString("F1", c)} MiB)");
         Console.WriteLine($"{"graph_memory",-16}{r.GraphMemoryBytes.ToString("N0", c)} ({(r.GraphMemoryBytes / 1048576.0).ToString("F1", c)} MiB)");
         Console.WriteLine($"{"f32_vectors",-16}{r.VectorBytes.ToString("N0", c)} (held once, by the model; not part of the index)");
@@ -293,9 +296,13 @@ internal sealed record BenchIndexResult
     [JsonPropertyName("recall_at_100")]
     public double RecallAt100 { get; init; }
 
-    /// <summary>HNSW graphs the items were split into by norm (1 = a single graph).</summary>
+    /// <summary>Bands the items were split into by norm (1 = a single graph).</summary>
     [JsonPropertyName("bands")]
     public int Bands { get; init; }
+
+    /// <summary>Bands too small for a graph of their own, scanned exactly.</summary>
+    [JsonPropertyName("exact_bands")]
+    public int ExactBands { get; init; }
 
     [JsonPropertyName("hnsw_p50_ms")]
     public double HnswP50Ms { get; init; }

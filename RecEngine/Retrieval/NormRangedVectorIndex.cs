@@ -18,7 +18,9 @@ namespace RecEngine.Retrieval;
 /// A query searches the bands from the largest norms down and stops once its k-th best score reaches the band's
 /// bound |q| * maxNorm (Cauchy-Schwarz), which no item of that band or any later one can beat. Bands after the
 /// first are asked for a few results and widened only while all of them enter the top k, because HNSW's cost grows
-/// with the number of results asked (usearch explores max(efSearch, k)).
+/// with the number of results asked (usearch explores max(efSearch, k)). A band of fewer items than
+/// <see cref="VectorIndexOptions.ExactBandBelow"/> has no graph: its items are scored exactly, which at that size costs
+/// less than a graph search and misses nothing.
 /// </summary>
 internal sealed class NormRangedVectorIndex : IVectorIndex, IPersistentVectorIndex
 {
@@ -32,26 +34,31 @@ internal sealed class NormRangedVectorIndex : IVectorIndex, IPersistentVectorInd
     /// <summary>The fewest results asked of a band below the first.</summary>
     private const int MinimumAsk = 16;
 
-    private readonly HnswVectorIndex[] _bands;
+    private readonly Band[] _bands;
 
-    private NormRangedVectorIndex(HnswVectorIndex[] bands)
+    private NormRangedVectorIndex(Band[] bands, int dimensions)
     {
         _bands = bands;
+        Dimensions = dimensions;
     }
 
     public int Count => _bands.Sum(b => b.Count);
 
-    public int Dimensions => _bands[0].Dimensions;
+    public int Dimensions { get; }
 
     public int Bands => _bands.Length;
 
-    public long IndexBytes => _bands.Sum(b => b.IndexBytes);
+    /// <summary>Bands scanned exactly (fewer items than <see cref="VectorIndexOptions.ExactBandBelow"/>).</summary>
+    public int ExactBands => _bands.Count(b => b.Graph is null);
 
-    public long NativeBytes => _bands.Sum(b => b.NativeBytes);
+    public long IndexBytes => _bands.Sum(b => b.Graph?.IndexBytes ?? b.IdBytes);
+
+    public long NativeBytes => _bands.Sum(b => b.Graph?.NativeBytes ?? 0);
 
     public long MemoryBytes => NativeBytes + OwnItemBytes;
 
-    public long OwnItemBytes => _bands.Sum(b => b.OwnItemBytes);
+    /// <summary>The graphs' own item bytes (older format) and the exact bands' ids.</summary>
+    public long OwnItemBytes => _bands.Sum(b => b.Graph?.OwnItemBytes ?? b.IdBytes);
 
     /// <summary>
     /// Builds the index over the row-major <paramref name="vectors"/>: one band when every norm lies within the
@@ -89,7 +96,7 @@ internal sealed class NormRangedVectorIndex : IVectorIndex, IPersistentVectorInd
             return HnswVectorIndex.Build(ids, items, options);
         }
 
-        var built = new List<HnswVectorIndex>(bands.Count);
+        var built = new List<Band>(bands.Count);
         try
         {
             foreach (var (from, to) in bands)
@@ -100,10 +107,12 @@ internal sealed class NormRangedVectorIndex : IVectorIndex, IPersistentVectorInd
                     bandIds[i - from] = ids[order[i]];
                 }
 
-                built.Add(HnswVectorIndex.Build(bandIds, items, options));
+                built.Add(bandIds.Length < options.ExactBandBelow
+                    ? Band.Exact(bandIds, items)
+                    : new Band(HnswVectorIndex.Build(bandIds, items, options)));
             }
 
-            return new NormRangedVectorIndex([.. built]);
+            return new NormRangedVectorIndex([.. built], store.Factors);
         }
         catch
         {
@@ -157,15 +166,18 @@ internal sealed class NormRangedVectorIndex : IVectorIndex, IPersistentVectorInd
     {
         var bands = JsonSerializer.Deserialize<BandList>(File.ReadAllText(path))
             ?? throw new InvalidDataException($"{path} is not a norm-ranged index.");
-        var opened = new List<HnswVectorIndex>(bands.Bands);
+        var exact = bands.ExactBands ?? [];
+        var opened = new List<Band>(bands.Bands);
         try
         {
             for (var b = 0; b < bands.Bands; b++)
             {
-                opened.Add(HnswVectorIndex.Open(BandPath(path, b), vectors, options, memoryMap));
+                opened.Add(exact.Contains(b)
+                    ? Band.Exact(ReadIds(ExactPath(path, b)), vectors)
+                    : new Band(HnswVectorIndex.Open(BandPath(path, b), vectors, options, memoryMap)));
             }
 
-            return new NormRangedVectorIndex([.. opened]);
+            return new NormRangedVectorIndex([.. opened], vectors.Dimensions);
         }
         catch
         {
@@ -175,28 +187,41 @@ internal sealed class NormRangedVectorIndex : IVectorIndex, IPersistentVectorInd
     }
 
     /// <summary>Whether <paramref name="path"/> holds a band list rather than a single usearch graph.</summary>
-    public static bool IsNormRanged(string path) => File.Exists(BandPath(path, 0));
+    public static bool IsNormRanged(string path) => File.Exists(BandPath(path, 0)) || File.Exists(ExactPath(path, 0));
 
     public void Save(string path)
     {
+        var exact = new List<int>();
         for (var b = 0; b < _bands.Length; b++)
         {
-            _bands[b].Save(BandPath(path, b));
+            if (_bands[b].Graph is { } graph)
+            {
+                graph.Save(BandPath(path, b));
+                continue;
+            }
+
+            WriteIds(ExactPath(path, b), _bands[b].Ids!);
+            exact.Add(b);
         }
 
-        File.WriteAllText(path, JsonSerializer.Serialize(new BandList(_bands.Length)));
+        File.WriteAllText(path, JsonSerializer.Serialize(new BandList(_bands.Length, exact.Count == 0 ? null : [.. exact])));
     }
 
     public void ChangeExpansionSearch(int expansion)
     {
         foreach (var band in _bands)
         {
-            band.ChangeExpansionSearch(expansion);
+            band.Graph?.ChangeExpansionSearch(expansion);
         }
     }
 
     public int Search(ReadOnlySpan<float> query, Span<VectorHit> destination)
     {
+        if (query.Length != Dimensions)
+        {
+            throw new ArgumentException($"Query has {query.Length} dimensions, the index {Dimensions}.", nameof(query));
+        }
+
         var k = Math.Min(destination.Length, Count);
         if (k == 0)
         {
@@ -215,7 +240,14 @@ internal sealed class NormRangedVectorIndex : IVectorIndex, IPersistentVectorInd
                     break;
                 }
 
-                SearchBand(band, query, k, ref heap, hits);
+                if (band.Graph is { } graph)
+                {
+                    SearchBand(graph, query, k, ref heap, hits);
+                }
+                else
+                {
+                    band.Scan(query, ref heap);
+                }
             }
         }
         finally
@@ -278,5 +310,94 @@ internal sealed class NormRangedVectorIndex : IVectorIndex, IPersistentVectorInd
 
     private static string BandPath(string path, int band) => $"{path}.band{band}";
 
-    private sealed record BandList(int Bands);
+    private static string ExactPath(string path, int band) => $"{path}.band{band}.ids";
+
+    private static void WriteIds(string path, long[] ids)
+    {
+        using var stream = File.Create(path);
+        stream.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(ids.AsSpan()));
+        stream.Flush(flushToDisk: true);
+    }
+
+    private static long[] ReadIds(string path)
+    {
+        var bytes = File.ReadAllBytes(path);
+        if (bytes.Length % sizeof(long) != 0)
+        {
+            throw new InvalidDataException($"{path} holds {bytes.Length} bytes, not a whole number of ids.");
+        }
+
+        return System.Runtime.InteropServices.MemoryMarshal.Cast<byte, long>(bytes).ToArray();
+    }
+
+    /// <summary>The bands in order, and which of them are scanned exactly (null in indexes saved before exact bands existed).</summary>
+    private sealed record BandList(int Bands, int[]? ExactBands = null);
+
+    /// <summary>
+    /// One band: its own graph, or its ids with a float32 copy of their vectors, scored exactly. Every query scans the
+    /// small bands of the largest norms, and their rows lie scattered over the catalog's factors: a contiguous copy
+    /// (at most <see cref="VectorIndexOptions.ExactBandBelow"/> rows a band) is read in one stream.
+    /// </summary>
+    private sealed class Band : IDisposable
+    {
+        private readonly float[]? _rows;
+
+        public Band(HnswVectorIndex graph)
+        {
+            Graph = graph;
+            MaxNorm = graph.MaxNorm;
+        }
+
+        private Band(long[] ids, float[] rows, float maxNorm)
+        {
+            Ids = ids;
+            _rows = rows;
+            MaxNorm = maxNorm;
+        }
+
+        public HnswVectorIndex? Graph { get; }
+
+        public long[]? Ids { get; }
+
+        public float MaxNorm { get; }
+
+        public int Count => Graph?.Count ?? Ids!.Length;
+
+        /// <summary>Bytes of the ids and the vectors' copy.</summary>
+        public long IdBytes => ((Ids?.LongLength ?? 0) * sizeof(long)) + ((_rows?.LongLength ?? 0) * sizeof(float));
+
+        /// <summary>A band scanned exactly: <paramref name="ids"/> with their vectors copied from <paramref name="vectors"/>; its largest norm is theirs.</summary>
+        public static Band Exact(long[] ids, ItemVectors vectors)
+        {
+            var f = vectors.Dimensions;
+            var rows = new float[(long)ids.Length * f];
+            var maxNorm = 0f;
+            for (var i = 0; i < ids.Length; i++)
+            {
+                var row = rows.AsSpan(i * f, f);
+                var vector = vectors.Vector(ids[i], row);
+                if (vector.IsEmpty)
+                {
+                    throw new InvalidDataException($"Item {ids[i]} of an exact band has no vector.");
+                }
+
+                vector.CopyTo(row);
+                maxNorm = Math.Max(maxNorm, TensorPrimitives.Norm(row));
+            }
+
+            return new(ids, rows, maxNorm);
+        }
+
+        public void Scan(ReadOnlySpan<float> query, ref TopK heap)
+        {
+            var f = query.Length;
+            var rows = _rows.AsSpan();
+            for (var i = 0; i < Ids!.Length; i++)
+            {
+                heap.Add(Ids[i], TensorPrimitives.Dot(query, rows.Slice(i * f, f)));
+            }
+        }
+
+        public void Dispose() => Graph?.Dispose();
+    }
 }

@@ -74,13 +74,21 @@ public sealed record VectorIndexOptions
     public VectorQuantization Quantization { get; init; } = VectorQuantization.I8;
 
     /// <summary>
-    /// Norm bands, each its own HNSW graph (<see cref="NormRangedVectorIndex"/>): a band holds the items whose norms lie
+    /// Norm bands, each its own HNSW graph unless smaller than <see cref="ExactBandBelow"/> (<see cref="NormRangedVectorIndex"/>): a band holds the items whose norms lie
     /// within this factor of its largest, and items under a thousandth of the largest norm share one last band. Bands
     /// keep inner-product recall high when item norms vary, at the cost of one search per band visited; a catalog whose
     /// norms all lie within the factor is one graph (docs/decisions/0003).
     /// </summary>
     [Range(1.25, 1e6)]
     public double NormRatio { get; init; } = 2.0;
+
+    /// <summary>
+    /// A norm band with fewer items than this is scanned exactly instead of searched through a graph of its own. The
+    /// bands of the largest norms are small (a model's norms are long-tailed), every query visits them, and a graph
+    /// search costs about the same at a hundred items as at ten thousand; 0 gives every band a graph.
+    /// </summary>
+    [Range(0, int.MaxValue)]
+    public int ExactBandBelow { get; init; } = 4096;
 
     /// <summary>
     /// Catalogs smaller than this are searched exactly: below about 50k videos the SIMD scan is as fast as HNSW at
