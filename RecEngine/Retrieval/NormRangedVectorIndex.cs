@@ -57,7 +57,7 @@ internal sealed class NormRangedVectorIndex : IVectorIndex, IPersistentVectorInd
 
     public long MemoryBytes => NativeBytes + OwnItemBytes;
 
-    /// <summary>The graphs' own item bytes (older format) and the exact bands' ids.</summary>
+    /// <summary>The graphs' own item bytes (older format), and the scanned bands' ids and vector copies.</summary>
     public long OwnItemBytes => _bands.Sum(b => b.Graph?.OwnItemBytes ?? b.IdBytes);
 
     /// <summary>
