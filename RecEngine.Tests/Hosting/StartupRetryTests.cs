@@ -58,10 +58,12 @@ public sealed class StartupRetryTests
     [Fact]
     public async Task NoRetryHappensBeforeItsWaitHasPassed()
     {
-        var time = new FakeTimeProvider();
+        var time = new TimerCountingTime();
         var attempts = 0;
         var run = StartupRetry.RunAsync(() => throw new InvalidOperationException($"{++attempts}"), Delays, time, (_, _, _) => { }, _ => { }, CancellationToken.None);
-        await WaitFor(() => attempts == 1);
+        // The wait's timer must exist before the clock moves, or it would start from the moved clock (a busy box
+        // sees the first failure well before the retry loop reaches its wait).
+        await WaitFor(() => attempts == 1 && time.Timers == 1);
         time.Advance(Delays[0] - TimeSpan.FromMilliseconds(1));
         await Task.Delay(100);
         Assert.Equal(1, attempts);
@@ -93,6 +95,20 @@ public sealed class StartupRetryTests
         }
 
         return await run.WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    /// <summary>A fake clock that counts the timers created on it (Task.Delay creates one per wait).</summary>
+    private sealed class TimerCountingTime : FakeTimeProvider
+    {
+        private int _timers;
+
+        public int Timers => Volatile.Read(ref _timers);
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            Interlocked.Increment(ref _timers);
+            return base.CreateTimer(callback, state, dueTime, period);
+        }
     }
 
     private static async Task WaitFor(Func<bool> condition)

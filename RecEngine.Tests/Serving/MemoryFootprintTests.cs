@@ -27,6 +27,8 @@ public sealed class MemoryFootprintTests
         await using var factory = new RecEngineFactory(LifecycleWorld.Settings(new Dictionary<string, string?>
         {
             ["RecEngine:Retrieval:Index:ExactBelow"] = "0",
+            // Every norm band a graph: this small world's bands would otherwise be scanned exactly, with no graph to measure.
+            ["RecEngine:Retrieval:Index:ExactBandBelow"] = "0",
             ["RecEngine:Serving:LogImpressions"] = "false",
         }));
         await LifecycleWorld.CopyToAsync(factory.DataDir);
