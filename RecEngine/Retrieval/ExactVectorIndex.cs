@@ -108,6 +108,20 @@ internal sealed class ExactVectorIndex : IVectorIndex
         return merged.CopySorted(destination);
     }
 
+    /// <summary>The ids, one per row of the vectors.</summary>
+    public ReadOnlySpan<long> Ids => _ids;
+
+    /// <summary>Scores every row into <paramref name="heap"/>, on the calling thread: a part of a larger search (a norm band).</summary>
+    public void ScanInto(ReadOnlySpan<float> query, ref TopK heap)
+    {
+        if (query.Length != Dimensions)
+        {
+            throw new ArgumentException($"Query has {query.Length} dimensions, the index {Dimensions}.", nameof(query));
+        }
+
+        Scan(query, 0, Count, ref heap);
+    }
+
     private void Scan(ReadOnlySpan<float> query, int from, int to, ref TopK heap)
     {
         var dims = Dimensions;

@@ -49,7 +49,7 @@ internal sealed class NormRangedVectorIndex : IVectorIndex, IPersistentVectorInd
     public int Bands => _bands.Length;
 
     /// <summary>Bands scanned exactly (fewer items than <see cref="VectorIndexOptions.ExactBandBelow"/>).</summary>
-    public int ExactBands => _bands.Count(b => b.Graph is null);
+    public int ExactBands => _bands.Count(b => b.Scanned is not null);
 
     public long IndexBytes => _bands.Sum(b => b.Graph?.IndexBytes ?? b.IdBytes);
 
@@ -200,7 +200,7 @@ internal sealed class NormRangedVectorIndex : IVectorIndex, IPersistentVectorInd
                 continue;
             }
 
-            WriteIds(ExactPath(path, b), _bands[b].Ids!);
+            WriteIds(ExactPath(path, b), _bands[b].Scanned!.Ids);
             exact.Add(b);
         }
 
@@ -246,7 +246,7 @@ internal sealed class NormRangedVectorIndex : IVectorIndex, IPersistentVectorInd
                 }
                 else
                 {
-                    band.Scan(query, ref heap);
+                    band.Scanned!.ScanInto(query, ref heap);
                 }
             }
         }
@@ -312,10 +312,10 @@ internal sealed class NormRangedVectorIndex : IVectorIndex, IPersistentVectorInd
 
     private static string ExactPath(string path, int band) => $"{path}.band{band}.ids";
 
-    private static void WriteIds(string path, long[] ids)
+    private static void WriteIds(string path, ReadOnlySpan<long> ids)
     {
         using var stream = File.Create(path);
-        stream.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(ids.AsSpan()));
+        stream.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(ids));
         stream.Flush(flushToDisk: true);
     }
 
@@ -334,37 +334,34 @@ internal sealed class NormRangedVectorIndex : IVectorIndex, IPersistentVectorInd
     private sealed record BandList(int Bands, int[]? ExactBands = null);
 
     /// <summary>
-    /// One band: its own graph, or its ids with a float32 copy of their vectors, scored exactly. Every query scans the
-    /// small bands of the largest norms, and their rows lie scattered over the catalog's factors: a contiguous copy
-    /// (at most <see cref="VectorIndexOptions.ExactBandBelow"/> rows a band) is read in one stream.
+    /// One band: its own graph, or an <see cref="ExactVectorIndex"/> over its ids and a float32 copy of their vectors.
+    /// Every query scans the small bands of the largest norms, and their rows lie scattered over the catalog's factors:
+    /// a contiguous copy (at most <see cref="VectorIndexOptions.ExactBandBelow"/> rows a band) is read in one stream.
     /// </summary>
     private sealed class Band : IDisposable
     {
-        private readonly float[]? _rows;
-
         public Band(HnswVectorIndex graph)
         {
             Graph = graph;
             MaxNorm = graph.MaxNorm;
         }
 
-        private Band(long[] ids, float[] rows, float maxNorm)
+        private Band(ExactVectorIndex scanned, float maxNorm)
         {
-            Ids = ids;
-            _rows = rows;
+            Scanned = scanned;
             MaxNorm = maxNorm;
         }
 
         public HnswVectorIndex? Graph { get; }
 
-        public long[]? Ids { get; }
+        public ExactVectorIndex? Scanned { get; }
 
         public float MaxNorm { get; }
 
-        public int Count => Graph?.Count ?? Ids!.Length;
+        public int Count => Graph?.Count ?? Scanned!.Count;
 
         /// <summary>Bytes of the ids and the vectors' copy.</summary>
-        public long IdBytes => ((Ids?.LongLength ?? 0) * sizeof(long)) + ((_rows?.LongLength ?? 0) * sizeof(float));
+        public long IdBytes => Scanned is { } scanned ? scanned.MemoryBytes + ((long)scanned.Count * scanned.Dimensions * sizeof(float)) : 0;
 
         /// <summary>A band scanned exactly: <paramref name="ids"/> with their vectors copied from <paramref name="vectors"/>; its largest norm is theirs.</summary>
         public static Band Exact(long[] ids, ItemVectors vectors)
@@ -385,17 +382,7 @@ internal sealed class NormRangedVectorIndex : IVectorIndex, IPersistentVectorInd
                 maxNorm = Math.Max(maxNorm, TensorPrimitives.Norm(row));
             }
 
-            return new(ids, rows, maxNorm);
-        }
-
-        public void Scan(ReadOnlySpan<float> query, ref TopK heap)
-        {
-            var f = query.Length;
-            var rows = _rows.AsSpan();
-            for (var i = 0; i < Ids!.Length; i++)
-            {
-                heap.Add(Ids[i], TensorPrimitives.Dot(query, rows.Slice(i * f, f)));
-            }
+            return new(new ExactVectorIndex(ids, rows, f, parallel: false), maxNorm);
         }
 
         public void Dispose() => Graph?.Dispose();
