@@ -69,8 +69,7 @@ internal static class PipelineEvaluation
         var withTruth = oracle.IsAvailable;
         // The population's expected watch time of each video at a cut, over a fixed sample of the evaluated users.
         var panel = users.Take(PopulationPanel).ToList();
-        var population = new Dictionary<(int Video, DateTime At), double>();
-        var onDevice = new Dictionary<(int Video, DateTime At, string Device), double>();
+        var population = new Dictionary<(int Video, DateTime At, string? Device), double>();
         foreach (var user in users)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -104,12 +103,12 @@ internal static class PipelineEvaluation
                 rows["candidates_oracle"] = CandidatesBy(slate, request, v => oracle.ExpectedSlateWatchSeconds(user, [videos.Ids[v]], now) ?? 0);
                 // Ablation: the same candidates in the best order that is the same for every user (the oracle's
                 // watch time averaged over a panel of users): what ordering by a video's general appeal can reach.
-                rows["candidates_population_oracle"] = CandidatesBy(slate, request, v => PopulationWatch(v, now));
+                rows["candidates_population_oracle"] = CandidatesBy(slate, request, v => PopulationWatch(v, now, null));
                 // Ablation: the same over the panel, each of them on this user's usual device: the best order that
                 // knows the device (short videos for phones, long ones for TVs) and nothing else of the user.
                 if (oracle.UsualDevice(user) is { } device)
                 {
-                    rows["candidates_device_population_oracle"] = CandidatesBy(slate, request, v => DevicePopulationWatch(v, now, device));
+                    rows["candidates_device_population_oracle"] = CandidatesBy(slate, request, v => PopulationWatch(v, now, device));
                 }
 
                 rows["random"] = RandomAllowed(videos, request, user);
@@ -128,21 +127,12 @@ internal static class PipelineEvaluation
             }
         }
 
-        double DevicePopulationWatch(int video, DateTime at, string device)
+        // The panel's mean expected watch time of the video, each on their own device or all on the one given.
+        double PopulationWatch(int video, DateTime at, string? device)
         {
-            if (!onDevice.TryGetValue((video, at, device), out var seconds))
+            if (!population.TryGetValue((video, at, device), out var seconds))
             {
-                onDevice[(video, at, device)] = seconds = panel.Average(u => oracle.ExpectedWatchSecondsOn(u, videos.Ids[video], at, device) ?? 0);
-            }
-
-            return seconds;
-        }
-
-        double PopulationWatch(int video, DateTime at)
-        {
-            if (!population.TryGetValue((video, at), out var seconds))
-            {
-                population[(video, at)] = seconds = panel.Average(u => oracle.ExpectedSlateWatchSeconds(u, [videos.Ids[video]], at) ?? 0);
+                population[(video, at, device)] = seconds = panel.Average(u => oracle.ExpectedSlateWatchSeconds(u, [videos.Ids[video]], at, device) ?? 0);
             }
 
             return seconds;

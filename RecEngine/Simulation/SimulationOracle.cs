@@ -22,16 +22,11 @@ internal sealed class SimulationOracle(DataDirectory dataDir) : IRelevanceOracle
             : null;
 
     /// <summary>The expected watch seconds of the slate; videos the world did not create count nothing.</summary>
-    public double? ExpectedSlateWatchSeconds(string userId, IReadOnlyList<string> slate, DateTime at) =>
+    public double? ExpectedSlateWatchSeconds(string userId, IReadOnlyList<string> slate, DateTime at, string? device = null) =>
         _world.Value is { } world && world.Truth.UserIndex(userId) >= 0
-            ? world.Oracle.ExpectedSlateWatchSeconds(userId, [.. slate.Where(v => world.Truth.VideoIndex(v) >= 0)], at)
+            ? world.Oracle.ExpectedSlateWatchSeconds(userId, [.. slate.Where(v => world.Truth.VideoIndex(v) >= 0)], at, device)
             : null;
 
     public string? UsualDevice(string userId) =>
         _world.Value is { } world && world.Truth.UserIndex(userId) is var user and >= 0 ? Catalog.User.Devices[world.Truth.PrimaryDevice[user]] : null;
-
-    public double? ExpectedWatchSecondsOn(string userId, string videoId, DateTime at, string device) =>
-        _world.Value is { } world && world.Truth.UserIndex(userId) >= 0 && world.Truth.VideoIndex(videoId) >= 0
-            ? world.Oracle.ExpectedSlateWatchSeconds(userId, [videoId], at, device)
-            : null;
 }

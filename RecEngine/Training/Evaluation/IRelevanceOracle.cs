@@ -14,14 +14,14 @@ internal interface IRelevanceOracle
     /// <summary>The true P(watch) of an impression, where the world knows it: the ceiling for a ranker's AUC.</summary>
     double? WatchProbability(string userId, string videoId, DateTime at, int position, string? device) => null;
 
-    /// <summary>The expected seconds the user would watch of this slate (position bias included), where the world knows it.</summary>
-    double? ExpectedSlateWatchSeconds(string userId, IReadOnlyList<string> slate, DateTime at) => null;
+    /// <summary>
+    /// The expected seconds the user would watch of this slate (position bias included) on <paramref name="device"/>,
+    /// else on the device they mostly use, where the world knows it.
+    /// </summary>
+    double? ExpectedSlateWatchSeconds(string userId, IReadOnlyList<string> slate, DateTime at, string? device = null) => null;
 
     /// <summary>The device the user mostly uses, where the world knows it.</summary>
     string? UsualDevice(string userId) => null;
-
-    /// <summary>The expected seconds the user would watch of the video shown first on <paramref name="device"/>, where the world knows it.</summary>
-    double? ExpectedWatchSecondsOn(string userId, string videoId, DateTime at, string device) => null;
 }
 
 /// <summary>No ground truth (imported or production data).</summary>
