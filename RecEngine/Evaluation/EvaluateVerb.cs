@@ -108,10 +108,11 @@ internal sealed class EvaluateVerb(
             string folder;
             int examples;
             IReadOnlyList<double> losses;
+            PositionBias? positionBias;
             using (var fitted = training.Fit(split.Train, videos, split.Train[0].Timestamp, split.Cut, split.Cut.AddDays(-rankerDays), epochs, threads: null, Console.Out, cancellationToken))
             {
                 folder = training.Write(fitted, models, TextWriter.Null);
-                (examples, losses) = (fitted.Examples, fitted.Ranker.EpochLosses);
+                (examples, losses, positionBias) = (fitted.Examples, fitted.Ranker.EpochLosses, fitted.Ranker.PositionBias);
             }
 
             using var snapshot = ServingSnapshot.Load(folder, videos, TrendingIndex.Empty(videos), index.Value, ranker.Value, als.Value, candidates.Value, thumbnails);
@@ -124,12 +125,14 @@ internal sealed class EvaluateVerb(
 
             HeadMetrics? heads = null;
             double? oracleAuc = null;
+            double? oracleAucAtTop = null;
             if (hasImpressions)
             {
                 var testSet = RankerDataset.Build(ordered, videos, snapshot.Retrieval, split.Cut, candidates.Value, from: split.Cut, cancellationToken: cancellationToken);
-                heads = HeadMetrics.Measure(RankerModelTrainer.EncodeImputed(snapshot.Scorer.Spec, testSet), snapshot.Scorer.Ranker);
+                heads = HeadMetrics.Measure(testSet, snapshot.Scorer.Spec, snapshot.Scorer.Ranker, positionBias);
                 oracleAuc = HeadMetrics.OracleAuc(truth, testSet, videos);
-                Console.WriteLine($"Held-out impressions {heads.Impressions:N0}: watch head AUC {heads.WatchAuc:0.000} (the world's own P(watch): {oracleAuc:0.000}), watch_time (the order's score) AUC {heads.WatchTimeAuc:0.000}");
+                oracleAucAtTop = HeadMetrics.OracleAuc(truth, testSet, videos, atTop: true);
+                Console.WriteLine($"Held-out impressions {heads.Impressions:N0}: watch head AUC {heads.WatchAuc:0.000} at the logged positions (the world's own P(watch): {oracleAuc:0.000}), {heads.WatchAucAtTop:0.000} as if at the top (the world's: {oracleAucAtTop:0.000}); watch_time (the order's score) AUC {heads.WatchTimeAuc:0.000}");
             }
 
             var report = PipelineEvaluation.Run(split, videos, snapshot, users, serving.Value with { ExplorationShare = 0 }, candidates.Value, truth, ItemKnn.Build(split.Train, videos), cancellationToken);
@@ -170,6 +173,7 @@ internal sealed class EvaluateVerb(
                     ["served_margin_ndcg@10"] = margins.ToDictionary(kv => kv.Key, kv => new { mean = kv.Value.Mean, standard_error = kv.Value.StandardError, users = kv.Value.Users }),
                     ["heads"] = heads,
                     ["oracle_watch_auc"] = oracleAuc,
+                    ["oracle_watch_auc_at_top"] = oracleAucAtTop,
                     ["training"] = new { examples, epoch_losses = losses },
                     ["retrieval"] = new Dictionary<string, object>
                     {
