@@ -30,7 +30,7 @@ public sealed class ReadinessTests
         var pending = new RelatedVideosWarmup(
             userFeatures, services.GetRequiredService<UserFeatureCache>(), state, options,
             services.GetRequiredService<IOptions<FeaturesOptions>>(), services.GetRequiredService<IOptions<CandidateOptions>>(),
-            NullLogger<RelatedVideosWarmup>.Instance);
+            services.GetRequiredService<IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>(), NullLogger<RelatedVideosWarmup>.Instance);
         var waiting = await new ModelHealthCheck(state, userFeatures, pending, options).CheckHealthAsync(new HealthCheckContext());
         Assert.Equal(HealthStatus.Unhealthy, waiting.Status);
         Assert.Contains("related videos", waiting.Description, StringComparison.Ordinal);

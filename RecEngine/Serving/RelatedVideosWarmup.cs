@@ -11,6 +11,7 @@ namespace RecEngine.Serving;
 /// thread. At a million videos a request's seeds are otherwise mostly cold for a long while after start, and each cold
 /// seed costs the request an HNSW search; a related-videos table computed ahead of requests is what YouTube did
 /// (Davidson et al. 2010). The table stays bounded by its capacity, and a newly promoted version fills its own on demand.
+/// It also builds the recommendation response's JSON metadata (<see cref="ResponseJsonWarmup"/>) before readiness.
 /// </summary>
 internal sealed partial class RelatedVideosWarmup(
     UserFeatureWarmup userFeatures,
@@ -19,6 +20,7 @@ internal sealed partial class RelatedVideosWarmup(
     IOptions<ServingOptions> serving,
     IOptions<FeaturesOptions> features,
     IOptions<CandidateOptions> candidates,
+    IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json,
     ILogger<RelatedVideosWarmup> logger) : BackgroundService
 {
     private readonly TaskCompletionSource _completed = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -55,6 +57,15 @@ internal sealed partial class RelatedVideosWarmup(
         if (serving.Value.WarmUpRelatedVideos)
         {
             WarmRelated(ct);
+        }
+
+        try
+        {
+            ResponseJsonWarmup.Run(json.Value.SerializerOptions, Stream.Null);
+        }
+        catch (Exception ex)
+        {
+            LogJsonFailed(ex);
         }
 
         if (features.Value.CompactHeapAfterWarmUp && !ct.IsCancellationRequested)
@@ -126,4 +137,7 @@ internal sealed partial class RelatedVideosWarmup(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Related-videos warm-up failed; rows fill on demand")]
     private partial void LogFailed(Exception ex);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Response JSON warm-up failed; the first request builds the metadata")]
+    private partial void LogJsonFailed(Exception ex);
 }
