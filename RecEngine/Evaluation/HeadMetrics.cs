@@ -14,8 +14,9 @@ namespace RecEngine.Evaluation;
 /// <see cref="WatchAuc"/> is the model's P(watch) of each held-out impression at its logged position, comparable with
 /// the world's own P(watch), which knows the position too: the head with the position as its input, or, for a ranker
 /// trained with a position term (<see cref="PositionBias"/>: a frozen log-odds offset added in training and left out
-/// at serving, where every candidate is at the top), the head's logit plus that offset. <see cref="WatchAucAtTop"/> is the head alone (every
-/// impression scored as if at the top, as serving scores it), comparable with the world's P(watch) at position 0.
+/// at serving, where every candidate is at the top), the head's logit plus that offset. <see cref="WatchAucAtTop"/> is
+/// the head alone (every impression scored as if at the top, as serving scores it), comparable with the world's
+/// P(watch) at position 0.
 /// </para>
 /// </summary>
 internal sealed record HeadMetrics(int Impressions, double WatchRate, double WatchAuc, double WatchAucAtTop, double WatchTimeAuc)

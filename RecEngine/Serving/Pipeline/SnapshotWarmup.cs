@@ -6,10 +6,9 @@ namespace RecEngine.Serving.Pipeline;
 /// Runs the stages on a snapshot before it is published: once for a user with no history, then
 /// <see cref="HistoryRuns"/> times for a user with a history of watched videos, so the paths real users take
 /// (fold-in, the personal and item-to-item searches, co-watch scores, the ranker on a full slate, the order and the
-/// exploration stages) are JIT-compiled past
-/// their first tier and ONNX Runtime has made its first (slow) runs. Without the history runs, the first second of real
-/// traffic on a new version went through unoptimised code: retrieval took 45-80 ms and missed the deadline. A failure
-/// here is logged and does not stop the version from serving.
+/// exploration stages) are JIT-compiled past their first tier and ONNX Runtime has made its first (slow) runs. Without
+/// the history runs, the first second of real traffic on a new version went through unoptimised code: retrieval took
+/// 45-80 ms and missed the deadline. A failure here is logged and does not stop the version from serving.
 /// </summary>
 internal sealed partial class SnapshotWarmup(RetrieveStage retrieve, FilterStage filter, ScoreStage score, OrderStage order, ExplorationStage exploration, TimeProvider time, ILogger<SnapshotWarmup> logger)
 {
