@@ -35,7 +35,10 @@ internal sealed partial class RelatedVideosWarmup(
     {
         try
         {
-            if (await userFeatures.Completed.WaitAsync(stoppingToken) == 0)
+            var users = await userFeatures.Completed.WaitAsync(stoppingToken);
+            // Whether or not there are users to warm related rows for: a new deployment's first request needs it most.
+            WarmResponseJson();
+            if (users == 0)
             {
                 return;
             }
@@ -51,14 +54,8 @@ internal sealed partial class RelatedVideosWarmup(
         }
     }
 
-    private void Run(CancellationToken ct)
+    private void WarmResponseJson()
     {
-        BackgroundThreadPriority.Lower(features.Value.WarmUpNice);
-        if (serving.Value.WarmUpRelatedVideos)
-        {
-            WarmRelated(ct);
-        }
-
         try
         {
             ResponseJsonWarmup.Run(json.Value.SerializerOptions, Stream.Null);
@@ -66,6 +63,15 @@ internal sealed partial class RelatedVideosWarmup(
         catch (Exception ex)
         {
             LogJsonFailed(ex);
+        }
+    }
+
+    private void Run(CancellationToken ct)
+    {
+        BackgroundThreadPriority.Lower(features.Value.WarmUpNice);
+        if (serving.Value.WarmUpRelatedVideos)
+        {
+            WarmRelated(ct);
         }
 
         if (features.Value.CompactHeapAfterWarmUp && !ct.IsCancellationRequested)
