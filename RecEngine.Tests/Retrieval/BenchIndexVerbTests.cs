@@ -9,7 +9,7 @@ public class BenchIndexVerbTests
     [Fact]
     public void Run_measures_a_small_index_and_serialises_the_contract_keys()
     {
-        var result = BenchIndexVerb.Run(3000, 8, 50, 50, 20, 1, new VectorIndexOptions { Quantization = VectorQuantization.I8, ExactBandBelow = 0 }, [64, 128], CancellationToken.None);
+        var result = BenchIndexVerb.Run(3000, 8, 50, 50, 20, 1, [new VectorIndexOptions { BandKind = BandKind.Graph, Quantization = VectorQuantization.I8, ExactBandBelow = 0, ExpansionSearch = 64 }, new VectorIndexOptions { BandKind = BandKind.Graph, Quantization = VectorQuantization.I8, ExactBandBelow = 0, ExpansionSearch = 128 }], CancellationToken.None);
         Assert.Equal("i8", result.Quantization);
         Assert.Equal(3000L * 8 * sizeof(float), result.VectorBytes);
         Assert.True(result.GraphMemoryBytes > 0);
@@ -19,9 +19,9 @@ public class BenchIndexVerbTests
         Assert.True(result.IndexBytes > 3000 * 8 * sizeof(float));
 
         var json = JsonDocument.Parse(JsonSerializer.Serialize(result, ServiceDefaults.Json));
-        string[] contract = ["items", "dim", "k", "build_seconds", "recall_at_k", "hnsw_p50_ms", "hnsw_p99_ms", "exact_p50_ms", "speedup", "index_bytes", "recall_at_100", "quantization", "graph_memory_bytes", "vector_bytes", "bands", "exact_bands"];
+        string[] contract = ["items", "dim", "k", "build_seconds", "recall_at_k", "hnsw_p50_ms", "hnsw_p99_ms", "exact_p50_ms", "speedup", "index_bytes", "recall_at_100", "quantization", "graph_memory_bytes", "vector_bytes", "bands", "exact_bands", "inverted_bands", "band_kind", "probed_lists", "memory_bytes"];
         Assert.Equal(contract.Order(), json.RootElement.EnumerateObject().Select(p => p.Name).Order());
-        Assert.All(json.RootElement.EnumerateObject().Where(p => p.Name != "quantization"), p => Assert.Equal(JsonValueKind.Number, p.Value.ValueKind));
+        Assert.All(json.RootElement.EnumerateObject().Where(p => p.Name is not ("quantization" or "band_kind")), p => Assert.Equal(JsonValueKind.Number, p.Value.ValueKind));
     }
 
     [Fact]
@@ -43,7 +43,7 @@ public class BenchIndexVerbTests
             var expected = Enumerable.Range(10, 20).Select(u => string.Join(',', userFactors.AsSpan(u * factors, factors).ToArray())).Order();
             Assert.Equal(expected, Enumerable.Range(0, 20).Select(q => string.Join(',', queries.AsSpan(q * factors, factors).ToArray())).Order());
 
-            var result = BenchIndexVerb.Run(vectors, queries, factors, 50, new VectorIndexOptions(), [64], CancellationToken.None);
+            var result = BenchIndexVerb.Run(vectors, queries, factors, 50, [new VectorIndexOptions()], CancellationToken.None);
             Assert.Equal(items, result.Items);
             Assert.InRange(result.RecallAtK, 0.9, 1.0);
 

@@ -147,7 +147,7 @@ public sealed class HnswVectorIndexTests : IDisposable
         var ids = VectorTestData.Ids(n);
         var (vectors, queries) = VectorTestData.Mixture(n, distinct, dims, 16, seed: 31);
         // Two native search slots for eight callers: the semaphore must queue the rest.
-        using var index = VectorIndexes.BuildApproximate(ids, vectors, dims, new VectorIndexOptions { SearchThreads = 2, ExpansionSearch = 32, NormRatio = normRatio });
+        using var index = VectorIndexes.BuildApproximate(ids, vectors, dims, new VectorIndexOptions { BandKind = BandKind.Graph, SearchThreads = 2, ExpansionSearch = 32, NormRatio = normRatio });
         var sequential = Enumerable.Range(0, distinct).Select(i => index.Search(queries.AsSpan(i * dims, dims), k)).ToArray();
 
         var mismatches = 0;

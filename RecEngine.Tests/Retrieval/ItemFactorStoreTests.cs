@@ -120,16 +120,19 @@ public sealed class ItemFactorStoreTests
         }
     }
 
-    [Fact]
-    public void An_hnsw_graph_over_float16_rows_re_scores_its_hits_from_them()
+    [Theory]
+    [InlineData(BandKind.Graph)]
+    [InlineData(BandKind.InvertedFile)]
+    public void An_index_over_float16_rows_re_scores_its_hits_from_them(BandKind kind)
     {
         var (vectors, queries) = Factors(items: 3000);
         var ids = VectorTestData.Ids(3000);
         var half = ItemFactorStore.Create(vectors, Dims, ItemFactorPrecision.F16);
         var keys = ids.Select((id, row) => (id, row)).ToDictionary(x => x.id, x => x.row);
-        var options = new VectorIndexOptions { ExactBelow = 0, NormRatio = 1.5, BuildThreads = 2, ExpansionSearch = 128 };
+        var options = new VectorIndexOptions { BandKind = kind, ExactBelow = 0, ExactBandBelow = 0, NormRatio = 1.5, BuildThreads = 2, ExpansionSearch = 128, ListRows = 50 };
         using var index = VectorIndexes.Build(ids, half, options);
-        Assert.IsType<NormRangedVectorIndex>(index);
+        var ranged = Assert.IsType<NormRangedVectorIndex>(index);
+        Assert.Equal(kind == BandKind.InvertedFile ? ranged.Bands : 0, ranged.InvertedBands);
         using var exact = new ExactVectorIndex(ids, vectors, Dims);
         var recall = 0.0;
         for (var q = 0; q < 20; q++)

@@ -15,7 +15,7 @@ public sealed class NormRangedVectorIndexTests : IDisposable
         var query = mixture.Queries(queries, seed: 5);
         var ids = VectorTestData.Ids(n);
         using var exact = new ExactVectorIndex(ids, vectors, dims);
-        using var built = NormRangedVectorIndex.Build(ids, vectors, dims, new VectorIndexOptions { ExpansionSearch = 128, NormRatio = 1.25, ExactBandBelow = 0 });
+        using var built = NormRangedVectorIndex.Build(ids, vectors, dims, new VectorIndexOptions { BandKind = BandKind.Graph, ExpansionSearch = 128, NormRatio = 1.25, ExactBandBelow = 0 });
 
         var ranged = Assert.IsType<NormRangedVectorIndex>(built);
         Assert.True(ranged.Bands >= 4, $"{ranged.Bands} bands");
@@ -63,7 +63,7 @@ public sealed class NormRangedVectorIndexTests : IDisposable
         var query = mixture.Queries(queries, seed: 24);
         var ids = VectorTestData.Ids(n);
         using var exact = new ExactVectorIndex(ids, vectors, dims);
-        using var ranged = NormRangedVectorIndex.Build(ids, vectors, dims, new VectorIndexOptions { Quantization = VectorQuantization.I8 });
+        using var ranged = NormRangedVectorIndex.Build(ids, vectors, dims, new VectorIndexOptions { BandKind = BandKind.Graph, Quantization = VectorQuantization.I8 });
 
         var recall = 0.0;
         for (var q = 0; q < queries; q++)
@@ -96,7 +96,7 @@ public sealed class NormRangedVectorIndexTests : IDisposable
         var path = Path.Combine(_dir, "index.usearch");
         var query = vectors.AsSpan(0, dims).ToArray();
         VectorHit[] before;
-        using (var built = VectorIndexes.BuildApproximate(ids, vectors, dims, new VectorIndexOptions { NormRatio = 1.25, ExactBandBelow = 0 }))
+        using (var built = VectorIndexes.BuildApproximate(ids, vectors, dims, new VectorIndexOptions { BandKind = BandKind.Graph, NormRatio = 1.25, ExactBandBelow = 0 }))
         {
             Assert.IsType<NormRangedVectorIndex>(built);
             before = built.Search(query, 25);
@@ -117,7 +117,7 @@ public sealed class NormRangedVectorIndexTests : IDisposable
         const int n = 500, dims = 4;
         var vectors = ClusteredVectors.Generate(n, dims, clusters: 3, seed: 1);
         var path = Path.Combine(_dir, "single.usearch");
-        using (var built = VectorIndexes.BuildApproximate(VectorTestData.Ids(n), vectors, dims, new VectorIndexOptions { NormRatio = 1e6 }))
+        using (var built = VectorIndexes.BuildApproximate(VectorTestData.Ids(n), vectors, dims, new VectorIndexOptions { BandKind = BandKind.Graph, NormRatio = 1e6 }))
         {
             Assert.IsType<HnswVectorIndex>(built);
             built.Save(path);
@@ -153,7 +153,7 @@ public sealed class NormRangedVectorIndexTests : IDisposable
         var query = new ClusteredVectors(dims, clusters: 20, 31).Queries(queries, seed: 34);
         var ids = VectorTestData.Ids(n);
         using var exact = new ExactVectorIndex(ids, vectors, dims);
-        using var built = NormRangedVectorIndex.Build(ids, vectors, dims, new VectorIndexOptions { ExactBandBelow = int.MaxValue });
+        using var built = NormRangedVectorIndex.Build(ids, vectors, dims, new VectorIndexOptions { BandKind = BandKind.Graph, ExactBandBelow = int.MaxValue });
 
         var ranged = Assert.IsType<NormRangedVectorIndex>(built);
         Assert.True(ranged.Bands >= 4, $"{ranged.Bands} bands");
@@ -178,7 +178,7 @@ public sealed class NormRangedVectorIndexTests : IDisposable
         var ids = VectorTestData.Ids(n);
         var path = Path.Combine(_dir, "mixed.usearch");
         var query = new ClusteredVectors(dims, clusters: 20, 41).Queries(1, seed: 44);
-        var options = new VectorIndexOptions { ExactBandBelow = 600 };
+        var options = new VectorIndexOptions { BandKind = BandKind.Graph, ExactBandBelow = 600 };
         VectorHit[] before;
         int bands, scanned;
         using (var built = VectorIndexes.BuildApproximate(ids, vectors, dims, options))
@@ -208,7 +208,7 @@ public sealed class NormRangedVectorIndexTests : IDisposable
         var vectors = LongTailed(n, dims, seed: 51);
         var ids = VectorTestData.Ids(n);
         var path = Path.Combine(_dir, "torn.usearch");
-        using (var built = VectorIndexes.BuildApproximate(ids, vectors, dims, new VectorIndexOptions { ExactBandBelow = int.MaxValue }))
+        using (var built = VectorIndexes.BuildApproximate(ids, vectors, dims, new VectorIndexOptions { BandKind = BandKind.Graph, ExactBandBelow = int.MaxValue }))
         {
             built.Save(path);
         }

@@ -16,19 +16,23 @@ using RecEngine.Tests.Retrieval;
 namespace RecEngine.Tests.Serving;
 
 /// <summary>
-/// A version trained with the HNSW index (not the exact one small catalogs get) saves an 8-bit graph without its own
-/// copy of the item vectors, serves from it, and <c>/metrics</c> reports the process's memory by component.
+/// A version trained with the approximate index (not the exact one small catalogs get), in inverted files or HNSW
+/// graphs, saves 8-bit rows without a float32 copy of the item vectors, serves from them, and <c>/metrics</c> reports
+/// the process's memory by component.
 /// </summary>
 public sealed class MemoryFootprintTests
 {
-    [Fact]
-    public async Task A_served_hnsw_version_holds_no_vector_copy_and_metrics_break_memory_down_by_component()
+    [Theory]
+    [InlineData(BandKind.InvertedFile, ".ivf")]
+    [InlineData(BandKind.Graph, ".meta")]
+    public async Task A_served_index_holds_no_vector_copy_and_metrics_break_memory_down_by_component(BandKind kind, string bandFile)
     {
         await using var factory = new RecEngineFactory(LifecycleWorld.Settings(new Dictionary<string, string?>
         {
             ["RecEngine:Retrieval:Index:ExactBelow"] = "0",
-            // Every norm band a graph: this small world's bands would otherwise be scanned exactly, with no graph to measure.
+            // Every norm band an index: this small world's bands would otherwise be scanned exactly, with nothing to measure.
             ["RecEngine:Retrieval:Index:ExactBandBelow"] = "0",
+            ["RecEngine:Retrieval:Index:BandKind"] = kind.ToString(),
             ["RecEngine:Serving:LogImpressions"] = "false",
         }));
         await LifecycleWorld.CopyToAsync(factory.DataDir);
@@ -37,7 +41,7 @@ public sealed class MemoryFootprintTests
 
         var folder = Directory.GetDirectories(factory.DataDir, version, SearchOption.AllDirectories).Single();
         var files = Directory.GetFiles(folder).Select(Path.GetFileName).ToList();
-        Assert.Contains(files, f => f!.EndsWith(".meta", StringComparison.Ordinal));
+        Assert.Contains(files, f => f!.EndsWith(bandFile, StringComparison.Ordinal));
         Assert.DoesNotContain(files, f => f!.EndsWith(".items", StringComparison.Ordinal));
 
         var snapshot = factory.Services.GetRequiredService<ServingState>().Current!;
@@ -55,8 +59,9 @@ public sealed class MemoryFootprintTests
 
         var videos = snapshot.Videos.Count;
         var f = snapshot.Retrieval.Als.Factors;
-        // The 8-bit graph: at least (f + 1) bytes per video plus links; far below a float32 copy of the vectors.
-        Assert.InRange(bytes["vector_index"], videos * (f + 1.0), videos * f * 4.0 * 4);
+        // 8-bit rows: at least (f + 1) bytes per video plus links (a graph) or a scale and an id (an inverted file); far
+        // below a float32 copy of the vectors.
+        Assert.InRange(bytes["vector_index"], videos * (f + (kind == BandKind.Graph ? 1.0 : 12.0)), videos * f * 4.0 * 4);
         // Float16 item factors by default: two bytes a coordinate.
         Assert.Equal(ItemFactorPrecision.F16, snapshot.Retrieval.Als.Items.Precision);
         Assert.Equal((videos * f * 2.0) + (snapshot.Retrieval.Als.UserFactors.Length * 4.0), bytes["item_vectors"]);

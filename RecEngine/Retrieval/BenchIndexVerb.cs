@@ -36,6 +36,9 @@ internal sealed class BenchIndexVerb(IOptions<VectorIndexOptions> defaults) : IV
         new("exact-band-below", "Norm bands with fewer items are scanned exactly instead of through a graph (0: every band a graph)", "from configuration"),
         new("quantization", "Scalar kind of the graph's vectors: f32, f16 or i8 (recall is always against exact float32)", "from configuration"),
         new("expansion-search", "HNSW efSearch (usearch uses max(ef, k)); a comma list measures each on one build, JSON holds the last", "from configuration"),
+        new("band-kind", "What a large norm band is searched through: graph (HNSW) or inverted-file", "from configuration"),
+        new("list-rows", "Rows per list of an inverted-file band, on average", "from configuration"),
+        new("probes", "Lists an inverted-file band reads a query; a comma list measures each on one build, JSON holds the last", "from configuration"),
         new("json", "Also write the figures as JSON to FILE"),
     ];
 
@@ -56,23 +59,28 @@ internal sealed class BenchIndexVerb(IOptions<VectorIndexOptions> defaults) : IV
             NormRatio = command.GetDouble("norm-ratio", defaults.Value.NormRatio, 1.25, 1e6),
             ExactBandBelow = command.GetInt("exact-band-below", defaults.Value.ExactBandBelow, 0, int.MaxValue),
             Quantization = ParseQuantization(command.GetString("quantization"), defaults.Value.Quantization),
+            BandKind = ParseBandKind(command.GetString("band-kind"), defaults.Value.BandKind),
+            ListRows = command.GetInt("list-rows", defaults.Value.ListRows, 16, 1_000_000),
         };
-        var expansions = ParseExpansions(command.GetString("expansion-search"), defaults.Value.ExpansionSearch);
-        options = options with { ExpansionSearch = expansions[0] };
+        var expansions = ParseList(command.GetString("expansion-search"), defaults.Value.ExpansionSearch, 8, 4096, "--expansion-search");
+        var probes = ParseList(command.GetString("probes"), defaults.Value.ProbedLists, 1, 4096, "--probes");
+        var settings = options.BandKind == BandKind.InvertedFile
+            ? probes.Select(p => options with { ProbedLists = p }).ToArray()
+            : expansions.Select(e => options with { ExpansionSearch = e }).ToArray();
         var jsonPath = command.GetString("json");
         var modelDir = command.GetString("model");
         BenchIndexResult result;
         if (modelDir is null)
         {
             k = Math.Min(k, items);
-            result = Run(items, dim, k, queryCount, clusters, seed, options, expansions, cancellationToken);
+            result = Run(items, dim, k, queryCount, clusters, seed, settings, cancellationToken);
         }
         else
         {
             var (vectors, queries, factors) = ModelVectors(modelDir, queryCount, seed);
             var count = vectors.Length / factors;
             Console.WriteLine($"{modelDir}: {count:N0} x {factors} item vectors, {queries.Length / factors:N0} user vectors as queries.");
-            result = Run(vectors, queries, factors, Math.Min(k, count), options, expansions, cancellationToken);
+            result = Run(vectors, queries, factors, Math.Min(k, count), settings, cancellationToken);
         }
 
         if (jsonPath is not null)
@@ -84,14 +92,14 @@ internal sealed class BenchIndexVerb(IOptions<VectorIndexOptions> defaults) : IV
         return Task.FromResult(0);
     }
 
-    /// <summary>Generates the data, builds both indexes and measures each efSearch; returns the last measurement.</summary>
-    internal static BenchIndexResult Run(int items, int dim, int k, int queryCount, int clusters, int seed, VectorIndexOptions options, int[] expansions, CancellationToken cancellationToken)
+    /// <summary>Generates the data, builds both indexes and measures each search setting; returns the last measurement.</summary>
+    internal static BenchIndexResult Run(int items, int dim, int k, int queryCount, int clusters, int seed, VectorIndexOptions[] settings, CancellationToken cancellationToken)
     {
         Console.WriteLine($"Generating {items:N0} x {dim} clustered vectors ({clusters} clusters, seed {seed}) and {queryCount:N0} queries...");
         var mixture = new ClusteredVectors(dim, clusters, seed);
         var vectors = mixture.Items(items, seed + 1);
         var queries = mixture.Queries(queryCount, seed + 2);
-        return Run(vectors, queries, dim, k, options, expansions, cancellationToken);
+        return Run(vectors, queries, dim, k, settings, cancellationToken);
     }
 
     /// <summary>
@@ -125,9 +133,13 @@ internal sealed class BenchIndexVerb(IOptions<VectorIndexOptions> defaults) : IV
         return (als.ItemFactors, queries, f);
     }
 
-    /// <summary>Builds both indexes over <paramref name="vectors"/> and measures each efSearch; returns the last measurement.</summary>
-    internal static BenchIndexResult Run(float[] vectors, float[] queries, int dim, int k, VectorIndexOptions options, int[] expansions, CancellationToken cancellationToken)
+    /// <summary>
+    /// Builds both indexes over <paramref name="vectors"/> with the first of <paramref name="settings"/> and measures
+    /// each setting's search knobs (efSearch, or lists probed) on that one build; returns the last measurement.
+    /// </summary>
+    internal static BenchIndexResult Run(float[] vectors, float[] queries, int dim, int k, VectorIndexOptions[] settings, CancellationToken cancellationToken)
     {
+        var options = settings[0];
         var items = vectors.Length / dim;
         var queryCount = queries.Length / dim;
         var ids = new long[items];
@@ -136,7 +148,9 @@ internal sealed class BenchIndexVerb(IOptions<VectorIndexOptions> defaults) : IV
             ids[i] = i;
         }
 
-        Console.WriteLine($"Building HNSW (M={options.Connectivity}, ef_add={options.ExpansionAdd}, ef_search={options.ExpansionSearch}, norm ratio {options.NormRatio.ToString(CultureInfo.InvariantCulture)}, {options.Quantization}, {options.BuildThreads} threads)...");
+        Console.WriteLine(options.BandKind == BandKind.InvertedFile
+            ? $"Building inverted-file bands ({options.ListRows} rows a list, norm ratio {options.NormRatio.ToString(CultureInfo.InvariantCulture)}, 8-bit rows, {Environment.ProcessorCount} threads)..."
+            : $"Building HNSW (M={options.Connectivity}, ef_add={options.ExpansionAdd}, ef_search={options.ExpansionSearch}, norm ratio {options.NormRatio.ToString(CultureInfo.InvariantCulture)}, {options.Quantization}, {options.BuildThreads} threads)...");
         var clock = Stopwatch.StartNew();
         using var hnsw = VectorIndexes.BuildApproximate(ids, vectors, dim, options);
         var buildSeconds = clock.Elapsed.TotalSeconds;
@@ -154,11 +168,17 @@ internal sealed class BenchIndexVerb(IOptions<VectorIndexOptions> defaults) : IV
         }
 
         BenchIndexResult? result = null;
-        foreach (var expansion in expansions)
+        foreach (var setting in settings)
         {
-            hnsw.ChangeExpansionSearch(expansion);
-            result = Measure(hnsw, queries, exactHits, exactMs, items, dim, k, buildSeconds) with { Quantization = options.Quantization.ToString().ToLowerInvariant() };
-            PrintTable(result, options with { ExpansionSearch = expansion });
+            hnsw.ChangeExpansionSearch(setting.ExpansionSearch);
+            (hnsw as NormRangedVectorIndex)?.ChangeProbedLists(setting.ProbedLists);
+            result = Measure(hnsw, queries, exactHits, exactMs, items, dim, k, buildSeconds) with
+            {
+                Quantization = setting.BandKind == BandKind.InvertedFile ? "i8" : setting.Quantization.ToString().ToLowerInvariant(),
+                BandKind = setting.BandKind == BandKind.InvertedFile ? "inverted-file" : "graph",
+                ProbedLists = hnsw is NormRangedVectorIndex { InvertedBands: > 0 } ? setting.ProbedLists : 0,
+            };
+            PrintTable(result, setting);
         }
 
         return result!;
@@ -198,8 +218,10 @@ internal sealed class BenchIndexVerb(IOptions<VectorIndexOptions> defaults) : IV
             ExactP50Ms = Math.Round(Percentile(exactMs, 0.50), 4),
             Bands = hnsw is NormRangedVectorIndex ranged ? ranged.Bands : 1,
             ExactBands = hnsw is NormRangedVectorIndex scanned ? scanned.ExactBands : 0,
+            InvertedBands = hnsw is NormRangedVectorIndex inverted ? inverted.InvertedBands : 0,
             IndexBytes = hnsw.IndexBytes,
             GraphMemoryBytes = hnsw.NativeBytes,
+            MemoryBytes = hnsw.MemoryBytes,
             VectorBytes = (long)items * dim * sizeof(float),
         };
         return result with { Speedup = Math.Round(result.ExactP50Ms / result.HnswP50Ms, 2) };
@@ -210,7 +232,15 @@ internal sealed class BenchIndexVerb(IOptions<VectorIndexOptions> defaults) : IV
         : Enum.TryParse<VectorQuantization>(raw, ignoreCase: true, out var kind) && Enum.IsDefined(kind) && !int.TryParse(raw, out _) ? kind
         : throw new VerbUsageException($"--quantization must be f32, f16 or i8; got '{raw}'.");
 
-    private static int[] ParseExpansions(string? raw, int fallback)
+    private static BandKind ParseBandKind(string? raw, BandKind fallback) => raw?.ToLowerInvariant() switch
+    {
+        null => fallback,
+        "graph" => BandKind.Graph,
+        "inverted-file" => BandKind.InvertedFile,
+        _ => throw new VerbUsageException($"--band-kind must be graph or inverted-file; got '{raw}'."),
+    };
+
+    private static int[] ParseList(string? raw, int fallback, int min, int max, string option)
     {
         if (raw is null)
         {
@@ -218,11 +248,11 @@ internal sealed class BenchIndexVerb(IOptions<VectorIndexOptions> defaults) : IV
         }
 
         var values = raw.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(v => int.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out var e) && e is >= 8 and <= 4096 ? e : -1)
+            .Select(v => int.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out var e) && e >= min && e <= max ? e : -1)
             .ToArray();
         if (values.Length == 0 || values.Any(v => v < 0))
         {
-            throw new VerbUsageException($"--expansion-search must be integers between 8 and 4096, comma-separated; got '{raw}'.");
+            throw new VerbUsageException($"{option} must be integers between {min} and {max}, comma-separated; got '{raw}'.");
         }
 
         return values;
@@ -258,7 +288,9 @@ internal sealed class BenchIndexVerb(IOptions<VectorIndexOptions> defaults) : IV
         Console.WriteLine($"{"items",-16}{r.Items.ToString("N0", c)}");
         Console.WriteLine($"{"dim",-16}{r.Dim}");
         Console.WriteLine($"{"k",-16}{r.K}");
-        Console.WriteLine($"{"hnsw",-16}M={o.Connectivity} ef_add={o.ExpansionAdd} ef_search={o.ExpansionSearch}");
+        Console.WriteLine(r.BandKind == "inverted-file"
+            ? $"{"bands",-16}inverted files, {o.ListRows} rows a list, {o.ProbedLists} lists probed a band"
+            : $"{"hnsw",-16}M={o.Connectivity} ef_add={o.ExpansionAdd} ef_search={o.ExpansionSearch}");
         Console.WriteLine($"{"build_seconds",-16}{r.BuildSeconds.ToString("F2", c)}");
         Console.WriteLine($"{"recall_at_k",-16}{r.RecallAtK.ToString("F4", c)}");
         Console.WriteLine($"{"recall_at_100",-16}{r.RecallAt100.ToString("F4", c)}");
@@ -267,9 +299,10 @@ internal sealed class BenchIndexVerb(IOptions<VectorIndexOptions> defaults) : IV
         Console.WriteLine($"{"exact_p50_ms",-16}{r.ExactP50Ms.ToString("F3", c)}");
         Console.WriteLine($"{"speedup",-16}{r.Speedup.ToString("F1", c)}x");
         Console.WriteLine($"{"quantization",-16}{r.Quantization}");
-        Console.WriteLine($"{"norm_bands",-16}{r.Bands} ({r.ExactBands} scanned exactly)");
+        Console.WriteLine($"{"norm_bands",-16}{r.Bands} ({r.ExactBands} scanned exactly, {r.InvertedBands} inverted files)");
         Console.WriteLine($"{"index_bytes",-16}{r.IndexBytes.ToString("N0", c)} ({(r.IndexBytes / 1048576.0).ToString("F1", c)} MiB)");
         Console.WriteLine($"{"graph_memory",-16}{r.GraphMemoryBytes.ToString("N0", c)} ({(r.GraphMemoryBytes / 1048576.0).ToString("F1", c)} MiB)");
+        Console.WriteLine($"{"index_memory",-16}{r.MemoryBytes.ToString("N0", c)} ({(r.MemoryBytes / 1048576.0).ToString("F1", c)} MiB)");
         Console.WriteLine($"{"f32_vectors",-16}{r.VectorBytes.ToString("N0", c)} (held once, by the model; not part of the index)");
     }
 }
@@ -304,6 +337,18 @@ internal sealed record BenchIndexResult
     [JsonPropertyName("exact_bands")]
     public int ExactBands { get; init; }
 
+    /// <summary>Bands searched through an inverted file.</summary>
+    [JsonPropertyName("inverted_bands")]
+    public int InvertedBands { get; init; }
+
+    /// <summary>What large bands are searched through: graph or inverted-file.</summary>
+    [JsonPropertyName("band_kind")]
+    public string BandKind { get; init; } = "graph";
+
+    /// <summary>Lists an inverted-file band read a query (0 without inverted files).</summary>
+    [JsonPropertyName("probed_lists")]
+    public int ProbedLists { get; init; }
+
     [JsonPropertyName("hnsw_p50_ms")]
     public double HnswP50Ms { get; init; }
 
@@ -326,6 +371,10 @@ internal sealed record BenchIndexResult
     /// <summary>What usearch reports the graphs hold in memory.</summary>
     [JsonPropertyName("graph_memory_bytes")]
     public long GraphMemoryBytes { get; init; }
+
+    /// <summary>Everything the index holds in memory or maps: graphs, inverted files, exact bands' copies, ids.</summary>
+    [JsonPropertyName("memory_bytes")]
+    public long MemoryBytes { get; init; }
 
     /// <summary>The float32 item vectors re-scoring reads (the model's own; not counted in index_bytes).</summary>
     [JsonPropertyName("vector_bytes")]

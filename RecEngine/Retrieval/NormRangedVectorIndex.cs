@@ -20,7 +20,9 @@ namespace RecEngine.Retrieval;
 /// first are asked for a few results and widened only while all of them enter the top k, because HNSW's cost grows
 /// with the number of results asked (usearch explores max(efSearch, k)). A band of fewer items than
 /// <see cref="VectorIndexOptions.ExactBandBelow"/> has no graph: its items are scored exactly, which at that size costs
-/// less than a graph search and misses nothing.
+/// less than a graph search and misses nothing. With <see cref="BandKind.InvertedFile"/> a large band is an
+/// <see cref="InvertedFileBand"/> instead of a graph: at k=500 a graph search explores at least k nodes whatever the
+/// band's size, while a few k-means lists of about 250 rows hold the band's best rows for a query (docs/decisions/0003).
 /// </summary>
 internal sealed class NormRangedVectorIndex : IVectorIndex, IPersistentVectorIndex
 {
@@ -35,11 +37,15 @@ internal sealed class NormRangedVectorIndex : IVectorIndex, IPersistentVectorInd
     private const int MinimumAsk = 16;
 
     private readonly Band[] _bands;
+    private readonly ItemVectors _vectors;
+    private int _probedLists;
 
-    private NormRangedVectorIndex(Band[] bands, int dimensions)
+    private NormRangedVectorIndex(Band[] bands, ItemVectors vectors, int probedLists)
     {
         _bands = bands;
-        Dimensions = dimensions;
+        _vectors = vectors;
+        _probedLists = probedLists;
+        Dimensions = vectors.Dimensions;
     }
 
     public int Count => _bands.Sum(b => b.Count);
@@ -51,18 +57,24 @@ internal sealed class NormRangedVectorIndex : IVectorIndex, IPersistentVectorInd
     /// <summary>Bands scanned exactly (fewer items than <see cref="VectorIndexOptions.ExactBandBelow"/>).</summary>
     public int ExactBands => _bands.Count(b => b.Scanned is not null);
 
+    /// <summary>Bands searched through an inverted file (<see cref="BandKind.InvertedFile"/>).</summary>
+    public int InvertedBands => _bands.Count(b => b.Inverted is not null);
+
+    /// <summary>Lists an inverted-file band reads a query.</summary>
+    public int ProbedLists => _probedLists;
+
     public long IndexBytes => _bands.Sum(b => b.Graph?.IndexBytes ?? b.IdBytes);
 
     public long NativeBytes => _bands.Sum(b => b.Graph?.NativeBytes ?? 0);
 
     public long MemoryBytes => NativeBytes + OwnItemBytes;
 
-    /// <summary>The graphs' own item bytes (older format), and the scanned bands' ids and vector copies.</summary>
+    /// <summary>The graphs' own item bytes (older format), the scanned bands' ids and vector copies, and the inverted files' 8-bit rows, ids and centroids.</summary>
     public long OwnItemBytes => _bands.Sum(b => b.Graph?.OwnItemBytes ?? b.IdBytes);
 
     /// <summary>
     /// Builds the index over the row-major <paramref name="vectors"/>: one band when every norm lies within the
-    /// options' ratio of the largest (a plain <see cref="HnswVectorIndex"/>), norm bands otherwise. The array is not
+    /// options' ratio of the largest (a plain <see cref="HnswVectorIndex"/> when bands are graphs), norm bands otherwise. The array is not
     /// copied: every band re-scores from it, so the caller must not change it while the index lives.
     /// </summary>
     public static IPersistentVectorIndex Build(ReadOnlySpan<long> ids, float[] vectors, int dimensions, VectorIndexOptions options)
@@ -91,7 +103,7 @@ internal sealed class NormRangedVectorIndex : IVectorIndex, IPersistentVectorInd
         Array.Reverse(order);
         Array.Reverse(norms);
         var bands = BandBounds(norms, options.NormRatio);
-        if (bands.Count <= 1)
+        if (bands.Count == 0 || (bands.Count == 1 && options.BandKind == BandKind.Graph))
         {
             return HnswVectorIndex.Build(ids, items, options);
         }
@@ -107,12 +119,12 @@ internal sealed class NormRangedVectorIndex : IVectorIndex, IPersistentVectorInd
                     bandIds[i - from] = ids[order[i]];
                 }
 
-                built.Add(bandIds.Length < options.ExactBandBelow
-                    ? Band.Exact(bandIds, items)
+                built.Add(bandIds.Length < options.ExactBandBelow ? Band.Exact(bandIds, items)
+                    : options.BandKind == BandKind.InvertedFile ? new Band(InvertedFileBand.Build(bandIds, items, options.ListRows))
                     : new Band(HnswVectorIndex.Build(bandIds, items, options)));
             }
 
-            return new NormRangedVectorIndex([.. built], store.Factors);
+            return new NormRangedVectorIndex([.. built], items, options.ProbedLists);
         }
         catch
         {
@@ -167,17 +179,18 @@ internal sealed class NormRangedVectorIndex : IVectorIndex, IPersistentVectorInd
         var bands = JsonSerializer.Deserialize<BandList>(File.ReadAllText(path))
             ?? throw new InvalidDataException($"{path} is not a norm-ranged index.");
         var exact = bands.ExactBands ?? [];
+        var inverted = bands.InvertedBands ?? [];
         var opened = new List<Band>(bands.Bands);
         try
         {
             for (var b = 0; b < bands.Bands; b++)
             {
-                opened.Add(exact.Contains(b)
-                    ? Band.Exact(ReadIds(ExactPath(path, b)), vectors)
+                opened.Add(exact.Contains(b) ? Band.Exact(ReadIds(ExactPath(path, b)), vectors)
+                    : inverted.Contains(b) ? new Band(OpenInverted(InvertedPath(path, b), vectors.Dimensions))
                     : new Band(HnswVectorIndex.Open(BandPath(path, b), vectors, options, memoryMap)));
             }
 
-            return new NormRangedVectorIndex([.. opened], vectors.Dimensions);
+            return new NormRangedVectorIndex([.. opened], vectors, options.ProbedLists);
         }
         catch
         {
@@ -187,24 +200,47 @@ internal sealed class NormRangedVectorIndex : IVectorIndex, IPersistentVectorInd
     }
 
     /// <summary>Whether <paramref name="path"/> holds a band list rather than a single usearch graph.</summary>
-    public static bool IsNormRanged(string path) => File.Exists(BandPath(path, 0)) || File.Exists(ExactPath(path, 0));
+    public static bool IsNormRanged(string path) =>
+        File.Exists(BandPath(path, 0)) || File.Exists(ExactPath(path, 0)) || File.Exists(InvertedPath(path, 0));
+
+    private static InvertedFileBand OpenInverted(string path, int dimensions)
+    {
+        var band = InvertedFileBand.Open(path);
+        return band.Dimensions == dimensions ? band
+            : throw new InvalidDataException($"{path} has {band.Dimensions} dimensions; the item vectors have {dimensions}.");
+    }
 
     public void Save(string path)
     {
         var exact = new List<int>();
+        var inverted = new List<int>();
         for (var b = 0; b < _bands.Length; b++)
         {
             if (_bands[b].Graph is { } graph)
             {
                 graph.Save(BandPath(path, b));
-                continue;
             }
-
-            WriteIds(ExactPath(path, b), _bands[b].Scanned!.Ids);
-            exact.Add(b);
+            else if (_bands[b].Inverted is { } file)
+            {
+                file.Save(InvertedPath(path, b));
+                inverted.Add(b);
+            }
+            else
+            {
+                WriteIds(ExactPath(path, b), _bands[b].Scanned!.Ids);
+                exact.Add(b);
+            }
         }
 
-        File.WriteAllText(path, JsonSerializer.Serialize(new BandList(_bands.Length, exact.Count == 0 ? null : [.. exact])));
+        File.WriteAllText(path, JsonSerializer.Serialize(new BandList(
+            _bands.Length, exact.Count == 0 ? null : [.. exact], inverted.Count == 0 ? null : [.. inverted])));
+    }
+
+    /// <summary>Changes how many lists an inverted-file band reads a query (tuning).</summary>
+    public void ChangeProbedLists(int lists)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(lists, 1);
+        Volatile.Write(ref _probedLists, lists);
     }
 
     public void ChangeExpansionSearch(int expansion)
@@ -231,6 +267,9 @@ internal sealed class NormRangedVectorIndex : IVectorIndex, IPersistentVectorInd
         var queryNorm = TensorPrimitives.Norm(query);
         var heap = new TopK(k);
         var hits = ArrayPool<VectorHit>.Shared.Rent(k);
+        var codes = ArrayPool<sbyte>.Shared.Rent(Dimensions);
+        var scale = float.NaN;
+        var probes = Volatile.Read(ref _probedLists);
         try
         {
             foreach (var band in _bands)
@@ -244,6 +283,15 @@ internal sealed class NormRangedVectorIndex : IVectorIndex, IPersistentVectorInd
                 {
                     SearchBand(graph, query, k, ref heap, hits);
                 }
+                else if (band.Inverted is { } file)
+                {
+                    if (float.IsNaN(scale))
+                    {
+                        scale = InvertedFileBand.Quantize(query, codes.AsSpan(0, Dimensions));
+                    }
+
+                    file.SearchInto(query, queryNorm, codes.AsSpan(0, Dimensions), scale, probes, _vectors, ref heap);
+                }
                 else
                 {
                     band.Scanned!.ScanInto(query, ref heap);
@@ -253,6 +301,7 @@ internal sealed class NormRangedVectorIndex : IVectorIndex, IPersistentVectorInd
         finally
         {
             ArrayPool<VectorHit>.Shared.Return(hits);
+            ArrayPool<sbyte>.Shared.Return(codes);
         }
 
         return heap.CopySorted(destination);
@@ -312,6 +361,8 @@ internal sealed class NormRangedVectorIndex : IVectorIndex, IPersistentVectorInd
 
     private static string ExactPath(string path, int band) => $"{path}.band{band}.ids";
 
+    private static string InvertedPath(string path, int band) => $"{path}.band{band}.ivf";
+
     private static void WriteIds(string path, ReadOnlySpan<long> ids)
     {
         using var stream = File.Create(path);
@@ -330,11 +381,11 @@ internal sealed class NormRangedVectorIndex : IVectorIndex, IPersistentVectorInd
         return System.Runtime.InteropServices.MemoryMarshal.Cast<byte, long>(bytes).ToArray();
     }
 
-    /// <summary>The bands in order, and which of them are scanned exactly (null in indexes saved before exact bands existed).</summary>
-    private sealed record BandList(int Bands, int[]? ExactBands = null);
+    /// <summary>The bands in order, and which of them are scanned exactly or inverted files (null in indexes saved before those existed); the rest are graphs.</summary>
+    private sealed record BandList(int Bands, int[]? ExactBands = null, int[]? InvertedBands = null);
 
     /// <summary>
-    /// One band: its own graph, or an <see cref="ExactVectorIndex"/> over its ids and a float32 copy of their vectors.
+    /// One band: its own graph, an <see cref="InvertedFileBand"/>, or an <see cref="ExactVectorIndex"/> over its ids and a float32 copy of their vectors.
     /// Every query scans the small bands of the largest norms, and their rows lie scattered over the catalog's factors:
     /// a contiguous copy (at most <see cref="VectorIndexOptions.ExactBandBelow"/> rows a band) is read in one stream.
     /// </summary>
@@ -344,6 +395,12 @@ internal sealed class NormRangedVectorIndex : IVectorIndex, IPersistentVectorInd
         {
             Graph = graph;
             MaxNorm = graph.MaxNorm;
+        }
+
+        public Band(InvertedFileBand inverted)
+        {
+            Inverted = inverted;
+            MaxNorm = inverted.MaxNorm;
         }
 
         private Band(ExactVectorIndex scanned, float maxNorm)
@@ -356,12 +413,15 @@ internal sealed class NormRangedVectorIndex : IVectorIndex, IPersistentVectorInd
 
         public ExactVectorIndex? Scanned { get; }
 
+        public InvertedFileBand? Inverted { get; }
+
         public float MaxNorm { get; }
 
-        public int Count => Graph?.Count ?? Scanned!.Count;
+        public int Count => Graph?.Count ?? Inverted?.Count ?? Scanned!.Count;
 
-        /// <summary>Bytes of the ids and the vectors' copy.</summary>
-        public long IdBytes => Scanned is { } scanned ? scanned.MemoryBytes + ((long)scanned.Count * scanned.Dimensions * sizeof(float)) : 0;
+        /// <summary>Bytes of the ids and the vectors' copy, or of the inverted file.</summary>
+        public long IdBytes => Scanned is { } scanned ? scanned.MemoryBytes + ((long)scanned.Count * scanned.Dimensions * sizeof(float))
+            : Inverted?.MemoryBytes ?? 0;
 
         /// <summary>A band scanned exactly: <paramref name="ids"/> with their vectors copied from <paramref name="vectors"/>; its largest norm is theirs.</summary>
         public static Band Exact(long[] ids, ItemVectors vectors)

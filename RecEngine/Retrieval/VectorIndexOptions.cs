@@ -22,8 +22,19 @@ public enum VectorQuantization
     I8,
 }
 
+/// <summary>What a norm band larger than <see cref="VectorIndexOptions.ExactBandBelow"/> is searched through.</summary>
+public enum BandKind
+{
+    /// <summary>An HNSW graph (usearch).</summary>
+    Graph,
+
+    /// <summary>An inverted file: k-means lists of 8-bit rows, a few lists probed a query (<see cref="InvertedFileBand"/>).</summary>
+    InvertedFile,
+}
+
 /// <summary>
-/// Knobs of the HNSW index (Malkov &amp; Yashunin 2018). Connectivity is M, the links per node; the expansion
+/// Knobs of the vector index over catalogs of <see cref="ExactBelow"/> videos or more: norm bands, each an inverted file
+/// or an HNSW graph (Malkov &amp; Yashunin 2018). For graphs, Connectivity is M, the links per node; the expansion
 /// factors are efConstruction and efSearch (usearch searches with max(efSearch, k)). A key this section does not have
 /// (such as NormRanges, replaced by NormRatio) stops the process with its name.
 /// </summary>
@@ -68,27 +79,46 @@ public sealed record VectorIndexOptions
     public VectorMetric Metric { get; init; } = VectorMetric.Cosine;
 
     /// <summary>
-    /// How the graph stores vectors: 8-bit integers take a quarter of float32's bytes. Recall against exact float32
+    /// How a graph stores vectors (inverted files always hold 8-bit rows): 8-bit integers take a quarter of float32's bytes. Recall against exact float32
     /// search and the graph's size per kind are measured by <c>bench-index --quantization</c> (RESULTS.md).
     /// </summary>
     public VectorQuantization Quantization { get; init; } = VectorQuantization.I8;
 
     /// <summary>
-    /// Norm bands, each its own HNSW graph unless smaller than <see cref="ExactBandBelow"/> (<see cref="NormRangedVectorIndex"/>): a band holds the items whose norms lie
-    /// within this factor of its largest, and items under a thousandth of the largest norm share one last band. Bands
-    /// keep inner-product recall high when item norms vary, at the cost of one search per band visited; a catalog whose
-    /// norms all lie within the factor is one graph (docs/decisions/0003).
+    /// Norm bands, each its own inverted file or graph (<see cref="BandKind"/>) unless smaller than
+    /// <see cref="ExactBandBelow"/> (<see cref="NormRangedVectorIndex"/>): a band holds the items whose norms lie within
+    /// this factor of its largest, and items under a thousandth of the largest norm share one last band. Bands keep
+    /// inner-product recall high when item norms vary, at the cost of one search per band visited; a catalog whose
+    /// norms all lie within the factor is one band (docs/decisions/0003).
     /// </summary>
     [Range(1.25, 1e6)]
     public double NormRatio { get; init; } = 2.0;
 
     /// <summary>
-    /// A norm band with fewer items than this is scanned exactly instead of searched through a graph of its own. The
-    /// bands of the largest norms are small (a model's norms are long-tailed), every query visits them, and a graph
-    /// search costs about the same at a hundred items as at ten thousand; 0 gives every band a graph.
+    /// A norm band with fewer items than this is scanned exactly instead of searched through an inverted file or a
+    /// graph of its own. The bands of the largest norms are small (a model's norms are long-tailed), every query visits
+    /// them, and a graph search costs about the same at a hundred items as at ten thousand; 0 gives every band an index.
     /// </summary>
     [Range(0, int.MaxValue)]
     public int ExactBandBelow { get; init; } = 4096;
+
+    /// <summary>
+    /// What each norm band of at least <see cref="ExactBandBelow"/> items is searched through: an inverted file of
+    /// k-means lists (the default), or an HNSW graph. At 1M x 64 and k=500 inverted files answer with recall@100 1.000
+    /// at a p99 of 0.25-0.94 ms in 74 MB, built in 13-17 s; graphs take 198 MB, 40-108 s to build and have a p99 of
+    /// 1.9 ms on clustered vectors, because a graph search explores at least k nodes (benchmarks/RESULTS.md, Memory,
+    /// 2026-12-07 17:33; docs/decisions/0003). With inverted files a catalog whose norms all lie within
+    /// <see cref="NormRatio"/> is one such band, not one graph.
+    /// </summary>
+    public BandKind BandKind { get; init; } = BandKind.InvertedFile;
+
+    /// <summary>Rows per list of an inverted-file band, on average (the band's rows over this, at least one list).</summary>
+    [Range(16, 1_000_000)]
+    public int ListRows { get; init; } = 250;
+
+    /// <summary>Lists of an inverted-file band a query reads: those whose centroids have the largest inner product with it.</summary>
+    [Range(1, 4096)]
+    public int ProbedLists { get; init; } = 8;
 
     /// <summary>
     /// Catalogs smaller than this are searched exactly: below about 50k videos the SIMD scan is as fast as HNSW at
