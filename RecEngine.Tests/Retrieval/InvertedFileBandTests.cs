@@ -150,6 +150,41 @@ public sealed class InvertedFileBandTests : IDisposable
         Assert.True(narrow / queries < recall / queries, $"one list {narrow / queries:0.000}, eight {recall / queries:0.000}");
     }
 
+    /// <summary>Past 256 lists the band is clustered in two levels; every row still lands in one list, and lists stay near the asked size.</summary>
+    [Fact]
+    public void Many_lists_are_clustered_in_two_levels_and_keep_every_row_and_the_recall()
+    {
+        const int n = 20_000, dims = 16, k = 100, queries = 30;
+        var mixture = new ClusteredVectors(dims, clusters: 200, seed: 91);
+        var vectors = mixture.Items(n, seed: 92);
+        var query = mixture.Queries(queries, seed: 93);
+        var ids = VectorTestData.Ids(n);
+        var items = ItemVectors.ByIds(ids, vectors, dims);
+        var band = InvertedFileBand.Build(ids, items, listRows: 16);
+
+        Assert.Equal(n, band.Count);
+        Assert.InRange(band.Lists, 1150, 1350); // 1,250 asked, each group's share rounded
+        using var exact = new ExactVectorIndex(ids, vectors, dims);
+        double recall = 0, all = 0;
+        var codes = new sbyte[dims];
+        for (var q = 0; q < queries; q++)
+        {
+            var vector = query.AsSpan(q * dims, dims);
+            var scale = InvertedFileBand.Quantize(vector, codes);
+            var truth = exact.Search(vector, k);
+            var found = new VectorHit[k];
+            var some = new TopK(k);
+            band.SearchInto(vector, System.Numerics.Tensors.TensorPrimitives.Norm(vector), codes, scale, 32, items, ref some);
+            recall += VectorTestData.Recall(truth, found[..some.CopySorted(found)]);
+            var every = new TopK(k);
+            band.SearchInto(vector, System.Numerics.Tensors.TensorPrimitives.Norm(vector), codes, scale, band.Lists, items, ref every);
+            all += VectorTestData.Recall(truth, found[..every.CopySorted(found)]);
+        }
+
+        Assert.Equal(1.0, all / queries, 6);
+        Assert.True(recall / queries >= 0.9, $"recall@{k} {recall / queries:0.000} with 32 of {band.Lists} lists");
+    }
+
     [Fact]
     public void A_saved_index_of_inverted_files_opens_to_the_same_answers()
     {

@@ -20,8 +20,12 @@ internal sealed class InvertedFileBand
 {
     private const uint Magic = 0x46564952; // "RIVF"
     private const int FormatVersion = 1;
+    private const int HeaderBytes = 24; // magic, version, dimensions, rows, lists, largest norm
     private const int LloydIterations = 6;
     private const int SampleRows = 65_536;
+
+    /// <summary>Up to this many lists, one k-means over the band; above, two levels (<see cref="Cluster"/>).</summary>
+    private const int FlatLists = 256;
 
     private readonly float[] _centroids;
     private readonly int[] _start;
@@ -29,11 +33,10 @@ internal sealed class InvertedFileBand
     private readonly float[] _scales;
     private readonly sbyte[] _codes;
 
-    private InvertedFileBand(int dimensions, float maxNorm, float maxScale, float[] centroids, int[] start, long[] ids, float[] scales, sbyte[] codes)
+    private InvertedFileBand(int dimensions, float maxNorm, float[] centroids, int[] start, long[] ids, float[] scales, sbyte[] codes)
     {
         Dimensions = dimensions;
         MaxNorm = maxNorm;
-        MaxScale = maxScale;
         _centroids = centroids;
         _start = start;
         _ids = ids;
@@ -51,9 +54,6 @@ internal sealed class InvertedFileBand
     /// <summary>The largest norm among the band's items.</summary>
     public float MaxNorm { get; }
 
-    /// <summary>The largest per-row scale (the row's largest absolute coordinate over 127), for the error bound.</summary>
-    private float MaxScale { get; }
-
     /// <summary>Bytes held: codes, scales, ids, centroids and list offsets.</summary>
     public long MemoryBytes =>
         _codes.LongLength + (_scales.LongLength * sizeof(float)) + (_ids.LongLength * sizeof(long))
@@ -66,6 +66,11 @@ internal sealed class InvertedFileBand
     public static InvertedFileBand Build(long[] ids, ItemVectors vectors, int listRows, int seed = 1)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(listRows, 1);
+        if (ids.Length == 0)
+        {
+            throw new ArgumentException("An inverted-file band needs at least one item.", nameof(ids));
+        }
+
         var d = vectors.Dimensions;
         var n = ids.Length;
         var rows = new float[(long)n * d];
@@ -83,10 +88,7 @@ internal sealed class InvertedFileBand
             maxNorm = Math.Max(maxNorm, TensorPrimitives.Norm(row));
         }
 
-        var lists = Math.Max(1, n / listRows);
-        var centroids = KMeans(rows, n, d, lists, seed);
-        var assignment = new int[n];
-        Parallel.For(0, n, i => assignment[i] = Nearest(rows.AsSpan(i * d, d), centroids, lists, d));
+        var (centroids, assignment, lists) = Cluster(rows, n, d, Math.Max(1, n / listRows), seed);
 
         var start = new int[lists + 1];
         foreach (var list in assignment)
@@ -109,16 +111,14 @@ internal sealed class InvertedFileBand
         var sortedIds = new long[n];
         var scales = new float[n];
         var codes = new sbyte[(long)n * d];
-        var maxScale = 0f;
         for (var r = 0; r < n; r++)
         {
             var source = order[r];
             sortedIds[r] = ids[source];
             scales[r] = Quantize(rows.AsSpan(source * d, d), codes.AsSpan(r * d, d));
-            maxScale = Math.Max(maxScale, scales[r]);
         }
 
-        return new InvertedFileBand(d, maxNorm, maxScale, centroids, start, sortedIds, scales, codes);
+        return new InvertedFileBand(d, maxNorm, centroids, start, sortedIds, scales, codes);
     }
 
     /// <summary>
@@ -155,17 +155,19 @@ internal sealed class InvertedFileBand
 
         // |q.x - (s_q c_q).(s_x c_x)| <= |q| |x - s_x c_x| + |s_x c_x| |q - s_q c_q|, and each coordinate's rounding
         // error is at most half its scale, so |x - s_x c_x| <= sqrt(d) s_x / 2 and |s_x c_x| <= |x| + sqrt(d) s_x / 2:
-        // taken at the band's largest norm and scale, with a little room for float rounding.
+        // taken with the row's own scale s_x and the band's largest norm, with a little room for float rounding.
         var half = MathF.Sqrt(d) * 0.5f;
-        var bound = 1.001f * half * ((queryNorm * MaxScale) + ((MaxNorm + (half * MaxScale)) * scale));
+        var perScale = 1.001f * half * (queryNorm + (half * scale));
+        var fixedPart = 1.001f * half * MaxNorm * scale;
         var codeSpan = _codes.AsSpan();
         for (var p = 0; p < kept; p++)
         {
             var list = best[p];
             for (var r = _start[list]; r < _start[list + 1]; r++)
             {
-                var approximate = DotI8(codes, codeSpan.Slice(r * d, d)) * scale * _scales[r];
-                if (approximate + bound < heap.Threshold)
+                var rowScale = _scales[r];
+                var approximate = DotI8(codes, codeSpan.Slice(r * d, d)) * scale * rowScale;
+                if (approximate + fixedPart + (perScale * rowScale) < heap.Threshold)
                 {
                     continue;
                 }
@@ -245,7 +247,6 @@ internal sealed class InvertedFileBand
             writer.Write(Count);
             writer.Write(Lists);
             writer.Write(MaxNorm);
-            writer.Write(MaxScale);
         }
 
         stream.Write(MemoryMarshal.AsBytes(_centroids.AsSpan()));
@@ -261,7 +262,7 @@ internal sealed class InvertedFileBand
     {
         using var stream = File.OpenRead(path);
         using var reader = new BinaryReader(stream);
-        if (stream.Length < 28 || reader.ReadUInt32() != Magic)
+        if (stream.Length < HeaderBytes || reader.ReadUInt32() != Magic)
         {
             throw new InvalidDataException($"{path} is not an inverted-file band.");
         }
@@ -276,13 +277,12 @@ internal sealed class InvertedFileBand
         var n = reader.ReadInt32();
         var lists = reader.ReadInt32();
         var maxNorm = reader.ReadSingle();
-        var maxScale = reader.ReadSingle();
         if (d < 1 || n < 0 || lists < 1)
         {
             throw new InvalidDataException($"{path} has an invalid header ({n} rows, {d} dimensions, {lists} lists).");
         }
 
-        var expected = 28 + ((long)lists * d * sizeof(float)) + ((lists + 1L) * sizeof(int)) + ((long)n * (sizeof(long) + sizeof(float))) + ((long)n * d);
+        var expected = HeaderBytes + ((long)lists * d * sizeof(float)) + ((lists + 1L) * sizeof(int)) + ((long)n * (sizeof(long) + sizeof(float))) + ((long)n * d);
         if (stream.Length != expected)
         {
             throw new InvalidDataException($"{path} holds {stream.Length} bytes; its header ({n} rows, {d} dimensions, {lists} lists) needs {expected}.");
@@ -311,19 +311,84 @@ internal sealed class InvertedFileBand
             throw new InvalidDataException($"{path}: the lists cover {start[lists] - start[0]} of {n} rows.");
         }
 
-        return new InvertedFileBand(d, maxNorm, maxScale, centroids, start, ids, scales, codes);
+        return new InvertedFileBand(d, maxNorm, centroids, start, ids, scales, codes);
     }
 
-    /// <summary>Lloyd's k-means on a seeded sample of the rows; an empty list keeps its previous centroid.</summary>
-    private static float[] KMeans(float[] rows, int n, int d, int lists, int seed)
+    /// <summary>
+    /// The rows' lists: k-means in two levels when there are more than <see cref="FlatLists"/> lists (about sqrt(lists)
+    /// groups, then each group's rows split into its share of the lists), so a build costs about 2 sqrt(lists)
+    /// distances a row instead of one per list, which grows with the band (a 5M-row band has 20,000 lists).
+    /// Returns the centroids, each row's list, and the number of lists (within a rounding of <paramref name="lists"/>).
+    /// </summary>
+    private static (float[] Centroids, int[] Assignment, int Lists) Cluster(float[] rows, int n, int d, int lists, int seed)
     {
-        var random = new Random(seed);
-        var sampleSize = Math.Min(n, Math.Max(SampleRows, lists * 32));
-        var sample = new int[n];
+        var all = new int[n];
         for (var i = 0; i < n; i++)
         {
-            sample[i] = i;
+            all[i] = i;
         }
+
+        if (lists <= FlatLists)
+        {
+            var flat = Lloyd(rows, all, d, lists, seed);
+            return (flat, Assign(rows, all, flat, lists, d), lists);
+        }
+
+        var groups = (int)Math.Ceiling(Math.Sqrt(lists));
+        var coarse = Lloyd(rows, all, d, groups, seed);
+        var group = Assign(rows, all, coarse, groups, d);
+        var members = new List<int>[groups];
+        for (var g = 0; g < groups; g++)
+        {
+            members[g] = [];
+        }
+
+        for (var i = 0; i < n; i++)
+        {
+            members[group[i]].Add(i);
+        }
+
+        var centroids = new List<float>(lists * d);
+        var assignment = new int[n];
+        var total = 0;
+        for (var g = 0; g < groups; g++)
+        {
+            var rowsOf = members[g].ToArray();
+            if (rowsOf.Length == 0)
+            {
+                continue;
+            }
+
+            var share = Math.Clamp((int)Math.Round((double)lists * rowsOf.Length / n), 1, rowsOf.Length);
+            var local = Lloyd(rows, rowsOf, d, share, seed + g + 1);
+            var within = Assign(rows, rowsOf, local, share, d);
+            for (var i = 0; i < rowsOf.Length; i++)
+            {
+                assignment[rowsOf[i]] = total + within[i];
+            }
+
+            centroids.AddRange(local);
+            total += share;
+        }
+
+        return ([.. centroids], assignment, total);
+    }
+
+    /// <summary>Each of <paramref name="members"/>' rows' nearest centroid, in parallel.</summary>
+    private static int[] Assign(float[] rows, int[] members, float[] centroids, int lists, int d)
+    {
+        var assignment = new int[members.Length];
+        Parallel.For(0, members.Length, i => assignment[i] = Nearest(rows.AsSpan(members[i] * d, d), centroids, lists, d));
+        return assignment;
+    }
+
+    /// <summary>Lloyd's k-means over a seeded sample of <paramref name="members"/>' rows; an empty list keeps its previous centroid.</summary>
+    private static float[] Lloyd(float[] rows, int[] members, int d, int lists, int seed)
+    {
+        var n = members.Length;
+        var random = new Random(seed);
+        var sampleSize = Math.Min(n, Math.Max(SampleRows, lists * 32));
+        var sample = (int[])members.Clone();
 
         // A partial Fisher-Yates shuffle: the first sampleSize entries are a uniform sample without repeats.
         for (var i = 0; i < sampleSize; i++)
