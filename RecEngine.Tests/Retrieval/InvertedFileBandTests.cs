@@ -150,7 +150,7 @@ public sealed class InvertedFileBandTests : IDisposable
         Assert.True(narrow / queries < recall / queries, $"one list {narrow / queries:0.000}, eight {recall / queries:0.000}");
     }
 
-    /// <summary>Past 256 lists the band is clustered in two levels; every row still lands in one list, and lists stay near the asked size.</summary>
+    /// <summary>Past <see cref="InvertedFileBand.FlatLists"/> lists (here past 256) the band is clustered in two levels; every row still lands in one list, and lists stay near the asked size.</summary>
     [Fact]
     public void Many_lists_are_clustered_in_two_levels_and_keep_every_row_and_the_recall()
     {
@@ -160,7 +160,7 @@ public sealed class InvertedFileBandTests : IDisposable
         var query = mixture.Queries(queries, seed: 93);
         var ids = VectorTestData.Ids(n);
         var items = ItemVectors.ByIds(ids, vectors, dims);
-        var band = InvertedFileBand.Build(ids, items, listRows: 16);
+        var band = InvertedFileBand.Build(ids, items, listRows: 16, flatLists: 256);
 
         Assert.Equal(n, band.Count);
         Assert.InRange(band.Lists, 1150, 1350); // 1,250 asked, each group's share rounded

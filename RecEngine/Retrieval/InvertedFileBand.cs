@@ -24,8 +24,15 @@ internal sealed class InvertedFileBand
     private const int LloydIterations = 6;
     private const int SampleRows = 65_536;
 
-    /// <summary>Up to this many lists, one k-means over the band; above, two levels (<see cref="Cluster"/>).</summary>
-    private const int FlatLists = 256;
+    /// <summary>
+    /// Up to this many lists (bands of about a million rows), one k-means over the band; above, two levels
+    /// (<see cref="Cluster"/>). Two levels cost recall: on the 1M clustered synthetic at 8 lists probed, recall@100
+    /// 0.951 against 1.000 (benchmarks/RESULTS.md, Memory, 2026-12-07 18:16).
+    /// </summary>
+    internal const int FlatLists = 4096;
+
+    /// <summary>With two levels, a row goes to its nearest list among the lists of this many nearest groups.</summary>
+    private const int NeighbourGroups = 4;
 
     private readonly float[] _centroids;
     private readonly int[] _start;
@@ -63,7 +70,7 @@ internal sealed class InvertedFileBand
     /// Builds the band over <paramref name="ids"/>, whose vectors are read from <paramref name="vectors"/>: about
     /// <paramref name="listRows"/> rows a list, centroids by Lloyd's k-means on a seeded sample (deterministic).
     /// </summary>
-    public static InvertedFileBand Build(long[] ids, ItemVectors vectors, int listRows, int seed = 1)
+    public static InvertedFileBand Build(long[] ids, ItemVectors vectors, int listRows, int seed = 1, int flatLists = FlatLists)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(listRows, 1);
         if (ids.Length == 0)
@@ -88,7 +95,7 @@ internal sealed class InvertedFileBand
             maxNorm = Math.Max(maxNorm, TensorPrimitives.Norm(row));
         }
 
-        var (centroids, assignment, lists) = Cluster(rows, n, d, Math.Max(1, n / listRows), seed);
+        var (centroids, assignment, lists) = Cluster(rows, n, d, Math.Max(1, n / listRows), seed, flatLists);
 
         var start = new int[lists + 1];
         foreach (var list in assignment)
@@ -317,10 +324,11 @@ internal sealed class InvertedFileBand
     /// <summary>
     /// The rows' lists: k-means in two levels when there are more than <see cref="FlatLists"/> lists (about sqrt(lists)
     /// groups, then each group's rows split into its share of the lists), so a build costs about 2 sqrt(lists)
-    /// distances a row instead of one per list, which grows with the band (a 5M-row band has 20,000 lists).
+    /// distances a row instead of one per list, which grows with the band (a 5M-row band has 20,000 lists), at some
+    /// cost in recall.
     /// Returns the centroids, each row's list, and the number of lists (within a rounding of <paramref name="lists"/>).
     /// </summary>
-    private static (float[] Centroids, int[] Assignment, int Lists) Cluster(float[] rows, int n, int d, int lists, int seed)
+    private static (float[] Centroids, int[] Assignment, int Lists) Cluster(float[] rows, int n, int d, int lists, int seed, int flatLists)
     {
         var all = new int[n];
         for (var i = 0; i < n; i++)
@@ -328,7 +336,7 @@ internal sealed class InvertedFileBand
             all[i] = i;
         }
 
-        if (lists <= FlatLists)
+        if (lists <= flatLists)
         {
             var flat = Lloyd(rows, all, d, lists, seed);
             return (flat, Assign(rows, all, flat, lists, d), lists);
@@ -348,11 +356,15 @@ internal sealed class InvertedFileBand
             members[group[i]].Add(i);
         }
 
+        // Each group's rows are split into its share of the lists. A row near a group's edge may lie nearer a list of
+        // the next group than any of its own, so every row then goes to its nearest list among the lists of its
+        // NeighbourGroups nearest groups; assigned within its own group only, such rows sat in lists whose centroids
+        // were far from them, and queries near them missed them (recall@100 0.82 at 10M).
         var centroids = new List<float>(lists * d);
-        var assignment = new int[n];
-        var total = 0;
+        var firstList = new int[groups + 1];
         for (var g = 0; g < groups; g++)
         {
+            firstList[g] = centroids.Count / d;
             var rowsOf = members[g].ToArray();
             if (rowsOf.Length == 0)
             {
@@ -360,18 +372,58 @@ internal sealed class InvertedFileBand
             }
 
             var share = Math.Clamp((int)Math.Round((double)lists * rowsOf.Length / n), 1, rowsOf.Length);
-            var local = Lloyd(rows, rowsOf, d, share, seed + g + 1);
-            var within = Assign(rows, rowsOf, local, share, d);
-            for (var i = 0; i < rowsOf.Length; i++)
-            {
-                assignment[rowsOf[i]] = total + within[i];
-            }
-
-            centroids.AddRange(local);
-            total += share;
+            centroids.AddRange(Lloyd(rows, rowsOf, d, share, seed + g + 1));
         }
 
-        return ([.. centroids], assignment, total);
+        firstList[groups] = centroids.Count / d;
+        var flatCentroids = centroids.ToArray();
+        var neighbours = Math.Min(NeighbourGroups, groups);
+        var assignment = new int[n];
+        Parallel.For(0, n, () => (new int[neighbours], new float[neighbours]), (i, _, scratch) =>
+        {
+            var row = rows.AsSpan(i * d, d);
+            var (near, distance) = scratch;
+            var kept = 0;
+            for (var g = 0; g < groups; g++)
+            {
+                var dg = TensorPrimitives.Distance(row, coarse.AsSpan(g * d, d));
+                if (kept == neighbours && dg >= distance[kept - 1])
+                {
+                    continue;
+                }
+
+                var at = kept < neighbours ? kept++ : kept - 1;
+                while (at > 0 && distance[at - 1] > dg)
+                {
+                    near[at] = near[at - 1];
+                    distance[at] = distance[at - 1];
+                    at--;
+                }
+
+                near[at] = g;
+                distance[at] = dg;
+            }
+
+            var best = -1;
+            var bestDistance = float.MaxValue;
+            for (var j = 0; j < kept; j++)
+            {
+                for (var l = firstList[near[j]]; l < firstList[near[j] + 1]; l++)
+                {
+                    var dl = TensorPrimitives.Distance(row, flatCentroids.AsSpan(l * d, d));
+                    if (dl < bestDistance)
+                    {
+                        bestDistance = dl;
+                        best = l;
+                    }
+                }
+            }
+
+            assignment[i] = best;
+            return scratch;
+        }, _ => { });
+
+        return (flatCentroids, assignment, firstList[groups]);
     }
 
     /// <summary>Each of <paramref name="members"/>' rows' nearest centroid, in parallel.</summary>
