@@ -105,9 +105,9 @@ public sealed record VectorIndexOptions
     /// <summary>
     /// What each norm band of at least <see cref="ExactBandBelow"/> items is searched through: an inverted file of
     /// k-means lists (the default), or an HNSW graph. At 1M x 64 and k=500 inverted files answer with recall@100 1.000
-    /// at a p99 of 0.25-0.94 ms in 74 MB, built in 13-17 s; graphs take 198 MB, 40-108 s to build and have a p99 of
-    /// 1.9 ms on clustered vectors, because a graph search explores at least k nodes (benchmarks/RESULTS.md, Memory,
-    /// 2026-12-07 17:33; docs/decisions/0003). With inverted files a catalog whose norms all lie within
+    /// at a p99 of 0.25-0.50 ms in 74 MB, built in 13-17 s; graphs take 189 MB, 47-99 s to build and have a p99 of
+    /// 0.86-1.71 ms, because a graph search explores at least k nodes (benchmarks/RESULTS.md, Memory, 2026-12-07 18:43;
+    /// docs/decisions/0003). With inverted files a catalog whose norms all lie within
     /// <see cref="NormRatio"/> is one such band, not one graph.
     /// </summary>
     public BandKind BandKind { get; init; } = BandKind.InvertedFile;
