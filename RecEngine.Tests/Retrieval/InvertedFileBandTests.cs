@@ -63,7 +63,7 @@ public sealed class InvertedFileBandTests : IDisposable
     public void Probing_every_list_answers_as_exact_search_does()
     {
         const int n = 6000, dims = 16, k = 200, queries = 20;
-        var vectors = LongTailed(n, dims, seed: 51);
+        var vectors = VectorTestData.LongTailed(n, dims, seed: 51);
         var query = new ClusteredVectors(dims, clusters: 20, 51).Queries(queries, seed: 54);
         var ids = VectorTestData.Ids(n);
         using var exact = new ExactVectorIndex(ids, vectors, dims);
@@ -73,13 +73,7 @@ public sealed class InvertedFileBandTests : IDisposable
         Assert.True(ranged.InvertedBands >= 2, $"{ranged.InvertedBands} inverted bands of {ranged.Bands}");
         Assert.Equal(0, ranged.NativeBytes);
         ranged.ChangeProbedLists(4096);
-        for (var q = 0; q < queries; q++)
-        {
-            var truth = exact.Search(query.AsSpan(q * dims, dims), k);
-            var found = ranged.Search(query.AsSpan(q * dims, dims), k);
-            Assert.Equal(truth.Select(h => h.Id), found.Select(h => h.Id));
-            Assert.All(truth.Zip(found), pair => Assert.Equal(pair.First.Score, pair.Second.Score, 1e-5f));
-        }
+        VectorTestData.AssertAnswersAsExact(exact, ranged, query, k);
     }
 
     /// <summary>
@@ -189,7 +183,7 @@ public sealed class InvertedFileBandTests : IDisposable
     public void A_saved_index_of_inverted_files_opens_to_the_same_answers()
     {
         const int n = 6000, dims = 16, k = 50;
-        var vectors = LongTailed(n, dims, seed: 71);
+        var vectors = VectorTestData.LongTailed(n, dims, seed: 71);
         var ids = VectorTestData.Ids(n);
         var path = Path.Combine(_dir, "ivf.usearch");
         var query = new ClusteredVectors(dims, clusters: 20, 71).Queries(3, seed: 74);
@@ -243,21 +237,4 @@ public sealed class InvertedFileBandTests : IDisposable
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     private static VectorIndexOptions Inverted => new() { BandKind = BandKind.InvertedFile };
-
-    /// <summary>Long-tailed norms, as learned factors have: a few large, most far below.</summary>
-    private static float[] LongTailed(int n, int dims, int seed)
-    {
-        var vectors = new ClusteredVectors(dims, clusters: 20, seed).Items(n, seed + 1);
-        var random = new Random(seed + 2);
-        for (var row = 0; row < n; row++)
-        {
-            var scale = MathF.Pow(10f, -3f * MathF.Sqrt((float)random.NextDouble()));
-            for (var d = 0; d < dims; d++)
-            {
-                vectors[(row * dims) + d] *= scale;
-            }
-        }
-
-        return vectors;
-    }
 }

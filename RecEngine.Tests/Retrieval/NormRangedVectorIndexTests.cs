@@ -128,28 +128,11 @@ public sealed class NormRangedVectorIndexTests : IDisposable
         Assert.Equal(n, opened.Count);
     }
 
-    /// <summary>Long-tailed norms, as learned factors have: a few large, most far below (see the test above).</summary>
-    private static float[] LongTailed(int n, int dims, int seed)
-    {
-        var vectors = new ClusteredVectors(dims, clusters: 20, seed).Items(n, seed + 1);
-        var random = new Random(seed + 2);
-        for (var row = 0; row < n; row++)
-        {
-            var scale = MathF.Pow(10f, -3f * MathF.Sqrt((float)random.NextDouble()));
-            for (var d = 0; d < dims; d++)
-            {
-                vectors[(row * dims) + d] *= scale;
-            }
-        }
-
-        return vectors;
-    }
-
     [Fact]
     public void Bands_scanned_exactly_answer_as_exact_search_does()
     {
         const int n = 6000, dims = 16, k = 200, queries = 20;
-        var vectors = LongTailed(n, dims, seed: 31);
+        var vectors = VectorTestData.LongTailed(n, dims, seed: 31);
         var query = new ClusteredVectors(dims, clusters: 20, 31).Queries(queries, seed: 34);
         var ids = VectorTestData.Ids(n);
         using var exact = new ExactVectorIndex(ids, vectors, dims);
@@ -161,20 +144,14 @@ public sealed class NormRangedVectorIndexTests : IDisposable
         Assert.Equal(0, ranged.NativeBytes);
         Assert.Equal(n, ranged.Count);
         Assert.Equal(dims, ranged.Dimensions);
-        for (var q = 0; q < queries; q++)
-        {
-            var truth = exact.Search(query.AsSpan(q * dims, dims), k);
-            var found = ranged.Search(query.AsSpan(q * dims, dims), k);
-            Assert.Equal(truth.Select(h => h.Id), found.Select(h => h.Id));
-            Assert.All(truth.Zip(found), pair => Assert.Equal(pair.First.Score, pair.Second.Score, 1e-5f));
-        }
+        VectorTestData.AssertAnswersAsExact(exact, ranged, query, k);
     }
 
     [Fact]
     public void Small_bands_are_scanned_and_large_ones_keep_their_graph_through_a_save()
     {
         const int n = 6000, dims = 16, k = 50;
-        var vectors = LongTailed(n, dims, seed: 41);
+        var vectors = VectorTestData.LongTailed(n, dims, seed: 41);
         var ids = VectorTestData.Ids(n);
         var path = Path.Combine(_dir, "mixed.usearch");
         var query = new ClusteredVectors(dims, clusters: 20, 41).Queries(1, seed: 44);
@@ -205,7 +182,7 @@ public sealed class NormRangedVectorIndexTests : IDisposable
     public void A_scanned_band_whose_ids_file_is_torn_refuses_to_open()
     {
         const int n = 3000, dims = 8;
-        var vectors = LongTailed(n, dims, seed: 51);
+        var vectors = VectorTestData.LongTailed(n, dims, seed: 51);
         var ids = VectorTestData.Ids(n);
         var path = Path.Combine(_dir, "torn.usearch");
         using (var built = VectorIndexes.BuildApproximate(ids, vectors, dims, new VectorIndexOptions { BandKind = BandKind.Graph, ExactBandBelow = int.MaxValue }))
