@@ -63,14 +63,14 @@ internal sealed class NormRangedVectorIndex : IVectorIndex, IPersistentVectorInd
     /// <summary>Lists an inverted-file band reads a query.</summary>
     public int ProbedLists => _probedLists;
 
-    public long IndexBytes => _bands.Sum(b => b.Graph?.IndexBytes ?? b.IdBytes);
+    public long IndexBytes => _bands.Sum(b => b.Graph?.IndexBytes ?? b.HeldBytes);
 
     public long NativeBytes => _bands.Sum(b => b.Graph?.NativeBytes ?? 0);
 
     public long MemoryBytes => NativeBytes + OwnItemBytes;
 
     /// <summary>The graphs' own item bytes (older format), the scanned bands' ids and vector copies, and the inverted files' 8-bit rows, ids and centroids.</summary>
-    public long OwnItemBytes => _bands.Sum(b => b.Graph?.OwnItemBytes ?? b.IdBytes);
+    public long OwnItemBytes => _bands.Sum(b => b.Graph?.OwnItemBytes ?? b.HeldBytes);
 
     /// <summary>
     /// Builds the index over the row-major <paramref name="vectors"/>: one band when every norm lies within the
@@ -420,7 +420,7 @@ internal sealed class NormRangedVectorIndex : IVectorIndex, IPersistentVectorInd
         public int Count => Graph?.Count ?? Inverted?.Count ?? Scanned!.Count;
 
         /// <summary>Bytes of the ids and the vectors' copy, or of the inverted file.</summary>
-        public long IdBytes => Scanned is { } scanned ? scanned.MemoryBytes + ((long)scanned.Count * scanned.Dimensions * sizeof(float))
+        public long HeldBytes => Scanned is { } scanned ? scanned.MemoryBytes + ((long)scanned.Count * scanned.Dimensions * sizeof(float))
             : Inverted?.MemoryBytes ?? 0;
 
         /// <summary>A band scanned exactly: <paramref name="ids"/> with their vectors copied from <paramref name="vectors"/>; its largest norm is theirs.</summary>
