@@ -267,9 +267,8 @@ internal sealed class NormRangedVectorIndex : IVectorIndex, IPersistentVectorInd
         var queryNorm = TensorPrimitives.Norm(query);
         var heap = new TopK(k);
         var hits = ArrayPool<VectorHit>.Shared.Rent(k);
-        var codes = ArrayPool<sbyte>.Shared.Rent(Dimensions);
-        var scale = float.NaN;
-        var probes = Volatile.Read(ref _probedLists);
+        sbyte[]? codes = null; // the query in 8 bits, made at the first inverted-file band reached
+        var scale = 0f;
         try
         {
             foreach (var band in _bands)
@@ -285,12 +284,13 @@ internal sealed class NormRangedVectorIndex : IVectorIndex, IPersistentVectorInd
                 }
                 else if (band.Inverted is { } file)
                 {
-                    if (float.IsNaN(scale))
+                    if (codes is null)
                     {
+                        codes = ArrayPool<sbyte>.Shared.Rent(Dimensions);
                         scale = InvertedFileBand.Quantize(query, codes.AsSpan(0, Dimensions));
                     }
 
-                    file.SearchInto(query, queryNorm, codes.AsSpan(0, Dimensions), scale, probes, _vectors, ref heap);
+                    file.SearchInto(query, queryNorm, codes.AsSpan(0, Dimensions), scale, Volatile.Read(ref _probedLists), _vectors, ref heap);
                 }
                 else
                 {
@@ -301,7 +301,10 @@ internal sealed class NormRangedVectorIndex : IVectorIndex, IPersistentVectorInd
         finally
         {
             ArrayPool<VectorHit>.Shared.Return(hits);
-            ArrayPool<sbyte>.Shared.Return(codes);
+            if (codes is not null)
+            {
+                ArrayPool<sbyte>.Shared.Return(codes);
+            }
         }
 
         return heap.CopySorted(destination);
