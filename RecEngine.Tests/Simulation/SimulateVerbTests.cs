@@ -29,6 +29,7 @@ public sealed class SimulateVerbTests
     [InlineData("--window-days", "3", "--ranker-days", "3")]
     [InlineData("--users", "ten")]
     [InlineData("--json")]
+    [InlineData("--keep")]
     [InlineData("--retention", "-1")]
     [InlineData("--retention", "lots")]
     public void BadNumbersAndMissingFileNamesAreUsageErrors(params string[] args)
@@ -59,11 +60,12 @@ public sealed class SimulateVerbTests
         using var dir = new SimulationTestDirectory();
         var json = Path.Combine(dir.Path, "out", "simulate.json");
         var png = Path.Combine(dir.Path, "out", "simulate.png");
+        var keep = Path.Combine(dir.Path, "kept");
         var verb = new SimulateVerb(Microsoft.Extensions.Options.Options.Create(new SimulationOptions { MeanSessionsPerUserDay = 1.5 }), new ConfigurationBuilder().Build());
         var command = RecEngine.Hosting.CommandLine.Parse(
         [
             "simulate", "--scenario", "taste-shift", "--days", "4", "--switch-day", "1", "--users", "300", "--videos", "300",
-            "--history-days", "3", "--window-days", "3", "--ranker-days", "1", "--epochs", "1", "--json", json, "--plot", png,
+            "--history-days", "3", "--window-days", "3", "--ranker-days", "1", "--epochs", "1", "--json", json, "--plot", png, "--keep", keep,
         ]);
         using var output = new StringWriter();
 
@@ -107,6 +109,16 @@ public sealed class SimulateVerbTests
 
         // Four days have no day 7: the retentions and their paired margin are written as null, not left out.
         Assert.Equal(JsonValueKind.Null, root.GetProperty("day7_retention_margin").ValueKind);
+
+        // --keep leaves each run's store and models for inspection, and refuses to run into them again.
+        Assert.Contains($"Kept the runs' data folders in {keep}", text, StringComparison.Ordinal);
+        foreach (var run in new[] { "base", "retraining", "static" })
+        {
+            Assert.True(File.Exists(Path.Combine(keep, run, "recengine.db")), $"{run} has no store in {keep}");
+        }
+
+        var again = await Assert.ThrowsAsync<RecEngine.Hosting.VerbUsageException>(() => verb.RunAsync(command, new StringWriter(), CancellationToken.None));
+        Assert.Contains("--keep", again.Message, StringComparison.Ordinal);
 
         var bytes = await File.ReadAllBytesAsync(png);
         Assert.True(bytes.Length > 10_000, $"PNG of {bytes.Length} bytes");

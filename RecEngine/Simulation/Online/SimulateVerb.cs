@@ -19,7 +19,7 @@ internal sealed class SimulateVerb(IOptions<SimulationOptions> simulation, IConf
         "retraining on simulated time, the scenario switched on at its day; then the same days without retraining. Prints a daily table and the recovery ratios.";
 
     public string Usage => "--scenario NAME --days N [--switch-day D] [--users N] [--videos N] [--seed S] [--history-days N] [--window-days N] " +
-        "[--ranker-days N] [--epochs N] [--retrain-every N] [--retention S] [--json FILE] [--plot FILE]";
+        "[--ranker-days N] [--epochs N] [--retrain-every N] [--retention S] [--json FILE] [--plot FILE] [--keep DIR]";
 
     public IReadOnlyList<VerbOption> Options { get; } =
     [
@@ -37,6 +37,7 @@ internal sealed class SimulateVerb(IOptions<SimulationOptions> simulation, IConf
         new("retention", "How strongly satisfaction moves a simulated user's visit rate on the online days (0-5; 0 turns retention off; docs/simulation.md).", Defaults.Retention.Sensitivity.ToString(CultureInfo.InvariantCulture)),
         new("json", "Write the result as JSON to FILE."),
         new("plot", "Write a PNG chart of watch time per slate and drift score to FILE."),
+        new("keep", "Run in DIR (new or empty) and keep the runs' data folders there (base, retraining, static: events, models) instead of a temporary folder removed at the end."),
     ];
 
     public string? ServerAlternative => null;
@@ -46,7 +47,13 @@ internal sealed class SimulateVerb(IOptions<SimulationOptions> simulation, IConf
     internal async Task<int> RunAsync(CommandLine command, TextWriter output, CancellationToken cancellationToken)
     {
         var settings = Parse(command);
-        var workDir = Path.Combine(Path.GetTempPath(), "recengine-simulate", Guid.NewGuid().ToString("N"));
+        var keep = command.GetString("keep");
+        if (keep is not null && Directory.Exists(keep) && Directory.EnumerateFileSystemEntries(keep).Any())
+        {
+            throw new VerbUsageException($"--keep {keep}: the folder is not empty; name a new or empty one.");
+        }
+
+        var workDir = keep is null ? Path.Combine(Path.GetTempPath(), "recengine-simulate", Guid.NewGuid().ToString("N")) : Path.GetFullPath(keep);
         try
         {
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
@@ -70,7 +77,14 @@ internal sealed class SimulateVerb(IOptions<SimulationOptions> simulation, IConf
         }
         finally
         {
-            TryDelete(workDir);
+            if (keep is null)
+            {
+                TryDelete(workDir);
+            }
+            else
+            {
+                await output.WriteLineAsync($"Kept the runs' data folders in {workDir}.");
+            }
         }
     }
 
@@ -88,7 +102,7 @@ internal sealed class SimulateVerb(IOptions<SimulationOptions> simulation, IConf
             throw new VerbUsageException(ex.Message);
         }
 
-        foreach (var path in new[] { "json", "plot" })
+        foreach (var path in new[] { "json", "plot", "keep" })
         {
             if (command.GetString(path) is "true" or "")
             {
