@@ -89,6 +89,13 @@ public sealed class TrainVerbTests : IDisposable
         var refused = await CliProcess.RunAsync(Timeout, "train", "--epochs", "1", "--RecEngine:Ranking:Networks=0", dataSwitch);
         Assert.NotEqual(0, refused.ExitCode);
         Assert.Contains("Networks", refused.StdErr + refused.StdOut, StringComparison.Ordinal);
+
+        // Ranking:Order=ExpectedSatisfaction: P(watch) x ln(1 + E[seconds | watched] / 60) orders the slates.
+        var satisfaction = await CliProcess.RunAsync(Timeout, "train", "--window-days", "5", "--ranker-days", "2", "--epochs", "1", "--RecEngine:Ranking:Networks=1", "--RecEngine:Ranking:Order=ExpectedSatisfaction", dataSwitch);
+        Assert.True(satisfaction.ExitCode == 0, satisfaction.StdErr + satisfaction.StdOut);
+        var second = Assert.Single(Directory.GetDirectories(Path.Combine(_dataDir, "models")), d => d != version);
+        var satisfactionGraph = Onnx.ModelProto.Parser.ParseFrom(await File.ReadAllBytesAsync(Path.Combine(second, "ranker.onnx")));
+        Assert.StartsWith("p_watch x ln(1 + exp(", satisfactionGraph.MetadataProps.Single(p => p.Key == "watch_time").Value, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -85,15 +85,17 @@ public sealed class WatchSecondsGivenWatchTests
         [new CategoricalFeature("device")],
         []);
 
-    [Fact]
-    public void The_exported_watch_time_is_p_watch_times_the_expected_seconds_of_the_imputed_duration()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void The_exported_watch_time_is_p_watch_times_the_expected_seconds_or_their_satisfaction_of_the_imputed_duration(bool satisfaction)
     {
         const int Rows = 400;
         var random = new Random(11);
         var raw = Enumerable.Range(0, Rows).Select(i => new[] { (random.NextDouble() * 4) - 2, i % 9 == 0 ? double.NaN : Math.Exp(random.NextDouble() * 8) }).ToList();
         var spec = FittedFeatureSpec.Fit(Spec, raw.Select(r => new FeatureRow(r, ["tv"], [])));
         var network = new RankerNetwork(new RankerNetworkOptions { DenseFeatures = spec.DenseWidth, Fields = [new CategoricalField("device", 2)], HiddenLayers = [8] }, seed: 3);
-        var fit = new WatchSecondsGivenWatch(0.3, 0.85, 1000);
+        var fit = new WatchSecondsGivenWatch(0.3, 0.85, 1000) { Satisfaction = satisfaction };
         var imputed = new float[Rows * spec.RawWidth];
         var ids = new long[Rows];
         for (var r = 0; r < Rows; r++)
@@ -110,8 +112,9 @@ public sealed class WatchSecondsGivenWatchTests
         for (var r = 0; r < Rows; r++)
         {
             // A missing duration is the fitted median, as the graph's other inputs.
-            var expected = p[r] * fit.ExpectedSeconds(imputed[(r * spec.RawWidth) + 1]);
-            Assert.True(Math.Abs(t[r] - expected) <= 1e-4 * expected, $"Row {r}: watch_time {t[r]} vs p_watch x E[seconds | watched] {expected}.");
+            var seconds = fit.ExpectedSeconds(imputed[(r * spec.RawWidth) + 1]);
+            var expected = p[r] * (satisfaction ? Math.Log(1 + (seconds / 60)) : seconds);
+            Assert.True(Math.Abs(t[r] - expected) <= 1e-4 * expected, $"Row {r}: watch_time {t[r]} vs p_watch x {(satisfaction ? "ln(1 + E[seconds | watched] / 60)" : "E[seconds | watched]")} {expected}.");
         }
 
         Assert.True(t.Distinct().Count() > Rows / 2, "watch_time hardly varies: the check would prove little.");

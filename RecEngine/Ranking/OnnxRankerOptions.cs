@@ -10,6 +10,12 @@ public enum RankerOrder
 
     /// <summary>exp of the weighted-logistic watch-time head (Covington et al. 2016), as before 2026-12-06.</summary>
     WatchTimeHead,
+
+    /// <summary>
+    /// P(watch) x ln(1 + E[seconds | watched] / 60): expected minutes with diminishing returns, so a likely watch weighs
+    /// more against a long one. The retention-leaning order (docs/decisions/0008-satisfaction-order.md).
+    /// </summary>
+    ExpectedSatisfaction,
 }
 
 /// <summary>Scoring settings, section <c>RecEngine:Ranking</c>.</summary>
@@ -49,8 +55,8 @@ public sealed record OnnxRankerOptions
 
     /// <summary>
     /// Training: what orders the slates of the versions it trains. ExpectedWatchSeconds (the default) served more watch
-    /// time in every measurement (the demo world, `simulate` on three seeds); WatchTimeHead kept more users coming
-    /// back in `simulate` on two seeds of three (benchmarks/RESULTS.md, 2026-12-06 18:10). A positive
+    /// time in every measurement (the demo world, `simulate`); ExpectedSatisfaction trades watch time for users who
+    /// come back (docs/decisions/0008-satisfaction-order.md). A positive
     /// <see cref="ReturnWeight"/> on data with impressions uses the head whatever this says: the return signal lives
     /// in its weights.
     /// </summary>

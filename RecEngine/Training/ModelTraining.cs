@@ -163,6 +163,10 @@ internal sealed class ModelTraining(
             {
                 ranker = ranker with { WatchSeconds = null };
             }
+            else if (ranking.Value.Order == Ranking.RankerOrder.ExpectedSatisfaction && ranker.WatchSeconds is { } seconds)
+            {
+                ranker = ranker with { WatchSeconds = seconds with { Satisfaction = true } };
+            }
 
             output.WriteLine($"Ranker: {networks} network(s), {examples:N0} examples, {ranker.ExamplesPerSecond:N0} examples/s, losses {string.Join(" ", ranker.EpochLosses.Select(l => l.ToString("0.0000", CultureInfo.InvariantCulture)))}.");
             return new FittedVersion(videos, window, start, end, retrieval, ranker, dataset!, examples, clock);

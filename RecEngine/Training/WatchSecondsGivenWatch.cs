@@ -16,6 +16,15 @@ namespace RecEngine.Training;
 /// </summary>
 internal sealed record WatchSecondsGivenWatch(double Intercept, double DurationExponent, int Watches)
 {
+    /// <summary>
+    /// When set, the exported order is P(watch) x ln(1 + E[seconds | watched] / 60), expected satisfaction in
+    /// ln-minutes, instead of P(watch) x E[seconds | watched] (<see cref="Ranking.RankerOrder.ExpectedSatisfaction"/>).
+    /// </summary>
+    public bool Satisfaction { get; init; }
+
+    /// <summary>Seconds per unit of the satisfaction order's length: a minute.</summary>
+    public const double SatisfactionSeconds = 60;
+
     /// <summary>The name of the raw numeric input the fit reads (and the exported graph reads back).</summary>
     public const string DurationFeature = "video_duration";
 

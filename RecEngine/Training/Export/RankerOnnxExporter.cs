@@ -27,7 +27,8 @@ internal static class RankerOnnxExporter
     /// The ensemble as one graph: the inputs and the numeric transforms once, each member's network on them, the mean
     /// of their logits (Sum, Mul by 1/K), then the heads' activations. One member gives the single network's graph.
     /// With <paramref name="watchSeconds"/> (which needs <paramref name="spec"/>: it reads the raw duration column),
-    /// <c>watch_time</c> is P(watch) x E[seconds | watched] (Gather, Max, Log, Mul, Add, Exp, Mul) and the second
+    /// <c>watch_time</c> is P(watch) x E[seconds | watched] (Gather, Max, Log, Mul, Add, Exp, Mul), or with its
+    /// <see cref="WatchSecondsGivenWatch.Satisfaction"/> P(watch) x ln(1 + E[seconds | watched] / 60), and the second
     /// head, trained beside the first, is not read; without it, <c>watch_time</c> is the second head's exp(logit).
     /// </summary>
     public static ModelProto Export(RankerEnsemble ensemble, FittedFeatureSpec? spec = null, WatchSecondsGivenWatch? watchSeconds = null)
@@ -76,7 +77,12 @@ internal static class RankerOnnxExporter
             var logSeconds = g.Node("Add", [
                 g.Node("Mul", [logDuration, g.Floats("duration_exponent", [(float)watchSeconds.DurationExponent])]),
                 g.Floats("log_scale", [(float)watchSeconds.Intercept])]);
-            g.Node("Mul", [pWatch, g.Node("Exp", [logSeconds])], RankerModelContract.WatchTimeOutput);
+            var seconds = g.Node("Exp", [logSeconds]);
+            // Expected satisfaction: ln(1 + minutes) of the expected watch (Log(1 + seconds / 60)).
+            var value = watchSeconds.Satisfaction
+                ? g.Node("Log", [g.Node("Add", [g.Node("Mul", [seconds, g.Floats("per_minute", [(float)(1 / WatchSecondsGivenWatch.SatisfactionSeconds)])]), g.Floats("one", [1f])])])
+                : seconds;
+            g.Node("Mul", [pWatch, value], RankerModelContract.WatchTimeOutput);
         }
 
         g.Output(RankerModelContract.WatchProbabilityOutput, DataType.Float);
@@ -91,7 +97,9 @@ internal static class RankerOnnxExporter
             ["ensemble_members"] = ensemble.Members.Count.ToString(CultureInfo.InvariantCulture),
             ["watch_time"] = watchSeconds is null
                 ? "exp(second head)"
-                : string.Create(CultureInfo.InvariantCulture, $"p_watch x exp({watchSeconds.Intercept:0.####} + {watchSeconds.DurationExponent:0.####} ln(max(duration, 1))), fitted on {watchSeconds.Watches} watches"),
+                : watchSeconds.Satisfaction
+                    ? string.Create(CultureInfo.InvariantCulture, $"p_watch x ln(1 + exp({watchSeconds.Intercept:0.####} + {watchSeconds.DurationExponent:0.####} ln(max(duration, 1))) / 60), fitted on {watchSeconds.Watches} watches")
+                    : string.Create(CultureInfo.InvariantCulture, $"p_watch x exp({watchSeconds.Intercept:0.####} + {watchSeconds.DurationExponent:0.####} ln(max(duration, 1))), fitted on {watchSeconds.Watches} watches"),
         });
     }
 
