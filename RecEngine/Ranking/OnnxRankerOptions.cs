@@ -61,4 +61,11 @@ public sealed record OnnxRankerOptions
     /// in its weights.
     /// </summary>
     public RankerOrder Order { get; init; } = RankerOrder.ExpectedWatchSeconds;
+
+    /// <summary>
+    /// Training on logged slates: at most this many of a user's impressions in the ranker's window, drawn at random, so
+    /// that the most active users do not dominate the loss. 0 keeps every impression.
+    /// </summary>
+    [Range(0, int.MaxValue)]
+    public int MaxImpressionsPerUser { get; init; }
 }

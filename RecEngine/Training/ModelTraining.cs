@@ -156,7 +156,7 @@ internal sealed class ModelTraining(
                 : null;
             var networks = ranking.Value.NetworksFor(videos.Count);
             var (ranker, examples) = impressions
-                ? RankerModelTrainer.TrainOutOfSample(window, videos, rankerFrom, end, alsOptions, indexOptions, candidates.Value, epochs, cancellationToken, d => dataset = d, progress, pool, ranking.Value.ReturnWeight, rankerVisual, minimumProjectionR2: -1, networks: networks)
+                ? RankerModelTrainer.TrainOutOfSample(window, videos, rankerFrom, end, alsOptions, indexOptions, candidates.Value, epochs, cancellationToken, d => dataset = d, progress, pool, ranking.Value.ReturnWeight, rankerVisual, minimumProjectionR2: -1, networks: networks, maxImpressionsPerUser: ranking.Value.MaxImpressionsPerUser)
                 : PoolNegativesRanker.TrainOutOfSample(window, videos, alsOptions, indexOptions, candidates.Value, epochs, cancellationToken, datasetBuilt: d => dataset = d, visual: rankerVisual, minimumProjectionR2: -1, networks: networks);
             // The return signal lives in the watch-time head's weights (ReturnWeighting, impressions only): with it, that head orders the slates.
             if (ranking.Value.Order == Ranking.RankerOrder.WatchTimeHead || (impressions && ranking.Value.ReturnWeight > 0))

@@ -107,13 +107,19 @@ internal static class RankerModelTrainer
         double returnWeight = 0,
         IReadOnlyList<float[]?>? visual = null,
         double minimumProjectionR2 = VisualProjection.MinimumHeldOutR2,
-        int networks = 1)
+        int networks = 1,
+        int maxImpressionsPerUser = 0)
     {
         // The ranker's features read the factors, never the index: an exact one costs a copy, an HNSW build minutes at 1M.
         // With thumbnails, the feature model fits its own projection to its own factors (thumbnail_affinity).
         using var featureModel = RetrievalTrainer.Train(timeOrdered.Where(e => e.Timestamp < rankerFrom), videos, als, index with { ExactBelow = int.MaxValue }, progress, "ranker feature embeddings", cancellationToken, visual, minimumProjectionR2);
         progress?.Phase("ranker dataset: replaying the window");
         var dataset = RankerDataset.Build(timeOrdered, videos, featureModel, end, candidates, from: rankerFrom, progress: progress, cancellationToken: cancellationToken);
+        if (maxImpressionsPerUser > 0)
+        {
+            dataset = dataset.CapPerUser(maxImpressionsPerUser, seed: 17);
+        }
+
         if (returnWeight > 0)
         {
             // The logged impressions only: a pool example's "impression" is a watch's own time, not a slate.

@@ -169,6 +169,78 @@ internal sealed class RankerDataset
         return data;
     }
 
+    /// <summary>
+    /// The rows of <paramref name="keep"/> (ascending, each once) as a new dataset sharing their arrays, explored rows
+    /// renumbered to their new places.
+    /// </summary>
+    public RankerDataset Rows(IReadOnlyList<int> keep)
+    {
+        var subset = new RankerDataset();
+        var explored = ExploredRows.ToHashSet();
+        foreach (var row in keep)
+        {
+            if (explored.Contains(row))
+            {
+                subset.ExploredRows.Add(subset.Count);
+            }
+
+            subset.Numeric.Add(Numeric[row]);
+            subset.Categorical.Add(Categorical[row]);
+            subset.Text.Add(Text[row]);
+            subset.Watched.Add(Watched[row]);
+            subset.WatchSeconds.Add(WatchSeconds[row]);
+            subset.Users.Add(Users[row]);
+            subset.Videos.Add(Videos[row]);
+            subset.Impressions.Add(Impressions[row]);
+        }
+
+        return subset;
+    }
+
+    /// <summary>
+    /// At most <paramref name="maxPerUser"/> rows of each user, drawn uniformly (seeded), in their original order: a
+    /// fixed number of examples per user weights users equally in the loss, so that the most active few do not
+    /// dominate it (Covington, Adams and Sargin, "Deep Neural Networks for YouTube Recommendations", RecSys 2016).
+    /// </summary>
+    public RankerDataset CapPerUser(int maxPerUser, int seed)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxPerUser, 1);
+        var byUser = new Dictionary<string, List<int>>(StringComparer.Ordinal);
+        for (var row = 0; row < Count; row++)
+        {
+            if (!byUser.TryGetValue(Users[row], out var rows))
+            {
+                byUser[Users[row]] = rows = [];
+            }
+
+            rows.Add(row);
+        }
+
+        var random = new Random(seed);
+        var keep = new List<int>(Count);
+        foreach (var rows in byUser.Values)
+        {
+            if (rows.Count <= maxPerUser)
+            {
+                keep.AddRange(rows);
+                continue;
+            }
+
+            // A partial Fisher-Yates shuffle picks maxPerUser of them.
+            var picked = rows.ToArray();
+            for (var i = 0; i < maxPerUser; i++)
+            {
+                var j = random.Next(i, picked.Length);
+                (picked[i], picked[j]) = (picked[j], picked[i]);
+            }
+
+            keep.AddRange(picked.AsSpan(0, maxPerUser));
+        }
+
+        keep.Sort();
+        return keep.Count == Count ? this : Rows(keep);
+    }
+
     /// <summary>Appends a copy of example <paramref name="row"/> (oversampling); the copy shares its arrays, which training only reads.</summary>
     public void AppendCopy(int row)
     {
