@@ -96,6 +96,19 @@ public sealed class TrainVerbTests : IDisposable
         var second = Assert.Single(Directory.GetDirectories(Path.Combine(_dataDir, "models")), d => d != version);
         var satisfactionGraph = Onnx.ModelProto.Parser.ParseFrom(await File.ReadAllBytesAsync(Path.Combine(second, "ranker.onnx")));
         Assert.StartsWith("p_watch x ln(1 + exp(", satisfactionGraph.MetadataProps.Single(p => p.Key == "watch_time").Value, StringComparison.Ordinal);
+
+        // Ranking:MaxImpressionsPerUser=1: one impression a user trains the ranker, fewer examples than all of them.
+        var capped = await CliProcess.RunAsync(Timeout, "train", "--window-days", "5", "--ranker-days", "2", "--epochs", "1", "--RecEngine:Ranking:Networks=1", "--RecEngine:Ranking:MaxImpressionsPerUser=1", dataSwitch);
+        Assert.True(capped.ExitCode == 0, capped.StdErr + capped.StdOut);
+        Assert.InRange(RankerExamples(capped.StdOut), 1, RankerExamples(satisfaction.StdOut) - 1);
+    }
+
+    /// <summary>The example count of train's "Ranker: N network(s), X examples" line.</summary>
+    private static int RankerExamples(string output)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(output, @"Ranker: \d+ network\(s\), ([\d,]+) examples");
+        Assert.True(match.Success, output);
+        return int.Parse(match.Groups[1].Value, System.Globalization.NumberStyles.AllowThousands, System.Globalization.CultureInfo.InvariantCulture);
     }
 
     [Fact]
