@@ -84,6 +84,9 @@ internal static class RankerModelTrainer
         return new TrainedRanker(new RankerEnsemble(networks), spec, losses, examples.Count * (double)losses.Length * members / Math.Max(seconds, 1e-9)) { PositionBias = positionBias, WatchSeconds = WatchSecondsGivenWatch.Fit(data, DurationColumn) };
     }
 
+    /// <summary>The seed of <see cref="RankerDataset.CapPerUser"/>'s draw.</summary>
+    private const int CapSeed = 17;
+
     private static readonly int DurationColumn = RankingFeatures.Spec.Numeric.Select(n => n.Name).ToList().IndexOf(WatchSecondsGivenWatch.DurationFeature);
 
     /// <summary>
@@ -117,7 +120,7 @@ internal static class RankerModelTrainer
         var dataset = RankerDataset.Build(timeOrdered, videos, featureModel, end, candidates, from: rankerFrom, progress: progress, cancellationToken: cancellationToken);
         if (maxImpressionsPerUser > 0)
         {
-            dataset = dataset.CapPerUser(maxImpressionsPerUser, seed: 17);
+            dataset = dataset.CapPerUser(maxImpressionsPerUser, CapSeed);
         }
 
         if (returnWeight > 0)

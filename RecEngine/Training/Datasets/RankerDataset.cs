@@ -173,7 +173,7 @@ internal sealed class RankerDataset
     /// The rows of <paramref name="keep"/> (ascending, each once) as a new dataset sharing their arrays, explored rows
     /// renumbered to their new places.
     /// </summary>
-    public RankerDataset Rows(IReadOnlyList<int> keep)
+    private RankerDataset Rows(IReadOnlyList<int> keep)
     {
         var subset = new RankerDataset();
         var explored = ExploredRows.ToHashSet();
