@@ -127,7 +127,7 @@ public sealed partial class OnlineLoopTests
     }
 
     [Fact]
-    public async Task ARankerTrainedOnServedDaysTakesPositionAsAnExaminationOffsetFittedOnTheExploredImpressions()
+    public async Task ARankerTrainedOnServedDaysTakesPositionAsAnExaminationOffsetFittedOnTheExploredImpressionsAndNoPoolExamples()
     {
         using var dir = new SimulationTestDirectory();
         // Enough sessions for 50+ watched explored impressions in one served day (about 0.8 explored per slate, 10% watched).
@@ -150,6 +150,10 @@ public sealed partial class OnlineLoopTests
         // The retrainer's candidate trains on the served day: examination fitted on its explored impressions (the simulator's hidden exponent is 0.7).
         Assert.True(candidate.Metrics.TryGetValue("ranker_position_exponent", out var exponent), $"{candidate.Version}: {string.Join(", ", candidate.Metrics.Keys)}");
         Assert.InRange(exponent, 0.2, 1.3);
+        // Pool examples (newest watches against retrieval's candidates) join the history's impressions, not the served
+        // day's, whose watches are mostly of what the serving model chose (Ranking:PoolExamplesOnServedDays, off).
+        Assert.True(first.Metrics.TryGetValue("ranker_pool_examples", out var firstPool) && firstPool > 0, $"{first.Version}: {string.Join(", ", first.Metrics)}");
+        Assert.Equal(0, candidate.Metrics["ranker_pool_examples"]);
     }
 
     [GeneratedRegex("^r[0-9a-f]{32}$")]

@@ -151,7 +151,14 @@ internal sealed class ModelTraining(
             // With logged slates, the ranker learns P(watch | shown) from them and, beside them, which candidates a user
             // watches next (the pool examples imported data trains on alone): the impressions follow what the logging
             // policy chose to show, the pool examples what the user went on to watch among everything retrieval offers.
-            var pool = impressions && videos.Count <= PoolNegativesRanker.MaxVideosBesideImpressions
+            // On served days the newest watches are mostly of what the serving model showed: no pool examples unless asked.
+            var served = impressions && ServedSlatesPreparation.Served(window, rankerFrom);
+            if (served && !ranking.Value.PoolExamplesOnServedDays)
+            {
+                output.WriteLine("Ranker: the window holds served slates; it learns from their impressions, without pool examples.");
+            }
+
+            var pool = impressions && (!served || ranking.Value.PoolExamplesOnServedDays) && videos.Count <= PoolNegativesRanker.MaxVideosBesideImpressions
                 ? PoolNegativesRanker.Examples(window, videos, alsOptions, indexOptions, candidates.Value, PoolNegativesRanker.MaxUsersBesideImpressions, cancellationToken, progress, rankerVisual, minimumProjectionR2: -1, besideImpressions: true)
                 : null;
             var networks = ranking.Value.NetworksFor(videos.Count);
@@ -169,7 +176,7 @@ internal sealed class ModelTraining(
             }
 
             output.WriteLine($"Ranker: {networks} network(s), {examples:N0} examples, {ranker.ExamplesPerSecond:N0} examples/s, losses {string.Join(" ", ranker.EpochLosses.Select(l => l.ToString("0.0000", CultureInfo.InvariantCulture)))}.");
-            return new FittedVersion(videos, window, start, end, retrieval, ranker, dataset!, examples, clock);
+            return new FittedVersion(videos, window, start, end, retrieval, ranker, dataset!, examples, impressions ? pool?.Count ?? 0 : examples, clock);
         }
         catch
         {
@@ -231,6 +238,8 @@ internal sealed class ModelTraining(
                 users = retrieval.UserIds.Length,
                 videos = videos.Count,
                 ranker_examples = examples,
+                // Of them, pool examples (each user's newest watches against retrieval's candidates): 0 when left out.
+                ranker_pool_examples = fitted.PoolExamples,
                 ranker_epoch_losses = ranker.EpochLosses,
                 ranker_examples_per_second = ranker.ExamplesPerSecond,
                 // Null (left out of the registry's figures) when position was an input: no served slates in the window.
@@ -255,6 +264,7 @@ internal sealed record FittedVersion(
     TrainedRanker Ranker,
     RankerDataset Dataset,
     int Examples,
+    int PoolExamples,
     Stopwatch Clock) : IDisposable
 {
     public void Dispose() => Retrieval.Dispose();

@@ -17,6 +17,7 @@ namespace RecEngine.Training.Datasets;
 /// chose, the only broad coverage of the candidates in served days (oversampled, so the loss needs no weights).</item>
 /// </list>
 /// Only the three together recovered the oracle share (docs/decisions/0004). A window without explored impressions (the logging policy's history, imported data) is left as it is.
+/// Training also leaves the pool examples out of a served window (<see cref="Served"/>; docs/decisions/0001, item 12).
 /// </summary>
 internal static class ServedSlatesPreparation
 {
@@ -24,6 +25,10 @@ internal static class ServedSlatesPreparation
     public const int ExploredWeight = 5;
 
     private static readonly int ExampleAgeInput = RecEngine.Ranking.Features.RankingFeatures.Spec.Numeric.Select(n => n.Name).ToList().IndexOf("example_age_hours");
+
+    /// <summary>Whether <paramref name="window"/> holds the pipeline's own slates from <paramref name="from"/> on: any explored impression.</summary>
+    public static bool Served(IEnumerable<Events.InteractionEvent> window, DateTime from) =>
+        window.Any(e => e.Explored == true && e.Timestamp >= from);
 
     /// <summary>Changes <paramref name="data"/> in place as above and returns the examination offsets to train with; null (and no change) without enough explored impressions.</summary>
     public static PositionBias? Apply(RankerDataset data)
