@@ -77,8 +77,9 @@ public sealed record OnnxRankerOptions
     /// from pool examples (each user's newest watches against retrieval's candidates), as it does on the logging
     /// policy's history and on imports. Off by default: on served days those watches are mostly of what the serving
     /// model chose to show, so they teach the ranker the serving model back. Left out, `simulate`'s retraining runs
-    /// served 1.02-1.32x the expected watch seconds per slate in four paired runs, kept day 0's users as well, and
-    /// retrained without the pool's second retrieval model (benchmarks/RESULTS.md, simulate, 2026-12-08 00:27).
+    /// served 0.94-1.32x the expected watch seconds per slate in five paired runs (1.09x on average), kept day 0's
+    /// users as well, and retrained faster, without the pool's second retrieval model (benchmarks/RESULTS.md, simulate,
+    /// 2026-12-08 00:27).
     /// </summary>
     public bool PoolExamplesOnServedDays { get; init; }
 }
