@@ -152,13 +152,13 @@ internal sealed class ModelTraining(
             // watches next (the pool examples imported data trains on alone): the impressions follow what the logging
             // policy chose to show, the pool examples what the user went on to watch among everything retrieval offers.
             // On served days the newest watches are mostly of what the serving model showed: no pool examples unless asked.
-            var served = impressions && ServedSlatesPreparation.Served(window, rankerFrom);
-            if (served && !ranking.Value.PoolExamplesOnServedDays)
+            var poolLeftOut = impressions && !ranking.Value.PoolExamplesOnServedDays && ServedSlatesPreparation.Served(window, rankerFrom);
+            if (poolLeftOut)
             {
                 output.WriteLine("Ranker: the window holds served slates; it learns from their impressions, without pool examples.");
             }
 
-            var pool = impressions && (!served || ranking.Value.PoolExamplesOnServedDays) && videos.Count <= PoolNegativesRanker.MaxVideosBesideImpressions
+            var pool = impressions && !poolLeftOut && videos.Count <= PoolNegativesRanker.MaxVideosBesideImpressions
                 ? PoolNegativesRanker.Examples(window, videos, alsOptions, indexOptions, candidates.Value, PoolNegativesRanker.MaxUsersBesideImpressions, cancellationToken, progress, rankerVisual, minimumProjectionR2: -1, besideImpressions: true)
                 : null;
             var networks = ranking.Value.NetworksFor(videos.Count);
